@@ -1,0 +1,108 @@
+/**
+ * Configuration: read from the environment here and nowhere else, validated, with defaults.
+ * A bad value stops the process with a message naming the variable.
+ */
+import type { DatabaseLocation } from "./db/database.js";
+
+export type LogLevel = "silent" | "error" | "warn" | "info" | "debug";
+const LOG_LEVELS: LogLevel[] = ["silent", "error", "warn", "info", "debug"];
+
+export interface Config {
+  /** DATABASE_URL: unset or `file:<dir>` = embedded PostgreSQL in <dir> (default ./data/db); `postgresql://…` = a server. */
+  database: DatabaseLocation;
+  /** HOST (default 127.0.0.1). */
+  host: string;
+  /** PORT (default 4000; 0 picks a free port). */
+  port: number;
+  /** PUBLIC_URL: base of the URLs the server hands out (payment pages). Default http://HOST:PORT. */
+  publicUrl: string | undefined;
+  /** PAYMENT_METHODS: comma list of enabled payment method identifiers. */
+  paymentMethods: string[];
+  /** CURRENCY: ISO 4217 code of new orders (default USD). */
+  currency: string;
+  /** LOG_LEVEL (default info). */
+  logLevel: LogLevel;
+  /** DB_POOL_MAX: connections per server process to a PostgreSQL server (default 10). */
+  dbPoolMax: number;
+  /** NODE_ENV === "production". */
+  production: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export const DEFAULT_DATA_DIR = "./data/db";
+export const DEFAULT_PAYMENT_METHODS = ["credit-card", "pay-in-advance"];
+
+export function parseDatabaseUrl(value: string | undefined, defaultDir = DEFAULT_DATA_DIR): DatabaseLocation {
+  const v = value?.trim();
+  if (!v) return { kind: "embedded", dataDir: defaultDir };
+  if (v.startsWith("file:")) {
+    const dir = v.slice("file:".length).replace(/^\/\/(?=\/)/, "");
+    if (!dir) throw new ConfigError(`DATABASE_URL "${v}" names no directory: use file:<dir>, e.g. file:./data/db`);
+    return { kind: "embedded", dataDir: dir };
+  }
+  if (/^postgres(ql)?:\/\//.test(v)) {
+    try {
+      new URL(v);
+    } catch {
+      throw new ConfigError(`DATABASE_URL is not a valid URL`);
+    }
+    return { kind: "postgres", url: v };
+  }
+  throw new ConfigError(`DATABASE_URL must be unset, file:<dir> (embedded) or postgresql://… (a PostgreSQL server)`);
+}
+
+function parsePort(v: string | undefined, name: string, dflt: number): number {
+  if (v === undefined || v.trim() === "") return dflt;
+  if (!/^\d+$/.test(v.trim()) || Number(v) > 65535) throw new ConfigError(`${name} must be a port number (0-65535), got "${v}"`);
+  return Number(v);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dataDir?: string } = {}): Config {
+  const host = env.HOST?.trim() || "127.0.0.1";
+  const port = parsePort(env.PORT, "PORT", 4000);
+
+  let publicUrl: string | undefined;
+  if (env.PUBLIC_URL?.trim()) {
+    let u: URL;
+    try {
+      u = new URL(env.PUBLIC_URL.trim());
+    } catch {
+      throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL, got "${env.PUBLIC_URL}"`);
+    }
+    if (u.protocol !== "http:" && u.protocol !== "https:") throw new ConfigError(`PUBLIC_URL must be http or https`);
+    publicUrl = u.toString().replace(/\/+$/, "");
+  }
+
+  const paymentMethods = (env.PAYMENT_METHODS ?? DEFAULT_PAYMENT_METHODS.join(","))
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (new Set(paymentMethods).size !== paymentMethods.length) throw new ConfigError(`PAYMENT_METHODS lists a method twice`);
+
+  const currency = (env.CURRENCY ?? "USD").trim();
+  if (!/^[A-Z]{3}$/.test(currency)) throw new ConfigError(`CURRENCY must be an ISO 4217 code such as USD or EUR, got "${currency}"`);
+
+  const logLevel = (env.LOG_LEVEL ?? "info").trim().toLowerCase() as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${env.LOG_LEVEL}"`);
+
+  const dbPoolMax = env.DB_POOL_MAX?.trim() ? Number(env.DB_POOL_MAX) : 10;
+  if (!Number.isInteger(dbPoolMax) || dbPoolMax < 1 || dbPoolMax > 1000) throw new ConfigError(`DB_POOL_MAX must be an integer from 1 to 1000`);
+
+  return {
+    database: parseDatabaseUrl(env.DATABASE_URL, defaults.dataDir),
+    host,
+    port,
+    publicUrl,
+    paymentMethods,
+    currency,
+    logLevel,
+    dbPoolMax,
+    production: env.NODE_ENV === "production",
+  };
+}

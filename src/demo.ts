@@ -1,0 +1,87 @@
+/**
+ * Demo data: a staff user, two customers and a few dozen orders in varied statuses with items,
+ * payments and notes, created once through the same service the API uses.
+ */
+import { randomUUID } from "node:crypto";
+import type { Viewer } from "./auth/viewer.js";
+import type { PrismaClient } from "./generated/prisma/client.js";
+import type { OrderService } from "./orders/order.service.js";
+import type { OrderStatus } from "./orders/status.js";
+import { createUser, findUserByEmail, issueApiToken } from "./users/user.repository.js";
+
+export const DEMO_STAFF = "staff@demo.example";
+export const DEMO_CUSTOMERS = ["alice@demo.example", "bob@demo.example"];
+
+const PRODUCTS = [
+  { name: "Espresso beans 1 kg", code: "BEAN-1K", price: "24.90" },
+  { name: "Pour-over kettle", code: "KETTLE", price: "59.00" },
+  { name: "Paper filters (100)", code: "FILTER-100", price: "4.95" },
+  { name: "Ceramic mug", code: "MUG", price: "12.50" },
+  { name: "Hand grinder", code: "GRIND-H", price: "89.99" },
+  { name: "Tasting notes booklet", code: "BOOK", price: "7.35" },
+];
+
+/** Paths through the default transition table, each ending in the status the demo order shows. */
+const PATHS: OrderStatus[][] = [
+  [],
+  ["HOLD"],
+  ["PROCESSING"],
+  ["PROCESSING", "SHIPPED"],
+  ["PROCESSING", "SHIPPED", "COMPLETED"],
+  ["CANCELLED"],
+  ["FAILED"],
+  ["PROCESSING", "COMPLETED"],
+];
+
+export interface DemoTokens {
+  staff: string;
+  customers: Record<string, string>;
+}
+
+/** Creates the demo data unless it exists, and issues fresh tokens for the demo users. */
+export async function ensureDemoData(prisma: PrismaClient, orders: OrderService): Promise<{ created: boolean; tokens: DemoTokens }> {
+  let staff = await findUserByEmail(prisma, DEMO_STAFF);
+  const created = !staff;
+  if (!staff) {
+    staff = await createUser(prisma, DEMO_STAFF, true);
+    const customers = await Promise.all(DEMO_CUSTOMERS.map((e) => createUser(prisma, e, false)));
+    const viewer: Viewer = { kind: "user", user: staff };
+    for (let i = 0; i < 36; i++) {
+      const owner = i % 3 === 2 ? null : customers[i % 2];
+      const items = Array.from({ length: 1 + (i % 3) }, (_, k) => {
+        const p = PRODUCTS[(i + k * 2) % PRODUCTS.length];
+        return {
+          productType: "shop.Product",
+          productId: p.code,
+          product: { name: p.name, code: p.code },
+          unitPrice: p.price,
+          quantity: 1 + ((i + k) % 3),
+          extraRows: k === 0 && i % 4 === 0 ? [{ label: "Gift wrap", amount: "2.50", modifier: "gift-wrap" }] : [],
+        };
+      });
+      const order = await orders.create(viewer, {
+        email: owner?.email ?? `guest${i}@demo.example`,
+        billingAddress: `${10 + i} Roast Street\nBean Town`,
+        shippingAddress: `${10 + i} Roast Street\nBean Town`,
+        userId: owner ? String(owner.id) : null,
+        items,
+        extraRows: i % 5 === 0 ? [{ label: "Discount 10%", amount: "-3.00", modifier: "discount" }] : [],
+        extra: i % 7 === 0 ? { giftMessage: "Happy birthday!" } : {},
+      });
+      if (!("ref" in order)) throw new Error(`demo order refused: ${order.message}`);
+      const path = PATHS[i % PATHS.length];
+      if (path[0] === "PROCESSING") {
+        await orders.recordPayment(viewer, order.ref, { amount: order.total.toFixed(2), transactionId: `demo-${randomUUID()}`, paymentMethod: "credit-card" });
+      }
+      for (const status of path) await orders.changeStatus(viewer, order.ref, status);
+      if (i % 4 === 1) await orders.addNote(viewer, order.ref, "Customer asked for delivery after 5 pm.", true);
+      if (i % 6 === 3) await orders.addNote(viewer, order.ref, "Checked stock by hand.", false);
+    }
+  }
+  const tokens: DemoTokens = { staff: await issueApiToken(prisma, staff.id), customers: {} };
+  for (const email of DEMO_CUSTOMERS) {
+    const c = await findUserByEmail(prisma, email);
+    if (c) tokens.customers[email] = await issueApiToken(prisma, c.id);
+  }
+  return { created, tokens };
+}

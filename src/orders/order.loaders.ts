@@ -1,0 +1,34 @@
+/**
+ * Per-request DataLoaders for every to-many relation of an order and for users: a page of orders
+ * costs one statement per relation, whatever its size.
+ */
+import DataLoader from "dataloader";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { usersByIds, type UserRecord } from "../users/user.repository.js";
+import type { OrderItemRecord, OrderNoteRecord, OrderPaymentRecord } from "./order.model.js";
+import { itemsByOrderIds, notesByOrderIds, paymentsByOrderIds } from "./order.repository.js";
+
+function groupBy<T extends { orderId: number }>(ids: readonly number[], rows: T[]): T[][] {
+  const groups = new Map<number, T[]>(ids.map((id) => [id, []]));
+  for (const r of rows) groups.get(r.orderId)?.push(r);
+  return ids.map((id) => groups.get(id)!);
+}
+
+export interface Loaders {
+  items: DataLoader<number, OrderItemRecord[]>;
+  payments: DataLoader<number, OrderPaymentRecord[]>;
+  notes: DataLoader<number, OrderNoteRecord[]>;
+  users: DataLoader<number, UserRecord | null>;
+}
+
+export function createLoaders(prisma: PrismaClient): Loaders {
+  return {
+    items: new DataLoader(async (ids) => groupBy(ids, await itemsByOrderIds(prisma, ids))),
+    payments: new DataLoader(async (ids) => groupBy(ids, await paymentsByOrderIds(prisma, ids))),
+    notes: new DataLoader(async (ids) => groupBy(ids, await notesByOrderIds(prisma, ids))),
+    users: new DataLoader(async (ids) => {
+      const byId = new Map((await usersByIds(prisma, ids)).map((u) => [u.id, u]));
+      return ids.map((id) => byId.get(id) ?? null);
+    }),
+  };
+}

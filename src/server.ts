@@ -1,0 +1,186 @@
+/**
+ * createServer(config): the whole server as a value (database, migrations, HTTP app, GraphQL,
+ * GraphiQL, payment pages, health). main.ts and the tests both start it through here.
+ */
+import "reflect-metadata";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { unwrapResolverError } from "@apollo/server/errors";
+import { expressMiddleware } from "@as-integrations/express5";
+import express from "express";
+import type { GraphQLFormattedError } from "graphql";
+import type { Config } from "./config.js";
+import type { Context } from "./context.js";
+import { ANONYMOUS, type Viewer } from "./auth/viewer.js";
+import { bearerToken } from "./auth/tokens.js";
+import { createPrisma, openDatabase, type Database } from "./db/database.js";
+import { migrateDeploy } from "./db/schema-engine.js";
+import type { PrismaClient } from "./generated/prisma/client.js";
+import { graphiqlRouter } from "./http/graphiql.js";
+import { createLoaders } from "./orders/order.loaders.js";
+import { OrderService } from "./orders/order.service.js";
+import { DEFAULT_RULES, type OrderRules } from "./orders/status.js";
+import type { PaymentMethod } from "./payments/payment-method.js";
+import { createPaymentRegistry, type PaymentRegistry } from "./payments/registry.js";
+import { createSchema } from "./schema.js";
+import { ErrorCodes, PUBLIC_CODES, unauthenticated } from "./shared/errors.js";
+import { createLogger, type Logger } from "./shared/log.js";
+import { findUserByApiToken } from "./users/user.repository.js";
+
+export interface ServerOptions {
+  /** An open database to use (and not close); by default the server opens config.database. */
+  db?: Database;
+  /** Transition rules; default: the REST ancestor's table. */
+  rules?: OrderRules;
+  /** Payment methods beyond the built-in ones (enabled when PAYMENT_METHODS lists them). */
+  paymentMethods?: PaymentMethod[];
+  /** Called with each SQL statement (tests count them). */
+  onQuery?: (sql: string) => void;
+  /** Headers GraphiQL starts with (the demo puts a staff token there). */
+  graphiqlHeaders?: () => Record<string, string> | undefined;
+  logger?: Logger;
+}
+
+export interface RunningServer {
+  url: string;
+  prisma: PrismaClient;
+  db: Database;
+  orders: OrderService;
+  payments: PaymentRegistry;
+  /** Stops taking requests, lets those in flight finish, then closes the database (if it opened it). */
+  close(): Promise<void>;
+}
+
+const MASKED_MESSAGE = "Internal server error";
+
+/** Known errors keep their message and code; everything else is masked, with no stack trace or SQL. */
+export function formatError(formatted: GraphQLFormattedError, error: unknown, log?: Logger): GraphQLFormattedError {
+  const code = formatted.extensions?.code as string | undefined;
+  if (code && PUBLIC_CODES.has(code)) {
+    const message = formatted.message.replace(/^Context creation failed: /, "");
+    const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, message, extensions };
+  }
+  const original = unwrapResolverError(error);
+  log?.error("unexpected error", { message: original instanceof Error ? original.message : String(original), path: formatted.path });
+  return { message: MASKED_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCodes.INTERNAL_SERVER_ERROR } };
+}
+
+export async function createServer(config: Config, opts: ServerOptions = {}): Promise<RunningServer> {
+  const log = opts.logger ?? createLogger(config.logLevel);
+  const payments = createPaymentRegistry(config.paymentMethods, opts.paymentMethods);
+  const ownsDb = !opts.db;
+  const db = opts.db ?? (await openDatabase(config.database, { poolMax: config.dbPoolMax }));
+  let prisma: PrismaClient | undefined;
+  try {
+    const applied = await migrateDeploy(db);
+    if (applied.length) log.info("migrations applied", { migrations: applied });
+    prisma = createPrisma(db, { onQuery: opts.onQuery });
+  } catch (e) {
+    if (ownsDb) await db.close().catch(() => {});
+    throw e;
+  }
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer = http.createServer(app);
+  let publicUrl = config.publicUrl ?? "";
+  const url = (p: string) => `${publicUrl}${p}`;
+  const orders = new OrderService({ prisma, rules: opts.rules ?? DEFAULT_RULES, payments, currency: config.currency, url });
+
+  const drainPlugin: ApolloServerPlugin = ApolloServerPluginDrainHttpServer({ httpServer });
+  const apollo = new ApolloServer<Context>({
+    schema: createSchema(),
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    stopOnTerminationSignals: false, // main.ts closes the server, then the database
+    formatError: (formatted, error) => formatError(formatted, error, log),
+    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+
+  const p = prisma;
+  async function viewerOf(req: express.Request): Promise<Viewer> {
+    const token = bearerToken(req.headers.authorization);
+    if (token === undefined) return ANONYMOUS;
+    if (token === null) throw unauthenticated("Malformed Authorization header: expected 'Bearer <token>'.");
+    const user = await findUserByApiToken(p, token);
+    if (!user) throw unauthenticated("Invalid or revoked API token.");
+    return { kind: "user", user };
+  }
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await db.pool.query("SELECT 1");
+      res.status(200).json({ status: "ok", database: "ok" });
+    } catch {
+      res.status(503).json({ status: "unavailable", database: "unreachable" });
+    }
+  });
+  app.get("/", (_req, res) => {
+    res.type("html").send(
+      `<!doctype html><meta charset="utf-8"><title>Orders API</title><h1>Orders API</h1><ul><li><a href="/graphiql">GraphiQL</a></li><li>GraphQL endpoint: <code>/graphql</code></li><li><a href="/healthz">/healthz</a></li></ul>`,
+    );
+  });
+  app.use("/graphiql", graphiqlRouter({ endpoint: "/graphql", defaultHeaders: opts.graphiqlHeaders }));
+  for (const method of payments.methods) {
+    if (!method.routes) continue;
+    const router = express.Router();
+    method.routes(router, {
+      findOrder: (ref, token) => orders.findByToken(ref, token),
+      withOrder: (ref, token, fn) => orders.withOrderByToken(method.identifier, ref, token, fn),
+      paymentError: (order) => orders.paymentRefusal(order),
+      url,
+    });
+    app.use(`/payment/${method.identifier}`, router);
+  }
+  app.use(
+    "/graphql",
+    express.json({ limit: "1mb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const viewer = await viewerOf(req);
+        return { viewer, loaders: createLoaders(p), orders, payments };
+      },
+    }),
+  );
+  app.use((_req: express.Request, res: express.Response) => {
+    res.status(404).json({ errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] });
+  });
+  // Last resort: malformed JSON bodies, oversize bodies, bugs in a page. Never a stack trace.
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode ?? 500;
+    if (status >= 500) log.error("request failed", { message: err instanceof Error ? err.message : String(err) });
+    const message =
+      status === 413 ? "Request body too large." : status === 400 ? "Malformed request body." : status < 500 ? "Bad request." : MASKED_MESSAGE;
+    if (!res.headersSent) res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? "BAD_REQUEST" : ErrorCodes.INTERNAL_SERVER_ERROR } }] });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const address = httpServer.address() as AddressInfo;
+  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host;
+  const baseUrl = `http://${host}:${address.port}`;
+  publicUrl ||= baseUrl;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: baseUrl,
+    prisma,
+    db,
+    orders,
+    payments,
+    close() {
+      closing ??= (async () => {
+        await apollo.stop(); // drains the HTTP server
+        await p.$disconnect();
+        if (ownsDb) await db.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Money is decimal.js from the database to the wire: two places, rounded half-even, in `roundMoney`
+ * and nowhere else. No JavaScript number ever holds an amount.
+ */
+import Decimal from "decimal.js";
+
+/** A decimal.js constructor of our own, so that no other library's settings leak in. */
+export const Money = Decimal.clone({ precision: 50, rounding: Decimal.ROUND_HALF_EVEN, toExpNeg: -30, toExpPos: 40 });
+export type Money = Decimal;
+
+/** Largest magnitude a decimal(18,2) column holds. */
+const LIMIT = new Money("1e16");
+
+export const ZERO: Money = new Money(0);
+
+/** Anything decimal-like (decimal.js of any copy, Prisma.Decimal, a numeric string) as our Money. */
+export function toMoney(value: { toString(): string } | string): Money {
+  return new Money(typeof value === "string" ? value : value.toString());
+}
+
+/** The one rounding function: two places, half-even (3.335 → 3.34, 2.345 → 2.34). */
+export function roundMoney(value: Money): Money {
+  return value.toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
+}
+
+/** "33.00": how amounts go on the wire. */
+export function formatMoney(value: { toString(): string } | string): string {
+  return roundMoney(toMoney(value)).toFixed(2);
+}
+
+export function sumMoney(values: Iterable<Money>): Money {
+  let sum = ZERO;
+  for (const v of values) sum = sum.plus(v);
+  return sum;
+}
+
+const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+/**
+ * Parses a decimal given as text (or a JSON number, which is taken by its shortest text form),
+ * rounded to two places. Null when it is not a finite decimal or does not fit decimal(18,2).
+ */
+export function parseMoney(raw: unknown): Money | null {
+  let text: string;
+  if (typeof raw === "string") text = raw.trim();
+  else if (typeof raw === "number" && Number.isFinite(raw)) text = String(raw);
+  else return null;
+  if (!DECIMAL_TEXT.test(text) && !/^[+-]?\d+(\.\d+)?e[+-]?\d+$/i.test(text)) return null;
+  let value: Money;
+  try {
+    value = roundMoney(new Money(text));
+  } catch {
+    return null;
+  }
+  if (!value.isFinite() || value.abs().gte(LIMIT)) return null;
+  return value.isZero() ? ZERO : value; // no "-0.00"
+}
