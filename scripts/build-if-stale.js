@@ -21,5 +21,6 @@ const built = ready ? Math.min(newest(at("dist")), newest(at("src", "generated")
 const sources = Math.max(newest(at("src"), at("src", "generated")), newest(at("prisma", "schema.prisma")));
 if (!ready || sources > built) {
   process.stderr.write("Building (dist/ is missing or older than the sources)…\n");
-  execSync("npm run build --silent", { cwd: root, stdio: "inherit" });
+  // Build output goes to stderr: stdout belongs to the command (the CLI prints JSON there).
+  execSync("npm run build --silent", { cwd: root, stdio: ["ignore", process.stderr, process.stderr] });
 }

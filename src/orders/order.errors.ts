@@ -2,6 +2,7 @@
  * Business refusals, returned as members of the mutations' result unions. Each carries what a
  * client needs to recover, and a fixed errorCode.
  */
+import "reflect-metadata";
 import { createUnionType, Field, InterfaceType, ObjectType, registerEnumType } from "type-graphql";
 import type { JsonObject } from "./order.model.js";
 import { Order, OrderPayment, OrderStatusEnum } from "./order.types.js";

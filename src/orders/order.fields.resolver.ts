@@ -1,4 +1,5 @@
 /** Order fields that are derived or loaded: relations go through the request's DataLoaders. */
+import "reflect-metadata";
 import { Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { Context } from "../context.js";
 import { DecimalScalar } from "../shared/scalars.js";

@@ -1,4 +1,5 @@
 /** Queries and mutations of the orders API: thin, everything is decided in OrderService. */
+import "reflect-metadata";
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { Context } from "../context.js";
 import type { OrderRecord } from "./order.model.js";

@@ -1,4 +1,5 @@
 /** The GraphQL object and input types of orders (names and shapes from the public contract). */
+import "reflect-metadata";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { DateTimeISOScalar, DecimalScalar, JSONObjectScalar } from "../shared/scalars.js";
 import type { Money } from "../shared/money.js";

@@ -1,0 +1,125 @@
+/**
+ * Test harness: a real server (createServer) over HTTP on a real database, embedded (PGlite in
+ * memory) or a fresh database on the PostgreSQL server, and a typed GraphQL client.
+ */
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { print } from "graphql";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
+import { inject } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { openDatabase, type Database } from "../../src/db/database.js";
+import { createServer, type RunningServer, type ServerOptions } from "../../src/server.js";
+import { createUser, issueApiToken } from "../../src/users/user.repository.js";
+import { createLogger } from "../../src/shared/log.js";
+
+export type Backend = "embedded" | "postgres";
+
+/** The backends this run tests: embedded always, PostgreSQL when the global setup found a server. */
+export function backends(): Backend[] {
+  return inject("pgAdminUrl") ? ["embedded", "postgres"] : ["embedded"];
+}
+
+/** A throwaway database on a backend. */
+export async function openTestDatabase(backend: Backend): Promise<{ db: Database; url?: string; drop(): Promise<void> }> {
+  if (backend === "embedded") {
+    const db = await openDatabase({ kind: "embedded", dataDir: "memory://" });
+    return { db, drop: () => db.close() };
+  }
+  const admin = inject("pgAdminUrl");
+  if (!admin) throw new Error("no PostgreSQL server for this run");
+  const name = `orders_test_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`CREATE DATABASE "${name}"`);
+  await c.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  const db = await openDatabase({ kind: "postgres", url: u.toString() }, { poolMax: 10 });
+  return {
+    db,
+    url: u.toString(),
+    async drop() {
+      await db.close();
+      const c2 = new pg.Client({ connectionString: admin });
+      await c2.connect();
+      await c2.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c2.end();
+    },
+  };
+}
+
+export interface GqlResponse<R> {
+  status: number;
+  data?: R | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestServer {
+  server: RunningServer;
+  backend: Backend;
+  url: string;
+  /** SQL statements seen since the last reset. */
+  statements: string[];
+  gql<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, opts?: { token?: string | null; headers?: Record<string, string> }): Promise<GqlResponse<R>>;
+  /** Like gql, but fails the test on errors and returns data. */
+  ok<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, opts?: { token?: string | null }): Promise<R>;
+  user(email: string, opts?: { staff?: boolean }): Promise<{ id: string; email: string; token: string }>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  backend: Backend,
+  opts: Omit<ServerOptions, "db" | "onQuery"> & { env?: Record<string, string> } = {},
+): Promise<TestServer> {
+  const database = await openTestDatabase(backend);
+  const statements: string[] = [];
+  const config = loadConfig({ PORT: "0", LOG_LEVEL: "silent", PAYMENT_METHODS: "credit-card,pay-in-advance,dummy", ...opts.env });
+  let server: RunningServer;
+  try {
+    server = await createServer(config, { logger: createLogger("silent"), ...opts, db: database.db, onQuery: (sql) => statements.push(sql) });
+  } catch (e) {
+    await database.drop();
+    throw e;
+  }
+  const gql = async <R, V>(doc: TypedDocumentNode<R, V>, variables?: V, o: { token?: string | null; headers?: Record<string, string> } = {}) => {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...o.headers },
+      body: JSON.stringify({ query: print(doc), variables }),
+    });
+    const body = (await res.json()) as GqlResponse<R>;
+    return { ...body, status: res.status };
+  };
+  return {
+    server,
+    backend,
+    url: server.url,
+    statements,
+    gql,
+    async ok(doc, variables, o) {
+      const r = await gql(doc, variables, o);
+      if (r.errors?.length || !r.data) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors)}`);
+      return r.data;
+    },
+    async user(email, o = {}) {
+      const u = await createUser(server.prisma, email, o.staff ?? false);
+      return { id: String(u.id), email: u.email, token: await issueApiToken(server.prisma, u.id) };
+    },
+    async close() {
+      await server.close();
+      await database.drop();
+    },
+  };
+}
+
+/** A valid createOrder input; override what the test is about. */
+export function orderInput(over: Record<string, unknown> = {}) {
+  return {
+    email: "customer@example.com",
+    billingAddress: "1 Test Street",
+    shippingAddress: "1 Test Street",
+    items: [{ productType: "shop.Product", productId: "1", product: { name: "Product", code: "1" }, unitPrice: "33.00", quantity: 1 }],
+    ...over,
+  };
+}

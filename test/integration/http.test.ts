@@ -1,0 +1,120 @@
+/** The wire: credentials, error shapes, health, GraphiQL, and the SQL a page costs. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AllOrdersFullDocument, CreateOrderDocument, MeDocument, OrderDetailDocument, RecordOrderPaymentDocument, AddOrderNoteDocument } from "../generated/graphql.js";
+import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
+import { revokeApiToken } from "../../src/users/user.repository.js";
+
+describe.each(backends())("http on %s", (backend) => {
+  let t: TestServer;
+  let staff: { token: string };
+  beforeAll(async () => {
+    t = await startTestServer(backend);
+    staff = await t.user("staff@example.com", { staff: true });
+  });
+  afterAll(() => t?.close());
+
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(`${t.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+
+  describe("credentials", () => {
+    it("a token that matches no user is UNAUTHENTICATED (401), never silently anonymous", async () => {
+      const r = await t.gql(MeDocument, {}, { token: "oat_not-a-real-token" });
+      expect(r.status).toBe(401);
+      expect(r.errors?.[0]).toMatchObject({ message: "Invalid or revoked API token.", extensions: { code: "UNAUTHENTICATED" } });
+      const malformed = await t.gql(MeDocument, {}, { headers: { authorization: "Basic abc" } });
+      expect(malformed.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+    });
+
+    it("a revoked token stops working", async () => {
+      const u = await t.user("revoked@example.com");
+      expect((await t.ok(MeDocument, {}, { token: u.token })).me?.email).toBe("revoked@example.com");
+      expect(await revokeApiToken(t.server.prisma, u.token)).toBe(true);
+      expect((await t.gql(MeDocument, {}, { token: u.token })).errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+    });
+  });
+
+  describe("bad requests", () => {
+    it("answer clear errors with no stack trace", async () => {
+      const cases = [
+        await post("{not json"),
+        await post(JSON.stringify({ query: "{ nope }" })),
+        await post(JSON.stringify({ query: "query { order(ref: 1) { ref } }" })),
+        await post(JSON.stringify({ query: "{ order(ref: \"x\") { ref" })),
+        await post(JSON.stringify({ query: "mutation($a: Decimal!) { recordOrderPayment(ref: \"x\", input: {amount: $a, transactionId: \"t\", paymentMethod: \"m\"}) { __typename } }", variables: { a: true } }), { authorization: `Bearer ${staff.token}` }),
+        await post(JSON.stringify({ query: "{ me { id } }" }).padEnd(2_000_000, " ")),
+      ];
+      for (const res of cases) {
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        const text = await res.text();
+        expect(text).not.toMatch(/stacktrace|at .*\.(js|ts):\d+|SELECT |prisma/i);
+        expect(JSON.parse(text).errors[0].message).toBeTruthy();
+      }
+    });
+
+    it("unknown paths answer 404 JSON", async () => {
+      const r = await fetch(`${t.url}/nope`);
+      expect(r.status).toBe(404);
+      expect((await r.json()).errors[0].extensions.code).toBe("NOT_FOUND");
+    });
+  });
+
+  describe("service routes", () => {
+    it("GET /healthz answers 200 while the database answers", async () => {
+      const r = await fetch(`${t.url}/healthz`);
+      expect(r.status).toBe(200);
+      expect(await r.json()).toEqual({ status: "ok", database: "ok" });
+    });
+
+    it("serves GraphiQL and its assets itself (no CDN)", async () => {
+      const page = await fetch(`${t.url}/graphiql`);
+      expect(page.status).toBe(200);
+      const html = await page.text();
+      expect(html).not.toMatch(/https?:\/\/(unpkg|cdn|esm\.sh)/);
+      const assets = [...html.matchAll(/(?:src|href)="(\/graphiql\/assets\/[^"]+)"/g)].map((m) => m[1]);
+      expect(assets).toHaveLength(4);
+      for (const a of assets) {
+        const r = await fetch(`${t.url}${a}`);
+        expect(r.status, a).toBe(200);
+        expect((await r.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+      }
+    });
+  });
+
+  describe("SQL per request", () => {
+    it("a page of orders with items, payments and notes costs the same statements for 10 as for 50 orders", async () => {
+      for (let i = 0; i < 50; i++) {
+        const r = await t.ok(CreateOrderDocument, {
+          input: orderInput({
+            email: "bulk@example.com",
+            items: [0, 1, 2].map((k) => ({ productType: "p", product: { name: `N${k}`, code: `C${k}` }, unitPrice: "2.00", quantity: k + 1 })),
+          }) as never,
+        }, { token: staff.token });
+        const ref = (r.createOrder as { ref: string }).ref;
+        if (i % 2 === 0) await t.ok(RecordOrderPaymentDocument, { ref, input: { amount: "1.00", transactionId: `b${i}`, paymentMethod: "cash" } }, { token: staff.token });
+        await t.ok(AddOrderNoteDocument, { ref, message: "note", public: true }, { token: staff.token });
+      }
+      const cost = async (first: number) => {
+        t.statements.length = 0;
+        const r = await t.ok(AllOrdersFullDocument, { first, filter: { search: "bulk@example.com" } }, { token: staff.token });
+        expect(r.allOrders.nodes).toHaveLength(first);
+        expect(r.allOrders.nodes.every((o) => o.items.length === 3 && o.notes.length === 1)).toBe(true);
+        if (process.env.SHOW_SQL) console.log(t.statements.join("\n---\n"));
+        return t.statements.length;
+      };
+      const ten = await cost(10);
+      const fifty = await cost(50);
+      // the caller's token, the page, then one statement each for items, payments and notes
+      expect(fifty).toBe(ten);
+      expect(fifty).toBeLessThanOrEqual(5);
+    });
+
+    it("an order's detail costs a handful of statements", async () => {
+      const r = await t.ok(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token });
+      const o = r.createOrder as { ref: string; token: string };
+      t.statements.length = 0;
+      await t.ok(OrderDetailDocument, { ref: o.ref, token: o.token });
+      expect(t.statements.length).toBeLessThanOrEqual(4);
+    });
+  });
+});
