@@ -26,6 +26,35 @@ export interface Config {
   dbPoolMax: number;
   /** NODE_ENV === "production". */
   production: boolean;
+  /** Request limits; each has its own variable (see README, "Limits"). */
+  limits: Limits;
+  /** INTROSPECTION: on | off | staff (default on; staff when NODE_ENV=production). */
+  introspection: "on" | "off" | "staff";
+  /** GRAPHIQL: on | off (default on; off when NODE_ENV=production). */
+  graphiql: boolean;
+  /** CORS_ORIGINS: origins allowed to call from a browser ("*" for any); none by default. Credentials are never allowed. */
+  corsOrigins: string[];
+  /** IDEMPOTENCY_TTL_SECONDS: how long an Idempotency-Key is remembered (default 86400). */
+  idempotencyTtlSeconds: number;
+  /** PAYMENT_TIMEOUT_MS: how long a payment method may take to pay or refund (default 10000). */
+  paymentTimeoutMs: number;
+}
+
+export interface Limits {
+  /** MAX_BODY_BYTES (default 1048576). */
+  bodyBytes: number;
+  /** MAX_QUERY_DEPTH: nesting of fields (default 12). */
+  depth: number;
+  /** MAX_QUERY_COST: fields weighted by the `first` of the lists they are in (default 5000). */
+  cost: number;
+  /** MAX_ALIASES (default 30). */
+  aliases: number;
+  /** MAX_ROOT_FIELDS (default 10). */
+  rootFields: number;
+  /** MAX_BATCH_SIZE: operations in one batched HTTP request (default 10). */
+  batchSize: number;
+  /** MAX_QUERY_TOKENS: lexical tokens in a document (default 10000). */
+  tokens: number;
 }
 
 export class ConfigError extends Error {
@@ -94,7 +123,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
   const dbPoolMax = env.DB_POOL_MAX?.trim() ? Number(env.DB_POOL_MAX) : 10;
   if (!Number.isInteger(dbPoolMax) || dbPoolMax < 1 || dbPoolMax > 1000) throw new ConfigError(`DB_POOL_MAX must be an integer from 1 to 1000`);
 
+  const int = (name: string, dflt: number, min: number, max: number): number => {
+    const v = env[name]?.trim();
+    if (!v) return dflt;
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${v}"`);
+    return n;
+  };
+  const production = env.NODE_ENV === "production";
+  const introspection = (env.INTROSPECTION?.trim().toLowerCase() || (production ? "staff" : "on")) as Config["introspection"];
+  if (!["on", "off", "staff"].includes(introspection)) throw new ConfigError(`INTROSPECTION must be on, off or staff, got "${env.INTROSPECTION}"`);
+  const graphiql = (env.GRAPHIQL?.trim().toLowerCase() || (production ? "off" : "on"));
+  if (!["on", "off"].includes(graphiql)) throw new ConfigError(`GRAPHIQL must be on or off, got "${env.GRAPHIQL}"`);
+  const corsOrigins = (env.CORS_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean);
+  for (const o of corsOrigins) {
+    if (o !== "*" && !/^https?:\/\/[^/\s]+$/.test(o)) throw new ConfigError(`CORS_ORIGINS must list origins like https://shop.example.com (or *), got "${o}"`);
+  }
+
   return {
+    limits: {
+      bodyBytes: int("MAX_BODY_BYTES", 1_048_576, 1024, 100_000_000),
+      depth: int("MAX_QUERY_DEPTH", 12, 2, 100),
+      cost: int("MAX_QUERY_COST", 5000, 10, 10_000_000),
+      aliases: int("MAX_ALIASES", 30, 0, 10_000),
+      rootFields: int("MAX_ROOT_FIELDS", 10, 1, 1000),
+      batchSize: int("MAX_BATCH_SIZE", 10, 1, 1000),
+      tokens: int("MAX_QUERY_TOKENS", 10_000, 100, 1_000_000),
+    },
+    introspection,
+    graphiql: graphiql === "on",
+    corsOrigins,
+    idempotencyTtlSeconds: int("IDEMPOTENCY_TTL_SECONDS", 86_400, 1, 31_536_000),
+    paymentTimeoutMs: int("PAYMENT_TIMEOUT_MS", 10_000, 10, 600_000),
     database: parseDatabaseUrl(env.DATABASE_URL, defaults.dataDir),
     host,
     port,
@@ -103,6 +163,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
     currency,
     logLevel,
     dbPoolMax,
-    production: env.NODE_ENV === "production",
+    production,
   };
 }

@@ -26,7 +26,11 @@ import { DEFAULT_RULES, type OrderRules } from "./orders/status.js";
 import type { PaymentMethod } from "./payments/payment-method.js";
 import { createPaymentRegistry, type PaymentRegistry } from "./payments/registry.js";
 import { createSchema } from "./schema.js";
-import { ErrorCodes, PUBLIC_CODES, unauthenticated } from "./shared/errors.js";
+import { ErrorCodes, PUBLIC_CODES, serviceUnavailable, unauthenticated } from "./shared/errors.js";
+import { isDatabaseUnavailable } from "./shared/db-errors.js";
+import { cors } from "./http/cors.js";
+import { limitsPlugin, logPlugin } from "./http/plugins.js";
+import { idempotencyPlugin } from "./idempotency/idempotency.plugin.js";
 import { createLogger, type Logger } from "./shared/log.js";
 import { findUserByApiToken } from "./users/user.repository.js";
 
@@ -65,6 +69,10 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
     return { ...formatted, message, extensions };
   }
   const original = unwrapResolverError(error);
+  if (isDatabaseUnavailable(original)) {
+    log?.warn("database unavailable", { path: formatted.path });
+    return { message: "The database is not available; try again shortly.", locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCodes.SERVICE_UNAVAILABLE } };
+  }
   log?.error("unexpected error", { message: original instanceof Error ? original.message : String(original), path: formatted.path });
   return { message: MASKED_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCodes.INTERNAL_SERVER_ERROR } };
 }
@@ -88,7 +96,10 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   const httpServer = http.createServer(app);
   let publicUrl = config.publicUrl ?? "";
   const url = (p: string) => `${publicUrl}${p}`;
-  const orders = new OrderService({ prisma, rules: opts.rules ?? DEFAULT_RULES, payments, currency: config.currency, url });
+  const orders = new OrderService({ prisma, rules: opts.rules ?? DEFAULT_RULES, payments, currency: config.currency, url,
+    paymentTimeoutMs: config.paymentTimeoutMs,
+    onMethodError: (method, e) => log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) }),
+  });
 
   const drainPlugin: ApolloServerPlugin = ApolloServerPluginDrainHttpServer({ httpServer });
   const apollo = new ApolloServer<Context>({
@@ -97,7 +108,9 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false, // main.ts closes the server, then the database
     formatError: (formatted, error) => formatError(formatted, error, log),
-    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled()],
+    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), limitsPlugin(config), idempotencyPlugin(prisma, { ttlSeconds: config.idempotencyTtlSeconds }), logPlugin(log)],
+    parseOptions: { maxTokens: config.limits.tokens },
+    allowBatchedHttpRequests: config.limits.batchSize > 1,
   });
   await apollo.start();
 
@@ -106,7 +119,13 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     const token = bearerToken(req.headers.authorization);
     if (token === undefined) return ANONYMOUS;
     if (token === null) throw unauthenticated("Malformed Authorization header: expected 'Bearer <token>'.");
-    const user = await findUserByApiToken(p, token);
+    let user;
+    try {
+      user = await findUserByApiToken(p, token);
+    } catch (e) {
+      if (isDatabaseUnavailable(e)) throw serviceUnavailable();
+      throw e;
+    }
     if (!user) throw unauthenticated("Invalid or revoked API token.");
     return { kind: "user", user };
   }
@@ -124,7 +143,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       `<!doctype html><meta charset="utf-8"><title>Orders API</title><h1>Orders API</h1><ul><li><a href="/graphiql">GraphiQL</a></li><li>GraphQL endpoint: <code>/graphql</code></li><li><a href="/healthz">/healthz</a></li></ul>`,
     );
   });
-  app.use("/graphiql", graphiqlRouter({ endpoint: "/graphql", defaultHeaders: opts.graphiqlHeaders }));
+  if (config.graphiql) app.use("/graphiql", graphiqlRouter({ endpoint: "/graphql", defaultHeaders: opts.graphiqlHeaders }));
   for (const method of payments.methods) {
     if (!method.routes) continue;
     const router = express.Router();
@@ -138,7 +157,15 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   }
   app.use(
     "/graphql",
-    express.json({ limit: "1mb" }),
+    cors(config.corsOrigins),
+    express.json({ limit: config.limits.bodyBytes }),
+    (req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if (Array.isArray(req.body) && req.body.length > config.limits.batchSize) {
+        res.status(400).json({ errors: [{ message: `A batch may hold at most ${config.limits.batchSize} operations.`, extensions: { code: "BAD_REQUEST" } }] });
+        return;
+      }
+      next();
+    },
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const viewer = await viewerOf(req);

@@ -60,7 +60,7 @@ export function graphiqlRouter(opts: { endpoint: string; defaultHeaders?: () => 
       defaultQuery: ${scriptJson(DEFAULT_QUERY)},
       defaultHeaders: ${scriptJson(headers ? JSON.stringify(headers, null, 2) : "")},
       defaultEditorToolsVisibility: ${headers ? '"headers"' : "false"},
-      shouldPersistHeaders: true,
+      shouldPersistHeaders: false, // a stale token from an earlier database would override the fresh one
     }),
   );
 </script></body></html>`;

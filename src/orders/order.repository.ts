@@ -312,3 +312,7 @@ export async function insertNote(tx: PrismaNS.TransactionClient, orderId: number
   await tx.orderNote.create({ data: { orderId, message, public: isPublic, dateCreated: now } });
   await tx.order.update({ where: { id: orderId }, data: { dateUpdated: now } });
 }
+
+export async function countUnrefundedPayments(db: Db, ref: string): Promise<number> {
+  return db.orderPayment.count({ where: { order: { ref }, refundedAt: null } });
+}

@@ -5,7 +5,9 @@
 import { isStaff, orderScope, type OrderScope, type Viewer } from "../auth/viewer.js";
 import { newOrderToken } from "../auth/tokens.js";
 import type { PrismaClient, Prisma as PrismaNS } from "../generated/prisma/client.js";
+import { GraphQLError } from "graphql";
 import { badUserInput, forbidden, notFound, unauthenticated } from "../shared/errors.js";
+import { isDatabaseUnavailable } from "../shared/db-errors.js";
 import type { PaymentRegistry } from "../payments/registry.js";
 import { PaymentError, type LockedOrder, type PayContext, type PaymentRequest } from "../payments/payment-method.js";
 import * as repo from "./order.repository.js";
@@ -33,7 +35,29 @@ export interface OrderServiceDeps {
   currency: string;
   /** Absolute URL of a path on this server. */
   url(path: string): string;
+  /** Told when a payment method throws or times out (for the log). */
+  onMethodError?: (identifier: string, error: unknown) => void;
+  /** How long a payment method may take to pay or to refund one payment (default 10 s). */
+  paymentTimeoutMs?: number;
   now?: () => Date;
+}
+
+/** A payment method call that did not answer in time. */
+export class PaymentTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`The payment method did not answer within ${ms} ms.`);
+    this.name = "PaymentTimeoutError";
+  }
+}
+
+/** Races `work` against a deadline; a late result or failure is ignored. */
+export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new PaymentTimeoutError(ms)), ms);
+  });
+  work.catch(() => {}); // a call that fails after its deadline must not become an unhandled rejection
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 export interface OrderPage {
@@ -85,8 +109,11 @@ function pageSize(first: number | null | undefined): number {
 export class OrderService {
   private readonly now: () => Date;
 
+  private readonly paymentTimeoutMs: number;
+
   constructor(private readonly deps: OrderServiceDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.paymentTimeoutMs = deps.paymentTimeoutMs ?? 10_000;
   }
 
   get rules(): OrderRules {
@@ -165,28 +192,45 @@ export class OrderService {
   }
 
   /** Runs `fn` in a transaction with the order (in `scope`) locked; NOT_FOUND when there is none. */
-  private async withLocked<T>(ref: string, scope: OrderScope, fn: (tx: PrismaNS.TransactionClient, order: OrderRecord) => Promise<T>): Promise<T> {
-    return this.deps.prisma.$transaction(async (tx) => {
-      const order = await repo.lockOrderByRef(tx, ref, scope);
-      if (!order) throw notFound();
-      return fn(tx, order);
-    });
+  private async withLocked<T>(
+    ref: string,
+    scope: OrderScope,
+    fn: (tx: PrismaNS.TransactionClient, order: OrderRecord) => Promise<T>,
+    opts: { timeoutMs?: number } = {},
+  ): Promise<T> {
+    return this.deps.prisma.$transaction(
+      async (tx) => {
+        const order = await repo.lockOrderByRef(tx, ref, scope);
+        if (!order) throw notFound();
+        return fn(tx, order);
+      },
+      opts.timeoutMs ? { timeout: opts.timeoutMs } : undefined,
+    );
   }
 
   /** Operations a payment method may perform on a locked order; payments are recorded as `paymentMethod`. */
-  private lockedOrder(tx: PrismaNS.TransactionClient, initial: OrderRecord, paymentMethod: string): LockedOrder {
+  private lockedOrder(tx: PrismaNS.TransactionClient, initial: OrderRecord, paymentMethod: string): LockedOrder & { close(): void } {
     let order = initial;
+    let closed = false;
+    const open = () => {
+      if (closed) throw new Error("The order is no longer locked for this call (it timed out).");
+    };
     return {
+      close: () => {
+        closed = true;
+      },
       get order() {
         return order;
       },
       paymentError: () => paymentError(this.rules, order)?.message ?? null,
       setStatus: async (status: OrderStatus) => {
+        open();
         if (status === order.status || transitionError(this.rules, order, status)) return false;
         order = await repo.setStatus(tx, order.id, status, this.now());
         return true;
       },
       recordPayment: async (p) => {
+        open();
         if (await repo.hasTransaction(tx, order.id, p.transactionId)) return false;
         order = await repo.insertPayment(tx, order, { ...p, paymentMethod, now: this.now() });
         return true;
@@ -233,14 +277,22 @@ export class OrderService {
         if (extra) return new OrderNotPayableError(order.status, extra);
         const locked = this.lockedOrder(tx, order, identifier);
         const ctx: PayContext = Object.assign(locked, { request, url: this.deps.url });
-        const outcome = await method.pay(ctx);
-        if (!outcome || typeof outcome.url !== "string" || !outcome.url) throw new Error(`Payment method "${identifier}" returned no URL`);
+        let outcome;
+        try {
+          outcome = await withTimeout(Promise.resolve().then(() => method.pay(ctx)), this.paymentTimeoutMs);
+        } finally {
+          locked.close();
+        }
+        if (!outcome || typeof outcome.url !== "string" || !outcome.url) throw new PaymentError("The payment method gave no URL to continue with.");
         return { kind: "redirect" as const, url: outcome.url, data: outcome.data ?? null, order: locked.order };
-      });
+      }, { timeoutMs: this.paymentTimeoutMs + 5_000 });
     } catch (e) {
       // The transaction rolled back: whatever the method changed is undone.
       if (e instanceof PaymentError) return new PaymentFailedError(identifier, e.message);
-      throw e;
+      if (e instanceof PaymentTimeoutError) return new PaymentFailedError(identifier, "The payment method did not answer in time; nothing was charged. Try again.");
+      if (e instanceof GraphQLError || isDatabaseUnavailable(e)) throw e;
+      this.deps.onMethodError?.(identifier, e);
+      return new PaymentFailedError(identifier, "The payment method failed; nothing was charged. Try again.");
     }
   }
 
@@ -260,9 +312,11 @@ export class OrderService {
         const method = this.deps.payments.get(p.paymentMethod);
         let ok = false;
         try {
-          ok = method ? (await method.refund(p, order)) === true : false;
-        } catch {
-          ok = false; // a method that throws failed to refund this payment; the others go on
+          ok = method ? (await withTimeout(Promise.resolve().then(() => method.refund(p, order)), this.paymentTimeoutMs)) === true : false;
+        } catch (e) {
+          // a method that throws or hangs failed to refund this payment; the others go on
+          this.deps.onMethodError?.(p.paymentMethod, e);
+          ok = false;
         }
         if (ok) refunded.push(await repo.markPaymentRefunded(tx, p, this.now()));
         else failed.push(p);
@@ -271,7 +325,12 @@ export class OrderService {
       if (failed.length === 0) after = await repo.setStatus(tx, order.id, "REFUNDED", this.now());
       else after = (await repo.findOrderById(tx, order.id)) ?? order;
       return { kind: "refunded" as const, refunded, failed, order: after };
-    });
+    }, { timeoutMs: 15_000 + this.paymentTimeoutMs * (await this.pendingRefunds(ref)) });
+  }
+
+  /** Payments of the order not yet refunded (sizes the refund transaction's timeout). */
+  private async pendingRefunds(ref: string): Promise<number> {
+    return repo.countUnrefundedPayments(this.deps.prisma, ref);
   }
 
   /** Creates an order from a finished checkout. Staff only. */

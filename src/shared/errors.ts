@@ -27,6 +27,9 @@ export const PUBLIC_CODES = new Set<string>([
   "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "OPERATION_RESOLUTION_FAILURE",
+  "QUERY_TOO_COMPLEX",
+  "IDEMPOTENCY_KEY_REUSED",
+  "IDEMPOTENCY_KEY_IN_USE",
 ]);
 
 export function unauthenticated(message = "Authentication required: send an API token as 'Authorization: Bearer <token>'."): GraphQLError {

@@ -1,0 +1,50 @@
+/** Apollo plugins: query limits and introspection policy; one log line per operation. */
+import type { ApolloServerPlugin } from "@apollo/server";
+import { GraphQLError } from "graphql";
+import type { Config } from "../config.js";
+import type { Context } from "../context.js";
+import { isStaff } from "../auth/viewer.js";
+import type { Logger } from "../shared/log.js";
+import { enforceLimits, measure } from "./limits.js";
+
+export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, operation, request, contextValue }) {
+          if (!operation) return;
+          const shape = measure(document, operation, request.variables ?? {});
+          if (shape.introspection && config.introspection !== "on") {
+            if (config.introspection === "off" || !isStaff(contextValue.viewer)) {
+              throw new GraphQLError(
+                config.introspection === "off" ? "Introspection is disabled on this server." : "Introspection is for staff on this server.",
+                { extensions: { code: "FORBIDDEN", http: { status: 403 } } },
+              );
+            }
+          }
+          enforceLimits(shape, config.limits);
+        },
+      };
+    },
+  };
+}
+
+/** At debug level: operation name and type, status and duration. Never variables or headers. */
+export function logPlugin(log: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ request }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ response, operation }) {
+          log.debug("graphql", {
+            operation: request.operationName ?? null,
+            type: operation?.operation ?? null,
+            status: response.http.status ?? 200,
+            errors: response.body.kind === "single" ? (response.body.singleResult.errors?.length ?? 0) : 0,
+            ms: Math.round(performance.now() - started),
+          });
+        },
+      };
+    },
+  };
+}
