@@ -1,5 +1,4 @@
 /** Idempotency records: claim a key, complete it with the answer, or release it. */
-import type { Prisma as PrismaNS } from "../generated/prisma/client.js";
 import type { Db } from "../orders/order.repository.js";
 
 export type Claim =
@@ -34,14 +33,14 @@ export async function claimKey(
       return { kind: "claimed", id: row.id };
     }
     if (row.requestHash !== q.requestHash) return { kind: "mismatch" };
-    if (row.response !== null) return { kind: "replay", response: row.response, httpStatus: row.httpStatus ?? 200 };
+    if (row.response !== null) return { kind: "replay", response: JSON.parse(row.response), httpStatus: row.httpStatus ?? 200 };
     if (Date.now() > deadline) return { kind: "busy" };
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }
 
 export async function completeKey(db: Db, id: number, response: unknown, httpStatus: number): Promise<void> {
-  await db.idempotencyRecord.update({ where: { id }, data: { response: response as PrismaNS.InputJsonValue, httpStatus } });
+  await db.idempotencyRecord.update({ where: { id }, data: { response: JSON.stringify(response), httpStatus } });
 }
 
 /** Forgets a claim whose request failed without a known outcome, so that a retry runs again. */

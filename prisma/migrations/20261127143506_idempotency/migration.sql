@@ -4,7 +4,7 @@ CREATE TABLE "IdempotencyRecord" (
     "scope" TEXT NOT NULL,
     "key" TEXT NOT NULL,
     "requestHash" TEXT NOT NULL,
-    "response" JSONB,
+    "response" TEXT,
     "httpStatus" INTEGER,
     "dateCreated" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "expiresAt" TIMESTAMPTZ(3) NOT NULL,

@@ -1,0 +1,107 @@
+/** Idempotency-Key: the same request again gets the first answer and has no second effect. */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AllOrdersCountDocument, CreateOrderDocument, OrderDetailDocument, PayOrderDocument, RecordOrderPaymentDocument, RefundOrderDocument } from "../generated/graphql.js";
+import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
+import type { PaymentMethod } from "../../src/payments/payment-method.js";
+
+describe.each(backends())("idempotency on %s", (backend) => {
+  let t: TestServer;
+  let staff: { token: string };
+  let other: { token: string };
+  const refundCalls: string[] = [];
+  const method: PaymentMethod = {
+    identifier: "counting",
+    label: "Counting",
+    orderPayment: false,
+    async pay() {
+      throw new Error("unused");
+    },
+    async refund(p) {
+      refundCalls.push(p.transactionId);
+      return true;
+    },
+  };
+  const key = () => ({ "idempotency-key": randomUUID() });
+  const count = async () => (await t.ok(AllOrdersCountDocument, {}, { token: staff.token })).allOrders.totalCount;
+
+  beforeAll(async () => {
+    t = await startTestServer(backend, { paymentMethods: [method], env: { PAYMENT_METHODS: "credit-card,pay-in-advance,dummy,counting", IDEMPOTENCY_TTL_SECONDS: "2" } });
+    staff = await t.user("staff@example.com", { staff: true });
+    other = await t.user("other@example.com", { staff: true });
+  });
+  afterAll(() => t?.close());
+
+  it("createOrder: a retry gets the same order, and one is created", async () => {
+    const headers = key();
+    const before = await count();
+    const first = await t.gql(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token, headers });
+    const again = await t.gql(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token, headers });
+    expect(again.data).toEqual(first.data);
+    expect(await count()).toBe(before + 1);
+  });
+
+  it("concurrent requests with one key have one effect and one answer", async () => {
+    const headers = key();
+    const before = await count();
+    const results = await Promise.all(Array.from({ length: 10 }, () => t.gql(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token, headers })));
+    expect(results.every((r) => !r.errors)).toBe(true);
+    expect(new Set(results.map((r) => JSON.stringify(r.data))).size).toBe(1);
+    expect(await count()).toBe(before + 1);
+  });
+
+  it("recordOrderPayment, payOrder and refundOrder replay without a second effect", async () => {
+    const created = (await t.ok(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token })).createOrder as { ref: string; token: string };
+    const payKey = key();
+    const p1 = await t.gql(PayOrderDocument, { ref: created.ref, paymentMethod: "pay-in-advance", token: created.token }, { headers: payKey });
+    const p2 = await t.gql(PayOrderDocument, { ref: created.ref, paymentMethod: "pay-in-advance", token: created.token }, { headers: payKey });
+    expect(p2.data).toEqual(p1.data);
+
+    const recKey = key();
+    const vars = { ref: created.ref, input: { amount: "10.00", transactionId: "bank-1", paymentMethod: "counting" } };
+    const r1 = await t.gql(RecordOrderPaymentDocument, vars, { token: staff.token, headers: recKey });
+    const r2 = await t.gql(RecordOrderPaymentDocument, vars, { token: staff.token, headers: recKey });
+    expect(r1.data?.recordOrderPayment.__typename).toBe("Order");
+    expect(r2.data).toEqual(r1.data); // without the key the second would be a duplicate-transaction error
+
+    const refKey = key();
+    refundCalls.length = 0;
+    const f1 = await t.gql(RefundOrderDocument, { ref: created.ref }, { token: staff.token, headers: refKey });
+    const f2 = await t.gql(RefundOrderDocument, { ref: created.ref }, { token: staff.token, headers: refKey });
+    expect(f1.data?.refundOrder.__typename).toBe("RefundResult");
+    expect(f2.data).toEqual(f1.data);
+    expect(refundCalls).toEqual(["bank-1"]);
+  });
+
+  it("the same key with another request is refused and changes nothing", async () => {
+    const headers = key();
+    await t.ok(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token, headers } as never);
+    const before = await count();
+    const res = await t.gql(CreateOrderDocument, { input: orderInput({ email: "else@example.com" }) as never }, { token: staff.token, headers });
+    expect(res.status).toBe(422);
+    expect(res.errors?.[0].extensions?.code).toBe("IDEMPOTENCY_KEY_REUSED");
+    expect(await count()).toBe(before);
+  });
+
+  it("keys belong to the caller, and expire", async () => {
+    const headers = key();
+    const before = await count();
+    await t.gql(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token, headers });
+    await t.gql(CreateOrderDocument, { input: orderInput() as never }, { token: other.token, headers });
+    expect(await count()).toBe(before + 2);
+    await new Promise((r) => setTimeout(r, 2100));
+    await t.gql(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token, headers });
+    expect(await count()).toBe(before + 3);
+  });
+
+  it("a refused input is kept as the answer too, and a query ignores the key", async () => {
+    const headers = key();
+    const bad = { input: orderInput({ items: [] }) as never };
+    const a = await t.gql(CreateOrderDocument, bad, { token: staff.token, headers });
+    const b = await t.gql(CreateOrderDocument, bad, { token: staff.token, headers });
+    expect(a.data?.createOrder.__typename).toBe("InvalidOrderInputError");
+    expect(b.data).toEqual(a.data);
+    const q = await t.gql(OrderDetailDocument, { ref: "1999-00000" }, { token: staff.token, headers });
+    expect(q.data?.order).toBeNull();
+  });
+});
