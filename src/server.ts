@@ -59,6 +59,7 @@ export interface RunningServer {
 }
 
 const MASKED_MESSAGE = "Internal server error";
+const hasNulChar = (...texts: string[]) => texts.some((t) => t.includes("\0"));
 
 /** Known errors keep their message and code; everything else is masked, with no stack trace or SQL. */
 export function formatError(formatted: GraphQLFormattedError, error: unknown, log?: Logger): GraphQLFormattedError {
@@ -148,8 +149,9 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     if (!method.routes) continue;
     const router = express.Router();
     method.routes(router, {
-      findOrder: (ref, token) => orders.findByToken(ref, token),
-      withOrder: (ref, token, fn) => orders.withOrderByToken(method.identifier, ref, token, fn),
+      // PostgreSQL text cannot hold NUL: such a ref or token matches no order.
+      findOrder: async (ref, token) => (hasNulChar(ref, token) ? null : orders.findByToken(ref, token)),
+      withOrder: async (ref, token, fn) => (hasNulChar(ref, token) ? null : orders.withOrderByToken(method.identifier, ref, token, fn)),
       paymentError: (order) => orders.paymentRefusal(order),
       url,
     });

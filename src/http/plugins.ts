@@ -7,11 +7,19 @@ import { isStaff } from "../auth/viewer.js";
 import type { Logger } from "../shared/log.js";
 import { enforceLimits, measure } from "./limits.js";
 
+/** PostgreSQL text cannot hold NUL (U+0000): refuse it up front rather than fail in the database. */
+function hasNul(query: string | undefined, variables: unknown): boolean {
+  return (query !== undefined && (query.includes("\0") || /\\u0000/i.test(query))) || (variables != null && /\\u0000/i.test(JSON.stringify(variables)));
+}
+
 export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request, contextValue }) {
+          if (hasNul(request.query, request.variables)) {
+            throw new GraphQLError("Text may not contain the NUL character (U+0000).", { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
+          }
           if (!operation) return;
           const shape = measure(document, operation, request.variables ?? {});
           if (shape.introspection && config.introspection !== "on") {

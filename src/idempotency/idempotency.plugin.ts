@@ -3,7 +3,8 @@
  * the same key with the same operation and variables gets the first answer again (with the header
  * `Idempotent-Replayed: true`) and no second effect; the same key with another request is refused
  * (IDEMPOTENCY_KEY_REUSED, 422). Keys are scoped to the caller and forgotten after the TTL. A request
- * that failed with an unexpected error forgets its key, since nothing was written.
+ * refused as a whole (no data: bad variables, missing credentials) or failed with an unexpected error
+ * forgets its key, since nothing was written; answers with data (including typed refusals) are kept.
  */
 import { createHash } from "node:crypto";
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from "@apollo/server";
@@ -61,7 +62,9 @@ export function idempotencyPlugin(prisma: PrismaClient, opts: { ttlSeconds: numb
           const unknownOutcome = result.errors?.some((e) =>
             [ErrorCodes.INTERNAL_SERVER_ERROR, ErrorCodes.SERVICE_UNAVAILABLE].includes(e.extensions?.code as never),
           );
-          if (unknownOutcome) await releaseKey(prisma, id);
+          // Nothing ran (bad variables, no credentials...): forget the key, so that a corrected retry may use it.
+          const refusedWhole = result.data == null;
+          if (unknownOutcome || refusedWhole) await releaseKey(prisma, id);
           else await completeKey(prisma, id, { data: result.data, ...(result.errors ? { errors: result.errors } : {}) }, response.http.status ?? 200);
         },
       };
