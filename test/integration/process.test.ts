@@ -2,19 +2,18 @@
  * The commands a user runs, as processes: the CLI, `npm start` (src/main.ts), the demo, and a
  * clean stop on SIGTERM. On the embedded database and, for start/stop, on PostgreSQL.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { openTestDatabase } from "../helpers/harness.js";
+import { cli, gql as gqlRaw, run, startServer } from "../helpers/processes.js";
 
-const root = path.resolve(__dirname, "..", "..");
+const gql = async (url: string, query: string, token?: string) => gqlRaw(url, query, token);
+
 const tmpDirs: string[] = [];
-const children: ChildProcess[] = [];
 afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
   for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
@@ -22,51 +21,6 @@ function tmpDir(): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), "orders-proc-"));
   tmpDirs.push(d);
   return d;
-}
-
-function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: root, env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-const cli = (args: string[], env: Record<string, string>) => run("src/cli.ts", args, env);
-
-/** Starts src/main.ts and waits until it serves; returns its URL and what it printed. */
-async function startServer(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts", ...args], {
-    cwd: root,
-    env: { ...process.env, PORT: "0", LOG_LEVEL: "info", ...env },
-  });
-  children.push(child);
-  let out = "";
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      out += d;
-      const m = /(http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(out);
-      if (m && (!args.includes("--demo") || out.includes("customer"))) resolve(m[1]);
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-    setTimeout(() => reject(new Error(`server did not start: ${out}`)), 90_000);
-  });
-  return { child, url, output: () => out, exited };
-}
-
-async function gql(url: string, query: string, token?: string) {
-  const res = await fetch(`${url}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query }),
-  });
-  return (await res.json()) as { data?: any; errors?: any[] };
 }
 
 describe("CLI on a fresh embedded database", () => {
