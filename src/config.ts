@@ -38,6 +38,8 @@ export interface Config {
   idempotencyTtlSeconds: number;
   /** PAYMENT_TIMEOUT_MS: how long a payment method may take to pay or refund (default 10000). */
   paymentTimeoutMs: number;
+  /** EXPOSE_STATS=on: GET /stats answers request and SQL statement counts and memory (for the benchmark). */
+  exposeStats: boolean;
 }
 
 export interface Limits {
@@ -131,10 +133,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
     return n;
   };
   const production = env.NODE_ENV === "production";
+  const onOff = (name: string, dflt: boolean): boolean => {
+    const v = env[name]?.trim().toLowerCase();
+    if (!v) return dflt;
+    if (v !== "on" && v !== "off") throw new ConfigError(`${name} must be on or off, got "${env[name]}"`);
+    return v === "on";
+  };
   const introspection = (env.INTROSPECTION?.trim().toLowerCase() || (production ? "staff" : "on")) as Config["introspection"];
   if (!["on", "off", "staff"].includes(introspection)) throw new ConfigError(`INTROSPECTION must be on, off or staff, got "${env.INTROSPECTION}"`);
-  const graphiql = (env.GRAPHIQL?.trim().toLowerCase() || (production ? "off" : "on"));
-  if (!["on", "off"].includes(graphiql)) throw new ConfigError(`GRAPHIQL must be on or off, got "${env.GRAPHIQL}"`);
+  const graphiql = onOff("GRAPHIQL", !production);
   const corsOrigins = (env.CORS_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean);
   for (const o of corsOrigins) {
     if (o !== "*" && !/^https?:\/\/[^/\s]+$/.test(o)) throw new ConfigError(`CORS_ORIGINS must list origins like https://shop.example.com (or *), got "${o}"`);
@@ -151,10 +158,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
       tokens: int("MAX_QUERY_TOKENS", 10_000, 100, 1_000_000),
     },
     introspection,
-    graphiql: graphiql === "on",
+    graphiql,
     corsOrigins,
     idempotencyTtlSeconds: int("IDEMPOTENCY_TTL_SECONDS", 86_400, 1, 31_536_000),
     paymentTimeoutMs: int("PAYMENT_TIMEOUT_MS", 10_000, 10, 600_000),
+    exposeStats: onOff("EXPOSE_STATS", false),
     database: parseDatabaseUrl(env.DATABASE_URL, defaults.dataDir),
     host,
     port,

@@ -7,7 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { unwrapResolverError } from "@apollo/server/errors";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
@@ -26,6 +26,7 @@ import { DEFAULT_RULES, type OrderRules } from "./orders/status.js";
 import type { PaymentMethod } from "./payments/payment-method.js";
 import { createPaymentRegistry, type PaymentRegistry } from "./payments/registry.js";
 import { createSchema } from "./schema.js";
+import { jitGateway } from "./http/jit-executor.js";
 import { ErrorCodes, PUBLIC_CODES, serviceUnavailable, unauthenticated } from "./shared/errors.js";
 import { isDatabaseUnavailable } from "./shared/db-errors.js";
 import { cors } from "./http/cors.js";
@@ -41,7 +42,7 @@ export interface ServerOptions {
   rules?: OrderRules;
   /** Payment methods beyond the built-in ones (enabled when PAYMENT_METHODS lists them). */
   paymentMethods?: PaymentMethod[];
-  /** Called with each SQL statement (tests count them). */
+  /** Called with each SQL statement sent to the database (tests count them). */
   onQuery?: (sql: string) => void;
   /** Headers GraphiQL starts with (the demo puts a staff token there). */
   graphiqlHeaders?: () => Record<string, string> | undefined;
@@ -84,10 +85,14 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   const ownsDb = !opts.db;
   const db = opts.db ?? (await openDatabase(config.database, { poolMax: config.dbPoolMax }));
   let prisma: PrismaClient | undefined;
+  const stats = { requests: 0, statements: 0 };
+  const stopObserving: (() => void)[] = [];
   try {
     const applied = await migrateDeploy(db);
     if (applied.length) log.info("migrations applied", { migrations: applied });
-    prisma = createPrisma(db, { onQuery: opts.onQuery });
+    prisma = createPrisma(db);
+    if (opts.onQuery) stopObserving.push(db.observe(opts.onQuery));
+    if (config.exposeStats) stopObserving.push(db.observe(() => stats.statements++));
   } catch (e) {
     if (ownsDb) await db.close().catch(() => {});
     throw e;
@@ -97,19 +102,21 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   const httpServer = http.createServer(app);
   let publicUrl = config.publicUrl ?? "";
   const url = (p: string) => `${publicUrl}${p}`;
-  const orders = new OrderService({ prisma, rules: opts.rules ?? DEFAULT_RULES, payments, currency: config.currency, url,
+  const orders = new OrderService({ prisma, reader: db.pool, rules: opts.rules ?? DEFAULT_RULES, payments, currency: config.currency, url,
     paymentTimeoutMs: config.paymentTimeoutMs,
     onMethodError: (method, e) => log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) }),
   });
 
   const drainPlugin: ApolloServerPlugin = ApolloServerPluginDrainHttpServer({ httpServer });
   const apollo = new ApolloServer<Context>({
-    schema: createSchema(),
+    gateway: jitGateway(createSchema()),
     introspection: true,
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false, // main.ts closes the server, then the database
     formatError: (formatted, error) => formatError(formatted, error, log),
-    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), limitsPlugin(config), idempotencyPlugin(prisma, { ttlSeconds: config.idempotencyTtlSeconds }), logPlugin(log)],
+    // Cache control is off: it wraps every field resolver to compute cache hints nobody reads (the
+    // API answers private data), which cost a fifth of the CPU time of a page of orders.
+    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(config), idempotencyPlugin(prisma, { ttlSeconds: config.idempotencyTtlSeconds }), logPlugin(log)],
     parseOptions: { maxTokens: config.limits.tokens },
     allowBatchedHttpRequests: config.limits.batchSize > 1,
   });
@@ -122,7 +129,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     if (token === null) throw unauthenticated("Malformed Authorization header: expected 'Bearer <token>'.");
     let user;
     try {
-      user = await findUserByApiToken(p, token);
+      user = await findUserByApiToken(db.pool, token);
     } catch (e) {
       if (isDatabaseUnavailable(e)) throw serviceUnavailable();
       throw e;
@@ -139,6 +146,13 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       res.status(503).json({ status: "unavailable", database: "unreachable" });
     }
   });
+  if (config.exposeStats) {
+    app.get("/stats", (_req, res) => void res.json({ ...stats, rssBytes: process.memoryUsage.rss() }));
+    app.use("/graphql", (_req, _res, next) => {
+      stats.requests++;
+      next();
+    });
+  }
   app.get("/", (_req, res) => {
     res.type("html").send(
       `<!doctype html><meta charset="utf-8"><title>Orders API</title><h1>Orders API</h1><ul><li><a href="/graphiql">GraphiQL</a></li><li>GraphQL endpoint: <code>/graphql</code></li><li><a href="/healthz">/healthz</a></li></ul>`,
@@ -171,7 +185,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const viewer = await viewerOf(req);
-        return { viewer, loaders: createLoaders(p), orders, payments };
+        return { viewer, loaders: createLoaders(db.pool), orders, payments };
       },
     }),
   );
@@ -206,6 +220,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     close() {
       closing ??= (async () => {
         await apollo.stop(); // drains the HTTP server
+        for (const stop of stopObserving) stop();
         await p.$disconnect();
         if (ownsDb) await db.close();
       })();

@@ -13,6 +13,8 @@ export type DatabaseLocation = { kind: "embedded"; dataDir: string } | { kind: "
 
 export interface Database {
   kind: "embedded" | "postgres";
+  /** Calls `fn` with the text of every statement sent on this database's pool (Prisma's and hand-written); returns a remover. */
+  observe(fn: (sql: string) => void): () => void;
   /** A human description for logs (no credentials). */
   description: string;
   pool: pg.Pool;
@@ -30,10 +32,30 @@ function describeUrl(url: string): string {
   }
 }
 
+/** A pg Client that tells observers about each statement it sends. */
+function observedClient(observers: Set<(sql: string) => void>): typeof pg.Client {
+  return class ObservedClient extends pg.Client {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    query(config: any, values?: any, callback?: any): any {
+      if (observers.size) {
+        const text = typeof config === "string" ? config : config?.text;
+        if (typeof text === "string") for (const fn of observers) fn(text);
+      }
+      return super.query(config, values, callback);
+    }
+  } as typeof pg.Client;
+}
+
 /** Opens the database and checks that it answers. */
 export async function openDatabase(location: DatabaseLocation, opts: { poolMax?: number } = {}): Promise<Database> {
+  const observers = new Set<(sql: string) => void>();
+  const observe = (fn: (sql: string) => void) => {
+    observers.add(fn);
+    return () => void observers.delete(fn);
+  };
+  const Client = observedClient(observers);
   if (location.kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: location.url, max: opts.poolMax ?? 10, connectionTimeoutMillis: 10_000 });
+    const pool = new pg.Pool({ connectionString: location.url, max: opts.poolMax ?? 10, connectionTimeoutMillis: 10_000, Client });
     pool.on("error", () => {}); // an idle client lost with the server: the pool replaces it
     try {
       await pool.query("SELECT 1");
@@ -43,6 +65,7 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
     }
     return {
       kind: "postgres",
+      observe,
       description: describeUrl(location.url),
       pool,
       // Not PrismaPg's connectToShadowDb(): pg lets the connection string override the database
@@ -60,10 +83,11 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
   const dataDir = location.dataDir.startsWith("memory://") ? location.dataDir : path.resolve(location.dataDir);
   const embedded = await startEmbeddedPostgres(dataDir);
   // ONE connection for the whole process, shared by migrations, the server and in-process tests.
-  const pool = new pg.Pool({ connectionString: embedded.url, max: 1, idleTimeoutMillis: 0 });
+  const pool = new pg.Pool({ connectionString: embedded.url, max: 1, idleTimeoutMillis: 0, Client });
   pool.on("error", () => {});
   return {
     kind: "embedded",
+    observe,
     description: `embedded PostgreSQL (PGlite) in ${dataDir}`,
     pool,
     shadow: () => startEmbeddedPostgres("memory://"),
@@ -74,23 +98,10 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
   };
 }
 
-export interface PrismaOptions {
-  /** Called with every SQL statement Prisma sends (for statement counting). */
-  onQuery?: (sql: string) => void;
-}
-
-export type Prisma = PrismaClient;
-
-export function createPrisma(db: Database, opts: PrismaOptions = {}): PrismaClient {
-  const prisma = new PrismaClient({
+export function createPrisma(db: Database): PrismaClient {
+  return new PrismaClient({
     adapter: new PrismaPg(db.pool),
     // The embedded database runs one transaction at a time: let transactions queue.
-    transactionOptions: { maxWait: db.kind === "embedded" ? 15_000 : 5_000, timeout: 15_000 },
-    log: opts.onQuery ? [{ emit: "event", level: "query" }] : [],
+    transactionOptions: { maxWait: db.kind === "embedded" ? 15_000 : 10_000, timeout: 15_000 },
   });
-  if (opts.onQuery) {
-    const onQuery = opts.onQuery;
-    (prisma as unknown as { $on(e: "query", cb: (ev: { query: string }) => void): void }).$on("query", (ev) => onQuery(ev.query));
-  }
-  return prisma;
 }

@@ -4,7 +4,7 @@ import { Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { Context } from "../context.js";
 import { DecimalScalar } from "../shared/scalars.js";
 import type { Money } from "../shared/money.js";
-import { toItemNode, toPaymentNodes } from "./order.nodes.js";
+import { toPaymentNodes } from "./order.nodes.js";
 import { Order, OrderConnection, OrderItem, OrderNote, OrderPayment, PaymentMethodChoice, StatusTransition, User } from "./order.types.js";
 import { statusLabel } from "./status.js";
 import type { OrderRecord } from "./order.model.js";
@@ -27,8 +27,8 @@ export class OrderFieldsResolver {
   }
 
   @FieldResolver(() => [OrderItem])
-  async items(@Root() order: Order, @Ctx() { loaders }: Context): Promise<OrderItem[]> {
-    return (await loaders.items.load(order.id)).map(toItemNode);
+  items(@Root() order: Order, @Ctx() { loaders }: Context): Promise<OrderItem[]> {
+    return loaders.items.load(order.id);
   }
 
   @FieldResolver(() => [OrderPayment])

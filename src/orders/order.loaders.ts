@@ -3,10 +3,9 @@
  * costs one statement per relation, whatever its size.
  */
 import DataLoader from "dataloader";
-import type { PrismaClient } from "../generated/prisma/client.js";
 import { usersByIds, type UserRecord } from "../users/user.repository.js";
 import type { OrderItemRecord, OrderNoteRecord, OrderPaymentRecord } from "./order.model.js";
-import { itemsByOrderIds, notesByOrderIds, paymentsByOrderIds } from "./order.repository.js";
+import { readItems, readNotes, readPayments, type Reader } from "./order.reads.js";
 
 function groupBy<T extends { orderId: number }>(ids: readonly number[], rows: T[]): T[][] {
   const groups = new Map<number, T[]>(ids.map((id) => [id, []]));
@@ -21,13 +20,13 @@ export interface Loaders {
   users: DataLoader<number, UserRecord | null>;
 }
 
-export function createLoaders(prisma: PrismaClient): Loaders {
+export function createLoaders(db: Reader): Loaders {
   return {
-    items: new DataLoader(async (ids) => groupBy(ids, await itemsByOrderIds(prisma, ids))),
-    payments: new DataLoader(async (ids) => groupBy(ids, await paymentsByOrderIds(prisma, ids))),
-    notes: new DataLoader(async (ids) => groupBy(ids, await notesByOrderIds(prisma, ids))),
+    items: new DataLoader(async (ids) => groupBy(ids, await readItems(db, ids))),
+    payments: new DataLoader(async (ids) => groupBy(ids, await readPayments(db, ids))),
+    notes: new DataLoader(async (ids) => groupBy(ids, await readNotes(db, ids))),
     users: new DataLoader(async (ids) => {
-      const byId = new Map((await usersByIds(prisma, ids)).map((u) => [u.id, u]));
+      const byId = new Map((await usersByIds(db, ids)).map((u) => [u.id, u]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
   };

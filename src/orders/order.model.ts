@@ -38,6 +38,10 @@ export interface OrderItemRecord {
   productType: string;
   productId: string | null;
   product: JsonObject;
+  /** product.name, or "(no name)". */
+  name: string;
+  /** product.code, or "(no code)". */
+  code: string;
   unitPrice: Money;
   quantity: number;
   subtotal: Money;

@@ -1,21 +1,11 @@
 /**
- * Every SQL statement about orders. The only place (with users.repository) that touches Prisma;
- * rows come out as domain records with decimal.js money.
+ * Order writes and the reads inside write transactions, through Prisma. The hot read paths are
+ * hand-written SQL in order.reads.ts. Rows come out as domain records with decimal.js money.
  */
 import type { OrderScope } from "../auth/viewer.js";
 import type { Prisma as PrismaNS, PrismaClient } from "../generated/prisma/client.js";
 import { Money, toMoney } from "../shared/money.js";
-import type {
-  Cursor,
-  ExtraRowRecord,
-  JsonObject,
-  OrderFilterInput,
-  OrderItemRecord,
-  OrderNoteRecord,
-  OrderPaymentRecord,
-  OrderRecord,
-  OrderSort,
-} from "./order.model.js";
+import type { ExtraRowRecord, JsonObject, OrderItemRecord, OrderPaymentRecord, OrderRecord } from "./order.model.js";
 import type { OrderStatus } from "./status.js";
 
 export type Db = PrismaClient | PrismaNS.TransactionClient;
@@ -43,12 +33,12 @@ const orderSelect = {
 
 type OrderRow = PrismaNS.OrderGetPayload<{ select: typeof orderSelect }>;
 
-function asObject(v: unknown): JsonObject {
+export function asObject(v: unknown): JsonObject {
   return v && typeof v === "object" && !Array.isArray(v) ? (v as JsonObject) : {};
 }
 
 /** Extra rows are stored as JSON with amounts as "12.30" strings. */
-function toExtraRows(v: unknown): ExtraRowRecord[] {
+export function toExtraRows(v: unknown): ExtraRowRecord[] {
   if (!Array.isArray(v)) return [];
   return v.map((r) => {
     const row = asObject(r);
@@ -77,93 +67,16 @@ function toOrder(r: OrderRow): OrderRecord {
   };
 }
 
-function scopeWhere(scope: OrderScope): PrismaNS.OrderWhereInput | null {
-  switch (scope.kind) {
-    case "all":
-      return {};
-    case "user":
-      return { userId: scope.userId };
-    case "token":
-      return { token: scope.token };
-    case "none":
-      return null;
-  }
-}
-
-function filterWhere(filter: OrderFilterInput | null | undefined): PrismaNS.OrderWhereInput[] {
-  if (!filter) return [];
-  const and: PrismaNS.OrderWhereInput[] = [];
-  if (filter.status) and.push({ status: { in: filter.status } });
-  if (filter.isPaid != null) and.push({ isPaid: filter.isPaid });
-  if (filter.search) {
-    const s = filter.search.trim();
-    and.push({ OR: [{ ref: { startsWith: s } }, { email: s }] });
-  }
-  if (filter.createdAfter) and.push({ dateCreated: { gt: filter.createdAfter } });
-  if (filter.createdBefore) and.push({ dateCreated: { lt: filter.createdBefore } });
-  return and;
-}
-
-const SORTS: Record<OrderSort, { field: "dateCreated" | "total"; dir: "asc" | "desc" }> = {
-  DATE_CREATED_DESC: { field: "dateCreated", dir: "desc" },
-  DATE_CREATED_ASC: { field: "dateCreated", dir: "asc" },
-  TOTAL_DESC: { field: "total", dir: "desc" },
-  TOTAL_ASC: { field: "total", dir: "asc" },
-};
-
-/** The key a cursor holds for an order under a sort. */
-export function sortValue(sort: OrderSort, o: OrderRecord): string {
-  return SORTS[sort].field === "total" ? o.total.toFixed(2) : o.dateCreated.toISOString();
-}
-
-function afterWhere(c: Cursor): PrismaNS.OrderWhereInput {
-  const { field, dir } = SORTS[c.sort];
-  const op = dir === "desc" ? "lt" : "gt";
-  const value = field === "total" ? c.value : new Date(c.value);
-  return { OR: [{ [field]: { [op]: value } }, { [field]: value, id: { [op]: c.id } }] };
-}
-
-export async function findOrders(
-  db: Db,
-  q: { scope: OrderScope; filter?: OrderFilterInput | null; sort: OrderSort; after?: Cursor | null; take: number },
-): Promise<OrderRecord[]> {
-  const scope = scopeWhere(q.scope);
-  if (!scope || q.take <= 0) return [];
-  const and = [scope, ...filterWhere(q.filter)];
-  if (q.after) and.push(afterWhere(q.after));
-  const { field, dir } = SORTS[q.sort];
-  const rows = await db.order.findMany({
-    where: { AND: and },
-    orderBy: [{ [field]: dir }, { id: dir }],
-    take: q.take,
-    select: orderSelect,
-  });
-  return rows.map(toOrder);
-}
-
-export async function countOrders(db: Db, q: { scope: OrderScope; filter?: OrderFilterInput | null }): Promise<number> {
-  const scope = scopeWhere(q.scope);
-  if (!scope) return 0;
-  return db.order.count({ where: { AND: [scope, ...filterWhere(q.filter)] } });
-}
-
-/** The order with this ref inside the scope, or null. */
-export async function findOrderByRef(db: Db, ref: string, scope: OrderScope): Promise<OrderRecord | null> {
-  const where = scopeWhere(scope);
-  if (!where) return null;
-  const row = await db.order.findFirst({ where: { ...where, ref }, select: orderSelect });
-  return row ? toOrder(row) : null;
-}
-
 /**
  * Locks the order row (SELECT … FOR UPDATE) for the rest of the transaction and returns it, or
  * null when there is no such order in the scope. Mutations on one order never interleave.
  */
 export async function lockOrderByRef(tx: PrismaNS.TransactionClient, ref: string, scope: OrderScope): Promise<OrderRecord | null> {
+  if (scope.kind === "none") return null;
   const locked = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Order" WHERE "ref" = ${ref} FOR UPDATE`;
   if (locked.length === 0) return null;
-  const where = scopeWhere(scope);
-  if (!where) return null;
+  const where: PrismaNS.OrderWhereInput =
+    scope.kind === "user" ? { userId: scope.userId } : scope.kind === "token" ? { token: scope.token } : {};
   const row = await tx.order.findFirst({ where: { ...where, id: locked[0].id }, select: orderSelect });
   return row ? toOrder(row) : null;
 }
@@ -173,30 +86,8 @@ export async function findOrderById(db: Db, id: number): Promise<OrderRecord | n
   return row ? toOrder(row) : null;
 }
 
-export async function itemsByOrderIds(db: Db, ids: readonly number[]): Promise<OrderItemRecord[]> {
-  const rows = await db.orderItem.findMany({ where: { orderId: { in: [...ids] } }, orderBy: [{ orderId: "asc" }, { id: "asc" }] });
-  return rows.map((r) => ({
-    ...r,
-    product: asObject(r.product),
-    unitPrice: toMoney(r.unitPrice),
-    subtotal: toMoney(r.subtotal),
-    total: toMoney(r.total),
-    extraRows: toExtraRows(r.extraRows),
-    extra: asObject(r.extra),
-  }));
-}
-
 function toPayment(r: { id: number; orderId: number; amount: { toString(): string }; transactionId: string; paymentMethod: string; dateCreated: Date; refundedAt: Date | null }): OrderPaymentRecord {
   return { ...r, amount: toMoney(r.amount) };
-}
-
-export async function paymentsByOrderIds(db: Db, ids: readonly number[]): Promise<OrderPaymentRecord[]> {
-  const rows = await db.orderPayment.findMany({ where: { orderId: { in: [...ids] } }, orderBy: [{ orderId: "asc" }, { id: "asc" }] });
-  return rows.map(toPayment);
-}
-
-export async function notesByOrderIds(db: Db, ids: readonly number[]): Promise<OrderNoteRecord[]> {
-  return db.orderNote.findMany({ where: { orderId: { in: [...ids] } }, orderBy: [{ orderId: "asc" }, { id: "asc" }] });
 }
 
 /** The next number of the year's ref counter; the upsert's row lock makes concurrent creates wait. */
@@ -222,7 +113,7 @@ export interface NewOrder {
   extra: JsonObject;
   extraRows: ExtraRowRecord[];
   dateCreated: Date;
-  items: Omit<OrderItemRecord, "id" | "orderId">[];
+  items: Omit<OrderItemRecord, "id" | "orderId" | "name" | "code">[];
 }
 
 export async function insertOrder(tx: PrismaNS.TransactionClient, o: NewOrder): Promise<OrderRecord> {
@@ -294,7 +185,8 @@ export async function insertPayment(
 }
 
 export async function paymentsOfOrder(tx: PrismaNS.TransactionClient, orderId: number): Promise<OrderPaymentRecord[]> {
-  return paymentsByOrderIds(tx, [orderId]);
+  const rows = await tx.orderPayment.findMany({ where: { orderId }, orderBy: { id: "asc" } });
+  return rows.map(toPayment);
 }
 
 /** Marks one payment refunded and adds it to the order's refunded amount (order locked). */

@@ -11,6 +11,8 @@ import { isDatabaseUnavailable } from "../shared/db-errors.js";
 import type { PaymentRegistry } from "../payments/registry.js";
 import { PaymentError, type LockedOrder, type PayContext, type PaymentRequest } from "../payments/payment-method.js";
 import * as repo from "./order.repository.js";
+import * as reads from "./order.reads.js";
+import type { Reader } from "./order.reads.js";
 import type { Cursor, OrderFilterInput, OrderPaymentRecord, OrderRecord, OrderSort } from "./order.model.js";
 import {
   InvalidOrderInputError,
@@ -30,6 +32,8 @@ export const MAX_PAGE_SIZE = 100;
 
 export interface OrderServiceDeps {
   prisma: PrismaClient;
+  /** The pool, for the hand-written hot reads (order.reads.ts). */
+  reader: Reader;
   rules: OrderRules;
   payments: PaymentRegistry;
   currency: string;
@@ -126,15 +130,15 @@ export class OrderService {
   ): Promise<OrderPage> {
     const first = pageSize(args.first);
     const after = args.after ? decodeCursor(args.after, args.sort) : null;
-    const rows = await repo.findOrders(this.deps.prisma, { scope, filter: args.filter, sort: args.sort, after, take: first + 1 });
+    const rows = await reads.readOrders(this.deps.reader, { scope, filter: args.filter, sort: args.sort, after, take: first + 1 });
     const orders = rows.slice(0, first);
     let count: Promise<number> | undefined;
     return {
       orders,
-      cursors: orders.map((o) => encodeCursor({ sort: args.sort, value: repo.sortValue(args.sort, o), id: o.id })),
+      cursors: orders.map((o) => encodeCursor({ sort: args.sort, value: reads.sortValue(args.sort, o), id: o.id })),
       hasNextPage: rows.length > first,
       hasPreviousPage: after !== null,
-      countTotal: () => (count ??= repo.countOrders(this.deps.prisma, { scope, filter: args.filter })),
+      countTotal: () => (count ??= reads.countOrders(this.deps.reader, { scope, filter: args.filter })),
     };
   }
 
@@ -153,19 +157,19 @@ export class OrderService {
 
   /** GET /orders/last/: the newest order the caller may see (staff: the newest in the shop). */
   async last(viewer: Viewer, token?: string | null): Promise<OrderRecord | null> {
-    const [order] = await repo.findOrders(this.deps.prisma, { scope: orderScope(viewer, { token }), sort: "DATE_CREATED_DESC", take: 1 });
+    const [order] = await reads.readOrders(this.deps.reader, { scope: orderScope(viewer, { token }), sort: "DATE_CREATED_DESC", take: 1 });
     return order ?? null;
   }
 
   /** GET /orders/{ref}/: null when there is no such order or the caller may not see it. */
   get(viewer: Viewer, ref: string, token?: string | null): Promise<OrderRecord | null> {
-    return repo.findOrderByRef(this.deps.prisma, ref, orderScope(viewer, { token }));
+    return reads.readOrderByRef(this.deps.reader, ref, orderScope(viewer, { token }));
   }
 
   /** GET /orders/{ref}/status/. Staff only (checked before the lookup); null when there is no such order. */
   async status(viewer: Viewer, ref: string) {
     requireStaff(viewer);
-    const order = await repo.findOrderByRef(this.deps.prisma, ref, { kind: "all" });
+    const order = await reads.readOrderByRef(this.deps.reader, ref, { kind: "all" });
     if (!order) return null;
     return { status: order.status, statusDisplay: statusLabel(order.status), statusTransitions: statusTransitions(this.rules, order) };
   }
@@ -248,7 +252,7 @@ export class OrderService {
   }
 
   findByToken(ref: string, token: string): Promise<OrderRecord | null> {
-    return repo.findOrderByRef(this.deps.prisma, ref, { kind: "token", token });
+    return reads.readOrderByRef(this.deps.reader, ref, { kind: "token", token });
   }
 
   /** PUT /orders/{ref}/status/. Staff only. */

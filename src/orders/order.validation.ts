@@ -83,7 +83,7 @@ export interface ItemInputLike {
   extra?: unknown;
 }
 
-export type CheckedItem = Omit<OrderItemRecord, "id" | "orderId">;
+export type CheckedItem = Omit<OrderItemRecord, "id" | "orderId" | "name" | "code">;
 
 /** Items with their amounts: subtotal = unit price × quantity, total = subtotal + the item's extra rows. */
 export function checkItems(items: readonly ItemInputLike[] | null | undefined): CheckedItem[] {

@@ -15,6 +15,7 @@ export const ZERO: Money = new Money(0);
 
 /** Anything decimal-like (decimal.js of any copy, Prisma.Decimal, a numeric string) as our Money. */
 export function toMoney(value: { toString(): string } | string): Money {
+  if (value instanceof Money) return value;
   return new Money(typeof value === "string" ? value : value.toString());
 }
 
@@ -25,7 +26,9 @@ export function roundMoney(value: Money): Money {
 
 /** "33.00": how amounts go on the wire. */
 export function formatMoney(value: { toString(): string } | string): string {
-  return roundMoney(toMoney(value)).toFixed(2);
+  const money = toMoney(value);
+  // Amounts read from decimal(18,2) columns already have two places: nothing to round.
+  return (money.decimalPlaces() <= 2 ? money : roundMoney(money)).toFixed(2);
 }
 
 export function sumMoney(values: Iterable<Money>): Money {

@@ -2,19 +2,27 @@
 import type { ViewerUser } from "../auth/viewer.js";
 import { hashApiToken, newApiToken } from "../auth/tokens.js";
 import type { Db } from "../orders/order.repository.js";
+import type { Reader } from "../orders/order.reads.js";
 
 export type UserRecord = ViewerUser;
 
 const userSelect = { id: true, email: true, isStaff: true } as const;
 
-/** The user owning a live (not revoked) token, or null. */
-export async function findUserByApiToken(db: Db, token: string): Promise<UserRecord | null> {
-  // One statement (an EXISTS on the hash index), however the token resolves.
-  return db.user.findFirst({ where: { tokens: { some: { tokenHash: hashApiToken(token), revokedAt: null } } }, select: userSelect });
+/**
+ * The user owning a live (not revoked) token, or null: one statement on the hash's unique index,
+ * run on every authenticated request, so it is hand-written SQL (see order.reads.ts).
+ */
+export async function findUserByApiToken(db: Reader, token: string): Promise<UserRecord | null> {
+  const { rows } = await db.query<UserRecord>(
+    `SELECT u."id", u."email", u."isStaff" FROM "ApiToken" t JOIN "User" u ON u."id" = t."userId" WHERE t."tokenHash" = $1 AND t."revokedAt" IS NULL`,
+    [hashApiToken(token)],
+  );
+  return rows[0] ?? null;
 }
 
-export async function usersByIds(db: Db, ids: readonly number[]): Promise<UserRecord[]> {
-  return db.user.findMany({ where: { id: { in: [...ids] } }, select: userSelect });
+export async function usersByIds(db: Reader, ids: readonly number[]): Promise<UserRecord[]> {
+  const { rows } = await db.query<UserRecord>(`SELECT "id", "email", "isStaff" FROM "User" WHERE "id" = ANY($1)`, [ids]);
+  return rows;
 }
 
 export async function findUserById(db: Db, id: number): Promise<UserRecord | null> {

@@ -55,7 +55,7 @@ describe.each(backends())("http on %s", (backend) => {
     it("unknown paths answer 404 JSON", async () => {
       const r = await fetch(`${t.url}/nope`);
       expect(r.status).toBe(404);
-      expect((await r.json()).errors[0].extensions.code).toBe("NOT_FOUND");
+      expect(((await r.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe("NOT_FOUND");
     });
   });
 

@@ -1,0 +1,392 @@
+/**
+ * npm run bench [-- --db embedded|postgres] [--orders N] [--duration S] [--warmup S] [--connections C]
+ *                  [--scenarios a,b] [--out FILE] [--skip-floor]
+ *
+ * Seeds a benchmark shop (once per database and size), starts the real server (NODE_ENV=production)
+ * in its own process, drives it over loopback with autocannon, then does the same for the floor (a
+ * minimal SQL + JSON.stringify handler). Prints a table and writes JSON (bench/results/).
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import pg from "pg";
+import { print, type DocumentNode } from "graphql";
+import { openDatabase, createPrisma, type Database } from "../src/db/database.js";
+import { migrateDeploy } from "../src/db/schema-engine.js";
+import { encodeCursor } from "../src/orders/order.service.js";
+import { issueApiToken } from "../src/users/user.repository.js";
+import {
+  BenchAllOrdersDocument,
+  BenchMyOrdersDocument,
+  ChangeOrderStatusDocument,
+  OrderDetailDocument,
+  OrderStatusDocument,
+  PayOrderDocument,
+  RecordOrderPaymentDocument,
+} from "../test/generated/graphql.js";
+import { seed, seededOrders } from "./seed.js";
+
+const root = path.resolve(__dirname, "..");
+const { values: args } = parseArgs({
+  options: {
+    db: { type: "string", default: "embedded" },
+    orders: { type: "string", default: "10000" },
+    duration: { type: "string", default: "10" },
+    warmup: { type: "string", default: "3" },
+    connections: { type: "string", default: "16" },
+    scenarios: { type: "string" },
+    out: { type: "string" },
+    "skip-floor": { type: "boolean", default: false },
+  },
+});
+const N = Number(args.orders);
+const DURATION = Number(args.duration);
+const WARMUP = Number(args.warmup);
+const CONNECTIONS = Number(args.connections);
+const log = (m: string) => process.stderr.write(m + "\n");
+
+interface Fixtures {
+  staffToken: string;
+  customerToken: string;
+  guests: { ref: string; token: string }[];
+  statusRefs: string[];
+  payable: { ref: string; token: string }[];
+  page500?: string;
+  page500Floor?: { date: string; id: number };
+}
+
+async function databaseUrl(): Promise<{ url: string; describe: string }> {
+  if (args.db === "embedded") {
+    const dir = path.join(root, "bench", "data", `embedded-${N}`);
+    return { url: `file:${dir}`, describe: `embedded PGlite (${dir})` };
+  }
+  const admin = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+  const name = `orders_bench_${N}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  const exists = (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rowCount;
+  if (!exists) await c.query(`CREATE DATABASE "${name}"`);
+  await c.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), describe: `PostgreSQL ${u.host}/${name}` };
+}
+
+async function prepare(url: string): Promise<Fixtures> {
+  const location = url.startsWith("file:") ? { kind: "embedded" as const, dataDir: url.slice(5) } : { kind: "postgres" as const, url };
+  const db: Database = await openDatabase(location, { poolMax: 4 });
+  try {
+    await migrateDeploy(db);
+    const have = await seededOrders(db.pool);
+    if (have === 0) {
+      const t = Date.now();
+      log(`Seeding ${N} orders…`);
+      await seed(db.pool, N, log);
+      log(`Seeded ${N} orders in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    } else log(`Using the ${have} orders already seeded`);
+    const prisma = createPrisma(db);
+    const staff = (await db.pool.query(`SELECT id FROM "User" WHERE email = 'staff@bench.example'`)).rows[0].id;
+    const fixtures: Fixtures = {
+      staffToken: await issueApiToken(prisma, staff),
+      customerToken: await issueApiToken(prisma, 7),
+      guests: (await db.pool.query(`SELECT ref, token FROM "Order" WHERE id % 7 = 3 AND id <= ${Math.min(N, 200_000)} ORDER BY id DESC LIMIT 2000`)).rows,
+      statusRefs: (await db.pool.query(`SELECT ref FROM "Order" ORDER BY id DESC LIMIT 500`)).rows.map((r) => r.ref),
+      payable: (await db.pool.query(`SELECT ref, token FROM "Order" WHERE NOT "isPaid" AND status IN ('CREATED','HOLD') ORDER BY id DESC LIMIT 500`)).rows,
+    };
+    // The benchmark's own orders for the status scenario: CREATED or HOLD, moved back and forth.
+    await db.pool.query(`UPDATE "Order" SET status = 'CREATED' WHERE id IN (SELECT id FROM "Order" ORDER BY id DESC LIMIT 200) AND status NOT IN ('CREATED','HOLD')`);
+    if (N >= 50_000) {
+      const [row] = (await db.pool.query(`SELECT id, "dateCreated" FROM "Order" ORDER BY "dateCreated" DESC, id DESC OFFSET 49899 LIMIT 1`)).rows;
+      fixtures.page500 = encodeCursor({ sort: "DATE_CREATED_DESC", value: new Date(row.dateCreated).toISOString(), id: row.id });
+      fixtures.page500Floor = { date: new Date(row.dateCreated).toISOString(), id: row.id };
+    }
+    await prisma.$disconnect();
+    return fixtures;
+  } finally {
+    await db.close();
+  }
+}
+
+interface Scenario {
+  name: string;
+  read: boolean;
+  /** GraphQL request bodies, taken in turn. */
+  graphql: (i: number, f: Fixtures) => { doc: DocumentNode; variables: Record<string, unknown>; token?: string };
+  /** The floor's equivalent: path and body. */
+  floor?: (i: number, f: Fixtures) => { path: string; body: unknown; token?: string };
+}
+
+let txn = 0;
+const SCENARIOS: Scenario[] = [
+  {
+    name: "guest-detail",
+    read: true,
+    graphql: (i, f) => ({ doc: OrderDetailDocument, variables: f.guests[i % f.guests.length] }),
+    floor: (i, f) => ({ path: "/detail", body: f.guests[i % f.guests.length] }),
+  },
+  {
+    name: "my-orders-20",
+    read: true,
+    graphql: (_i, f) => ({ doc: BenchMyOrdersDocument, variables: { first: 20 }, token: f.customerToken }),
+    floor: (_i, f) => ({ path: "/mine", body: {}, token: f.customerToken }),
+  },
+  {
+    name: "staff-page-100",
+    read: true,
+    graphql: (_i, f) => ({ doc: BenchAllOrdersDocument, variables: { first: 100 }, token: f.staffToken }),
+    floor: (_i, f) => ({ path: "/all", body: { first: 100 }, token: f.staffToken }),
+  },
+  {
+    name: "staff-filtered-100",
+    read: true,
+    graphql: (_i, f) => ({ doc: BenchAllOrdersDocument, variables: { first: 100, filter: { isPaid: false, status: ["CREATED", "HOLD"] } }, token: f.staffToken }),
+    floor: (_i, f) => ({ path: "/all", body: { first: 100, isPaid: false, status: ["CREATED", "HOLD"] }, token: f.staffToken }),
+  },
+  {
+    name: "staff-page-500",
+    read: true,
+    graphql: (_i, f) => ({ doc: BenchAllOrdersDocument, variables: { first: 100, after: f.page500 }, token: f.staffToken }),
+    floor: (_i, f) => ({ path: "/all", body: { first: 100, after: f.page500Floor }, token: f.staffToken }),
+  },
+  {
+    name: "staff-status",
+    read: true,
+    graphql: (i, f) => ({ doc: OrderStatusDocument, variables: { ref: f.statusRefs[i % f.statusRefs.length] }, token: f.staffToken }),
+    floor: (i, f) => ({ path: "/status", body: { ref: f.statusRefs[i % f.statusRefs.length] }, token: f.staffToken }),
+  },
+  {
+    name: "change-status",
+    read: false,
+    graphql: (i, f) => ({
+      doc: ChangeOrderStatusDocument,
+      variables: { ref: f.statusRefs[i % 200], status: Math.floor(i / 200) % 2 === 0 ? "HOLD" : "CREATED" },
+      token: f.staffToken,
+    }),
+  },
+  {
+    name: "pay-dummy",
+    read: false,
+    graphql: (i, f) => ({ doc: PayOrderDocument, variables: { ...f.payable[i % f.payable.length], paymentMethod: "dummy" } }),
+  },
+  {
+    name: "record-payment",
+    read: false,
+    graphql: (i, f) => ({
+      doc: RecordOrderPaymentDocument,
+      variables: { ref: f.statusRefs[200 + (i % 300)], input: { amount: "0.01", transactionId: `bench-${process.pid}-${++txn}`, paymentMethod: "cash" } },
+      token: f.staffToken,
+    }),
+  },
+];
+
+function rssOf(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+async function startProcess(kind: "project" | "floor", url: string): Promise<{ child: ChildProcess; base: string }> {
+  const env = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: url,
+    PORT: "0",
+    LOG_LEVEL: "info", // the start-up line carries the URL; requests are logged only at debug
+    PAYMENT_METHODS: "credit-card,pay-in-advance,dummy",
+    EXPOSE_STATS: "on",
+    ORDER_RULES: path.join(root, "bench", "rules.js"),
+    MAX_QUERY_COST: "100000",
+  };
+  const argv = kind === "project" ? [path.join(root, "dist", "main.js")] : ["--import", "tsx", path.join(root, "bench", "floor.ts")];
+  const child = spawn(process.execPath, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  const base = await new Promise<string>((resolve, reject) => {
+    const on = (d: Buffer) => {
+      out += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(out);
+      if (m) resolve(m[1]);
+    };
+    child.stdout!.on("data", on);
+    child.stderr!.on("data", on);
+    child.on("exit", (code) => reject(new Error(`${kind} exited with ${code}: ${out}`)));
+  });
+  child.stdout!.removeAllListeners("data");
+  child.stderr!.on("data", (d) => process.stderr.write(`[${kind}] ${d}`));
+  return { child, base };
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  const done = new Promise((r) => child.once("exit", r));
+  child.kill("SIGTERM");
+  await Promise.race([done, new Promise((r) => setTimeout(r, 20_000))]);
+  if (child.exitCode === null) child.kill("SIGKILL");
+}
+
+interface Result {
+  scenario: string;
+  target: "project" | "floor";
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  statementsPerRequest?: number;
+  rssEndMB: number;
+  rssMaxMB: number;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function drive(base: string, pid: number, target: "project" | "floor", s: Scenario, f: Fixtures): Promise<Result> {
+  let i = 0;
+  let errors = 0;
+  const latencies: number[] = [];
+  let measuring = false;
+  const run = (seconds: number) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: base,
+          connections: CONNECTIONS,
+          duration: seconds,
+          requests: [
+            {
+              method: "POST",
+              setupRequest: (req: any) => {
+                const n = i++;
+                if (target === "floor") {
+                  const r = s.floor!(n, f);
+                  return { ...req, path: r.path, headers: { "content-type": "application/json", ...(r.token ? { authorization: `Bearer ${r.token}` } : {}) }, body: JSON.stringify(r.body) };
+                }
+                const r = s.graphql(n, f);
+                return {
+                  ...req,
+                  path: "/graphql",
+                  headers: { "content-type": "application/json", ...(r.token ? { authorization: `Bearer ${r.token}` } : {}) },
+                  body: JSON.stringify({ query: print(r.doc), variables: r.variables }),
+                };
+              },
+              onResponse: (status: number, body: string) => {
+                const failed = target === "floor" ? body.startsWith('{"error') : body.includes('"errors":');
+                if (measuring && (status !== 200 || failed)) errors++;
+              },
+            },
+          ],
+        } as any,
+        (err: unknown, res: autocannon.Result) => (err ? reject(err) : resolve(res)),
+      );
+      instance.on("response", (_c: unknown, _status: number, _bytes: number, ms: number) => {
+        if (measuring) latencies.push(ms);
+      });
+    });
+  if (WARMUP > 0) await run(WARMUP);
+  type Stats = { statements: number; requests: number };
+  const statsBefore = target === "project" ? ((await (await fetch(`${base}/stats`)).json()) as Stats) : null;
+  let rssMax = 0;
+  const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssOf(pid))), 250);
+  measuring = true;
+  const res = await run(DURATION);
+  measuring = false;
+  clearInterval(sampler);
+  const statsAfter = target === "project" ? ((await (await fetch(`${base}/stats`)).json()) as Stats) : null;
+  latencies.sort((a, b) => a - b);
+  const rssEnd = rssOf(pid);
+  return {
+    scenario: s.name,
+    target,
+    requests: res.requests.total,
+    rps: Math.round(res.requests.total / DURATION),
+    p50: round2(percentile(latencies, 50)),
+    p95: round2(percentile(latencies, 95)),
+    p99: round2(percentile(latencies, 99)),
+    errors: errors + res.errors + res.non2xx,
+    statementsPerRequest: statsBefore && statsAfter
+      ? Math.round(((statsAfter.statements - statsBefore.statements) / Math.max(1, statsAfter.requests - statsBefore.requests)) * 100) / 100
+      : undefined,
+    rssEndMB: Math.round(rssEnd / 1048576),
+    rssMaxMB: Math.round(Math.max(rssMax, rssEnd) / 1048576),
+  };
+}
+
+async function checkConsistency(url: string): Promise<{ ordersChecked: number; inconsistent: number }> {
+  const location = url.startsWith("file:") ? { kind: "embedded" as const, dataDir: url.slice(5) } : { kind: "postgres" as const, url };
+  const db = await openDatabase(location, { poolMax: 2 });
+  try {
+    const { rows } = await db.pool.query(`
+      SELECT count(*)::int AS checked,
+             count(*) FILTER (WHERE o."amountPaid" <> COALESCE(p.sum, 0) OR o."isPaid" <> (o."amountPaid" >= o.total))::int AS bad
+      FROM "Order" o LEFT JOIN (SELECT "orderId", sum(amount) AS sum FROM "OrderPayment" GROUP BY "orderId") p ON p."orderId" = o.id`);
+    return { ordersChecked: rows[0].checked, inconsistent: rows[0].bad };
+  } finally {
+    await db.close();
+  }
+}
+
+async function main() {
+  execFileSync(process.execPath, [path.join(root, "scripts", "build-if-stale.js")], { stdio: ["ignore", 2, 2] });
+  const { url, describe } = await databaseUrl();
+  const fixtures = await prepare(url);
+  const wanted = args.scenarios?.split(",");
+  const scenarios = SCENARIOS.filter((s) => (wanted ? wanted.includes(s.name) : true)).filter((s) => s.name !== "staff-page-500" || fixtures.page500);
+  const results: Result[] = [];
+  for (const target of ["project", "floor"] as const) {
+    if (target === "floor" && args["skip-floor"]) continue;
+    const todo = scenarios.filter((s) => target === "project" || (s.read && s.floor));
+    if (todo.length === 0) continue;
+    const { child, base } = await startProcess(target, url);
+    try {
+      for (const s of todo) {
+        log(`${target}: ${s.name}…`);
+        const r = await drive(base, child.pid!, target, s, fixtures);
+        results.push(r);
+        log(`  ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}${r.statementsPerRequest !== undefined ? `, ${r.statementsPerRequest} SQL/req` : ""}, RSS ${r.rssEndMB} MB`);
+      }
+    } finally {
+      await stopProcess(child);
+    }
+  }
+  const consistency = await checkConsistency(url);
+
+  const rows = scenarios.map((s) => {
+    const p = results.find((r) => r.scenario === s.name && r.target === "project");
+    const fl = results.find((r) => r.scenario === s.name && r.target === "floor");
+    return { s, p, fl, ratio: p && fl ? p.rps / fl.rps : undefined };
+  });
+  const header = `| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/req | RSS MB (max) | floor req/s | floor p50 ms | project/floor |`;
+  const lines = [
+    `Orders benchmark — ${N} orders on ${describe}, ${CONNECTIONS} connections, ${DURATION} s after ${WARMUP} s warm-up`,
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    "",
+    header,
+    header.replace(/[^|]/g, "-").replace(/\|-/g, "| ").replace(/-\|/g, " |").replace(/ -+ /g, (m) => ` ${"-".repeat(m.length - 2)} `),
+    ...rows.map(({ s, p, fl, ratio }) =>
+      `| ${s.name} | ${p?.rps ?? "-"} | ${p?.p50 ?? "-"} | ${p?.p95 ?? "-"} | ${p?.p99 ?? "-"} | ${p?.errors ?? "-"} | ${p?.statementsPerRequest ?? "-"} | ${p ? `${p.rssEndMB} (${p.rssMaxMB})` : "-"} | ${fl?.rps ?? "-"} | ${fl?.p50 ?? "-"} | ${ratio !== undefined ? ratio.toFixed(2) : "-"} |`,
+    ),
+    "",
+    `Consistency after the mutations: ${consistency.inconsistent} of ${consistency.ordersChecked} orders where amountPaid ≠ Σ payments or isPaid is wrong.`,
+  ];
+  console.log(lines.join("\n"));
+  const out = args.out ?? path.join(root, "bench", "results", `${args.db}-${N}.json`);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), orders: N, database: describe, connections: CONNECTIONS, duration: DURATION, warmup: WARMUP, results, consistency }, null, 2));
+  log(`wrote ${path.relative(process.cwd(), out)}`);
+  const bad = results.some((r) => r.errors > 0) || consistency.inconsistent > 0;
+  process.exit(bad ? 1 : 0);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
