@@ -92,7 +92,8 @@ async function prepare(url: string): Promise<Fixtures> {
     const fixtures: Fixtures = {
       staffToken: await issueApiToken(prisma, staff),
       customerToken: await issueApiToken(prisma, 7),
-      guests: (await db.pool.query(`SELECT ref, token FROM "Order" WHERE id % 7 = 3 AND id <= ${Math.min(N, 200_000)} ORDER BY id DESC LIMIT 2000`)).rows,
+      // Guest orders (no owner): what a guest opens from the link in their confirmation email.
+      guests: (await db.pool.query(`SELECT ref, token FROM "Order" WHERE "userId" IS NULL ORDER BY id DESC LIMIT 2000`)).rows,
       statusRefs: (await db.pool.query(`SELECT ref FROM "Order" ORDER BY id DESC LIMIT 500`)).rows.map((r) => r.ref),
       payable: (await db.pool.query(`SELECT ref, token FROM "Order" WHERE NOT "isPaid" AND status IN ('CREATED','HOLD') ORDER BY id DESC LIMIT 500`)).rows,
     };

@@ -147,7 +147,11 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     }
   });
   if (config.exposeStats) {
-    app.get("/stats", (_req, res) => void res.json({ ...stats, rssBytes: process.memoryUsage.rss() }));
+    app.get("/stats", (req, res) => {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (req.query.gc === "1" && gc) gc(); // with node --expose-gc: what is retained, not what awaits collection
+      res.json({ ...stats, rssBytes: process.memoryUsage.rss(), memory: process.memoryUsage() });
+    });
     app.use("/graphql", (_req, _res, next) => {
       stats.requests++;
       next();

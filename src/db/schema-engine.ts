@@ -146,8 +146,29 @@ export function schemaFiles(schemaPath = SCHEMA_PATH) {
   return { files: [{ path: schemaPath, content: fs.readFileSync(schemaPath, "utf8") }] };
 }
 
-/** = `prisma migrate deploy`: applies pending migrations and returns their names. */
+/**
+ * Whether every migration in the folder is recorded as applied in `_prisma_migrations`. null when
+ * that cannot be told cheaply (no table yet, a failed migration on record): ask the engine then.
+ */
+async function allApplied(db: Database, migrationsDir: string): Promise<boolean | null> {
+  let rows: { migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }[];
+  try {
+    rows = (await db.pool.query(`SELECT migration_name, finished_at, rolled_back_at FROM "_prisma_migrations"`)).rows;
+  } catch {
+    return null;
+  }
+  if (rows.some((r) => r.finished_at === null && r.rolled_back_at === null)) return null;
+  const applied = new Set(rows.filter((r) => r.finished_at !== null && r.rolled_back_at === null).map((r) => r.migration_name));
+  return listMigrations(migrationsDir).migrationDirectories.every((m) => applied.has(m.path));
+}
+
+/**
+ * = `prisma migrate deploy`: applies pending migrations and returns their names. When the history
+ * already holds every migration, the engine (a 5 MB WebAssembly module, ~50 MB of memory) is not
+ * loaded at all.
+ */
 export async function migrateDeploy(db: Database, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
+  if ((await allApplied(db, migrationsDir)) === true) return [];
   const h = await openSchemaEngine(db);
   try {
     const out = await h.engine.applyMigrations({ migrationsList: listMigrations(migrationsDir), filters: noFilters });
