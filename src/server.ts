@@ -102,7 +102,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   const httpServer = http.createServer(app);
   let publicUrl = config.publicUrl ?? "";
   const url = (p: string) => `${publicUrl}${p}`;
-  const orders = new OrderService({ prisma, reader: db.pool, rules: opts.rules ?? DEFAULT_RULES, payments, currency: config.currency, url,
+  const orders = new OrderService({ prisma, reader: db, rules: opts.rules ?? DEFAULT_RULES, payments, currency: config.currency, url,
     paymentTimeoutMs: config.paymentTimeoutMs,
     onMethodError: (method, e) => log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) }),
   });
@@ -129,7 +129,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     if (token === null) throw unauthenticated("Malformed Authorization header: expected 'Bearer <token>'.");
     let user;
     try {
-      user = await findUserByApiToken(db.pool, token);
+      user = await findUserByApiToken(db, token);
     } catch (e) {
       if (isDatabaseUnavailable(e)) throw serviceUnavailable();
       throw e;
@@ -140,7 +140,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
 
   app.get("/healthz", async (_req, res) => {
     try {
-      await db.pool.query("SELECT 1");
+      await db.query("SELECT 1");
       res.status(200).json({ status: "ok", database: "ok" });
     } catch {
       res.status(503).json({ status: "unavailable", database: "unreachable" });
@@ -189,7 +189,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const viewer = await viewerOf(req);
-        return { viewer, loaders: createLoaders(db.pool), orders, payments };
+        return { viewer, loaders: createLoaders(db), orders, payments };
       },
     }),
   );

@@ -18,6 +18,8 @@ export interface Database {
   /** A human description for logs (no credentials). */
   description: string;
   pool: pg.Pool;
+  /** Runs one statement on the pool. */
+  query: pg.Pool["query"];
   /** Makes an empty throwaway database for the migration engine's shadow work. */
   shadow: () => Promise<{ url: string; close(): Promise<void> }>;
   close(): Promise<void>;
@@ -46,6 +48,27 @@ function observedClient(observers: Set<(sql: string) => void>): typeof pg.Client
   } as typeof pg.Client;
 }
 
+/**
+ * A pg Pool whose query() releases its connection after a statement error instead of destroying it
+ * (pg-pool's default). The embedded database has one connection and refuses the reconnect that
+ * follows at once, so with the default an error (a unique violation, say) would take the next
+ * statement down with it. Used for the embedded database, the main one and the migration shadow.
+ */
+export class KeepConnectionPool extends pg.Pool {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query(config: any, values?: any, callback?: any): any {
+    if (typeof values === "function" || typeof callback === "function") return super.query(config, values, callback);
+    return (async () => {
+      const client = await this.connect();
+      try {
+        return await client.query(config, values);
+      } finally {
+        client.release();
+      }
+    })();
+  }
+}
+
 /** Opens the database and checks that it answers. */
 export async function openDatabase(location: DatabaseLocation, opts: { poolMax?: number } = {}): Promise<Database> {
   const observers = new Set<(sql: string) => void>();
@@ -66,6 +89,7 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
     return {
       kind: "postgres",
       observe,
+      query: pool.query.bind(pool) as pg.Pool["query"],
       description: describeUrl(location.url),
       pool,
       // Not PrismaPg's connectToShadowDb(): pg lets the connection string override the database
@@ -83,11 +107,12 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
   const dataDir = location.dataDir.startsWith("memory://") ? location.dataDir : path.resolve(location.dataDir);
   const embedded = await startEmbeddedPostgres(dataDir);
   // ONE connection for the whole process, shared by migrations, the server and in-process tests.
-  const pool = new pg.Pool({ connectionString: embedded.url, max: 1, idleTimeoutMillis: 0, Client });
+  const pool = new KeepConnectionPool({ connectionString: embedded.url, max: 1, idleTimeoutMillis: 0, Client });
   pool.on("error", () => {});
   return {
     kind: "embedded",
     observe,
+    query: pool.query.bind(pool) as pg.Pool["query"],
     description: `embedded PostgreSQL (PGlite) in ${dataDir}`,
     pool,
     shadow: () => startEmbeddedPostgres("memory://"),

@@ -14,7 +14,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine } from "@prisma/schema-engine-wasm";
-import type { Database } from "./database.js";
+import { KeepConnectionPool, type Database } from "./database.js";
 
 type Glue = typeof import("@prisma/schema-engine-wasm/schema_engine_bg");
 
@@ -47,12 +47,12 @@ function loadSchemaEngineWasm(): Promise<Glue> {
 }
 
 /** The fixes PrismaPg 7.10 needs before the schema engine can use it. */
-function forMigrations(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAdapter {
+function forMigrations(adapter: SqlDriverAdapter, run: (sql: string) => Promise<unknown>): SqlDriverAdapter {
   // PrismaPg#executeScript splits on every ";" (breaks strings, comments and $$ bodies) and runs the
   // pieces outside a transaction: send the whole migration as one simple-protocol query.
   adapter.executeScript = async (script: string) => {
     try {
-      await pool.query(script);
+      await run(script);
     } catch (e) {
       (adapter as unknown as { onError(e: unknown): never }).onError(e);
     }
@@ -83,12 +83,12 @@ export async function openSchemaEngine(db: Database, schemaPath = SCHEMA_PATH): 
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: base.provider,
     adapterName: base.adapterName,
-    connect: async () => forMigrations(await base.connect(), db.pool),
+    connect: async () => forMigrations(await base.connect(), db.query),
     connectToShadowDb: async () => {
       const shadow = await db.shadow();
-      const shadowPool = new pg.Pool({ connectionString: shadow.url, max: 1, idleTimeoutMillis: 0 });
+      const shadowPool = new KeepConnectionPool({ connectionString: shadow.url, max: 1, idleTimeoutMillis: 0 });
       shadowPool.on("error", () => {});
-      const adapter = forMigrations(await new PrismaPg(shadowPool).connect(), shadowPool);
+      const adapter = forMigrations(await new PrismaPg(shadowPool).connect(), (sql) => shadowPool.query(sql));
       const dispose = adapter.dispose.bind(adapter);
       adapter.dispose = async () => {
         await dispose();
@@ -153,7 +153,7 @@ export function schemaFiles(schemaPath = SCHEMA_PATH) {
 async function allApplied(db: Database, migrationsDir: string): Promise<boolean | null> {
   let rows: { migration_name: string; finished_at: Date | null; rolled_back_at: Date | null }[];
   try {
-    rows = (await db.pool.query(`SELECT migration_name, finished_at, rolled_back_at FROM "_prisma_migrations"`)).rows;
+    rows = (await db.query(`SELECT migration_name, finished_at, rolled_back_at FROM "_prisma_migrations"`)).rows;
   } catch {
     return null;
   }
