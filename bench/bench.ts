@@ -53,6 +53,8 @@ interface Fixtures {
   customerToken: string;
   guests: { ref: string; token: string }[];
   statusRefs: string[];
+  /** The oldest orders: what the mutation scenarios change, away from the pages the reads fetch. */
+  mutable: string[];
   payable: { ref: string; token: string }[];
   page500?: string;
   page500Floor?: { date: string; id: number };
@@ -87,6 +89,7 @@ async function prepare(url: string): Promise<Fixtures> {
       await seed(db.pool, N, log);
       log(`Seeded ${N} orders in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     } else log(`Using the ${have} orders already seeded`);
+    await resetMutations(db);
     const prisma = createPrisma(db);
     const staff = (await db.pool.query(`SELECT id FROM "User" WHERE email = 'staff@bench.example'`)).rows[0].id;
     const fixtures: Fixtures = {
@@ -95,10 +98,11 @@ async function prepare(url: string): Promise<Fixtures> {
       // Guest orders (no owner): what a guest opens from the link in their confirmation email.
       guests: (await db.pool.query(`SELECT ref, token FROM "Order" WHERE "userId" IS NULL ORDER BY id DESC LIMIT 2000`)).rows,
       statusRefs: (await db.pool.query(`SELECT ref FROM "Order" ORDER BY id DESC LIMIT 500`)).rows.map((r) => r.ref),
+      mutable: (await db.pool.query(`SELECT ref FROM "Order" ORDER BY id ASC LIMIT 500`)).rows.map((r) => r.ref),
       payable: (await db.pool.query(`SELECT ref, token FROM "Order" WHERE NOT "isPaid" AND status IN ('CREATED','HOLD') ORDER BY id DESC LIMIT 500`)).rows,
     };
-    // The benchmark's own orders for the status scenario: CREATED or HOLD, moved back and forth.
-    await db.pool.query(`UPDATE "Order" SET status = 'CREATED' WHERE id IN (SELECT id FROM "Order" ORDER BY id DESC LIMIT 200) AND status NOT IN ('CREATED','HOLD')`);
+    // The status scenario's orders start CREATED and move between CREATED and HOLD.
+    await db.pool.query(`UPDATE "Order" SET status = 'CREATED' WHERE id IN (SELECT id FROM "Order" ORDER BY id ASC LIMIT 200)`);
     if (N >= 50_000) {
       const [row] = (await db.pool.query(`SELECT id, "dateCreated" FROM "Order" ORDER BY "dateCreated" DESC, id DESC OFFSET 49899 LIMIT 1`)).rows;
       fixtures.page500 = encodeCursor({ sort: "DATE_CREATED_DESC", value: new Date(row.dateCreated).toISOString(), id: row.id });
@@ -163,7 +167,7 @@ const SCENARIOS: Scenario[] = [
     read: false,
     graphql: (i, f) => ({
       doc: ChangeOrderStatusDocument,
-      variables: { ref: f.statusRefs[i % 200], status: Math.floor(i / 200) % 2 === 0 ? "HOLD" : "CREATED" },
+      variables: { ref: f.mutable[i % 200], status: Math.floor(i / 200) % 2 === 0 ? "HOLD" : "CREATED" },
       token: f.staffToken,
     }),
   },
@@ -177,7 +181,7 @@ const SCENARIOS: Scenario[] = [
     read: false,
     graphql: (i, f) => ({
       doc: RecordOrderPaymentDocument,
-      variables: { ref: f.statusRefs[200 + (i % 300)], input: { amount: "0.01", transactionId: `bench-${process.pid}-${++txn}`, paymentMethod: "cash" } },
+      variables: { ref: f.mutable[200 + (i % 300)], input: { amount: "0.01", transactionId: `run-${process.pid}-${++txn}`, paymentMethod: "cash" } },
       token: f.staffToken,
     }),
   },
@@ -333,6 +337,20 @@ async function checkConsistency(url: string): Promise<{ ordersChecked: number; i
   } finally {
     await db.close();
   }
+}
+
+/** Undoes what earlier runs' mutation scenarios wrote, so that every run reads the same shop. */
+async function resetMutations(db: Database): Promise<void> {
+  const { rows } = await db.pool.query(`DELETE FROM "OrderPayment" WHERE "transactionId" !~ '^bench-[0-9]+$' RETURNING "orderId"`);
+  const ids = [...new Set(rows.map((r) => r.orderId as number))];
+  if (ids.length === 0) return;
+  await db.pool.query(
+    `UPDATE "Order" o SET "amountPaid" = COALESCE(p.sum, 0), "isPaid" = COALESCE(p.sum, 0) >= o.total
+     FROM (SELECT x.id, (SELECT sum(amount) FROM "OrderPayment" WHERE "orderId" = x.id) AS sum FROM unnest($1::int[]) AS x(id)) p
+     WHERE o.id = p.id`,
+    [ids],
+  );
+  log(`Removed ${rows.length} payments left by earlier runs`);
 }
 
 async function main() {

@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import express from "express";
 import { formatMoney } from "../shared/money.js";
-import { escapeHtml, page } from "./html.js";
+import { escapeHtml, orderPage, page, sendNotFound } from "./html.js";
 import type { PaymentMethod } from "./payment-method.js";
 
 export function creditCard(): PaymentMethod {
@@ -23,14 +23,10 @@ export function creditCard(): PaymentMethod {
       return true;
     },
     routes(router, deps) {
-      router.get("/:ref", async (req, res, next) => {
-        try {
-          const token = String(req.query.token ?? "");
-          const order = token ? await deps.findOrder(req.params.ref, token) : null;
-          if (!order) return void res.status(404).type("html").send(page("Order not found", "<p>No order matches this link.</p>"));
-          const outstanding = order.total.minus(order.amountPaid);
-          const payable = deps.paymentError(order) === null;
-          const body = `<table><tr><td>Order</td><td class="r">${escapeHtml(order.ref)}</td></tr>
+      orderPage(router, deps, (order) => {
+        const outstanding = order.total.minus(order.amountPaid);
+        const payable = deps.paymentError(order) === null;
+        const body = `<table><tr><td>Order</td><td class="r">${escapeHtml(order.ref)}</td></tr>
 <tr><td>Total</td><td class="r">${formatMoney(order.total)} ${escapeHtml(order.currency)}</td></tr>
 <tr><td>To pay</td><td class="r"><strong>${formatMoney(outstanding)} ${escapeHtml(order.currency)}</strong></td></tr></table>
 ${
@@ -38,10 +34,7 @@ ${
     ? `<form method="post"><p><button type="submit">Pay ${formatMoney(outstanding)} ${escapeHtml(order.currency)}</button></p></form>`
     : `<p class="note">${order.isPaid ? "This order has been paid. Thank you!" : "This order cannot be paid now."}</p>`
 }`;
-          res.type("html").send(page("Pay by card", body));
-        } catch (e) {
-          next(e);
-        }
+        return { title: "Pay by card", body };
       });
       router.post("/:ref", express.urlencoded({ extended: false, limit: "4kb" }), async (req, res, next) => {
         try {
@@ -56,7 +49,7 @@ ${
                 return { recorded: true, order: locked.order };
               })
             : null;
-          if (!done) return void res.status(404).type("html").send(page("Order not found", "<p>No order matches this link.</p>"));
+          if (!done) return sendNotFound(res);
           const { recorded, order } = done.result;
           res
             .status(recorded ? 200 : 409)

@@ -5,7 +5,7 @@
  */
 import type { PaymentMethod } from "./payment-method.js";
 import { PaymentError } from "./payment-method.js";
-import { escapeHtml, page } from "./html.js";
+import { escapeHtml, orderPage } from "./html.js";
 
 export function dummy(): PaymentMethod {
   return {
@@ -20,15 +20,10 @@ export function dummy(): PaymentMethod {
       return !payment.transactionId.startsWith("fail");
     },
     routes(router, deps) {
-      router.get("/:ref", async (req, res, next) => {
-        try {
-          const order = await deps.findOrder(req.params.ref, String(req.query.token ?? ""));
-          if (!order) return void res.status(404).type("html").send(page("Order not found", "<p>No order matches this link.</p>"));
-          res.type("html").send(page("Dummy payment", `<p class="note">Order ${escapeHtml(order.ref)}: the dummy method charges nothing.</p>`));
-        } catch (e) {
-          next(e);
-        }
-      });
+      orderPage(router, deps, (order) => ({
+        title: "Dummy payment",
+        body: `<p class="note">Order ${escapeHtml(order.ref)}: the dummy method charges nothing.</p>`,
+      }));
     },
   };
 }

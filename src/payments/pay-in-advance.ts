@@ -3,7 +3,7 @@
  * the transfer instructions. Staff record the money with recordOrderPayment when it arrives.
  */
 import { formatMoney } from "../shared/money.js";
-import { escapeHtml, page } from "./html.js";
+import { escapeHtml, orderPage } from "./html.js";
 import type { PaymentMethod } from "./payment-method.js";
 
 export function payInAdvance(): PaymentMethod {
@@ -24,25 +24,13 @@ export function payInAdvance(): PaymentMethod {
       return true;
     },
     routes(router, deps) {
-      router.get("/:ref", async (req, res, next) => {
-        try {
-          const token = String(req.query.token ?? "");
-          const order = token ? await deps.findOrder(req.params.ref, token) : null;
-          if (!order) return void res.status(404).type("html").send(page("Order not found", "<p>No order matches this link.</p>"));
-          const outstanding = formatMoney(order.total.minus(order.amountPaid));
-          res.type("html").send(
-            page(
-              "Pay by bank transfer",
-              order.isPaid
-                ? `<p class="note">Order ${escapeHtml(order.ref)} has been paid. Thank you!</p>`
-                : `<p>Please transfer <strong>${outstanding} ${escapeHtml(order.currency)}</strong> to our bank account and give
+      orderPage(router, deps, (order) => ({
+        title: "Pay by bank transfer",
+        body: order.isPaid
+          ? `<p class="note">Order ${escapeHtml(order.ref)} has been paid. Thank you!</p>`
+          : `<p>Please transfer <strong>${formatMoney(order.total.minus(order.amountPaid))} ${escapeHtml(order.currency)}</strong> to our bank account and give
 <strong>${escapeHtml(order.ref)}</strong> as the payment reference. We ship your order when the money arrives.</p>`,
-            ),
-          );
-        } catch (e) {
-          next(e);
-        }
-      });
+      }));
     },
   };
 }
