@@ -99,6 +99,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   }
   const app = express();
   app.disable("x-powered-by");
+  app.set("etag", false); // answers are per caller and POSTed: hashing every body for an ETag buys nothing
   const httpServer = http.createServer(app);
   let publicUrl = config.publicUrl ?? "";
   const url = (p: string) => `${publicUrl}${p}`;
@@ -116,7 +117,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     formatError: (formatted, error) => formatError(formatted, error, log),
     // Cache control is off: it wraps every field resolver to compute cache hints nobody reads (the
     // API answers private data), which cost a fifth of the CPU time of a page of orders.
-    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(config), idempotencyPlugin(prisma, { ttlSeconds: config.idempotencyTtlSeconds }), logPlugin(log)],
+    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(config), idempotencyPlugin(prisma, { ttlSeconds: config.idempotencyTtlSeconds }), ...(config.logLevel === "debug" ? [logPlugin(log)] : [])],
     parseOptions: { maxTokens: config.limits.tokens },
     allowBatchedHttpRequests: config.limits.batchSize > 1,
   });

@@ -42,7 +42,7 @@ describe.each(backends())("faults on %s", (backend) => {
   beforeAll(async () => {
     t = await startTestServer(backend, {
       paymentMethods: [faulty],
-      env: { PAYMENT_METHODS: "credit-card,dummy,faulty", PAYMENT_TIMEOUT_MS: "300" },
+      env: { PAYMENT_METHODS: "credit-card,dummy,faulty", PAYMENT_TIMEOUT_MS: "300", LOG_LEVEL: "debug" },
       logger: createLogger("debug", (l) => logLines.push(l)),
     });
     staff = await t.user("staff@example.com", { staff: true });
