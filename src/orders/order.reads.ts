@@ -10,7 +10,6 @@ import type { OrderScope } from "../auth/viewer.js";
 import { Money } from "../shared/money.js";
 import type { Cursor, OrderFilterInput, OrderItemRecord, OrderNoteRecord, OrderPaymentRecord, OrderRecord, OrderSort } from "./order.model.js";
 import { asObject, toExtraRows } from "./order.repository.js";
-import type { OrderStatus } from "./status.js";
 
 /** Anything that runs a parameterised query: the pool. */
 export type Reader = Pick<pg.Pool, "query">;
@@ -18,26 +17,15 @@ export type Reader = Pick<pg.Pool, "query">;
 const ORDER_COLUMNS = `"id", "ref", "token", "status", "userId", "email", "billingAddress", "shippingAddress", "currency", "subtotal", "total",
   "amountPaid", "amountRefunded", "isPaid", "extra", "extraRows", "dateCreated", "dateUpdated"`;
 
-interface OrderRow {
-  id: number;
-  ref: string;
-  token: string;
-  status: OrderStatus;
-  userId: number | null;
-  email: string;
-  billingAddress: string;
-  shippingAddress: string;
-  currency: string;
+/** A row as pg returns it: numeric columns as text, JSON parsed. */
+type OrderRow = Omit<OrderRecord, "subtotal" | "total" | "amountPaid" | "amountRefunded" | "extra" | "extraRows"> & {
   subtotal: string;
   total: string;
   amountPaid: string;
   amountRefunded: string;
-  isPaid: boolean;
   extra: unknown;
   extraRows: unknown;
-  dateCreated: Date;
-  dateUpdated: Date;
-}
+};
 
 function toOrder(r: OrderRow): OrderRecord {
   return {
