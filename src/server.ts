@@ -103,7 +103,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   const httpServer = http.createServer(app);
   let publicUrl = config.publicUrl ?? "";
   const url = (p: string) => `${publicUrl}${p}`;
-  const orders = new OrderService({ prisma, reader: db, rules: opts.rules ?? DEFAULT_RULES, payments, currency: config.currency, url,
+  const orders = new OrderService({ db, rules: opts.rules ?? DEFAULT_RULES, payments, currency: config.currency, url,
     paymentTimeoutMs: config.paymentTimeoutMs,
     onMethodError: (method, e) => log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) }),
   });
@@ -117,7 +117,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     formatError: (formatted, error) => formatError(formatted, error, log),
     // Cache control is off: it wraps every field resolver to compute cache hints nobody reads (the
     // API answers private data), which cost a fifth of the CPU time of a page of orders.
-    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(config), idempotencyPlugin(prisma, { ttlSeconds: config.idempotencyTtlSeconds }), ...(config.logLevel === "debug" ? [logPlugin(log)] : [])],
+    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(config), idempotencyPlugin(db, { ttlSeconds: config.idempotencyTtlSeconds }), ...(config.logLevel === "debug" ? [logPlugin(log)] : [])],
     parseOptions: { maxTokens: config.limits.tokens },
     allowBatchedHttpRequests: config.limits.batchSize > 1,
   });

@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from "@apollo/server";
 import type { Context } from "../context.js";
-import type { PrismaClient } from "../generated/prisma/client.js";
+import type { Reader } from "../orders/order.reads.js";
 import { ErrorCodes } from "../shared/errors.js";
 import { claimKey, completeKey, releaseKey } from "./idempotency.repository.js";
 
@@ -22,7 +22,7 @@ function errorResponse(status: number, code: string, message: string): GraphQLRe
   };
 }
 
-export function idempotencyPlugin(prisma: PrismaClient, opts: { ttlSeconds: number; waitMs?: number }): ApolloServerPlugin<Context> {
+export function idempotencyPlugin(db: Reader, opts: { ttlSeconds: number; waitMs?: number }): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ request }) {
       const key = request.http?.headers.get("idempotency-key");
@@ -37,7 +37,7 @@ export function idempotencyPlugin(prisma: PrismaClient, opts: { ttlSeconds: numb
           const requestHash = createHash("sha256")
             .update(JSON.stringify([request.query ?? "", request.operationName ?? null, request.variables ?? {}]))
             .digest("hex");
-          const claim = await claimKey(prisma, { scope, key, requestHash, ttlSeconds: opts.ttlSeconds, waitMs: opts.waitMs ?? 30_000 });
+          const claim = await claimKey(db, { scope, key, requestHash, ttlSeconds: opts.ttlSeconds, waitMs: opts.waitMs ?? 30_000 });
           switch (claim.kind) {
             case "claimed":
               claimed = claim.id;
@@ -57,15 +57,15 @@ export function idempotencyPlugin(prisma: PrismaClient, opts: { ttlSeconds: numb
           if (claimed === null) return;
           const id = claimed;
           claimed = null;
-          if (response.body.kind !== "single") return releaseKey(prisma, id);
+          if (response.body.kind !== "single") return releaseKey(db, id);
           const result = response.body.singleResult;
           const unknownOutcome = result.errors?.some((e) =>
             [ErrorCodes.INTERNAL_SERVER_ERROR, ErrorCodes.SERVICE_UNAVAILABLE].includes(e.extensions?.code as never),
           );
           // Nothing ran (bad variables, no credentials...): forget the key, so that a corrected retry may use it.
           const refusedWhole = result.data == null;
-          if (unknownOutcome || refusedWhole) await releaseKey(prisma, id);
-          else await completeKey(prisma, id, { data: result.data, ...(result.errors ? { errors: result.errors } : {}) }, response.http.status ?? 200);
+          if (unknownOutcome || refusedWhole) await releaseKey(db, id);
+          else await completeKey(db, id, { data: result.data, ...(result.errors ? { errors: result.errors } : {}) }, response.http.status ?? 200);
         },
       };
     },

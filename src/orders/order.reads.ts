@@ -9,16 +9,16 @@ import type pg from "pg";
 import type { OrderScope } from "../auth/viewer.js";
 import { Money } from "../shared/money.js";
 import type { Cursor, OrderFilterInput, OrderItemRecord, OrderNoteRecord, OrderPaymentRecord, OrderRecord, OrderSort } from "./order.model.js";
-import { asObject, toExtraRows } from "./order.repository.js";
+import { asObject, toExtraRows } from "./order.json.js";
 
 /** Anything that runs a parameterised query: the pool. */
 export type Reader = Pick<pg.Pool, "query">;
 
-const ORDER_COLUMNS = `"id", "ref", "token", "status", "userId", "email", "billingAddress", "shippingAddress", "currency", "subtotal", "total",
+export const ORDER_COLUMNS = `"id", "ref", "token", "status", "userId", "email", "billingAddress", "shippingAddress", "currency", "subtotal", "total",
   "amountPaid", "amountRefunded", "isPaid", "extra", "extraRows", "dateCreated", "dateUpdated"`;
 
 /** A row as pg returns it: numeric columns as text, JSON parsed. */
-type OrderRow = Omit<OrderRecord, "subtotal" | "total" | "amountPaid" | "amountRefunded" | "extra" | "extraRows"> & {
+export type OrderRow = Omit<OrderRecord, "subtotal" | "total" | "amountPaid" | "amountRefunded" | "extra" | "extraRows"> & {
   subtotal: string;
   total: string;
   amountPaid: string;
@@ -27,7 +27,7 @@ type OrderRow = Omit<OrderRecord, "subtotal" | "total" | "amountPaid" | "amountR
   extraRows: unknown;
 };
 
-function toOrder(r: OrderRow): OrderRecord {
+export function toOrder(r: OrderRow): OrderRecord {
   return {
     id: r.id,
     ref: r.ref,
@@ -163,13 +163,15 @@ export async function readItems(db: Reader, orderIds: readonly number[]): Promis
   });
 }
 
+export const PAYMENT_COLUMNS = `"id", "orderId", "amount", "transactionId", "paymentMethod", "dateCreated", "refundedAt"`;
+
+export function toPayment(r: Omit<OrderPaymentRecord, "amount"> & { amount: string }): OrderPaymentRecord {
+  return { ...r, amount: new Money(r.amount) };
+}
+
 export async function readPayments(db: Reader, orderIds: readonly number[]): Promise<OrderPaymentRecord[]> {
-  const { rows } = await db.query(
-    `SELECT "id", "orderId", "amount", "transactionId", "paymentMethod", "dateCreated", "refundedAt"
-     FROM "OrderPayment" WHERE "orderId" = ANY($1) ORDER BY "orderId", "id"`,
-    [orderIds],
-  );
-  return rows.map((r) => ({ ...r, amount: new Money(r.amount) }));
+  const { rows } = await db.query(`SELECT ${PAYMENT_COLUMNS} FROM "OrderPayment" WHERE "orderId" = ANY($1) ORDER BY "orderId", "id"`, [orderIds]);
+  return rows.map(toPayment);
 }
 
 export async function readNotes(db: Reader, orderIds: readonly number[]): Promise<OrderNoteRecord[]> {

@@ -4,7 +4,8 @@
  */
 import { isStaff, orderScope, type OrderScope, type Viewer } from "../auth/viewer.js";
 import { newOrderToken } from "../auth/tokens.js";
-import type { PrismaClient, Prisma as PrismaNS } from "../generated/prisma/client.js";
+import type { Database } from "../db/database.js";
+import { withTransaction, type Tx } from "../db/transaction.js";
 import { GraphQLError } from "graphql";
 import { badUserInput, forbidden, notFound, unauthenticated } from "../shared/errors.js";
 import { isDatabaseUnavailable } from "../shared/db-errors.js";
@@ -12,7 +13,6 @@ import type { PaymentRegistry } from "../payments/registry.js";
 import { PaymentError, type LockedOrder, type PayContext, type PaymentRequest } from "../payments/payment-method.js";
 import * as repo from "./order.repository.js";
 import * as reads from "./order.reads.js";
-import type { Reader } from "./order.reads.js";
 import type { Cursor, OrderFilterInput, OrderPaymentRecord, OrderRecord, OrderSort } from "./order.model.js";
 import {
   InvalidOrderInputError,
@@ -25,15 +25,13 @@ import {
 } from "./order.errors.js";
 import { checkEmail, checkExtraRows, checkItems, checkMoney, checkText, InputError, orderAmounts } from "./order.validation.js";
 import { paymentError, statusLabel, statusTransitions, transitionError, type OrderRules, type OrderStatus } from "./status.js";
-import { findUserById } from "../users/user.repository.js";
+import { userExists } from "../users/user.repository.js";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 export interface OrderServiceDeps {
-  prisma: PrismaClient;
-  /** The pool, for the hand-written hot reads (order.reads.ts). */
-  reader: Reader;
+  db: Database;
   rules: OrderRules;
   payments: PaymentRegistry;
   currency: string;
@@ -130,7 +128,7 @@ export class OrderService {
   ): Promise<OrderPage> {
     const first = pageSize(args.first);
     const after = args.after ? decodeCursor(args.after, args.sort) : null;
-    const rows = await reads.readOrders(this.deps.reader, { scope, filter: args.filter, sort: args.sort, after, take: first + 1 });
+    const rows = await reads.readOrders(this.deps.db, { scope, filter: args.filter, sort: args.sort, after, take: first + 1 });
     const orders = rows.slice(0, first);
     let count: Promise<number> | undefined;
     return {
@@ -138,7 +136,7 @@ export class OrderService {
       cursors: orders.map((o) => encodeCursor({ sort: args.sort, value: reads.sortValue(args.sort, o), id: o.id })),
       hasNextPage: rows.length > first,
       hasPreviousPage: after !== null,
-      countTotal: () => (count ??= reads.countOrders(this.deps.reader, { scope, filter: args.filter })),
+      countTotal: () => (count ??= reads.countOrders(this.deps.db, { scope, filter: args.filter })),
     };
   }
 
@@ -157,19 +155,19 @@ export class OrderService {
 
   /** GET /orders/last/: the newest order the caller may see (staff: the newest in the shop). */
   async last(viewer: Viewer, token?: string | null): Promise<OrderRecord | null> {
-    const [order] = await reads.readOrders(this.deps.reader, { scope: orderScope(viewer, { token }), sort: "DATE_CREATED_DESC", take: 1 });
+    const [order] = await reads.readOrders(this.deps.db, { scope: orderScope(viewer, { token }), sort: "DATE_CREATED_DESC", take: 1 });
     return order ?? null;
   }
 
   /** GET /orders/{ref}/: null when there is no such order or the caller may not see it. */
   get(viewer: Viewer, ref: string, token?: string | null): Promise<OrderRecord | null> {
-    return reads.readOrderByRef(this.deps.reader, ref, orderScope(viewer, { token }));
+    return reads.readOrderByRef(this.deps.db, ref, orderScope(viewer, { token }));
   }
 
   /** GET /orders/{ref}/status/. Staff only (checked before the lookup); null when there is no such order. */
   async status(viewer: Viewer, ref: string) {
     requireStaff(viewer);
-    const order = await reads.readOrderByRef(this.deps.reader, ref, { kind: "all" });
+    const order = await reads.readOrderByRef(this.deps.db, ref, { kind: "all" });
     if (!order) return null;
     return { status: order.status, statusDisplay: statusLabel(order.status), statusTransitions: statusTransitions(this.rules, order) };
   }
@@ -199,21 +197,22 @@ export class OrderService {
   private async withLocked<T>(
     ref: string,
     scope: OrderScope,
-    fn: (tx: PrismaNS.TransactionClient, order: OrderRecord) => Promise<T>,
+    fn: (tx: Tx, order: OrderRecord) => Promise<T>,
     opts: { timeoutMs?: number } = {},
   ): Promise<T> {
-    return this.deps.prisma.$transaction(
+    return withTransaction(
+      this.deps.db,
       async (tx) => {
         const order = await repo.lockOrderByRef(tx, ref, scope);
         if (!order) throw notFound();
         return fn(tx, order);
       },
-      opts.timeoutMs ? { timeout: opts.timeoutMs } : undefined,
+      opts,
     );
   }
 
   /** Operations a payment method may perform on a locked order; payments are recorded as `paymentMethod`. */
-  private lockedOrder(tx: PrismaNS.TransactionClient, initial: OrderRecord, paymentMethod: string): LockedOrder & { close(): void } {
+  private lockedOrder(tx: Tx, initial: OrderRecord, paymentMethod: string): LockedOrder & { close(): void } {
     let order = initial;
     let closed = false;
     const open = () => {
@@ -244,7 +243,7 @@ export class OrderService {
 
   /** For payment methods' own routes: the order by ref and order token, locked; null when none. */
   async withOrderByToken<T>(identifier: string, ref: string, token: string, fn: (locked: LockedOrder) => Promise<T>): Promise<{ result: T } | null> {
-    return this.deps.prisma.$transaction(async (tx) => {
+    return withTransaction(this.deps.db, async (tx) => {
       const order = await repo.lockOrderByRef(tx, ref, { kind: "token", token });
       if (!order) return null;
       return { result: await fn(this.lockedOrder(tx, order, identifier)) };
@@ -252,7 +251,7 @@ export class OrderService {
   }
 
   findByToken(ref: string, token: string): Promise<OrderRecord | null> {
-    return reads.readOrderByRef(this.deps.reader, ref, { kind: "token", token });
+    return reads.readOrderByRef(this.deps.db, ref, { kind: "token", token });
   }
 
   /** PUT /orders/{ref}/status/. Staff only. */
@@ -334,7 +333,7 @@ export class OrderService {
 
   /** Payments of the order not yet refunded (sizes the refund transaction's timeout). */
   private async pendingRefunds(ref: string): Promise<number> {
-    return repo.countUnrefundedPayments(this.deps.prisma, ref);
+    return repo.countUnrefundedPayments(this.deps.db, ref);
   }
 
   /** Creates an order from a finished checkout. Staff only. */
@@ -371,12 +370,12 @@ export class OrderService {
       if (e instanceof InputError) return new InvalidOrderInputError(e.field, e.message);
       throw e;
     }
-    if (checked.userId !== null && !(await findUserById(this.deps.prisma, checked.userId))) {
+    if (checked.userId !== null && !(await userExists(this.deps.db, checked.userId))) {
       return new InvalidOrderInputError("userId", "No user has this id.");
     }
     const c = checked;
     const now = this.now();
-    return this.deps.prisma.$transaction(async (tx) => {
+    return withTransaction(this.deps.db, async (tx) => {
       const year = now.getUTCFullYear();
       const n = await repo.nextRefNumber(tx, year);
       return repo.insertOrder(tx, {

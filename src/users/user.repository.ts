@@ -1,7 +1,10 @@
 /** Users and their API tokens. */
 import type { ViewerUser } from "../auth/viewer.js";
 import { hashApiToken, newApiToken } from "../auth/tokens.js";
-import type { Db } from "../orders/order.repository.js";
+import type { Prisma as PrismaNS, PrismaClient } from "../generated/prisma/client.js";
+
+/** Users and tokens are written through Prisma (the CLI, the demo, tests). */
+type Db = PrismaClient | PrismaNS.TransactionClient;
 import type { Reader } from "../orders/order.reads.js";
 
 export type UserRecord = ViewerUser;
@@ -25,8 +28,9 @@ export async function usersByIds(db: Reader, ids: readonly number[]): Promise<Us
   return rows;
 }
 
-export async function findUserById(db: Db, id: number): Promise<UserRecord | null> {
-  return db.user.findUnique({ where: { id }, select: userSelect });
+export async function userExists(db: Reader, id: number): Promise<boolean> {
+  const { rowCount } = await db.query(`SELECT 1 FROM "User" WHERE "id" = $1`, [id]);
+  return (rowCount ?? 0) > 0;
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRecord | null> {
