@@ -1,9 +1,8 @@
 /**
  * The hot reads, in hand-written SQL straight on the pg pool: lists, an order by ref, and the
  * relations the per-request loaders batch. Prisma's query layer costs 2-3× the database time on these
- * (measured: a page of 100 orders 2.5 ms through findMany, 0.8 ms here), so reads that do not run
- * inside a write transaction come through here. Writes and their reads stay with Prisma
- * (order.repository.ts).
+ * (measured: a page of 100 orders 2.5 ms through findMany, 0.8 ms here). Writes, and the reads
+ * inside their transactions, are in order.repository.ts; both share the row mapping below.
  */
 import type pg from "pg";
 import type { OrderScope } from "../auth/viewer.js";

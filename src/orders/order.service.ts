@@ -1,6 +1,7 @@
 /**
  * Orders: load, authorize, ask the pure rules, write inside one transaction with the order's row
- * locked, then answer. Resolvers stay thin; only the repositories touch Prisma.
+ * locked, then answer. Resolvers stay thin; only the repositories (order.reads, order.repository)
+ * hold SQL.
  */
 import { isStaff, orderScope, type OrderScope, type Viewer } from "../auth/viewer.js";
 import { newOrderToken } from "../auth/tokens.js";
