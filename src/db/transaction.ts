@@ -9,13 +9,16 @@ import type { Database } from "./database.js";
 /** What a transaction's statements run on. */
 export type Tx = Pick<pg.PoolClient, "query">;
 
-export async function withTransaction<T>(db: Database, fn: (tx: Tx) => Promise<T>, opts: { timeoutMs?: number } = {}): Promise<T> {
+/**
+ * `idleTimeoutMs`: how long the transaction may sit between two statements (a payment method call
+ * happens there) before the server ends it, locks and all. Default 15 s.
+ */
+export async function withTransaction<T>(db: Database, fn: (tx: Tx) => Promise<T>, opts: { idleTimeoutMs?: number } = {}): Promise<T> {
   const client = await db.pool.connect();
   let broken: unknown;
   try {
     await client.query("BEGIN");
-    // A transaction left idle (a caller stuck between statements) is ended by the server, locks and all.
-    await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1000, Math.round(opts.timeoutMs ?? 15_000))}`);
+    await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1000, Math.round(opts.idleTimeoutMs ?? 15_000))}`);
     const result = await fn(client);
     await client.query("COMMIT");
     return result;

@@ -7,7 +7,7 @@ import type { Tx } from "../db/transaction.js";
 import { Money } from "../shared/money.js";
 import type { ExtraRowRecord, JsonObject, OrderItemRecord, OrderPaymentRecord, OrderRecord } from "./order.model.js";
 import { extraRowsJson } from "./order.json.js";
-import { ORDER_COLUMNS, PAYMENT_COLUMNS, toOrder, toPayment, type OrderRow, type Reader } from "./order.reads.js";
+import { ORDER_COLUMNS, PAYMENT_COLUMNS, toOrder, toPayment, type OrderRow } from "./order.reads.js";
 import type { OrderStatus } from "./status.js";
 
 async function oneOrder(tx: Tx, sql: string, values: unknown[]): Promise<OrderRecord> {
@@ -145,12 +145,4 @@ export async function markPaymentRefunded(tx: Tx, payment: OrderPaymentRecord, n
 export async function insertNote(tx: Tx, orderId: number, message: string, isPublic: boolean, now: Date): Promise<void> {
   await tx.query(`INSERT INTO "OrderNote" ("orderId", "message", "public", "dateCreated") VALUES ($1, $2, $3, $4)`, [orderId, message, isPublic, now]);
   await tx.query(`UPDATE "Order" SET "dateUpdated" = $2 WHERE "id" = $1`, [orderId, now]);
-}
-
-export async function countUnrefundedPayments(db: Reader, ref: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM "OrderPayment" p JOIN "Order" o ON o."id" = p."orderId" WHERE o."ref" = $1 AND p."refundedAt" IS NULL`,
-    [ref],
-  );
-  return rows[0].n;
 }

@@ -199,7 +199,7 @@ export class OrderService {
     ref: string,
     scope: OrderScope,
     fn: (tx: Tx, order: OrderRecord) => Promise<T>,
-    opts: { timeoutMs?: number } = {},
+    opts: { idleTimeoutMs?: number } = {},
   ): Promise<T> {
     return withTransaction(
       this.deps.db,
@@ -289,7 +289,7 @@ export class OrderService {
         }
         if (!outcome || typeof outcome.url !== "string" || !outcome.url) throw new PaymentError("The payment method gave no URL to continue with.");
         return { kind: "redirect" as const, url: outcome.url, data: outcome.data ?? null, order: locked.order };
-      }, { timeoutMs: this.paymentTimeoutMs + 5_000 });
+      }, { idleTimeoutMs: this.paymentTimeoutMs + 5_000 });
     } catch (e) {
       // The transaction rolled back: whatever the method changed is undone.
       if (e instanceof PaymentError) return new PaymentFailedError(identifier, e.message);
@@ -329,12 +329,7 @@ export class OrderService {
       if (failed.length === 0) after = await repo.setStatus(tx, order.id, "REFUNDED", this.now());
       else after = (await repo.findOrderById(tx, order.id)) ?? order;
       return { kind: "refunded" as const, refunded, failed, order: after };
-    }, { timeoutMs: 15_000 + this.paymentTimeoutMs * (await this.pendingRefunds(ref)) });
-  }
-
-  /** Payments of the order not yet refunded (sizes the refund transaction's timeout). */
-  private async pendingRefunds(ref: string): Promise<number> {
-    return repo.countUnrefundedPayments(this.deps.db, ref);
+    }, { idleTimeoutMs: this.paymentTimeoutMs + 5_000 }); // each method call is bounded by the payment timeout
   }
 
   /** Creates an order from a finished checkout. Staff only. */
