@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --db embedded|postgres] [--orders N] [--duration S] [--warmup S] [--connections C]
- *                  [--scenarios a,b] [--out FILE] [--skip-floor]
+ *                  [--scenarios a,b] [--out FILE] [--skip-floor] [--profile]
  *
  * Seeds a benchmark shop (once per database and size), starts the real server (NODE_ENV=production)
  * in its own process, drives it over loopback with autocannon, then does the same for the floor (a
@@ -40,6 +40,8 @@ const { values: args } = parseArgs({
     scenarios: { type: "string" },
     out: { type: "string" },
     "skip-floor": { type: "boolean", default: false },
+    /** Writes a V8 CPU profile of each server process to bench/profiles/ (open in Chrome DevTools). */
+    profile: { type: "boolean", default: false },
   },
 });
 const N = Number(args.orders);
@@ -187,6 +189,23 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+/** CPU time (user + system) the process has used so far, in ms. */
+function cpuMsOf(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
 function rssOf(pid: number): number {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -208,7 +227,8 @@ async function startProcess(kind: "project" | "floor", url: string): Promise<{ c
     ORDER_RULES: path.join(root, "bench", "rules.js"),
     MAX_QUERY_COST: "100000",
   };
-  const argv = kind === "project" ? [path.join(root, "dist", "main.js")] : ["--import", "tsx", path.join(root, "bench", "floor.ts")];
+  const profile = args.profile ? [process.env.BENCH_PROFILE === "heap" ? "--heap-prof" : "--cpu-prof", `--${process.env.BENCH_PROFILE === "heap" ? "heap" : "cpu"}-prof-dir=${path.join(root, "bench", "profiles", `${kind}-${Date.now()}`)}`] : [];
+  const argv = [...profile, ...(kind === "project" ? [path.join(root, "dist", "main.js")] : ["--import", "tsx", path.join(root, "bench", "floor.ts")])];
   const child = spawn(process.execPath, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const base = await new Promise<string>((resolve, reject) => {
@@ -245,6 +265,8 @@ interface Result {
   statementsPerRequest?: number;
   rssEndMB: number;
   rssMaxMB: number;
+  /** The server process's CPU time per answered request: its own cost, whatever else the machine does. */
+  cpuMsPerRequest: number;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -301,9 +323,11 @@ async function drive(base: string, pid: number, target: "project" | "floor", s: 
   const statsBefore = target === "project" ? ((await (await fetch(`${base}/stats`)).json()) as Stats) : null;
   let rssMax = 0;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssOf(pid))), 250);
+  const cpuBefore = cpuMsOf(pid);
   measuring = true;
   const res = await run(DURATION);
   measuring = false;
+  const cpuUsed = cpuMsOf(pid) - cpuBefore;
   clearInterval(sampler);
   const statsAfter = target === "project" ? ((await (await fetch(`${base}/stats`)).json()) as Stats) : null;
   latencies.sort((a, b) => a - b);
@@ -322,6 +346,7 @@ async function drive(base: string, pid: number, target: "project" | "floor", s: 
       : undefined,
     rssEndMB: Math.round(rssEnd / 1048576),
     rssMaxMB: Math.round(Math.max(rssMax, rssEnd) / 1048576),
+    cpuMsPerRequest: round2(cpuUsed / Math.max(1, res.requests.total)),
   };
 }
 
@@ -383,7 +408,7 @@ async function main() {
     const fl = results.find((r) => r.scenario === s.name && r.target === "floor");
     return { s, p, fl, ratio: p && fl ? p.rps / fl.rps : undefined };
   });
-  const header = `| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/req | RSS MB (max) | floor req/s | floor p50 ms | project/floor |`;
+  const header = `| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/req | RSS MB (max) | CPU ms/req | floor req/s | floor p50 ms | floor CPU ms/req | project/floor |`;
   const lines = [
     `Orders benchmark — ${N} orders on ${describe}, ${CONNECTIONS} connections, ${DURATION} s after ${WARMUP} s warm-up`,
     `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
@@ -391,7 +416,7 @@ async function main() {
     header,
     header.replace(/[^|]/g, "-").replace(/\|-/g, "| ").replace(/-\|/g, " |").replace(/ -+ /g, (m) => ` ${"-".repeat(m.length - 2)} `),
     ...rows.map(({ s, p, fl, ratio }) =>
-      `| ${s.name} | ${p?.rps ?? "-"} | ${p?.p50 ?? "-"} | ${p?.p95 ?? "-"} | ${p?.p99 ?? "-"} | ${p?.errors ?? "-"} | ${p?.statementsPerRequest ?? "-"} | ${p ? `${p.rssEndMB} (${p.rssMaxMB})` : "-"} | ${fl?.rps ?? "-"} | ${fl?.p50 ?? "-"} | ${ratio !== undefined ? ratio.toFixed(2) : "-"} |`,
+      `| ${s.name} | ${p?.rps ?? "-"} | ${p?.p50 ?? "-"} | ${p?.p95 ?? "-"} | ${p?.p99 ?? "-"} | ${p?.errors ?? "-"} | ${p?.statementsPerRequest ?? "-"} | ${p ? `${p.rssEndMB} (${p.rssMaxMB})` : "-"} | ${p?.cpuMsPerRequest ?? "-"} | ${fl?.rps ?? "-"} | ${fl?.p50 ?? "-"} | ${fl?.cpuMsPerRequest ?? "-"} | ${ratio !== undefined ? ratio.toFixed(2) : "-"} |`,
     ),
     "",
     `Consistency after the mutations: ${consistency.inconsistent} of ${consistency.ordersChecked} orders where amountPaid ≠ Σ payments or isPaid is wrong.`,

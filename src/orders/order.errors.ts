@@ -26,7 +26,7 @@ export abstract class ErrorResult {
   @Field(() => String) message!: string;
 }
 
-@ObjectType({ implements: ErrorResult, description: `Returned when the transition rules refuse the move: "Can't change order with status 'New' to 'Completed'.".` })
+@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: `Returned when the transition rules refuse the move: "Can't change order with status 'New' to 'Completed'.".` })
 export class InvalidStatusTransitionError extends ErrorResult {
   @Field(() => OrderStatusEnum) fromStatus: OrderStatus;
   @Field(() => OrderStatusEnum) toStatus: OrderStatus;
@@ -39,7 +39,7 @@ export class InvalidStatusTransitionError extends ErrorResult {
   }
 }
 
-@ObjectType({ implements: ErrorResult, description: 'Returned when the identifier names no enabled, order-capable payment method: "\\"x\\" is not a valid choice.".' })
+@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'Returned when the identifier names no enabled, order-capable payment method: "\\"x\\" is not a valid choice.".' })
 export class PaymentMethodNotAvailableError extends ErrorResult {
   @Field(() => String) paymentMethod: string;
   constructor(paymentMethod: string) {
@@ -50,7 +50,7 @@ export class PaymentMethodNotAvailableError extends ErrorResult {
   }
 }
 
-@ObjectType({ implements: ErrorResult, description: `Returned when the order's status is not payable: "Payment for order with status 'New' is not allowed.".` })
+@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: `Returned when the order's status is not payable: "Payment for order with status 'New' is not allowed.".` })
 export class OrderNotPayableError extends ErrorResult {
   @Field(() => OrderStatusEnum) status: OrderStatus;
   constructor(status: OrderStatus, message = `Payment for order with status '${statusLabel(status)}' is not allowed.`) {
@@ -61,7 +61,7 @@ export class OrderNotPayableError extends ErrorResult {
   }
 }
 
-@ObjectType({ implements: ErrorResult, description: 'Returned when the order is already paid in full: "This order has already been paid for.".' })
+@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'Returned when the order is already paid in full: "This order has already been paid for.".' })
 export class OrderAlreadyPaidError extends ErrorResult {
   constructor(message = "This order has already been paid for.") {
     super();
@@ -70,7 +70,7 @@ export class OrderAlreadyPaidError extends ErrorResult {
   }
 }
 
-@ObjectType({ implements: ErrorResult, description: "Returned when the payment method itself refused to start the payment; message is the method's." })
+@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: "Returned when the payment method itself refused to start the payment; message is the method's." })
 export class PaymentFailedError extends ErrorResult {
   @Field(() => String) paymentMethod: string;
   constructor(paymentMethod: string, message: string) {
@@ -81,7 +81,7 @@ export class PaymentFailedError extends ErrorResult {
   }
 }
 
-@ObjectType({ implements: ErrorResult, description: 'Returned when the order is already REFUNDED: "Order is already marked as Refunded.".' })
+@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'Returned when the order is already REFUNDED: "Order is already marked as Refunded.".' })
 export class OrderAlreadyRefundedError extends ErrorResult {
   constructor() {
     super();
@@ -90,7 +90,7 @@ export class OrderAlreadyRefundedError extends ErrorResult {
   }
 }
 
-@ObjectType({ implements: ErrorResult, description: 'Returned when an input value is refused; field is its path, e.g. "items.0.quantity".' })
+@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'Returned when an input value is refused; field is its path, e.g. "items.0.quantity".' })
 export class InvalidOrderInputError extends ErrorResult {
   @Field(() => String) field: string;
   constructor(field: string, message: string) {
@@ -101,7 +101,7 @@ export class InvalidOrderInputError extends ErrorResult {
   }
 }
 
-@ObjectType({ description: "Where to send the customer next to pay (POST /orders/{ref}/pay/)." })
+@ObjectType({ simpleResolvers: true, description: "Where to send the customer next to pay (POST /orders/{ref}/pay/)." })
 export class PaymentRedirect {
   @Field(() => String) url: string;
   @Field(() => JSONObjectScalar, { nullable: true, description: "Anything else the payment method returned beside the URL." }) data: JsonObject | null;
@@ -113,7 +113,7 @@ export class PaymentRedirect {
   }
 }
 
-@ObjectType({ description: "Outcome of refunding every payment of an order (POST /orders/{ref}/refund/)." })
+@ObjectType({ simpleResolvers: true, description: "Outcome of refunding every payment of an order (POST /orders/{ref}/refund/)." })
 export class RefundResult {
   @Field(() => [OrderPayment], { description: "Payments that are refunded, by this call or an earlier one. No payment is ever refunded twice." })
   refunded: OrderPayment[];

@@ -33,17 +33,18 @@ import { toOrderNode, toPaymentNodes } from "./order.nodes.js";
 
 function toConnection(page: OrderPage): OrderConnection {
   const nodes = page.orders.map(toOrderNode);
-  return Object.assign(new OrderConnection(), {
+  const last = nodes.length - 1;
+  return new OrderConnection(
     nodes,
-    edges: nodes.map((node, i) => ({ cursor: page.cursors[i], node })),
-    pageInfo: {
+    () => nodes.map((node, i) => ({ cursor: page.cursor(i), node })),
+    {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: page.hasPreviousPage,
-      startCursor: page.cursors[0] ?? null,
-      endCursor: page.cursors[page.cursors.length - 1] ?? null,
+      startCursor: last >= 0 ? page.cursor(0) : null,
+      endCursor: last >= 0 ? page.cursor(last) : null,
     },
-    countTotal: page.countTotal,
-  });
+    page.countTotal,
+  );
 }
 
 const orNull = (o: OrderRecord | null) => (o ? toOrderNode(o) : null);

@@ -65,7 +65,8 @@ export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 
 export interface OrderPage {
   orders: OrderRecord[];
-  cursors: string[];
+  /** The cursor of orders[i], made when asked for: most pages need only the last one. */
+  cursor: (i: number) => string;
   hasNextPage: boolean;
   hasPreviousPage: boolean;
   countTotal: () => Promise<number>;
@@ -134,7 +135,7 @@ export class OrderService {
     let count: Promise<number> | undefined;
     return {
       orders,
-      cursors: orders.map((o) => encodeCursor({ sort: args.sort, value: reads.sortValue(args.sort, o), id: o.id })),
+      cursor: (i) => encodeCursor({ sort: args.sort, value: reads.sortValue(args.sort, orders[i]), id: orders[i].id }),
       hasNextPage: rows.length > first,
       hasPreviousPage: after !== null,
       countTotal: () => (count ??= reads.countOrders(this.deps.db, { scope, filter: args.filter })),

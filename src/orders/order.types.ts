@@ -17,14 +17,14 @@ export const OrderSortEnum: { [K in OrderSortValue]: K } = {
 };
 registerEnumType(OrderSortEnum, { name: "OrderSort" });
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class User {
   @Field(() => ID) id!: number;
   @Field(() => String) email!: string;
   @Field(() => Boolean) isStaff!: boolean;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ExtraRow {
   @Field(() => String) label!: string;
   @Field(() => DecimalScalar) amount!: Money;
@@ -32,7 +32,7 @@ export class ExtraRow {
   @Field(() => JSONObjectScalar) extra!: JsonObject;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class OrderItem {
   @Field(() => ID) id!: number;
   @Field(() => String) productType!: string;
@@ -49,7 +49,7 @@ export class OrderItem {
   @Field(() => JSONObjectScalar) extra!: JsonObject;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class OrderPayment {
   @Field(() => ID) id!: number;
   @Field(() => DecimalScalar) amount!: Money;
@@ -62,7 +62,7 @@ export class OrderPayment {
   refundedAt!: Date | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class OrderNote {
   @Field(() => ID) id!: number;
   @Field(() => String) message!: string;
@@ -70,7 +70,7 @@ export class OrderNote {
   @Field(() => DateTimeISOScalar) dateCreated!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class StatusTransition {
   @Field(() => OrderStatusEnum) value!: OrderStatusValue;
   @Field(() => String) label!: string;
@@ -78,13 +78,13 @@ export class StatusTransition {
   error!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PaymentMethod {
   @Field(() => String) identifier!: string;
   @Field(() => String) label!: string;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PaymentMethodChoice {
   @Field(() => String) identifier!: string;
   @Field(() => String) label!: string;
@@ -93,7 +93,7 @@ export class PaymentMethodChoice {
 }
 
 /** Fields that are plain properties of the record; relations and derived fields are in order.fields.resolver.ts. */
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class Order {
   @Field(() => ID) id!: number;
   @Field(() => String) ref!: string;
@@ -115,14 +115,14 @@ export class Order {
   userId!: number | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class OrderStatusInfo {
   @Field(() => OrderStatusEnum) status!: OrderStatusValue;
   @Field(() => String) statusDisplay!: string;
   @Field(() => [StatusTransition]) statusTransitions!: StatusTransition[];
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean) hasNextPage!: boolean;
   @Field(() => Boolean) hasPreviousPage!: boolean;
@@ -130,19 +130,34 @@ export class PageInfo {
   @Field(() => String, { nullable: true }) endCursor!: string | null;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class OrderEdge {
   @Field(() => String) cursor!: string;
   @Field(() => Order) node!: Order;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class OrderConnection {
-  @Field(() => [OrderEdge]) edges!: OrderEdge[];
-  @Field(() => [Order]) nodes!: Order[];
-  @Field(() => PageInfo) pageInfo!: PageInfo;
-  /** Counted only when the field is asked for (see the connection resolver). */
-  countTotal!: () => Promise<number>;
+  constructor(
+    nodes: Order[],
+    private readonly makeEdges: () => OrderEdge[],
+    pageInfo: PageInfo,
+    /** Counted only when the field is asked for (see the connection resolver). */
+    readonly countTotal: () => Promise<number>,
+  ) {
+    this.nodes = nodes;
+    this.pageInfo = pageInfo;
+  }
+
+  /** Made when asked for: a cursor per order costs more than most pages need. */
+  @Field(() => [OrderEdge])
+  get edges(): OrderEdge[] {
+    return (this.edgesMade ??= this.makeEdges());
+  }
+  private edgesMade?: OrderEdge[];
+
+  @Field(() => [Order]) nodes: Order[];
+  @Field(() => PageInfo) pageInfo: PageInfo;
 }
 
 @InputType()

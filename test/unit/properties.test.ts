@@ -1,7 +1,7 @@
 /** Properties of the money math and the transition rules, over thousands of generated cases. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Money, parseMoney, roundMoney, sumMoney } from "../../src/shared/money.js";
+import { formatMoney, Money, parseMoney, roundMoney, sumMoney, twoPlaces } from "../../src/shared/money.js";
 import { DEFAULT_RULES, ORDER_STATUSES, paymentError, statusTransitions, transitionError, type OrderStatus } from "../../src/orders/status.js";
 import { checkItems, orderAmounts } from "../../src/orders/order.validation.js";
 
@@ -26,6 +26,25 @@ function referenceRound(text: string): string {
 }
 
 describe("money properties", () => {
+  it("amounts are written exactly as decimal.js toFixed(2) writes them, whatever the magnitude", () => {
+    // Values of every size: results of arithmetic, not only column values (exponents far from the point,
+    // several base-1e7 words, negative zero, more than two places).
+    const value = fc.oneof(
+      amount,
+      fc.tuple(amount, fc.integer({ min: -40, max: 30 })).map(([a, shift]) => new Money(a).times(new Money(10).pow(shift)).toString()),
+      fc.constantFrom("0", "-0", "0.00", "-0.00", "0.01", "-0.01", "0.1", "0.005", "1e15", "9999999999999999.99", "1e-30", "123456789012345678901234567890.5"),
+    );
+    fc.assert(
+      fc.property(value, (text) => {
+        const x = new Money(text);
+        const expected = x.decimalPlaces() <= 2 ? x.toFixed(2) : null;
+        expect(twoPlaces(x)).toBe(expected);
+        expect(formatMoney(x)).toBe((x.decimalPlaces() <= 2 ? x : roundMoney(x)).toFixed(2));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it("rounding is half-even to cents, as done by hand", () => {
     fc.assert(
       fc.property(amount, (a) => {
