@@ -228,7 +228,9 @@ async function startProcess(kind: "project" | "floor", url: string): Promise<{ c
     MAX_QUERY_COST: "100000",
   };
   const profile = args.profile ? [process.env.BENCH_PROFILE === "heap" ? "--heap-prof" : "--cpu-prof", `--${process.env.BENCH_PROFILE === "heap" ? "heap" : "cpu"}-prof-dir=${path.join(root, "bench", "profiles", `${kind}-${Date.now()}`)}`] : [];
-  const argv = [...profile, ...(kind === "project" ? [path.join(root, "dist", "main.js")] : ["--import", "tsx", path.join(root, "bench", "floor.ts")])];
+  // BENCH_SERVER_FLAGS: extra node flags for the project's server (experiments: GC settings, tracing).
+  const flags = kind === "project" ? (process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean) : [];
+  const argv = [...profile, ...flags, ...(kind === "project" ? [path.join(root, "dist", "main.js")] : ["--import", "tsx", path.join(root, "bench", "floor.ts")])];
   const child = spawn(process.execPath, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const base = await new Promise<string>((resolve, reject) => {
@@ -242,6 +244,7 @@ async function startProcess(kind: "project" | "floor", url: string): Promise<{ c
     child.on("exit", (code) => reject(new Error(`${kind} exited with ${code}: ${out}`)));
   });
   child.stdout!.removeAllListeners("data");
+  child.stdout!.on("data", (d) => process.stderr.write(`[${kind}] ${d}`));
   child.stderr!.on("data", (d) => process.stderr.write(`[${kind}] ${d}`));
   return { child, base };
 }
@@ -330,6 +333,7 @@ async function drive(base: string, pid: number, target: "project" | "floor", s: 
   const cpuUsed = cpuMsOf(pid) - cpuBefore;
   clearInterval(sampler);
   const statsAfter = target === "project" ? ((await (await fetch(`${base}/stats`)).json()) as Stats) : null;
+  if (process.env.BENCH_MEMORY) log(JSON.stringify((statsAfter as any)?.memory));
   latencies.sort((a, b) => a - b);
   const rssEnd = rssOf(pid);
   return {

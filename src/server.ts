@@ -9,7 +9,6 @@ import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { unwrapResolverError } from "@apollo/server/errors";
-import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
 import type { GraphQLFormattedError } from "graphql";
 import type { Config } from "./config.js";
@@ -30,6 +29,7 @@ import { jitGateway } from "./http/jit-executor.js";
 import { ErrorCodes, PUBLIC_CODES, serviceUnavailable, unauthenticated } from "./shared/errors.js";
 import { isDatabaseUnavailable } from "./shared/db-errors.js";
 import { cors } from "./http/cors.js";
+import { graphqlHandler } from "./http/graphql-handler.js";
 import { limitsPlugin, logPlugin } from "./http/plugins.js";
 import { idempotencyPlugin } from "./idempotency/idempotency.plugin.js";
 import { createLogger, type Logger } from "./shared/log.js";
@@ -187,12 +187,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       }
       next();
     },
-    expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const viewer = await viewerOf(req);
-        return { viewer, loaders: createLoaders(db), orders, payments };
-      },
-    }),
+    graphqlHandler(apollo, async (req) => ({ viewer: await viewerOf(req), loaders: createLoaders(db), orders, payments })),
   );
   app.use((_req: express.Request, res: express.Response) => {
     res.status(404).json({ errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] });
