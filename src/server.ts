@@ -30,7 +30,8 @@ import { ErrorCodes, PUBLIC_CODES, serviceUnavailable, unauthenticated } from ".
 import { isDatabaseUnavailable } from "./shared/db-errors.js";
 import { cors } from "./http/cors.js";
 import { graphqlHandler } from "./http/graphql-handler.js";
-import { limitsPlugin, logPlugin } from "./http/plugins.js";
+import { limitsPlugin, logPlugin, readColumnsPlugin } from "./http/plugins.js";
+import { ALL_COLUMNS } from "./orders/order.reads.js";
 import { idempotencyPlugin } from "./idempotency/idempotency.plugin.js";
 import { createLogger, type Logger } from "./shared/log.js";
 import { findUserByApiToken } from "./users/user.repository.js";
@@ -117,7 +118,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     formatError: (formatted, error) => formatError(formatted, error, log),
     // Cache control is off: it wraps every field resolver to compute cache hints nobody reads (the
     // API answers private data), which cost a fifth of the CPU time of a page of orders.
-    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(config), idempotencyPlugin(db, { ttlSeconds: config.idempotencyTtlSeconds }), ...(config.logLevel === "debug" ? [logPlugin(log)] : [])],
+    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(config), readColumnsPlugin(db), idempotencyPlugin(db, { ttlSeconds: config.idempotencyTtlSeconds }), ...(config.logLevel === "debug" ? [logPlugin(log)] : [])],
     parseOptions: { maxTokens: config.limits.tokens },
     allowBatchedHttpRequests: config.limits.batchSize > 1,
   });
@@ -187,7 +188,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       }
       next();
     },
-    graphqlHandler(apollo, async (req) => ({ viewer: await viewerOf(req), loaders: createLoaders(db), orders, payments })),
+    graphqlHandler(apollo, async (req) => ({ viewer: await viewerOf(req), loaders: createLoaders(db), orders, payments, columns: ALL_COLUMNS })),
   );
   app.use((_req: express.Request, res: express.Response) => {
     res.status(404).json({ errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] });

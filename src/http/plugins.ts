@@ -6,6 +6,9 @@ import type { Context } from "../context.js";
 import { isStaff } from "../auth/viewer.js";
 import type { Logger } from "../shared/log.js";
 import { enforceLimits, measure } from "./limits.js";
+import { columnsFor } from "../orders/order.columns.js";
+import { createLoaders } from "../orders/order.loaders.js";
+import type { Reader } from "../orders/order.reads.js";
 
 /** PostgreSQL text cannot hold NUL (U+0000): refuse it up front rather than fail in the database. */
 function hasNul(query: string | undefined, variables: unknown): boolean {
@@ -31,6 +34,24 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
             }
           }
           enforceLimits(shape, config.limits);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Gives the operation's order reads the columns it needs (order.columns.ts), with loaders that
+ * fetch just those. Here, once the operation is known, on the context Apollo hands the resolvers
+ * (its own copy of the one the request started with).
+ */
+export function readColumnsPlugin(db: Reader): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, schema, contextValue }) {
+          contextValue.columns = columnsFor(schema, document);
+          contextValue.loaders = createLoaders(db, contextValue.columns);
         },
       };
     },

@@ -5,7 +5,7 @@
 import DataLoader from "dataloader";
 import { usersByIds, type UserRecord } from "../users/user.repository.js";
 import type { OrderItemRecord, OrderNoteRecord, OrderPaymentRecord } from "./order.model.js";
-import { readItems, readNotes, readPayments, type Reader } from "./order.reads.js";
+import { ALL_COLUMNS, readItems, readNotes, readPayments, type ReadColumns, type Reader } from "./order.reads.js";
 
 function groupBy<T extends { orderId: number }>(ids: readonly number[], rows: T[]): T[][] {
   const groups = new Map<number, T[]>(ids.map((id) => [id, []]));
@@ -20,9 +20,10 @@ export interface Loaders {
   users: DataLoader<number, UserRecord | null>;
 }
 
-export function createLoaders(db: Reader): Loaders {
+/** `columns`: what the operation shows of each item (see order.columns.ts). */
+export function createLoaders(db: Reader, columns: ReadColumns = ALL_COLUMNS): Loaders {
   return {
-    items: new DataLoader(async (ids) => groupBy(ids, await readItems(db, ids))),
+    items: new DataLoader(async (ids) => groupBy(ids, await readItems(db, ids, columns))),
     payments: new DataLoader(async (ids) => groupBy(ids, await readPayments(db, ids))),
     notes: new DataLoader(async (ids) => groupBy(ids, await readNotes(db, ids))),
     users: new DataLoader(async (ids) => {

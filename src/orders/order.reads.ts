@@ -7,14 +7,40 @@
 import type pg from "pg";
 import type { OrderScope } from "../auth/viewer.js";
 import { Money } from "../shared/money.js";
-import type { Cursor, OrderFilterInput, OrderItemRecord, OrderNoteRecord, OrderPaymentRecord, OrderRecord, OrderSort } from "./order.model.js";
+import type { Cursor, JsonObject, OrderFilterInput, OrderItemRecord, OrderNoteRecord, OrderPaymentRecord, OrderRecord, OrderSort } from "./order.model.js";
 import { asObject, toExtraRows } from "./order.json.js";
 
 /** Anything that runs a parameterised query: the pool. */
 export type Reader = Pick<pg.Pool, "query">;
 
-export const ORDER_COLUMNS = `"id", "ref", "token", "status", "userId", "email", "billingAddress", "shippingAddress", "currency", "subtotal", "total",
-  "amountPaid", "amountRefunded", "isPaid", "extra", "extraRows", "dateCreated", "dateUpdated"`;
+/**
+ * Columns of an order that every read fetches: its identity and what the status rules, cursors and
+ * relations use. The others are fetched when the operation shows them (see order.columns.ts).
+ */
+export const ORDER_CORE_COLUMNS = ["id", "ref", "status", "userId", "total", "amountPaid", "isPaid", "dateCreated"] as const;
+export const ORDER_OTHER_COLUMNS = ["token", "email", "billingAddress", "shippingAddress", "currency", "subtotal", "amountRefunded", "extra", "extraRows", "dateUpdated"] as const;
+export const ITEM_CORE_COLUMNS = ["id", "orderId", "unitPrice", "quantity", "total"] as const;
+/** `product` gives an item's name and code too. */
+export const ITEM_OTHER_COLUMNS = ["productType", "productId", "product", "subtotal", "extraRows", "extra"] as const;
+
+const sqlList = (columns: readonly string[]) => columns.map((c) => `"${c}"`).join(", ");
+export const ORDER_COLUMNS = sqlList([...ORDER_CORE_COLUMNS, ...ORDER_OTHER_COLUMNS]);
+const ITEM_COLUMNS = sqlList([...ITEM_CORE_COLUMNS, ...ITEM_OTHER_COLUMNS]);
+
+/**
+ * What a read fetches, as SQL column lists. A read given less than ALL_COLUMNS leaves the columns it
+ * did not fetch undefined in its records: only a GraphQL query's reads take less, measured from its
+ * selection (order.columns.ts), so that no field it shows, and no code it runs, reads a missing one.
+ */
+export interface ReadColumns {
+  order: string;
+  item: string;
+}
+export const ALL_COLUMNS: ReadColumns = { order: ORDER_COLUMNS, item: ITEM_COLUMNS };
+
+export function readColumns(order: readonly string[], item: readonly string[]): ReadColumns {
+  return { order: sqlList([...ORDER_CORE_COLUMNS, ...order]), item: sqlList([...ITEM_CORE_COLUMNS, ...item]) };
+}
 
 /** A row as pg returns it: numeric columns as text, JSON parsed. */
 export type OrderRow = Omit<OrderRecord, "subtotal" | "total" | "amountPaid" | "amountRefunded" | "extra" | "extraRows"> & {
@@ -25,6 +51,9 @@ export type OrderRow = Omit<OrderRecord, "subtotal" | "total" | "amountPaid" | "
   extra: unknown;
   extraRows: unknown;
 };
+
+/** A money column, or undefined when the read did not fetch it (see ReadColumns). */
+const money = (v: string | undefined): Money => (v === undefined ? (undefined as never) : new Money(v));
 
 export function toOrder(r: OrderRow): OrderRecord {
   return {
@@ -37,13 +66,13 @@ export function toOrder(r: OrderRow): OrderRecord {
     billingAddress: r.billingAddress,
     shippingAddress: r.shippingAddress,
     currency: r.currency,
-    subtotal: new Money(r.subtotal),
+    subtotal: money(r.subtotal),
     total: new Money(r.total),
     amountPaid: new Money(r.amountPaid),
-    amountRefunded: new Money(r.amountRefunded),
+    amountRefunded: money(r.amountRefunded),
     isPaid: r.isPaid,
-    extra: asObject(r.extra),
-    extraRows: toExtraRows(r.extraRows),
+    extra: r.extra === undefined ? (undefined as never) : asObject(r.extra),
+    extraRows: r.extraRows === undefined ? (undefined as never) : toExtraRows(r.extraRows),
     dateCreated: r.dateCreated,
     dateUpdated: r.dateUpdated,
   };
@@ -100,7 +129,7 @@ export function sortValue(sort: OrderSort, o: OrderRecord): string {
 /** A page of orders in the scope, after the cursor (keyset: a row comparison the index serves). */
 export async function readOrders(
   db: Reader,
-  q: { scope: OrderScope; filter?: OrderFilterInput | null; sort: OrderSort; after?: Cursor | null; take: number },
+  q: { scope: OrderScope; filter?: OrderFilterInput | null; sort: OrderSort; after?: Cursor | null; take: number; columns?: ReadColumns },
 ): Promise<OrderRecord[]> {
   const p = new Params();
   const scope = scopeSql(q.scope, p);
@@ -109,7 +138,7 @@ export async function readOrders(
   const { column, dir, cast } = SORTS[q.sort];
   if (q.after) where.push(`(${column}, "id") ${dir === "DESC" ? "<" : ">"} (${p.add(q.after.value)}::${cast}, ${p.add(q.after.id)})`);
   const { rows } = await db.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM "Order" WHERE ${where.join(" AND ")} ORDER BY ${column} ${dir}, "id" ${dir} LIMIT ${p.add(q.take)}`,
+    `SELECT ${(q.columns ?? ALL_COLUMNS).order} FROM "Order" WHERE ${where.join(" AND ")} ORDER BY ${column} ${dir}, "id" ${dir} LIMIT ${p.add(q.take)}`,
     p.values,
   );
   return rows.map(toOrder);
@@ -124,11 +153,11 @@ export async function countOrders(db: Reader, q: { scope: OrderScope; filter?: O
 }
 
 /** The order with this ref inside the scope, or null. */
-export async function readOrderByRef(db: Reader, ref: string, scope: OrderScope): Promise<OrderRecord | null> {
+export async function readOrderByRef(db: Reader, ref: string, scope: OrderScope, columns: ReadColumns = ALL_COLUMNS): Promise<OrderRecord | null> {
   const p = new Params();
   const where = scopeSql(scope, p);
   if (!where) return null;
-  const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM "Order" WHERE "ref" = ${p.add(ref)} AND ${where}`, p.values);
+  const { rows } = await db.query<OrderRow>(`SELECT ${columns.order} FROM "Order" WHERE "ref" = ${p.add(ref)} AND ${where}`, p.values);
   return rows.length ? toOrder(rows[0]) : null;
 }
 
@@ -136,28 +165,24 @@ function productText(v: unknown, fallback: string): string {
   return typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : fallback;
 }
 
-export async function readItems(db: Reader, orderIds: readonly number[]): Promise<OrderItemRecord[]> {
-  const { rows } = await db.query(
-    `SELECT "id", "orderId", "productType", "productId", "product", "unitPrice", "quantity", "subtotal", "total", "extraRows", "extra"
-     FROM "OrderItem" WHERE "orderId" = ANY($1) ORDER BY "orderId", "id"`,
-    [orderIds],
-  );
+export async function readItems(db: Reader, orderIds: readonly number[], columns: ReadColumns = ALL_COLUMNS): Promise<OrderItemRecord[]> {
+  const { rows } = await db.query(`SELECT ${columns.item} FROM "OrderItem" WHERE "orderId" = ANY($1) ORDER BY "orderId", "id"`, [orderIds]);
   return rows.map((r) => {
-    const product = asObject(r.product);
+    const product = r.product === undefined ? undefined : asObject(r.product);
     return {
       id: r.id,
       orderId: r.orderId,
       productType: r.productType,
       productId: r.productId,
-      product,
-      name: productText(product.name, "(no name)"),
-      code: productText(product.code, "(no code)"),
+      product: product as JsonObject,
+      name: product ? productText(product.name, "(no name)") : (undefined as never),
+      code: product ? productText(product.code, "(no code)") : (undefined as never),
       unitPrice: new Money(r.unitPrice),
       quantity: r.quantity,
-      subtotal: new Money(r.subtotal),
+      subtotal: money(r.subtotal),
       total: new Money(r.total),
-      extraRows: toExtraRows(r.extraRows),
-      extra: asObject(r.extra),
+      extraRows: r.extraRows === undefined ? (undefined as never) : toExtraRows(r.extraRows),
+      extra: r.extra === undefined ? (undefined as never) : asObject(r.extra),
     };
   });
 }

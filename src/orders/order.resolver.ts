@@ -66,12 +66,12 @@ export class OrderResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<OrderConnection> {
-    return toConnection(await ctx.orders.listOwn(ctx.viewer, { first, after, token }));
+    return toConnection(await ctx.orders.listOwn(ctx.viewer, { first, after, token, columns: ctx.columns }));
   }
 
   @Query(() => Order, { nullable: true, description: "GET /orders/last/: the newest order the caller may see, or null." })
   async lastOrder(@Ctx() ctx: Context, @Arg("token", () => String, { nullable: true }) token: string | null): Promise<Order | null> {
-    return orNull(await ctx.orders.last(ctx.viewer, token));
+    return orNull(await ctx.orders.last(ctx.viewer, token, ctx.columns));
   }
 
   @Query(() => OrderConnection, { description: "GET /orders/all/: every order. Staff only." })
@@ -82,7 +82,7 @@ export class OrderResolver {
     @Arg("filter", () => OrderFilter, { nullable: true }) filter: OrderFilter | null,
     @Arg("orderBy", () => OrderSortEnum, { nullable: true, defaultValue: "DATE_CREATED_DESC" }) orderBy: OrderSort | null,
   ): Promise<OrderConnection> {
-    return toConnection(await ctx.orders.listAll(ctx.viewer, { first, after, filter, orderBy }));
+    return toConnection(await ctx.orders.listAll(ctx.viewer, { first, after, filter, orderBy, columns: ctx.columns }));
   }
 
   @Query(() => Order, { nullable: true, description: "GET /orders/{ref}/: null when there is no such order or the caller may not see it." })
@@ -91,7 +91,7 @@ export class OrderResolver {
     @Arg("ref", () => String) ref: string,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<Order | null> {
-    return orNull(await ctx.orders.get(ctx.viewer, ref, token));
+    return orNull(await ctx.orders.get(ctx.viewer, ref, token, ctx.columns));
   }
 
   @Query(() => OrderStatusInfo, { nullable: true, description: "GET /orders/{ref}/status/. Staff only; null when there is no such order." })

@@ -14,6 +14,7 @@ import type { PaymentRegistry } from "../payments/registry.js";
 import { PaymentError, type LockedOrder, type PayContext, type PaymentRequest } from "../payments/payment-method.js";
 import * as repo from "./order.repository.js";
 import * as reads from "./order.reads.js";
+import type { ReadColumns } from "./order.reads.js";
 import type { Cursor, OrderFilterInput, OrderPaymentRecord, OrderRecord, OrderSort } from "./order.model.js";
 import {
   InvalidOrderInputError,
@@ -126,11 +127,11 @@ export class OrderService {
 
   private async page(
     scope: OrderScope,
-    args: { first?: number | null; after?: string | null; filter?: OrderFilterInput | null; sort: OrderSort },
+    args: { first?: number | null; after?: string | null; filter?: OrderFilterInput | null; sort: OrderSort; columns?: ReadColumns },
   ): Promise<OrderPage> {
     const first = pageSize(args.first);
     const after = args.after ? decodeCursor(args.after, args.sort) : null;
-    const rows = await reads.readOrders(this.deps.db, { scope, filter: args.filter, sort: args.sort, after, take: first + 1 });
+    const rows = await reads.readOrders(this.deps.db, { scope, filter: args.filter, sort: args.sort, after, take: first + 1, columns: args.columns });
     const orders = rows.slice(0, first);
     let count: Promise<number> | undefined;
     return {
@@ -143,12 +144,15 @@ export class OrderService {
   }
 
   /** GET /orders/: the caller's own orders, newest first (staff too). Anonymous: the order of `token`. */
-  listOwn(viewer: Viewer, args: { first?: number | null; after?: string | null; token?: string | null }): Promise<OrderPage> {
+  listOwn(viewer: Viewer, args: { first?: number | null; after?: string | null; token?: string | null; columns?: ReadColumns }): Promise<OrderPage> {
     return this.page(orderScope(viewer, { token: args.token, ownOnly: true }), { ...args, sort: "DATE_CREATED_DESC" });
   }
 
   /** GET /orders/all/: every order, filtered and sorted. Staff only. */
-  listAll(viewer: Viewer, args: { first?: number | null; after?: string | null; filter?: OrderFilterInput | null; orderBy?: OrderSort | null }): Promise<OrderPage> {
+  listAll(
+    viewer: Viewer,
+    args: { first?: number | null; after?: string | null; filter?: OrderFilterInput | null; orderBy?: OrderSort | null; columns?: ReadColumns },
+  ): Promise<OrderPage> {
     requireStaff(viewer);
     const f = args.filter;
     if (f?.search != null && f.search.length > 256) throw badUserInput("filter.search is too long.");
@@ -156,14 +160,14 @@ export class OrderService {
   }
 
   /** GET /orders/last/: the newest order the caller may see (staff: the newest in the shop). */
-  async last(viewer: Viewer, token?: string | null): Promise<OrderRecord | null> {
-    const [order] = await reads.readOrders(this.deps.db, { scope: orderScope(viewer, { token }), sort: "DATE_CREATED_DESC", take: 1 });
+  async last(viewer: Viewer, token?: string | null, columns?: ReadColumns): Promise<OrderRecord | null> {
+    const [order] = await reads.readOrders(this.deps.db, { scope: orderScope(viewer, { token }), sort: "DATE_CREATED_DESC", take: 1, columns });
     return order ?? null;
   }
 
   /** GET /orders/{ref}/: null when there is no such order or the caller may not see it. */
-  get(viewer: Viewer, ref: string, token?: string | null): Promise<OrderRecord | null> {
-    return reads.readOrderByRef(this.deps.db, ref, orderScope(viewer, { token }));
+  get(viewer: Viewer, ref: string, token?: string | null, columns?: ReadColumns): Promise<OrderRecord | null> {
+    return reads.readOrderByRef(this.deps.db, ref, orderScope(viewer, { token }), columns);
   }
 
   /** GET /orders/{ref}/status/. Staff only (checked before the lookup); null when there is no such order. */
