@@ -39,7 +39,8 @@ describe("cursors", () => {
 describe("configuration", () => {
   it("has the documented defaults", () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ host: "127.0.0.1", port: 4000, currency: "USD", paymentMethods: ["credit-card", "pay-in-advance"], logLevel: "info" });
+    expect(c).toMatchObject({ host: "127.0.0.1", port: 4000, currency: "USD", paymentMethods: ["credit-card", "pay-in-advance"], logLevel: "info", heapGrowthPercent: 100 });
+    expect(loadConfig({ HEAP_GROWTH_PERCENT: "0" }).heapGrowthPercent).toBe(0);
     expect(c.database).toEqual({ kind: "embedded", dataDir: "./data/db" });
   });
   it("reads DATABASE_URL as embedded or server", () => {
@@ -54,6 +55,7 @@ describe("configuration", () => {
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL/],
     [{ PUBLIC_URL: "not a url" }, /PUBLIC_URL/],
     [{ PAYMENT_METHODS: "dummy,dummy" }, /PAYMENT_METHODS/],
+    [{ HEAP_GROWTH_PERCENT: "-5" }, /HEAP_GROWTH_PERCENT/],
   ])("refuses %j with a message naming the variable", (env, re) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(re);
