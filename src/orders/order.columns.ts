@@ -8,8 +8,11 @@
 import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from "graphql";
 import { ALL_COLUMNS, ITEM_OTHER_COLUMNS, ORDER_OTHER_COLUMNS, readColumns, type ReadColumns } from "./order.reads.js";
 
-/** Order fields answered from the core columns (or loaded by id). */
-const ORDER_FROM_CORE = new Set(["__typename", "id", "ref", "status", "statusDisplay", "isPaid", "total", "amountPaid", "amountOutstanding", "dateCreated", "user", "items", "payments", "notes"]);
+/** Order fields answered from the core columns (or loaded by id); the status rules see only those (OrderFacts). */
+const ORDER_FROM_CORE = new Set([
+  "__typename", "id", "ref", "status", "statusDisplay", "isPaid", "total", "amountPaid", "amountOutstanding", "dateCreated",
+  "user", "items", "payments", "notes", "statusTransitions",
+]);
 /** Order fields that show one other column, of the same name. */
 const ORDER_OWN_COLUMN = new Set<string>(ORDER_OTHER_COLUMNS);
 const ITEM_FROM_CORE = new Set(["__typename", "id", "unitPrice", "quantity", "total"]);

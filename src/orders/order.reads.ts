@@ -6,7 +6,7 @@
  */
 import type pg from "pg";
 import type { OrderScope } from "../auth/viewer.js";
-import { Money } from "../shared/money.js";
+import { moneyFromColumn, type Money } from "../shared/money.js";
 import type { Cursor, JsonObject, OrderFilterInput, OrderItemRecord, OrderNoteRecord, OrderPaymentRecord, OrderRecord, OrderSort } from "./order.model.js";
 import { asObject, toExtraRows } from "./order.json.js";
 
@@ -41,6 +41,8 @@ export const ALL_COLUMNS: ReadColumns = { order: ORDER_COLUMNS, item: ITEM_COLUM
 export function readColumns(order: readonly string[], item: readonly string[]): ReadColumns {
   return { order: sqlList([...ORDER_CORE_COLUMNS, ...order]), item: sqlList([...ITEM_CORE_COLUMNS, ...item]) };
 }
+/** The core columns only: enough for the status rules (OrderFacts), cursors and relations. */
+export const CORE_COLUMNS: ReadColumns = readColumns([], []);
 
 /** A row as pg returns it: numeric columns as text, JSON parsed. */
 export type OrderRow = Omit<OrderRecord, "subtotal" | "total" | "amountPaid" | "amountRefunded" | "extra" | "extraRows"> & {
@@ -53,7 +55,7 @@ export type OrderRow = Omit<OrderRecord, "subtotal" | "total" | "amountPaid" | "
 };
 
 /** A money column, or undefined when the read did not fetch it (see ReadColumns). */
-const money = (v: string | undefined): Money => (v === undefined ? (undefined as never) : new Money(v));
+const money = (v: string | undefined): Money => (v === undefined ? (undefined as never) : moneyFromColumn(v));
 
 export function toOrder(r: OrderRow): OrderRecord {
   return {
@@ -67,8 +69,8 @@ export function toOrder(r: OrderRow): OrderRecord {
     shippingAddress: r.shippingAddress,
     currency: r.currency,
     subtotal: money(r.subtotal),
-    total: new Money(r.total),
-    amountPaid: new Money(r.amountPaid),
+    total: moneyFromColumn(r.total),
+    amountPaid: moneyFromColumn(r.amountPaid),
     amountRefunded: money(r.amountRefunded),
     isPaid: r.isPaid,
     extra: r.extra === undefined ? (undefined as never) : asObject(r.extra),
@@ -177,10 +179,10 @@ export async function readItems(db: Reader, orderIds: readonly number[], columns
       product: product as JsonObject,
       name: product ? productText(product.name, "(no name)") : (undefined as never),
       code: product ? productText(product.code, "(no code)") : (undefined as never),
-      unitPrice: new Money(r.unitPrice),
+      unitPrice: moneyFromColumn(r.unitPrice),
       quantity: r.quantity,
       subtotal: money(r.subtotal),
-      total: new Money(r.total),
+      total: moneyFromColumn(r.total),
       extraRows: r.extraRows === undefined ? (undefined as never) : toExtraRows(r.extraRows),
       extra: r.extra === undefined ? (undefined as never) : asObject(r.extra),
     };
@@ -190,7 +192,7 @@ export async function readItems(db: Reader, orderIds: readonly number[], columns
 export const PAYMENT_COLUMNS = `"id", "orderId", "amount", "transactionId", "paymentMethod", "dateCreated", "refundedAt"`;
 
 export function toPayment(r: Omit<OrderPaymentRecord, "amount"> & { amount: string }): OrderPaymentRecord {
-  return { ...r, amount: new Money(r.amount) };
+  return { ...r, amount: moneyFromColumn(r.amount) };
 }
 
 export async function readPayments(db: Reader, orderIds: readonly number[]): Promise<OrderPaymentRecord[]> {

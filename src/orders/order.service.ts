@@ -173,7 +173,7 @@ export class OrderService {
   /** GET /orders/{ref}/status/. Staff only (checked before the lookup); null when there is no such order. */
   async status(viewer: Viewer, ref: string) {
     requireStaff(viewer);
-    const order = await reads.readOrderByRef(this.deps.db, ref, { kind: "all" });
+    const order = await reads.readOrderByRef(this.deps.db, ref, { kind: "all" }, reads.CORE_COLUMNS);
     if (!order) return null;
     return { status: order.status, statusDisplay: statusLabel(order.status), statusTransitions: statusTransitions(this.rules, order) };
   }

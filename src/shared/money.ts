@@ -31,6 +31,70 @@ export function formatMoney(value: { toString(): string } | string): string {
   return twoPlaces(money) ?? roundMoney(money).toFixed(2);
 }
 
+/**
+ * An amount read from a decimal(18,2) column, whose text is always `-?digits.dd`: the same value
+ * `new Money(text)` makes (same sign, exponent, digits and constructor), built straight from the
+ * characters. A page of 100 orders reads ~900 amounts; decimal.js's general parser (a regular
+ * expression, a string copy without the point, a substring per 7-digit word) was a sixth of the
+ * page's allocations. Any other text goes to the general parser. Tested against it.
+ */
+export function moneyFromColumn(text: string): Money {
+  const n = text.length;
+  const start = text.charCodeAt(0) === 45 ? 1 : 0; // "-"
+  const point = n - 3;
+  if (point <= start || text.charCodeAt(point) !== 46) return new Money(text);
+  let first = -1; // index of the first non-zero digit
+  let last = -1; // and of the last
+  for (let i = start; i < n; i++) {
+    if (i === point) continue;
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return new Money(text);
+    if (c !== 0) {
+      if (first < 0) first = i;
+      last = i;
+    }
+  }
+  const x = new ColumnMoney();
+  x.s = start ? -1 : 1;
+  if (first < 0) {
+    x.e = 0;
+    x.d = [0];
+    return x as Money;
+  }
+  // The exponent of the first significant digit; decimal.js's first word holds the digits down to
+  // the units place of a multiple of 7 (e + 1 of them, modulo 7), the others 7 each, zero-padded.
+  const e = first < point ? point - first - 1 : point - first;
+  let slots = (e + 1) % 7;
+  if (e < 0) slots += 7;
+  if (slots === 0) slots = 7;
+  const d: number[] = [];
+  let word = 0;
+  let used = 0;
+  for (let i = first; i <= last; i++) {
+    if (i === point) continue;
+    word = word * 10 + (text.charCodeAt(i) - 48);
+    if (++used === slots) {
+      d.push(word);
+      word = 0;
+      used = 0;
+      slots = 7;
+    }
+  }
+  if (used > 0) {
+    for (; used < slots; used++) word *= 10;
+    d.push(word);
+  }
+  x.e = e;
+  x.d = d;
+  return x as Money;
+}
+
+/** Instances shaped as decimal.js makes them (own `constructor` first, then s, e, d), on Money's prototype. */
+const ColumnMoney = function (this: { constructor: unknown; s: number; e: number; d: number[] }) {
+  this.constructor = Money;
+} as unknown as new () => { constructor: unknown; s: number; e: number; d: number[] };
+ColumnMoney.prototype = Money.prototype;
+
 const ZEROS = "0000000";
 
 /**

@@ -125,7 +125,7 @@ describe.each(backends())("order reads fetch the columns an operation shows, on 
     expect(r.order).toMatchObject({ items: [{ n: "Prod A", code: "A" }, { n: "Gift", code: "G" }] });
   });
 
-  it("a page that shows fewer fields sends fewer columns; a field that runs the rules gets them all", async () => {
+  it("a page that shows fewer fields sends fewer columns; a field that asks the payment methods gets them all", async () => {
     const ordersSql = () => t.statements.filter((s) => /FROM "Order" WHERE/.test(s) && !/count\(/.test(s));
     const itemsSql = () => t.statements.filter((s) => /FROM "OrderItem"/.test(s));
     t.statements.length = 0;
