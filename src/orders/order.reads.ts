@@ -7,6 +7,7 @@
 import type pg from "pg";
 import type { OrderScope } from "../auth/viewer.js";
 import { moneyFromColumn, type Money } from "../shared/money.js";
+import { readTypes } from "../db/timestamps.js";
 import type { Cursor, JsonObject, OrderFilterInput, OrderItemRecord, OrderNoteRecord, OrderPaymentRecord, OrderRecord, OrderSort } from "./order.model.js";
 import { asObject, toExtraRows } from "./order.json.js";
 
@@ -139,10 +140,11 @@ export async function readOrders(
   const where = [scope, ...filterSql(q.filter, p)];
   const { column, dir, cast } = SORTS[q.sort];
   if (q.after) where.push(`(${column}, "id") ${dir === "DESC" ? "<" : ">"} (${p.add(q.after.value)}::${cast}, ${p.add(q.after.id)})`);
-  const { rows } = await db.query<OrderRow>(
-    `SELECT ${(q.columns ?? ALL_COLUMNS).order} FROM "Order" WHERE ${where.join(" AND ")} ORDER BY ${column} ${dir}, "id" ${dir} LIMIT ${p.add(q.take)}`,
-    p.values,
-  );
+  const { rows } = await db.query<OrderRow>({
+    text: `SELECT ${(q.columns ?? ALL_COLUMNS).order} FROM "Order" WHERE ${where.join(" AND ")} ORDER BY ${column} ${dir}, "id" ${dir} LIMIT ${p.add(q.take)}`,
+    values: p.values,
+    types: readTypes,
+  });
   return rows.map(toOrder);
 }
 
@@ -159,7 +161,7 @@ export async function readOrderByRef(db: Reader, ref: string, scope: OrderScope,
   const p = new Params();
   const where = scopeSql(scope, p);
   if (!where) return null;
-  const { rows } = await db.query<OrderRow>(`SELECT ${columns.order} FROM "Order" WHERE "ref" = ${p.add(ref)} AND ${where}`, p.values);
+  const { rows } = await db.query<OrderRow>({ text: `SELECT ${columns.order} FROM "Order" WHERE "ref" = ${p.add(ref)} AND ${where}`, values: p.values, types: readTypes });
   return rows.length ? toOrder(rows[0]) : null;
 }
 
@@ -196,14 +198,15 @@ export function toPayment(r: Omit<OrderPaymentRecord, "amount"> & { amount: stri
 }
 
 export async function readPayments(db: Reader, orderIds: readonly number[]): Promise<OrderPaymentRecord[]> {
-  const { rows } = await db.query(`SELECT ${PAYMENT_COLUMNS} FROM "OrderPayment" WHERE "orderId" = ANY($1) ORDER BY "orderId", "id"`, [orderIds]);
+  const { rows } = await db.query({ text: `SELECT ${PAYMENT_COLUMNS} FROM "OrderPayment" WHERE "orderId" = ANY($1) ORDER BY "orderId", "id"`, values: [orderIds], types: readTypes });
   return rows.map(toPayment);
 }
 
 export async function readNotes(db: Reader, orderIds: readonly number[]): Promise<OrderNoteRecord[]> {
-  const { rows } = await db.query<OrderNoteRecord>(
-    `SELECT "id", "orderId", "message", "public", "dateCreated" FROM "OrderNote" WHERE "orderId" = ANY($1) ORDER BY "orderId", "id"`,
-    [orderIds],
-  );
+  const { rows } = await db.query<OrderNoteRecord>({
+    text: `SELECT "id", "orderId", "message", "public", "dateCreated" FROM "OrderNote" WHERE "orderId" = ANY($1) ORDER BY "orderId", "id"`,
+    values: [orderIds],
+    types: readTypes,
+  });
   return rows;
 }
