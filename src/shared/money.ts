@@ -107,6 +107,15 @@ const ZEROS = "0000000";
 export function twoPlaces(x: Money): string | null {
   const d = x.d;
   if (!d) return null;
+  const e = x.e;
+  if (e >= 0 && e < 7 && d.length <= 2) {
+    // Below 10,000,000 (most amounts): the first word is the integer part, the second (if any)
+    // the fraction's first seven digits.
+    const cents = d.length === 2 ? d[1] / 100000 : 0;
+    if (cents % 1 !== 0) return null;
+    const sign = x.s < 0 && (d[0] !== 0 || cents !== 0) ? "-" : "";
+    return `${sign}${d[0]}.${cents < 10 ? "0" : ""}${cents}`;
+  }
   let digits = String(d[0]);
   for (let i = 1; i < d.length; i++) {
     const w = String(d[i]);
