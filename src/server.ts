@@ -31,7 +31,7 @@ import { isDatabaseUnavailable } from "./shared/db-errors.js";
 import { cors } from "./http/cors.js";
 import { graphqlHandler } from "./http/graphql-handler.js";
 import { limitsPlugin, logPlugin, readColumnsPlugin } from "./http/plugins.js";
-import { ALL_COLUMNS } from "./orders/order.reads.js";
+import { ALL_COLUMNS, type ReadColumns } from "./orders/order.reads.js";
 import { idempotencyPlugin } from "./idempotency/idempotency.plugin.js";
 import { createLogger, type Logger } from "./shared/log.js";
 import { findUserByApiToken } from "./users/user.repository.js";
@@ -109,6 +109,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     onMethodError: (method, e) => log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) }),
   });
 
+  const loadersFor = (viewer: Viewer, columns: ReadColumns) => createLoaders(db, { columns, payments, privateNotes: orders.seesPrivateNotes(viewer) });
   const drainPlugin: ApolloServerPlugin = ApolloServerPluginDrainHttpServer({ httpServer });
   const apollo = new ApolloServer<Context>({
     gateway: jitGateway(createSchema()),
@@ -118,7 +119,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     formatError: (formatted, error) => formatError(formatted, error, log),
     // Cache control is off: it wraps every field resolver to compute cache hints nobody reads (the
     // API answers private data), which cost a fifth of the CPU time of a page of orders.
-    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(config), readColumnsPlugin(db), idempotencyPlugin(db, { ttlSeconds: config.idempotencyTtlSeconds }), ...(config.logLevel === "debug" ? [logPlugin(log)] : [])],
+    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(config), readColumnsPlugin(loadersFor), idempotencyPlugin(db, { ttlSeconds: config.idempotencyTtlSeconds }), ...(config.logLevel === "debug" ? [logPlugin(log)] : [])],
     parseOptions: { maxTokens: config.limits.tokens },
     allowBatchedHttpRequests: config.limits.batchSize > 1,
   });
@@ -188,7 +189,10 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       }
       next();
     },
-    graphqlHandler(apollo, async (req) => ({ viewer: await viewerOf(req), loaders: createLoaders(db), orders, payments, columns: ALL_COLUMNS })),
+    graphqlHandler(apollo, async (req) => {
+      const viewer = await viewerOf(req);
+      return { viewer, loaders: loadersFor(viewer, ALL_COLUMNS), orders, payments, columns: ALL_COLUMNS };
+    }),
   );
   app.use((_req: express.Request, res: express.Response) => {
     res.status(404).json({ errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] });

@@ -7,8 +7,9 @@ import { isStaff } from "../auth/viewer.js";
 import type { Logger } from "../shared/log.js";
 import { enforceLimits, measure } from "./limits.js";
 import { columnsFor } from "../orders/order.columns.js";
-import { createLoaders } from "../orders/order.loaders.js";
-import type { Reader } from "../orders/order.reads.js";
+import type { Loaders } from "../orders/order.loaders.js";
+import type { ReadColumns } from "../orders/order.reads.js";
+import type { Viewer } from "../auth/viewer.js";
 
 /** PostgreSQL text cannot hold NUL (U+0000): refuse it up front rather than fail in the database. */
 function hasNul(query: string | undefined, variables: unknown): boolean {
@@ -45,13 +46,13 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
  * fetch just those. Here, once the operation is known, on the context Apollo hands the resolvers
  * (its own copy of the one the request started with).
  */
-export function readColumnsPlugin(db: Reader): ApolloServerPlugin<Context> {
+export function readColumnsPlugin(loadersFor: (viewer: Viewer, columns: ReadColumns) => Loaders): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, schema, contextValue }) {
           contextValue.columns = columnsFor(schema, document);
-          contextValue.loaders = createLoaders(db, contextValue.columns);
+          contextValue.loaders = loadersFor(contextValue.viewer, contextValue.columns);
         },
       };
     },

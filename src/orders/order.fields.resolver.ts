@@ -12,7 +12,6 @@ import { Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { Context } from "../context.js";
 import { DecimalScalar } from "../shared/scalars.js";
 import type { Money } from "../shared/money.js";
-import { toPaymentNodes } from "./order.nodes.js";
 import { Order, OrderConnection, OrderItem, OrderNote, OrderPayment, PaymentMethodChoice, StatusTransition, User } from "./order.types.js";
 import { statusLabel } from "./status.js";
 import type { OrderRecord } from "./order.model.js";
@@ -25,11 +24,8 @@ export const orderFields = {
   amountOutstanding: (order: Order): Money => order.total.minus(order.amountPaid),
   user: (order: Order, { loaders }: Context): Promise<User | null> | null => (order.userId === null ? null : loaders.users.load(order.userId)),
   items: (order: Order, { loaders }: Context): Promise<OrderItem[]> => loaders.items.load(order.id),
-  payments: async (order: Order, { loaders, payments }: Context): Promise<OrderPayment[]> => toPaymentNodes(await loaders.payments.load(order.id), payments),
-  notes: async (order: Order, { loaders, orders, viewer }: Context): Promise<OrderNote[]> => {
-    const notes = await loaders.notes.load(order.id);
-    return orders.seesPrivateNotes(viewer) ? notes : notes.filter((n) => n.public);
-  },
+  payments: (order: Order, { loaders }: Context): Promise<OrderPayment[]> => loaders.payments.load(order.id),
+  notes: (order: Order, { loaders }: Context): Promise<OrderNote[]> => loaders.notes.load(order.id),
   statusTransitions: (order: Order, { orders, viewer }: Context): StatusTransition[] => orders.transitions(viewer, order as OrderRecord),
   paymentMethods: (order: Order, { orders, viewer }: Context): PaymentMethodChoice[] => orders.paymentChoices(viewer, order as OrderRecord),
 } satisfies Record<string, FieldFunction<Order>>;

@@ -7,6 +7,6 @@ export function toOrderNode(o: OrderRecord): Order {
   return Object.assign(new Order(), o);
 }
 
-export function toPaymentNodes(payments: readonly OrderPaymentRecord[], registry: PaymentRegistry): OrderPayment[] {
+export function toPaymentNodes(payments: readonly OrderPaymentRecord[], registry: PaymentRegistry): (OrderPayment & { orderId: number })[] {
   return payments.map((p) => ({ ...p, paymentMethodLabel: registry.label(p.paymentMethod) }));
 }

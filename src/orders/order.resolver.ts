@@ -31,8 +31,9 @@ import type { OrderSort } from "./order.model.js";
 import type { OrderStatus } from "./status.js";
 import { toOrderNode, toPaymentNodes } from "./order.nodes.js";
 
+/** Lists and single orders serve the records as they are; a union (the mutations' results) needs the class. */
 function toConnection(page: OrderPage): OrderConnection {
-  const nodes = page.orders.map(toOrderNode);
+  const nodes: Order[] = page.orders;
   const last = nodes.length - 1;
   return new OrderConnection(
     nodes,
@@ -47,7 +48,7 @@ function toConnection(page: OrderPage): OrderConnection {
   );
 }
 
-const orNull = (o: OrderRecord | null) => (o ? toOrderNode(o) : null);
+const orNull = (o: OrderRecord | null): Order | null => o;
 const orderOr = <T extends ErrorResult>(r: OrderRecord | T): Order | T => (r instanceof ErrorResult ? r : toOrderNode(r));
 
 @Resolver()
