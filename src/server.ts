@@ -29,7 +29,7 @@ import { jitGateway } from "./http/jit-executor.js";
 import { ErrorCodes, PUBLIC_CODES, serviceUnavailable, unauthenticated } from "./shared/errors.js";
 import { isDatabaseUnavailable } from "./shared/db-errors.js";
 import { cors } from "./http/cors.js";
-import { graphqlHandler } from "./http/graphql-handler.js";
+import { directJsonPost, graphqlHandler, sendJson } from "./http/graphql-handler.js";
 import { limitsPlugin, logPlugin, readColumnsPlugin } from "./http/plugins.js";
 import { ALL_COLUMNS, type ReadColumns } from "./orders/order.reads.js";
 import { idempotencyPlugin } from "./idempotency/idempotency.plugin.js";
@@ -101,7 +101,11 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false); // answers are per caller and POSTed: hashing every body for an ETag buys nothing
-  const httpServer = http.createServer(app);
+  // POST /graphql with a plain JSON body skips Express (graphql-handler.ts); set up below.
+  let direct: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | undefined;
+  const httpServer = http.createServer((req, res) => {
+    if (!direct?.(req, res)) app(req, res);
+  });
   let publicUrl = config.publicUrl ?? "";
   const url = (p: string) => `${publicUrl}${p}`;
   const orders = new OrderService({ db, rules: opts.rules ?? DEFAULT_RULES, payments, currency: config.currency, url,
@@ -126,7 +130,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   await apollo.start();
 
   const p = prisma;
-  async function viewerOf(req: express.Request): Promise<Viewer> {
+  async function viewerOf(req: http.IncomingMessage): Promise<Viewer> {
     const token = bearerToken(req.headers.authorization);
     if (token === undefined) return ANONYMOUS;
     if (token === null) throw unauthenticated("Malformed Authorization header: expected 'Bearer <token>'.");
@@ -155,10 +159,6 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       if (req.query.gc === "1" && gc) gc(); // with node --expose-gc: what is retained, not what awaits collection
       res.json({ ...stats, rssBytes: process.memoryUsage.rss(), memory: process.memoryUsage() });
     });
-    app.use("/graphql", (_req, _res, next) => {
-      stats.requests++;
-      next();
-    });
   }
   app.get("/", (_req, res) => {
     res.type("html").send(
@@ -178,6 +178,11 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     });
     app.use(`/payment/${method.identifier}`, router);
   }
+  const serveGraphql = graphqlHandler(apollo, async (req) => {
+    if (config.exposeStats) stats.requests++;
+    const viewer = await viewerOf(req);
+    return { viewer, loaders: loadersFor(viewer, ALL_COLUMNS), orders, payments, columns: ALL_COLUMNS };
+  });
   app.use(
     "/graphql",
     cors(config.corsOrigins),
@@ -189,22 +194,23 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       }
       next();
     },
-    graphqlHandler(apollo, async (req) => {
-      const viewer = await viewerOf(req);
-      return { viewer, loaders: loadersFor(viewer, ALL_COLUMNS), orders, payments, columns: ALL_COLUMNS };
-    }),
+    serveGraphql,
+  );
+  direct = directJsonPost({ path: "/graphql", limit: config.limits.bodyBytes, batchSize: config.limits.batchSize }, (req, res) =>
+    serveGraphql(req, res, (err) => lastResort(err, res)),
   );
   app.use((_req: express.Request, res: express.Response) => {
     res.status(404).json({ errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] });
   });
   // Last resort: malformed JSON bodies, oversize bodies, bugs in a page. Never a stack trace.
-  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+  function lastResort(err: unknown, res: http.ServerResponse): void {
     const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500) log.error("request failed", { message: err instanceof Error ? err.message : String(err) });
     const message =
       status === 413 ? "Request body too large." : status === 400 ? "Malformed request body." : status < 500 ? "Bad request." : MASKED_MESSAGE;
-    if (!res.headersSent) res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? "BAD_REQUEST" : ErrorCodes.INTERNAL_SERVER_ERROR } }] });
-  });
+    if (!res.headersSent) sendJson(res, status, { errors: [{ message, extensions: { code: status < 500 ? "BAD_REQUEST" : ErrorCodes.INTERNAL_SERVER_ERROR } }] });
+  }
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => lastResort(err, res));
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

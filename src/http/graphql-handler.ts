@@ -1,17 +1,21 @@
 /**
- * Apollo Server on Express: the request handler Apollo's Express integration provides, written out
- * here so that an answer goes on the wire as the string Apollo made. Express's `res.send` copies
- * every string body over 1 KB into a Buffer first (a second copy of each answer, outside the V8 heap);
- * `res.end(string)` lets Node write headers and body in one go. Measured on a page of 100 orders:
- * see BENCHMARKS.md.
+ * Apollo Server over HTTP. `graphqlHandler` is the request handler Apollo's Express integration
+ * provides, written out here so that an answer goes on the wire as the string Apollo made (Express's
+ * `res.send` copies every string body over 1 KB into a Buffer first). `directJsonPost` serves the
+ * common request (a JSON POST of a known length, no CORS, no compression) without Express's router
+ * and body parser, which were a tenth of the CPU time of a small answer; every other request, and
+ * every request it would answer differently, goes through Express as before.
  */
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from "@apollo/server";
-import type express from "express";
+
+/** A request with its parsed body, from Express or from directJsonPost. */
+export type GraphQLHttpRequest = IncomingMessage & { body?: unknown; originalUrl?: string };
 
 export function graphqlHandler<C extends BaseContext>(
   server: ApolloServer<C>,
-  context: (req: express.Request, res: express.Response) => Promise<C>,
-): express.RequestHandler {
+  context: (req: GraphQLHttpRequest) => Promise<C>,
+): (req: GraphQLHttpRequest, res: ServerResponse, next: (e: unknown) => void) => Promise<void> {
   server.assertStarted("graphqlHandler()");
   return async (req, res, next) => {
     try {
@@ -20,14 +24,15 @@ export function graphqlHandler<C extends BaseContext>(
         const value = req.headers[key];
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
       }
-      const q = req.originalUrl.indexOf("?");
+      const url = req.originalUrl ?? req.url ?? "";
+      const q = url.indexOf("?");
       const request: HTTPGraphQLRequest = {
-        method: req.method.toUpperCase(),
+        method: (req.method ?? "GET").toUpperCase(),
         headers,
-        search: q >= 0 ? req.originalUrl.slice(q) : "",
+        search: q >= 0 ? url.slice(q) : "",
         body: req.body,
       };
-      const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: () => context(req, res) });
+      const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: () => context(req) });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       if (response.body.kind === "complete") {
@@ -40,5 +45,63 @@ export function graphqlHandler<C extends BaseContext>(
     } catch (e) {
       next(e);
     }
+  };
+}
+
+/** An error answer exactly as the Express app writes it (`res.status(s).json(body)`). */
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.setHeader("Content-Length", Buffer.byteLength(text));
+  res.end(text);
+}
+
+const JSON_TYPES = new Set(["application/json", "application/json; charset=utf-8", "application/json;charset=utf-8", "application/json; charset=UTF-8"]);
+const MALFORMED = { errors: [{ message: "Malformed request body.", extensions: { code: "BAD_REQUEST" } }] };
+
+/**
+ * Returns false, touching nothing, for any request it does not take: not `POST <path>`, a CORS
+ * request (Origin), a body that is compressed, chunked, empty, larger than `limit` or not plain
+ * UTF-8 JSON. For the others it reads the body, answers a malformed or over-long batch as the Express
+ * app does (400, same body), and hands the parsed body to `handle`.
+ */
+export function directJsonPost(
+  opts: { path: string; limit: number; batchSize: number },
+  handle: (req: GraphQLHttpRequest, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    if (req.method !== "POST" || req.url !== opts.path) return false;
+    const h = req.headers;
+    if (h.origin !== undefined || h["content-encoding"] !== undefined || h["transfer-encoding"] !== undefined) return false;
+    if (!JSON_TYPES.has(h["content-type"] ?? "")) return false;
+    const length = Number(h["content-length"]);
+    if (!(Number.isSafeInteger(length) && length > 0 && length <= opts.limit)) return false;
+    const chunks: Buffer[] = [];
+    let received = 0;
+    req.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+      chunks.push(chunk);
+    });
+    req.on("error", () => res.destroy());
+    req.on("end", () => {
+      let body: unknown;
+      try {
+        let text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received)).toString("utf8");
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte-order mark, as body-parser drops it
+        // body-parser's strict mode: only an object or an array.
+        const first = /^[\x20\x09\x0a\x0d]*(.)/s.exec(text)?.[1];
+        if (first !== "{" && first !== "[") throw new SyntaxError("not an object or array");
+        body = JSON.parse(text);
+      } catch {
+        return sendJson(res, 400, MALFORMED);
+      }
+      if (Array.isArray(body) && body.length > opts.batchSize) {
+        return sendJson(res, 400, { errors: [{ message: `A batch may hold at most ${opts.batchSize} operations.`, extensions: { code: "BAD_REQUEST" } }] });
+      }
+      (req as GraphQLHttpRequest).body = body;
+      handle(req, res);
+    });
+    return true;
   };
 }

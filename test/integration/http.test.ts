@@ -52,6 +52,33 @@ describe.each(backends())("http on %s", (backend) => {
       }
     });
 
+    it("a plain JSON POST (served without Express) answers exactly what the Express route answers", async () => {
+      // An Origin header (CORS is closed here, so it changes nothing else) sends a request through Express.
+      const bodies = [
+        JSON.stringify({ query: "{ me { email } }" }),
+        JSON.stringify([{ query: "{ me { email } }" }, { query: "{ paymentMethods { identifier } }" }]),
+        JSON.stringify(Array.from({ length: 11 }, () => ({ query: "{ me { email } }" }))),
+        "\ufeff" + JSON.stringify({ query: "{ me { email } }" }),
+        "{not json",
+        "  \n 42",
+        "   ",
+        '"a string"',
+        JSON.stringify({ query: "{ nope }" }),
+        JSON.stringify({ query: "{ me { email } }", variables: "x" }),
+        JSON.stringify({}),
+      ];
+      for (const body of bodies) {
+        for (const token of [undefined, staff.token]) {
+          const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+          const direct = await post(body, auth);
+          const viaExpress = await post(body, { ...auth, origin: "https://elsewhere.example" });
+          expect(direct.status, body).toBe(viaExpress.status);
+          expect(direct.headers.get("content-type"), body).toBe(viaExpress.headers.get("content-type"));
+          expect(await direct.text(), body).toBe(await viaExpress.text());
+        }
+      }
+    });
+
     it("unknown paths answer 404 JSON", async () => {
       const r = await fetch(`${t.url}/nope`);
       expect(r.status).toBe(404);
