@@ -227,7 +227,7 @@ async function startProcess(kind: "project" | "floor", url: string): Promise<{ c
     ORDER_RULES: path.join(root, "bench", "rules.js"),
     MAX_QUERY_COST: "100000",
   };
-  const profile = args.profile ? [process.env.BENCH_PROFILE === "heap" ? "--heap-prof" : "--cpu-prof", `--${process.env.BENCH_PROFILE === "heap" ? "heap" : "cpu"}-prof-dir=${path.join(root, "bench", "profiles", `${kind}-${Date.now()}`)}`] : [];
+  const profile = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.join(root, "bench", "profiles", `${kind}-${Date.now()}`)}`] : [];
   // BENCH_SERVER_FLAGS: extra node flags for the project's server (experiments: GC settings, tracing).
   const flags = kind === "project" ? (process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean) : [];
   const argv = [...profile, ...flags, ...(kind === "project" ? [path.join(root, "dist", "main.js")] : ["--import", "tsx", path.join(root, "bench", "floor.ts")])];
@@ -333,7 +333,6 @@ async function drive(base: string, pid: number, target: "project" | "floor", s: 
   const cpuUsed = cpuMsOf(pid) - cpuBefore;
   clearInterval(sampler);
   const statsAfter = target === "project" ? ((await (await fetch(`${base}/stats`)).json()) as Stats) : null;
-  if (process.env.BENCH_MEMORY) log(JSON.stringify((statsAfter as any)?.memory));
   latencies.sort((a, b) => a - b);
   const rssEnd = rssOf(pid);
   return {
