@@ -101,7 +101,8 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false); // answers are per caller and POSTed: hashing every body for an ETag buys nothing
-  // POST /graphql with a plain JSON body skips Express (graphql-handler.ts); set up below.
+  // POST /graphql with a plain JSON body skips Express (graphql-handler.ts), set up below: a middleware
+  // added to the Express /graphql route does not see those requests; anything it must do goes in both.
   let direct: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | undefined;
   const httpServer = http.createServer((req, res) => {
     if (!direct?.(req, res)) app(req, res);
