@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const demo = process.argv.includes("--demo");
   const config = loadConfig(process.env, demo ? { dataDir: "./data/demo" } : {});
   // Under load V8 lets the old generation grow to 4× what survives a full collection: ~190-230 MB
-  // of RSS on a page of 100 orders at 16 connections. At 2× it stays near 150 MB for ~4% more CPU
+  // of RSS on a page of 100 orders at 16 connections. At 2× it stays near 150 MB for ~5% more CPU
   // (BENCHMARKS.md). The factor is read at every collection, so setting it here takes effect.
   if (config.heapGrowthPercent > 0) v8.setFlagsFromString(`--heap-growing-percent=${config.heapGrowthPercent}`);
   const log = createLogger(config.logLevel);

@@ -29,8 +29,8 @@ import { jitGateway } from "./http/jit-executor.js";
 import { ErrorCodes, PUBLIC_CODES, serviceUnavailable, unauthenticated } from "./shared/errors.js";
 import { isDatabaseUnavailable } from "./shared/db-errors.js";
 import { cors } from "./http/cors.js";
-import { directJsonPost, graphqlHandler, sendJson } from "./http/graphql-handler.js";
-import { limitsPlugin, logPlugin, readColumnsPlugin } from "./http/plugins.js";
+import { directJsonPost, graphqlHandler, refuseLongBatch, sendJson } from "./http/graphql-handler.js";
+import { limitsPlugin, logPlugin, orderReadsPlugin } from "./http/plugins.js";
 import { ALL_COLUMNS, type ReadColumns } from "./orders/order.reads.js";
 import { idempotencyPlugin } from "./idempotency/idempotency.plugin.js";
 import { createLogger, type Logger } from "./shared/log.js";
@@ -124,7 +124,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     formatError: (formatted, error) => formatError(formatted, error, log),
     // Cache control is off: it wraps every field resolver to compute cache hints nobody reads (the
     // API answers private data), which cost a fifth of the CPU time of a page of orders.
-    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(config), readColumnsPlugin(loadersFor), idempotencyPlugin(db, { ttlSeconds: config.idempotencyTtlSeconds }), ...(config.logLevel === "debug" ? [logPlugin(log)] : [])],
+    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(config), orderReadsPlugin(loadersFor), idempotencyPlugin(db, { ttlSeconds: config.idempotencyTtlSeconds }), ...(config.logLevel === "debug" ? [logPlugin(log)] : [])],
     parseOptions: { maxTokens: config.limits.tokens },
     allowBatchedHttpRequests: config.limits.batchSize > 1,
   });
@@ -189,10 +189,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     cors(config.corsOrigins),
     express.json({ limit: config.limits.bodyBytes }),
     (req: express.Request, res: express.Response, next: express.NextFunction) => {
-      if (Array.isArray(req.body) && req.body.length > config.limits.batchSize) {
-        res.status(400).json({ errors: [{ message: `A batch may hold at most ${config.limits.batchSize} operations.`, extensions: { code: "BAD_REQUEST" } }] });
-        return;
-      }
+      if (Array.isArray(req.body) && req.body.length > config.limits.batchSize) return refuseLongBatch(res, config.limits.batchSize);
       next();
     },
     serveGraphql,

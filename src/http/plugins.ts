@@ -46,7 +46,7 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
  * fetch just those. Here, once the operation is known, on the context Apollo hands the resolvers
  * (its own copy of the one the request started with).
  */
-export function readColumnsPlugin(loadersFor: (viewer: Viewer, columns: ReadColumns) => Loaders): ApolloServerPlugin<Context> {
+export function orderReadsPlugin(loadersFor: (viewer: Viewer, columns: ReadColumns) => Loaders): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {

@@ -6,9 +6,9 @@
  */
 import type pg from "pg";
 import type { OrderScope } from "../auth/viewer.js";
-import { moneyFromColumn, type Money } from "../shared/money.js";
+import { moneyFromColumn } from "../shared/money.js";
 import { readTypes } from "../db/timestamps.js";
-import type { Cursor, JsonObject, OrderFilterInput, OrderItemRecord, OrderNoteRecord, OrderPaymentRecord, OrderRecord, OrderSort } from "./order.model.js";
+import type { Cursor, OrderFilterInput, OrderItemRecord, OrderNoteRecord, OrderPaymentRecord, OrderRecord, OrderSort } from "./order.model.js";
 import { asObject, toExtraRows } from "./order.json.js";
 
 /** Anything that runs a parameterised query: the pool. */
@@ -55,8 +55,10 @@ export type OrderRow = Omit<OrderRecord, "subtotal" | "total" | "amountPaid" | "
   extraRows: unknown;
 };
 
-/** A money column, or undefined when the read did not fetch it (see ReadColumns). */
-const money = (v: string | undefined): Money => (v === undefined ? (undefined as never) : moneyFromColumn(v));
+/** A column's value through `read`, or undefined when the read did not fetch it (see ReadColumns). */
+function fetched<T, R>(v: T | undefined, read: (v: T) => R): R {
+  return v === undefined ? (undefined as never) : read(v);
+}
 
 export function toOrder(r: OrderRow): OrderRecord {
   return {
@@ -69,13 +71,13 @@ export function toOrder(r: OrderRow): OrderRecord {
     billingAddress: r.billingAddress,
     shippingAddress: r.shippingAddress,
     currency: r.currency,
-    subtotal: money(r.subtotal),
+    subtotal: fetched(r.subtotal, moneyFromColumn),
     total: moneyFromColumn(r.total),
     amountPaid: moneyFromColumn(r.amountPaid),
-    amountRefunded: money(r.amountRefunded),
+    amountRefunded: fetched(r.amountRefunded, moneyFromColumn),
     isPaid: r.isPaid,
-    extra: r.extra === undefined ? (undefined as never) : asObject(r.extra),
-    extraRows: r.extraRows === undefined ? (undefined as never) : toExtraRows(r.extraRows),
+    extra: fetched(r.extra, asObject),
+    extraRows: fetched(r.extraRows, toExtraRows),
     dateCreated: r.dateCreated,
     dateUpdated: r.dateUpdated,
   };
@@ -181,21 +183,21 @@ function productText(v: unknown, fallback: string): string {
 export async function readItems(db: Reader, orderIds: readonly number[], columns: ReadColumns = ALL_COLUMNS): Promise<OrderItemRecord[]> {
   const { rows } = await db.query(`SELECT ${columns.item} FROM "OrderItem" WHERE "orderId" = ANY($1) ORDER BY "orderId", "id"`, [idArray(orderIds)]);
   return rows.map((r) => {
-    const product = r.product === undefined ? undefined : asObject(r.product);
+    const product = fetched(r.product, asObject);
     return {
       id: r.id,
       orderId: r.orderId,
       productType: r.productType,
       productId: r.productId,
-      product: product as JsonObject,
-      name: product ? productText(product.name, "(no name)") : (undefined as never),
-      code: product ? productText(product.code, "(no code)") : (undefined as never),
+      product,
+      name: fetched(product, (p) => productText(p.name, "(no name)")),
+      code: fetched(product, (p) => productText(p.code, "(no code)")),
       unitPrice: moneyFromColumn(r.unitPrice),
       quantity: r.quantity,
-      subtotal: money(r.subtotal),
+      subtotal: fetched(r.subtotal, moneyFromColumn),
       total: moneyFromColumn(r.total),
-      extraRows: r.extraRows === undefined ? (undefined as never) : toExtraRows(r.extraRows),
-      extra: r.extra === undefined ? (undefined as never) : asObject(r.extra),
+      extraRows: fetched(r.extraRows, toExtraRows),
+      extra: fetched(r.extra, asObject),
     };
   });
 }

@@ -48,7 +48,6 @@ function toConnection(page: OrderPage): OrderConnection {
   );
 }
 
-const orNull = (o: OrderRecord | null): Order | null => o;
 const orderOr = <T extends ErrorResult>(r: OrderRecord | T): Order | T => (r instanceof ErrorResult ? r : toOrderNode(r));
 
 @Resolver()
@@ -72,7 +71,7 @@ export class OrderResolver {
 
   @Query(() => Order, { nullable: true, description: "GET /orders/last/: the newest order the caller may see, or null." })
   async lastOrder(@Ctx() ctx: Context, @Arg("token", () => String, { nullable: true }) token: string | null): Promise<Order | null> {
-    return orNull(await ctx.orders.last(ctx.viewer, token, ctx.columns));
+    return ctx.orders.last(ctx.viewer, token, ctx.columns);
   }
 
   @Query(() => OrderConnection, { description: "GET /orders/all/: every order. Staff only." })
@@ -92,7 +91,7 @@ export class OrderResolver {
     @Arg("ref", () => String) ref: string,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<Order | null> {
-    return orNull(await ctx.orders.get(ctx.viewer, ref, token, ctx.columns));
+    return ctx.orders.get(ctx.viewer, ref, token, ctx.columns);
   }
 
   @Query(() => OrderStatusInfo, { nullable: true, description: "GET /orders/{ref}/status/. Staff only; null when there is no such order." })

@@ -122,7 +122,7 @@ export function twoPlaces(x: Money): string | null {
     const w = String(d[i]);
     digits += ZEROS.slice(w.length) + w;
   }
-  const intLength = x.e + 1;
+  const intLength = e + 1;
   let int: string;
   let frac: string;
   if (intLength <= 0) {

@@ -12,6 +12,7 @@ import { openDatabase, type Database } from "../../src/db/database.js";
 import { createServer, type RunningServer, type ServerOptions } from "../../src/server.js";
 import { createUser, issueApiToken } from "../../src/users/user.repository.js";
 import { createLogger } from "../../src/shared/log.js";
+import type { PaymentMethod } from "../../src/payments/payment-method.js";
 
 export type Backend = "embedded" | "postgres";
 
@@ -122,4 +123,26 @@ export function orderInput(over: Record<string, unknown> = {}) {
     items: [{ productType: "shop.Product", productId: "1", product: { name: "Product", code: "1" }, unitPrice: "33.00", quantity: 1 }],
     ...over,
   };
+}
+
+/**
+ * A payment method ("counting", not for paying) that records each payment it is asked to refund, by
+ * transaction id, in call order; `delayMs` makes each refund take that long.
+ */
+export function refundRecorder(delayMs = 0): { method: PaymentMethod; refunded: string[] } {
+  const refunded: string[] = [];
+  const method: PaymentMethod = {
+    identifier: "counting",
+    label: "Counting",
+    orderPayment: false,
+    async pay() {
+      throw new Error("not used");
+    },
+    async refund(payment) {
+      refunded.push(payment.transactionId);
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      return true;
+    },
+  };
+  return { method, refunded };
 }

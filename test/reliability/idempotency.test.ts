@@ -2,26 +2,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AllOrdersCountDocument, CreateOrderDocument, OrderDetailDocument, PayOrderDocument, RecordOrderPaymentDocument, RefundOrderDocument } from "../generated/graphql.js";
-import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
-import type { PaymentMethod } from "../../src/payments/payment-method.js";
+import { backends, orderInput, refundRecorder, startTestServer, type TestServer } from "../helpers/harness.js";
 
 describe.each(backends())("idempotency on %s", (backend) => {
   let t: TestServer;
   let staff: { token: string };
   let other: { token: string };
-  const refundCalls: string[] = [];
-  const method: PaymentMethod = {
-    identifier: "counting",
-    label: "Counting",
-    orderPayment: false,
-    async pay() {
-      throw new Error("unused");
-    },
-    async refund(p) {
-      refundCalls.push(p.transactionId);
-      return true;
-    },
-  };
+  const { method, refunded: refundCalls } = refundRecorder();
   const key = () => ({ "idempotency-key": randomUUID() });
   const count = async () => (await t.ok(AllOrdersCountDocument, {}, { token: staff.token })).allOrders.totalCount;
 
