@@ -8,7 +8,7 @@ import type pg from "pg";
 import type { OrderScope } from "../auth/viewer.js";
 import { moneyFromColumn } from "../shared/money.js";
 import { readTypes } from "../db/timestamps.js";
-import type { Cursor, OrderFilterInput, OrderItemRecord, OrderNoteRecord, OrderPaymentRecord, OrderRecord, OrderSort } from "./order.model.js";
+import type { Cursor, JsonObject, OrderFilterInput, OrderItemRecord, OrderNoteRecord, OrderPaymentRecord, OrderRecord, OrderSort } from "./order.model.js";
 import { asObject, toExtraRows } from "./order.json.js";
 
 /** Anything that runs a parameterised query: the pool. */
@@ -179,6 +179,8 @@ function idArray(ids: readonly number[]): string {
 function productText(v: unknown, fallback: string): string {
   return typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : fallback;
 }
+const nameOf = (product: JsonObject) => productText(product.name, "(no name)");
+const codeOf = (product: JsonObject) => productText(product.code, "(no code)");
 
 export async function readItems(db: Reader, orderIds: readonly number[], columns: ReadColumns = ALL_COLUMNS): Promise<OrderItemRecord[]> {
   const { rows } = await db.query(`SELECT ${columns.item} FROM "OrderItem" WHERE "orderId" = ANY($1) ORDER BY "orderId", "id"`, [idArray(orderIds)]);
@@ -190,8 +192,8 @@ export async function readItems(db: Reader, orderIds: readonly number[], columns
       productType: r.productType,
       productId: r.productId,
       product,
-      name: fetched(product, (p) => productText(p.name, "(no name)")),
-      code: fetched(product, (p) => productText(p.code, "(no code)")),
+      name: fetched(product, nameOf),
+      code: fetched(product, codeOf),
       unitPrice: moneyFromColumn(r.unitPrice),
       quantity: r.quantity,
       subtotal: fetched(r.subtotal, moneyFromColumn),
