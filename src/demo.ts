@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { Viewer } from "./auth/viewer.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import type { OrderService } from "./orders/order.service.js";
+import type { PaymentService } from "./payments/payment.service.js";
 import type { OrderStatus } from "./orders/status.js";
 import { createUser, findUserByEmail, issueApiToken } from "./users/user.repository.js";
 
@@ -39,7 +40,10 @@ export interface DemoTokens {
 }
 
 /** Creates the demo data unless it exists, and issues fresh tokens for the demo users. */
-export async function ensureDemoData(prisma: PrismaClient, orders: OrderService): Promise<{ created: boolean; tokens: DemoTokens }> {
+export async function ensureDemoData(
+  prisma: PrismaClient,
+  { orders, payments }: { orders: OrderService; payments: PaymentService },
+): Promise<{ created: boolean; tokens: DemoTokens }> {
   let staff = await findUserByEmail(prisma, DEMO_STAFF);
   const created = !staff;
   if (!staff) {
@@ -71,7 +75,7 @@ export async function ensureDemoData(prisma: PrismaClient, orders: OrderService)
       if (!("ref" in order)) throw new Error(`demo order refused: ${order.message}`);
       const path = PATHS[i % PATHS.length];
       if (path[0] === "PROCESSING") {
-        await orders.recordPayment(viewer, order.ref, { amount: order.total.toFixed(2), transactionId: `demo-${randomUUID()}`, paymentMethod: "credit-card" });
+        await payments.recordPayment(viewer, order.ref, { amount: order.total.toFixed(2), transactionId: `demo-${randomUUID()}`, paymentMethod: "credit-card" });
       }
       for (const status of path) await orders.changeStatus(viewer, order.ref, status);
       if (i % 4 === 1) await orders.addNote(viewer, order.ref, "Customer asked for delivery after 5 pm.", true);

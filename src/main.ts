@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const server = await createServer(config, { logger: log, rules, graphiqlHeaders: () => graphiqlHeaders });
   handleSignals(server.close);
   if (demo) {
-    const { created, tokens } = await ensureDemoData(server.prisma, server.orders);
+    const { created, tokens } = await ensureDemoData(server.prisma, server);
     graphiqlHeaders = { Authorization: `Bearer ${tokens.staff}` }; // the playground starts signed in as staff
     const demoServer = server;
     const lines = [

@@ -1,39 +1,74 @@
 /** The GraphQL schema, built from the resolvers; `npm run build` writes it to schema.graphql. */
 import "reflect-metadata";
 import { GraphQLObjectType, printSchema, type GraphQLSchema } from "graphql";
-import { buildSchemaSync } from "type-graphql";
+import { buildSchemaSync, getMetadataStorage } from "type-graphql";
+import { authChecker, PUBLIC_ROOT_FIELDS } from "./auth/auth-checker.js";
 import type { Context } from "./context.js";
 import { connectionFields, OrderConnectionResolver, OrderFieldsResolver, orderFields, type FieldFunction } from "./orders/order.fields.resolver.js";
 import { OrderResolver } from "./orders/order.resolver.js";
+import { PaymentResolver } from "./payments/payment.resolver.js";
 import { DateTimeISOScalar } from "./shared/scalars.js";
 
 let schema: GraphQLSchema | undefined;
 
 export function createSchema(): GraphQLSchema {
   if (schema) return schema;
-  schema = buildSchemaSync({
-    resolvers: [OrderResolver, OrderFieldsResolver, OrderConnectionResolver],
+  const built = buildSchemaSync({
+    resolvers: [OrderResolver, PaymentResolver, OrderFieldsResolver, OrderConnectionResolver],
     scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
+    authChecker,
+    authMode: "error",
     validate: false, // input is checked by the services, which answer typed errors naming the field
   });
-  resolveDirectly(schema, "Order", orderFields);
-  resolveDirectly(schema, "OrderConnection", connectionFields);
-  return schema;
+  const unguarded = unguardedRootFields(built);
+  if (unguarded.length) throw new Error(`Root fields with no @Authorized rule that are not on PUBLIC_ROOT_FIELDS: ${unguarded.join(", ")}`);
+  resolveDirectly(built, OrderFieldsResolver, "Order", orderFields);
+  resolveDirectly(built, OrderConnectionResolver, "OrderConnection", connectionFields);
+  return (schema = built);
+}
+
+/** Root fields ("Query.x") that carry no authorization rule and are not declared public: none may exist. */
+export function unguardedRootFields(s: GraphQLSchema): string[] {
+  const storage = getMetadataStorage();
+  const roots = [
+    [s.getQueryType(), storage.queries],
+    [s.getMutationType(), storage.mutations],
+    [s.getSubscriptionType(), storage.subscriptions],
+  ] as const;
+  const out: string[] = [];
+  for (const [type, definitions] of roots) {
+    for (const d of definitions) {
+      const id = `${type?.name}.${d.schemaName}`;
+      if (!type?.getFields()[d.schemaName] || PUBLIC_ROOT_FIELDS.has(id)) continue;
+      const guarded =
+        storage.authorizedFields.some((f) => f.target === d.target && f.fieldName === d.methodName) ||
+        storage.authorizedResolver.some((r) => r.target === d.target);
+      if (!guarded) out.push(id);
+    }
+  }
+  return out;
 }
 
 /**
  * Points fields of a built type at their plain functions, without type-graphql's per-call wrapper
- * (see order.fields.resolver.ts). Only for field resolvers that take no arguments, have no
- * middleware and no authorization rule: each function is the one its decorated method calls.
+ * (see order.fields.resolver.ts). Refused for a field that takes arguments, or that carries an
+ * authorization rule or middleware: only the wrapper applies those.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function resolveDirectly(s: GraphQLSchema, typeName: string, fns: Record<string, FieldFunction<any>>): void {
+export function resolveDirectly(s: GraphQLSchema, resolver: Function, typeName: string, fns: Record<string, FieldFunction<any>>): void {
   const type = s.getType(typeName);
   if (!(type instanceof GraphQLObjectType)) throw new Error(`${typeName} is not an object type`);
+  const storage = getMetadataStorage();
+  const classGuarded =
+    storage.authorizedResolver.some((r) => r.target === resolver) || storage.resolverMiddlewares.some((m) => m.target === resolver);
   const fields = type.getFields();
   for (const [name, fn] of Object.entries(fns)) {
     const field = fields[name];
-    if (!field || field.args.length > 0) throw new Error(`${typeName}.${name} cannot be resolved directly`);
+    const guarded =
+      classGuarded ||
+      storage.authorizedFields.some((f) => f.target === resolver && f.fieldName === name) ||
+      storage.middlewares.some((m) => m.target === resolver && m.fieldName === name);
+    if (!field || field.args.length > 0 || guarded) throw new Error(`${typeName}.${name} cannot be resolved directly`);
     field.resolve = (parent: unknown, _args: unknown, ctx: Context) => fn(parent, ctx);
   }
 }

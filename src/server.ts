@@ -20,18 +20,19 @@ import { migrateDeploy } from "./db/schema-engine.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { graphiqlRouter } from "./http/graphiql.js";
 import { createLoaders } from "./orders/order.loaders.js";
+import { FULL_SELECT, type ReadSelect } from "./orders/order.select.js";
 import { OrderService } from "./orders/order.service.js";
 import { DEFAULT_RULES, type OrderRules } from "./orders/status.js";
 import type { PaymentMethod } from "./payments/payment-method.js";
+import { PaymentService } from "./payments/payment.service.js";
 import { createPaymentRegistry, type PaymentRegistry } from "./payments/registry.js";
 import { createSchema } from "./schema.js";
 import { jitGateway } from "./http/jit-executor.js";
 import { ErrorCodes, PUBLIC_CODES, serviceUnavailable, unauthenticated } from "./shared/errors.js";
 import { isDatabaseUnavailable } from "./shared/db-errors.js";
 import { cors } from "./http/cors.js";
-import { directJsonPost, graphqlHandler, refuseLongBatch, sendJson } from "./http/graphql-handler.js";
+import { graphqlHandler, sendJson } from "./http/graphql-handler.js";
 import { limitsPlugin, logPlugin, orderReadsPlugin } from "./http/plugins.js";
-import { ALL_COLUMNS, type ReadColumns } from "./orders/order.reads.js";
 import { idempotencyPlugin } from "./idempotency/idempotency.plugin.js";
 import { createLogger, type Logger } from "./shared/log.js";
 import { findUserByApiToken } from "./users/user.repository.js";
@@ -55,7 +56,8 @@ export interface RunningServer {
   prisma: PrismaClient;
   db: Database;
   orders: OrderService;
-  payments: PaymentRegistry;
+  payments: PaymentService;
+  registry: PaymentRegistry;
   /** Stops taking requests, lets those in flight finish, then closes the database (if it opened it). */
   close(): Promise<void>;
 }
@@ -82,12 +84,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
 
 export async function createServer(config: Config, opts: ServerOptions = {}): Promise<RunningServer> {
   const log = opts.logger ?? createLogger(config.logLevel);
-  const payments = createPaymentRegistry(config.paymentMethods, opts.paymentMethods);
+  const registry = createPaymentRegistry(config.paymentMethods, opts.paymentMethods);
   const ownsDb = !opts.db;
   const db = opts.db ?? (await openDatabase(config.database, { poolMax: config.dbPoolMax }));
-  let prisma: PrismaClient | undefined;
   const stats = { requests: 0, statements: 0 };
   const stopObserving: (() => void)[] = [];
+  let prisma: PrismaClient;
   try {
     const applied = await migrateDeploy(db);
     if (applied.length) log.info("migrations applied", { migrations: applied });
@@ -101,20 +103,22 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   const app = express();
   app.disable("x-powered-by");
   app.set("etag", false); // answers are per caller and POSTed: hashing every body for an ETag buys nothing
-  // POST /graphql with a plain JSON body skips Express (graphql-handler.ts), set up below: a middleware
-  // added to the Express /graphql route does not see those requests; anything it must do goes in both.
-  let direct: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | undefined;
-  const httpServer = http.createServer((req, res) => {
-    if (!direct?.(req, res)) app(req, res);
-  });
+  const httpServer = http.createServer(app);
   let publicUrl = config.publicUrl ?? "";
   const url = (p: string) => `${publicUrl}${p}`;
-  const orders = new OrderService({ db, rules: opts.rules ?? DEFAULT_RULES, payments, currency: config.currency, url,
-    paymentTimeoutMs: config.paymentTimeoutMs,
+  const rules = opts.rules ?? DEFAULT_RULES;
+  const orders = new OrderService({ prisma, rules, currency: config.currency });
+  const payments = new PaymentService({
+    prisma,
+    rules,
+    registry,
+    url,
+    timeoutMs: config.paymentTimeoutMs,
     onMethodError: (method, e) => log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) }),
   });
 
-  const loadersFor = (viewer: Viewer, columns: ReadColumns) => createLoaders(db, { columns, payments, privateNotes: orders.seesPrivateNotes(viewer) });
+  const loadersFor = (viewer: Viewer, select: ReadSelect) =>
+    createLoaders(prisma, { select, payments: registry, privateNotes: orders.seesPrivateNotes(viewer) });
   const drainPlugin: ApolloServerPlugin = ApolloServerPluginDrainHttpServer({ httpServer });
   const apollo = new ApolloServer<Context>({
     gateway: jitGateway(createSchema()),
@@ -124,20 +128,19 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     formatError: (formatted, error) => formatError(formatted, error, log),
     // Cache control is off: it wraps every field resolver to compute cache hints nobody reads (the
     // API answers private data), which cost a fifth of the CPU time of a page of orders.
-    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(config), orderReadsPlugin(loadersFor), idempotencyPlugin(db, { ttlSeconds: config.idempotencyTtlSeconds }), ...(config.logLevel === "debug" ? [logPlugin(log)] : [])],
+    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(config), orderReadsPlugin(loadersFor), idempotencyPlugin(prisma, { ttlSeconds: config.idempotencyTtlSeconds }), ...(config.logLevel === "debug" ? [logPlugin(log)] : [])],
     parseOptions: { maxTokens: config.limits.tokens },
     allowBatchedHttpRequests: config.limits.batchSize > 1,
   });
   await apollo.start();
 
-  const p = prisma;
   async function viewerOf(req: http.IncomingMessage): Promise<Viewer> {
     const token = bearerToken(req.headers.authorization);
     if (token === undefined) return ANONYMOUS;
     if (token === null) throw unauthenticated("Malformed Authorization header: expected 'Bearer <token>'.");
     let user;
     try {
-      user = await findUserByApiToken(db, token);
+      user = await findUserByApiToken(prisma, token);
     } catch (e) {
       if (isDatabaseUnavailable(e)) throw serviceUnavailable();
       throw e;
@@ -148,7 +151,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
 
   app.get("/healthz", async (_req, res) => {
     try {
-      await db.query("SELECT 1");
+      await prisma.$queryRaw`SELECT 1`; // raw SQL: a ping, which Prisma has no API for
       res.status(200).json({ status: "ok", database: "ok" });
     } catch {
       res.status(503).json({ status: "unavailable", database: "unreachable" });
@@ -167,14 +170,14 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     );
   });
   if (config.graphiql) app.use("/graphiql", graphiqlRouter({ endpoint: "/graphql", defaultHeaders: opts.graphiqlHeaders }));
-  for (const method of payments.methods) {
+  for (const method of registry.methods) {
     if (!method.routes) continue;
     const router = express.Router();
     method.routes(router, {
       // PostgreSQL text cannot hold NUL: such a ref or token matches no order.
-      findOrder: async (ref, token) => (hasNulChar(ref, token) ? null : orders.findByToken(ref, token)),
-      withOrder: async (ref, token, fn) => (hasNulChar(ref, token) ? null : orders.withOrderByToken(method.identifier, ref, token, fn)),
-      paymentError: (order) => orders.paymentRefusal(order),
+      findOrder: async (ref, token) => (hasNulChar(ref, token) ? null : payments.findByToken(ref, token)),
+      withOrder: async (ref, token, fn) => (hasNulChar(ref, token) ? null : payments.withOrderByToken(method.identifier, ref, token, fn)),
+      paymentError: (order) => payments.refusal(order),
       url,
     });
     app.use(`/payment/${method.identifier}`, router);
@@ -182,20 +185,19 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   const serveGraphql = graphqlHandler(apollo, async (req) => {
     if (config.exposeStats) stats.requests++;
     const viewer = await viewerOf(req);
-    return { viewer, loaders: loadersFor(viewer, ALL_COLUMNS), orders, payments, columns: ALL_COLUMNS };
+    return { viewer, loaders: loadersFor(viewer, FULL_SELECT), orders, payments, registry, select: FULL_SELECT };
   });
   app.use(
     "/graphql",
     cors(config.corsOrigins),
     express.json({ limit: config.limits.bodyBytes }),
     (req: express.Request, res: express.Response, next: express.NextFunction) => {
-      if (Array.isArray(req.body) && req.body.length > config.limits.batchSize) return refuseLongBatch(res, config.limits.batchSize);
+      if (Array.isArray(req.body) && req.body.length > config.limits.batchSize) {
+        return sendJson(res, 400, { errors: [{ message: `A batch may hold at most ${config.limits.batchSize} operations.`, extensions: { code: "BAD_REQUEST" } }] });
+      }
       next();
     },
     serveGraphql,
-  );
-  direct = directJsonPost({ path: "/graphql", limit: config.limits.bodyBytes, batchSize: config.limits.batchSize }, (req, res) =>
-    serveGraphql(req, res, (err) => lastResort(err, res)),
   );
   app.use((_req: express.Request, res: express.Response) => {
     res.status(404).json({ errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] });
@@ -226,11 +228,12 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     db,
     orders,
     payments,
+    registry,
     close() {
       closing ??= (async () => {
         await apollo.stop(); // drains the HTTP server
         for (const stop of stopObserving) stop();
-        await p.$disconnect();
+        await prisma.$disconnect();
         if (ownsDb) await db.close();
       })();
       return closing;

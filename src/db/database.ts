@@ -84,7 +84,7 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
       await pool.query("SELECT 1");
     } catch (e) {
       await pool.end().catch(() => {});
-      throw new Error(`Cannot connect to ${describeUrl(location.url)}: ${(e as Error).message}`);
+      throw new Error(`Cannot connect to ${describeUrl(location.url)}: ${(e as Error).message}`, { cause: e });
     }
     return {
       kind: "postgres",

@@ -1,35 +1,21 @@
 /**
- * Write transactions on one pool connection: BEGIN, the caller's statements, COMMIT (ROLLBACK on any
- * throw). Hand-written SQL rather than Prisma's interactive transactions: Prisma's client runtime grew
- * the server's memory by ~100 MB off-heap under a write load (measured in BENCHMARKS.md), pg does not.
+ * Prisma Client as the server's data layer: what repositories take, and write transactions.
  */
-import type pg from "pg";
-import type { Database } from "./database.js";
+import type { Prisma, PrismaClient } from "../generated/prisma/client.js";
 
-/** What a transaction's statements run on. */
-export type Tx = Pick<pg.PoolClient, "query">;
+/** What a repository reads and writes through: the client, or a transaction's client. */
+export type Db = PrismaClient | Prisma.TransactionClient;
+
+/** A transaction's client. */
+export type Tx = Prisma.TransactionClient;
+
+/** The default bound on a write transaction (a payment method call inside one brings its own). */
+export const TRANSACTION_TIMEOUT_MS = 15_000;
 
 /**
- * `idleTimeoutMs`: how long the transaction may sit between two statements (a payment method call
- * happens there) before the server ends it, locks and all. Default 15 s.
+ * Runs `fn` in one interactive transaction: committed when it returns, rolled back when it throws.
+ * `timeoutMs` bounds the whole transaction; Prisma rolls it back after that.
  */
-export async function withTransaction<T>(db: Database, fn: (tx: Tx) => Promise<T>, opts: { idleTimeoutMs?: number } = {}): Promise<T> {
-  const client = await db.pool.connect();
-  let broken: unknown;
-  try {
-    await client.query("BEGIN");
-    await client.query(`SET LOCAL idle_in_transaction_session_timeout = ${Math.max(1000, Math.round(opts.idleTimeoutMs ?? 15_000))}`);
-    const result = await fn(client);
-    await client.query("COMMIT");
-    return result;
-  } catch (e) {
-    try {
-      await client.query("ROLLBACK");
-    } catch (rollbackError) {
-      broken = rollbackError; // the connection is gone: let the pool drop it
-    }
-    throw e;
-  } finally {
-    client.release(broken as Error | undefined);
-  }
+export function inTransaction<T>(prisma: PrismaClient, fn: (tx: Tx) => Promise<T>, opts: { timeoutMs?: number } = {}): Promise<T> {
+  return prisma.$transaction(fn, { timeout: opts.timeoutMs ?? TRANSACTION_TIMEOUT_MS });
 }

@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from "@apollo/server";
 import type { Context } from "../context.js";
-import type { Reader } from "../orders/order.reads.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
 import { ErrorCodes } from "../shared/errors.js";
 import { claimKey, completeKey, releaseKey } from "./idempotency.repository.js";
 
@@ -22,7 +22,7 @@ function errorResponse(status: number, code: string, message: string): GraphQLRe
   };
 }
 
-export function idempotencyPlugin(db: Reader, opts: { ttlSeconds: number; waitMs?: number }): ApolloServerPlugin<Context> {
+export function idempotencyPlugin(db: PrismaClient, opts: { ttlSeconds: number; waitMs?: number }): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ request }) {
       const key = request.http?.headers.get("idempotency-key");

@@ -1,5 +1,5 @@
-/** Idempotency records: claim a key, complete it with the answer, or release it. */
-import type { Reader } from "../orders/order.reads.js";
+/** Idempotency records, through Prisma Client: claim a key, complete it with the answer, or release it. */
+import type { Db } from "../db/transaction.js";
 
 export type Claim =
   | { kind: "claimed"; id: number }
@@ -9,40 +9,33 @@ export type Claim =
 
 const POLL_MS = 50;
 
-interface Row {
-  id: number;
-  requestHash: string;
-  response: string | null;
-  httpStatus: number | null;
-}
-
 /**
  * Claims (scope, key) for a request. A finished record with the same request is replayed; one with
  * another request is a mismatch; one still running is waited for (up to `waitMs`).
  */
 export async function claimKey(
-  db: Reader,
+  db: Db,
   q: { scope: string; key: string; requestHash: string; ttlSeconds: number; waitMs: number; now?: () => Date },
 ): Promise<Claim> {
   const now = q.now ?? (() => new Date());
   const deadline = Date.now() + q.waitMs;
   for (;;) {
     const at = now();
-    await db.query(`DELETE FROM "IdempotencyRecord" WHERE "scope" = $1 AND "key" = $2 AND "expiresAt" < $3`, [q.scope, q.key, at]);
-    const inserted = await db.query<{ id: number }>(
-      `INSERT INTO "IdempotencyRecord" ("scope", "key", "requestHash", "dateCreated", "expiresAt") VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT ("scope", "key") DO NOTHING RETURNING "id"`,
-      [q.scope, q.key, q.requestHash, at, new Date(at.getTime() + q.ttlSeconds * 1000)],
-    );
-    if (inserted.rows.length === 1) {
-      if (Math.random() < 0.01) await db.query(`DELETE FROM "IdempotencyRecord" WHERE "expiresAt" < $1`, [at]);
-      return { kind: "claimed", id: inserted.rows[0].id };
+    await db.idempotencyRecord.deleteMany({ where: { scope: q.scope, key: q.key, expiresAt: { lt: at } } });
+    // INSERT … ON CONFLICT DO NOTHING RETURNING: a row back means this request holds the key.
+    const [inserted] = await db.idempotencyRecord.createManyAndReturn({
+      data: [{ scope: q.scope, key: q.key, requestHash: q.requestHash, dateCreated: at, expiresAt: new Date(at.getTime() + q.ttlSeconds * 1000) }],
+      skipDuplicates: true,
+      select: { id: true },
+    });
+    if (inserted) {
+      if (Math.random() < 0.01) await db.idempotencyRecord.deleteMany({ where: { expiresAt: { lt: at } } });
+      return { kind: "claimed", id: inserted.id };
     }
-    const { rows } = await db.query<Row>(`SELECT "id", "requestHash", "response", "httpStatus" FROM "IdempotencyRecord" WHERE "scope" = $1 AND "key" = $2`, [
-      q.scope,
-      q.key,
-    ]);
-    const row = rows[0];
+    const row = await db.idempotencyRecord.findUnique({
+      where: { scope_key: { scope: q.scope, key: q.key } },
+      select: { requestHash: true, response: true, httpStatus: true },
+    });
     if (!row) continue; // released between the insert and the read: try again
     if (row.requestHash !== q.requestHash) return { kind: "mismatch" };
     if (row.response !== null) return { kind: "replay", response: JSON.parse(row.response), httpStatus: row.httpStatus ?? 200 };
@@ -51,11 +44,11 @@ export async function claimKey(
   }
 }
 
-export async function completeKey(db: Reader, id: number, response: unknown, httpStatus: number): Promise<void> {
-  await db.query(`UPDATE "IdempotencyRecord" SET "response" = $2, "httpStatus" = $3 WHERE "id" = $1`, [id, JSON.stringify(response), httpStatus]);
+export async function completeKey(db: Db, id: number, response: unknown, httpStatus: number): Promise<void> {
+  await db.idempotencyRecord.update({ where: { id }, data: { response: JSON.stringify(response), httpStatus }, select: { id: true } });
 }
 
 /** Forgets a claim whose request failed without a known outcome, so that a retry runs again. */
-export async function releaseKey(db: Reader, id: number): Promise<void> {
-  await db.query(`DELETE FROM "IdempotencyRecord" WHERE "id" = $1`, [id]);
+export async function releaseKey(db: Db, id: number): Promise<void> {
+  await db.idempotencyRecord.deleteMany({ where: { id } });
 }

@@ -3,11 +3,9 @@
  * client needs to recover, and a fixed errorCode.
  */
 import "reflect-metadata";
-import { createUnionType, Field, InterfaceType, ObjectType, registerEnumType } from "type-graphql";
-import type { JsonObject } from "./order.model.js";
-import { Order, OrderPayment, OrderStatusEnum } from "./order.types.js";
+import { Field, InterfaceType, ObjectType, registerEnumType } from "type-graphql";
+import { OrderStatusEnum } from "./order.enums.js";
 import { statusLabel, type OrderStatus } from "./status.js";
-import { JSONObjectScalar } from "../shared/scalars.js";
 
 export enum ErrorCode {
   INVALID_STATUS_TRANSITION_ERROR = "INVALID_STATUS_TRANSITION_ERROR",
@@ -100,38 +98,3 @@ export class InvalidOrderInputError extends ErrorResult {
     this.field = field;
   }
 }
-
-@ObjectType({ simpleResolvers: true, description: "Where to send the customer next to pay (POST /orders/{ref}/pay/)." })
-export class PaymentRedirect {
-  @Field(() => String) url: string;
-  @Field(() => JSONObjectScalar, { nullable: true, description: "Anything else the payment method returned beside the URL." }) data: JsonObject | null;
-  @Field(() => Order) order: Order;
-  constructor(url: string, data: JsonObject | null, order: Order) {
-    this.url = url;
-    this.data = data;
-    this.order = order;
-  }
-}
-
-@ObjectType({ simpleResolvers: true, description: "Outcome of refunding every payment of an order (POST /orders/{ref}/refund/)." })
-export class RefundResult {
-  @Field(() => [OrderPayment], { description: "Payments that are refunded, by this call or an earlier one. No payment is ever refunded twice." })
-  refunded: OrderPayment[];
-  @Field(() => [OrderPayment], { description: "Payments whose refund failed in this call; the status stays as it was while this is not empty." })
-  failed: OrderPayment[];
-  @Field(() => Order) order: Order;
-  constructor(refunded: OrderPayment[], failed: OrderPayment[], order: Order) {
-    this.refunded = refunded;
-    this.failed = failed;
-    this.order = order;
-  }
-}
-
-export const ChangeOrderStatusResult = createUnionType({ name: "ChangeOrderStatusResult", types: () => [Order, InvalidStatusTransitionError] as const });
-export const PayOrderResult = createUnionType({
-  name: "PayOrderResult",
-  types: () => [PaymentRedirect, PaymentMethodNotAvailableError, OrderNotPayableError, OrderAlreadyPaidError, PaymentFailedError] as const,
-});
-export const RefundOrderResult = createUnionType({ name: "RefundOrderResult", types: () => [RefundResult, OrderAlreadyRefundedError] as const });
-export const CreateOrderResult = createUnionType({ name: "CreateOrderResult", types: () => [Order, InvalidOrderInputError] as const });
-export const RecordOrderPaymentResult = createUnionType({ name: "RecordOrderPaymentResult", types: () => [Order, InvalidOrderInputError] as const });

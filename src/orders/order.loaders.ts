@@ -3,14 +3,17 @@
  * costs one statement per relation, whatever its size.
  */
 import DataLoader from "dataloader";
+import type { PrismaClient } from "../generated/prisma/client.js";
 import type { PaymentRegistry } from "../payments/registry.js";
 import { usersByIds, type UserRecord } from "../users/user.repository.js";
 import type { OrderItemRecord, OrderNoteRecord } from "./order.model.js";
 import { toPaymentNodes } from "./order.nodes.js";
-import type { OrderPayment } from "./order.types.js";
-import { ALL_COLUMNS, readItems, readNotes, readPayments, type ReadColumns, type Reader } from "./order.reads.js";
+import { itemsOf, notesOf, paymentsOf, type OrderWithRelations } from "./order.repository.js";
+import { FULL_SELECT, type ReadSelect } from "./order.select.js";
+import type { OrderPayment } from "./order.type.js";
 
-function groupBy<T extends { orderId: number }>(ids: readonly number[], rows: T[]): T[][] {
+/** Rows grouped by order, in the order of `ids`. */
+export function groupByOrder<T extends { orderId: number }>(ids: readonly number[], rows: T[]): T[][] {
   const groups = new Map<number, T[]>(ids.map((id) => [id, []]));
   for (const r of rows) groups.get(r.orderId)?.push(r);
   return ids.map((id) => groups.get(id)!);
@@ -26,26 +29,29 @@ export interface Loaders {
 }
 
 export interface LoaderOptions {
-  /** What the operation shows of each item (see order.columns.ts). */
-  columns?: ReadColumns;
+  /** What the operation shows of each item (see order.select.ts). */
+  select?: ReadSelect;
   /** Labels for the payments' methods. */
   payments: PaymentRegistry;
   /** Whether the caller sees private notes (staff). */
   privateNotes: boolean;
 }
 
-/** Each relation is made ready for its field in the batch, so that the fields return the loads as they are. */
-export function createLoaders(db: Reader, { columns = ALL_COLUMNS, payments, privateNotes }: LoaderOptions): Loaders {
+export function createLoaders(prisma: PrismaClient, { select = FULL_SELECT, payments, privateNotes }: LoaderOptions): Loaders {
   return {
-    items: new DataLoader(async (ids) => groupBy(ids, await readItems(db, ids, columns))),
-    payments: new DataLoader(async (ids) => groupBy(ids, toPaymentNodes(await readPayments(db, ids), payments))),
-    notes: new DataLoader(async (ids) => {
-      const notes = await readNotes(db, ids);
-      return groupBy(ids, privateNotes ? notes : notes.filter((n) => n.public));
-    }),
+    items: new DataLoader(async (ids) => groupByOrder(ids, await itemsOf(prisma, ids, select))),
+    payments: new DataLoader(async (ids) => groupByOrder(ids, toPaymentNodes(await paymentsOf(prisma, ids), payments))),
+    notes: new DataLoader(async (ids) => groupByOrder(ids, await notesOf(prisma, ids, { privateToo: privateNotes }))),
     users: new DataLoader(async (ids) => {
-      const byId = new Map((await usersByIds(db, ids)).map((u) => [u.id, u]));
+      const byId = new Map((await usersByIds(prisma, ids)).map((u) => [u.id, u]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
   };
+}
+
+/** Hands the loaders what a read fetched with its order, so that its fields do not fetch it again. */
+export function primeLoaders(loaders: Loaders, found: OrderWithRelations): void {
+  const id = found.order.id;
+  if (found.notes) loaders.notes.prime(id, found.notes);
+  if (found.user !== undefined && found.order.userId !== null) loaders.users.prime(found.order.userId, found.user);
 }

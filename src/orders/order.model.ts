@@ -1,4 +1,14 @@
-/** Orders as the domain sees them: money as decimal.js, JSON as plain objects. */
+/**
+ * Orders as the domain sees them. Each record is the Prisma model of the same name (the columns
+ * come from prisma/schema.prisma and nowhere else), with money as our decimal.js `Money` and JSON
+ * columns as the shapes they hold.
+ */
+import type {
+  Order as OrderRow,
+  OrderItem as OrderItemRow,
+  OrderNote as OrderNoteRow,
+  OrderPayment as OrderPaymentRow,
+} from "../generated/prisma/client.js";
 import type { Money } from "../shared/money.js";
 import type { OrderStatus } from "./status.js";
 
@@ -11,62 +21,32 @@ export interface ExtraRowRecord {
   extra: JsonObject;
 }
 
-export interface OrderRecord {
-  id: number;
-  ref: string;
-  token: string;
-  status: OrderStatus;
-  userId: number | null;
-  email: string;
-  billingAddress: string;
-  shippingAddress: string;
-  currency: string;
-  subtotal: Money;
-  total: Money;
-  amountPaid: Money;
-  amountRefunded: Money;
-  isPaid: boolean;
-  extra: JsonObject;
-  extraRows: ExtraRowRecord[];
-  dateCreated: Date;
-  dateUpdated: Date;
-}
+/** A row with its Decimal columns as Money and its JSON columns typed. */
+type Domain<Row, MoneyKeys extends keyof Row, Json extends Partial<Record<keyof Row, unknown>>> = Omit<
+  Row,
+  MoneyKeys | keyof Json
+> & { [K in MoneyKeys]: Row[K] extends null ? Money | null : Money } & Json;
 
-export interface OrderItemRecord {
-  id: number;
-  orderId: number;
-  productType: string;
-  productId: string | null;
-  product: JsonObject;
+export type OrderRecord = Domain<
+  OrderRow,
+  "subtotal" | "total" | "amountPaid" | "amountRefunded",
+  { status: OrderStatus; extra: JsonObject; extraRows: ExtraRowRecord[] }
+>;
+
+export type OrderItemRecord = Domain<
+  OrderItemRow,
+  "unitPrice" | "subtotal" | "total",
+  { product: JsonObject; extra: JsonObject; extraRows: ExtraRowRecord[] }
+> & {
   /** product.name, or "(no name)". */
   name: string;
   /** product.code, or "(no code)". */
   code: string;
-  unitPrice: Money;
-  quantity: number;
-  subtotal: Money;
-  total: Money;
-  extraRows: ExtraRowRecord[];
-  extra: JsonObject;
-}
+};
 
-export interface OrderPaymentRecord {
-  id: number;
-  orderId: number;
-  amount: Money;
-  transactionId: string;
-  paymentMethod: string;
-  dateCreated: Date;
-  refundedAt: Date | null;
-}
+export type OrderPaymentRecord = Domain<OrderPaymentRow, "amount", object>;
 
-export interface OrderNoteRecord {
-  id: number;
-  orderId: number;
-  message: string;
-  public: boolean;
-  dateCreated: Date;
-}
+export type OrderNoteRecord = OrderNoteRow;
 
 export type OrderSort = "DATE_CREATED_DESC" | "DATE_CREATED_ASC" | "TOTAL_DESC" | "TOTAL_ASC";
 

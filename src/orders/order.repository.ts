@@ -1,45 +1,298 @@
 /**
- * Order writes and the reads inside write transactions, in hand-written SQL on the transaction's
- * connection (src/db/transaction.ts). Rows come out as domain records with decimal.js money.
+ * Orders through Prisma Client: the reads the API serves, the relations its loaders batch, and the
+ * writes of the order services (inside their transactions). Rows become domain records here, with
+ * Prisma's Decimal as our Money.
  */
-import { inScope, type OrderScope } from "../auth/viewer.js";
-import type { Tx } from "../db/transaction.js";
+import { Prisma } from "../generated/prisma/client.js";
+import type { OrderPayment as OrderPaymentRow, OrderStatus as StoredStatus } from "../generated/prisma/client.js";
+import type { OrderScope } from "../auth/viewer.js";
+import { USER_SELECT, type UserRecord } from "../users/user.repository.js";
+import type { Db, Tx } from "../db/transaction.js";
 import { Money } from "../shared/money.js";
-import type { ExtraRowRecord, JsonObject, OrderItemRecord, OrderPaymentRecord, OrderRecord } from "./order.model.js";
-import { extraRowsJson } from "./order.json.js";
-import { ORDER_COLUMNS, PAYMENT_COLUMNS, toOrder, toPayment, type OrderRow } from "./order.reads.js";
+import type {
+  Cursor,
+  ExtraRowRecord,
+  JsonObject,
+  OrderFilterInput,
+  OrderItemRecord,
+  OrderNoteRecord,
+  OrderPaymentRecord,
+  OrderRecord,
+  OrderSort,
+} from "./order.model.js";
+import { FULL_SELECT, type ReadSelect } from "./order.select.js";
 import type { OrderStatus } from "./status.js";
 
-async function oneOrder(tx: Tx, sql: string, values: unknown[]): Promise<OrderRecord> {
-  const { rows } = await tx.query<OrderRow>(sql, values);
-  return toOrder(rows[0]);
+// The status rules' statuses are the stored enum's, in both directions.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const sameStatuses: Same<OrderStatus, StoredStatus> = true;
+void sameStatuses;
+
+// ---- rows to records --------------------------------------------------------------------------
+
+/** Reads a Decimal column (undefined when the read did not select it). */
+const money = (d: Prisma.Decimal): Money => (d === undefined ? (undefined as never) : new Money(d));
+
+export function asObject(v: unknown): JsonObject {
+  return v && typeof v === "object" && !Array.isArray(v) ? (v as JsonObject) : {};
+}
+
+/** Extra rows as stored: amounts as "12.30" text. */
+export function toExtraRows(v: unknown): ExtraRowRecord[] {
+  if (v === undefined) return undefined as never;
+  if (!Array.isArray(v)) return [];
+  return v.map((r) => {
+    const row = asObject(r);
+    return {
+      label: String(row.label ?? ""),
+      amount: new Money(String(row.amount ?? "0")),
+      modifier: row.modifier == null ? null : String(row.modifier),
+      extra: asObject(row.extra),
+    };
+  });
+}
+
+export function extraRowsJson(rows: readonly ExtraRowRecord[]): Prisma.InputJsonArray {
+  return rows.map((r) => ({ label: r.label, amount: r.amount.toFixed(2), modifier: r.modifier, extra: r.extra as Prisma.InputJsonObject }));
+}
+
+type OrderRow = Prisma.OrderGetPayload<{ select: typeof FULL_SELECT.order }>;
+type ItemRow = Prisma.OrderItemGetPayload<{ select: typeof FULL_SELECT.item }>;
+
+const json = (v: Prisma.JsonValue): JsonObject => (v === undefined ? (undefined as never) : asObject(v));
+
+function productText(v: unknown, fallback: string): string {
+  return typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : fallback;
 }
 
 /**
- * Locks the order row (SELECT … FOR UPDATE) for the rest of the transaction and returns it, or
- * null when there is no such order in the scope. Mutations on one order never interleave.
+ * A row as a record; columns the read did not select stay undefined (see order.select.ts). Built
+ * field by field, so that every record has one shape whatever the select.
  */
-export async function lockOrderByRef(tx: Tx, ref: string, scope: OrderScope): Promise<OrderRecord | null> {
-  if (scope.kind === "none") return null;
-  const { rows } = await tx.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM "Order" WHERE "ref" = $1 FOR UPDATE`, [ref]);
-  if (rows.length === 0 || !inScope(scope, rows[0])) return null;
-  return toOrder(rows[0]);
+export function toOrder(r: OrderRow): OrderRecord {
+  return {
+    id: r.id,
+    ref: r.ref,
+    token: r.token,
+    status: r.status,
+    userId: r.userId,
+    email: r.email,
+    billingAddress: r.billingAddress,
+    shippingAddress: r.shippingAddress,
+    currency: r.currency,
+    subtotal: money(r.subtotal),
+    total: money(r.total),
+    amountPaid: money(r.amountPaid),
+    amountRefunded: money(r.amountRefunded),
+    isPaid: r.isPaid,
+    extra: json(r.extra),
+    extraRows: toExtraRows(r.extraRows),
+    dateCreated: r.dateCreated,
+    dateUpdated: r.dateUpdated,
+  };
 }
 
-export async function findOrderById(tx: Tx, id: number): Promise<OrderRecord | null> {
-  const { rows } = await tx.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM "Order" WHERE "id" = $1`, [id]);
-  return rows.length ? toOrder(rows[0]) : null;
+export function toItem(r: ItemRow): OrderItemRecord {
+  const product = json(r.product);
+  return {
+    id: r.id,
+    orderId: r.orderId,
+    productType: r.productType,
+    productId: r.productId,
+    product,
+    name: product && productText(product.name, "(no name)"),
+    code: product && productText(product.code, "(no code)"),
+    unitPrice: money(r.unitPrice),
+    quantity: r.quantity,
+    subtotal: money(r.subtotal),
+    total: money(r.total),
+    extraRows: toExtraRows(r.extraRows),
+    extra: json(r.extra),
+  };
 }
 
-/** The next number of the year's ref counter; the upsert's row lock makes concurrent creates wait. */
+export function toPayment(r: OrderPaymentRow): OrderPaymentRecord {
+  return {
+    id: r.id,
+    orderId: r.orderId,
+    amount: new Money(r.amount),
+    transactionId: r.transactionId,
+    paymentMethod: r.paymentMethod,
+    dateCreated: r.dateCreated,
+    refundedAt: r.refundedAt,
+  };
+}
+
+// ---- reads ------------------------------------------------------------------------------------
+
+/** The orders a scope covers, as a Prisma filter; null when it covers none. */
+export function scopeWhere(scope: OrderScope): Prisma.OrderWhereInput | null {
+  switch (scope.kind) {
+    case "all":
+      return {};
+    case "user":
+      return { userId: scope.userId };
+    case "token":
+      return { token: scope.token };
+    case "none":
+      return null;
+  }
+}
+
+/** LIKE's wildcards as literals: Prisma's startsWith passes them through. */
+const likeLiteral = (s: string) => s.replace(/[\\%_]/g, "\\$&");
+
+function filterWhere(filter: OrderFilterInput | null | undefined): Prisma.OrderWhereInput[] {
+  if (!filter) return [];
+  const and: Prisma.OrderWhereInput[] = [];
+  if (filter.status) and.push({ status: { in: filter.status } });
+  if (filter.isPaid != null) and.push({ isPaid: filter.isPaid });
+  if (filter.search) {
+    const s = filter.search.trim();
+    and.push({ OR: [{ ref: { startsWith: likeLiteral(s) } }, { email: s }] });
+  }
+  if (filter.createdAfter) and.push({ dateCreated: { gt: filter.createdAfter } });
+  if (filter.createdBefore) and.push({ dateCreated: { lt: filter.createdBefore } });
+  return and;
+}
+
+const SORTS: Record<OrderSort, { field: "dateCreated" | "total"; dir: Prisma.SortOrder }> = {
+  DATE_CREATED_DESC: { field: "dateCreated", dir: "desc" },
+  DATE_CREATED_ASC: { field: "dateCreated", dir: "asc" },
+  TOTAL_DESC: { field: "total", dir: "desc" },
+  TOTAL_ASC: { field: "total", dir: "asc" },
+};
+
+/** The key a cursor holds for an order under a sort. */
+export function sortValue(sort: OrderSort, o: OrderRecord): string {
+  return SORTS[sort].field === "total" ? o.total.toFixed(2) : o.dateCreated.toISOString();
+}
+
+/**
+ * Orders after the cursor, as a keyset condition the sort's index serves: `key <= v AND (key < v OR
+ * id < i)` (for a descending sort), whose first half bounds the index scan.
+ */
+function afterWhere(sort: OrderSort, after: Cursor): Prisma.OrderWhereInput {
+  const { field, dir } = SORTS[sort];
+  const value = field === "total" ? after.value : new Date(after.value);
+  const [upTo, past] = dir === "desc" ? (["lte", "lt"] as const) : (["gte", "gt"] as const);
+  return { AND: [{ [field]: { [upTo]: value } }, { OR: [{ [field]: { [past]: value } }, { id: { [past]: after.id } }] }] };
+}
+
+export interface OrderQuery {
+  scope: OrderScope;
+  filter?: OrderFilterInput | null;
+}
+
+/** A page of orders in the scope, after the cursor. */
+export async function findOrders(
+  db: Db,
+  q: OrderQuery & { sort: OrderSort; after?: Cursor | null; take: number; select?: ReadSelect },
+): Promise<OrderRecord[]> {
+  const scope = scopeWhere(q.scope);
+  if (!scope || q.take <= 0) return [];
+  const { field, dir } = SORTS[q.sort];
+  const rows = await db.order.findMany({
+    where: { AND: [scope, ...filterWhere(q.filter), ...(q.after ? [afterWhere(q.sort, q.after)] : [])] },
+    orderBy: [{ [field]: dir }, { id: dir }],
+    take: q.take,
+    select: (q.select ?? FULL_SELECT).order,
+  });
+  return rows.map((r) => toOrder(r as OrderRow));
+}
+
+export async function countOrders(db: Db, q: OrderQuery): Promise<number> {
+  const scope = scopeWhere(q.scope);
+  if (!scope) return 0;
+  return db.order.count({ where: { AND: [scope, ...filterWhere(q.filter)] } });
+}
+
+/** The order with this ref inside the scope, or null. */
+export async function findOrderByRef(db: Db, ref: string, scope: OrderScope, select: ReadSelect = FULL_SELECT): Promise<OrderRecord | null> {
+  const where = scopeWhere(scope);
+  if (!where) return null;
+  const row = await db.order.findFirst({ where: { ref, ...where }, select: select.order });
+  return row ? toOrder(row as OrderRow) : null;
+}
+
+/** An order with the relations its read fetched in the same statement. */
+export interface OrderWithRelations {
+  order: OrderRecord;
+  notes?: OrderNoteRecord[];
+  user?: UserRecord | null;
+}
+
+/**
+ * The newest order in the scope, or the one with `ref`, with the relations `select` names (see
+ * JoinedRelation) in the same statement: relationLoadStrategy "join", a preview feature of Prisma
+ * 7.10 enabled in schema.prisma on purpose: each statement Prisma sends has a cost of its own (BENCHMARKS.md).
+ */
+export async function findOneWithRelations(
+  db: Db,
+  q: { ref?: string; scope: OrderScope; select: ReadSelect; privateNotes: boolean },
+): Promise<OrderWithRelations | null> {
+  const where = scopeWhere(q.scope);
+  if (!where) return null;
+  const r = q.select.relations;
+  const row = await db.order.findFirst({
+    relationLoadStrategy: "join",
+    where: q.ref === undefined ? where : { ref: q.ref, ...where },
+    orderBy: [{ dateCreated: "desc" }, { id: "desc" }],
+    select: {
+      ...q.select.order,
+      ...(r.notes && { notes: { where: q.privateNotes ? {} : { public: true }, orderBy: { id: "asc" } } }),
+      ...(r.user && { user: { select: USER_SELECT } }),
+    },
+  });
+  if (!row) return null;
+  const joined = row as typeof row & { notes?: OrderNoteRecord[]; user?: UserRecord | null };
+  return { order: toOrder(row as OrderRow), notes: joined.notes, user: joined.user };
+}
+
+export async function findOrderById(db: Db, id: number): Promise<OrderRecord> {
+  return toOrder(await db.order.findUniqueOrThrow({ where: { id }, select: FULL_SELECT.order }));
+}
+
+const byOrder = [{ orderId: "asc" }, { id: "asc" }] satisfies Prisma.OrderItemOrderByWithRelationInput[];
+
+export async function itemsOf(db: Db, orderIds: readonly number[], select: ReadSelect = FULL_SELECT): Promise<OrderItemRecord[]> {
+  const rows = await db.orderItem.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: byOrder, select: select.item });
+  return rows.map((r) => toItem(r as ItemRow));
+}
+
+export async function paymentsOf(db: Db, orderIds: readonly number[]): Promise<OrderPaymentRecord[]> {
+  const rows = await db.orderPayment.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: byOrder });
+  return rows.map(toPayment);
+}
+
+export async function notesOf(db: Db, orderIds: readonly number[], opts: { privateToo: boolean }): Promise<OrderNoteRecord[]> {
+  return db.orderNote.findMany({
+    where: { orderId: { in: [...orderIds] }, ...(opts.privateToo ? {} : { public: true }) },
+    orderBy: byOrder,
+  });
+}
+
+// ---- writes (inside a transaction) ------------------------------------------------------------
+
+/**
+ * Locks the order's row for the rest of the transaction and reads it; null when there is no such
+ * order in the scope. Mutations on one order never interleave.
+ *
+ * Raw SQL: Prisma has no API for a row lock (`SELECT … FOR UPDATE`).
+ */
+export async function lockOrder(tx: Tx, ref: string, scope: OrderScope): Promise<OrderRecord | null> {
+  const where = scopeWhere(scope);
+  if (!where) return null;
+  const [locked] = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Order" WHERE "ref" = ${ref} FOR UPDATE`;
+  if (!locked) return null;
+  const row = await tx.order.findFirst({ where: { id: locked.id, ...where }, select: FULL_SELECT.order });
+  return row ? toOrder(row) : null;
+}
+
+/** The next number of the year's ref counter: an upsert that increments, so the row lock makes concurrent creates wait. */
 export async function nextRefNumber(tx: Tx, year: number): Promise<number> {
-  const { rows } = await tx.query<{ value: number }>(
-    `INSERT INTO "RefCounter" ("year", "value") VALUES ($1, 1)
-     ON CONFLICT ("year") DO UPDATE SET "value" = "RefCounter"."value" + 1
-     RETURNING "value"`,
-    [year],
-  );
-  return Number(rows[0].value);
+  const counter = await tx.refCounter.upsert({ where: { year }, create: { year, value: 1 }, update: { value: { increment: 1 } } });
+  return counter.value;
 }
 
 export interface NewOrder {
@@ -60,89 +313,49 @@ export interface NewOrder {
 }
 
 export async function insertOrder(tx: Tx, o: NewOrder): Promise<OrderRecord> {
-  const order = await oneOrder(
-    tx,
-    `INSERT INTO "Order" ("ref", "token", "status", "userId", "email", "billingAddress", "shippingAddress", "currency",
-                          "subtotal", "total", "isPaid", "extra", "extraRows", "dateCreated", "dateUpdated")
-     VALUES ($1, $2, $3::"OrderStatus", $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13::jsonb, $14, $14)
-     RETURNING ${ORDER_COLUMNS}`,
-    [
-      o.ref,
-      o.token,
-      o.status,
-      o.userId,
-      o.email,
-      o.billingAddress,
-      o.shippingAddress,
-      o.currency,
-      o.subtotal.toFixed(2),
-      o.total.toFixed(2),
-      new Money(0).gte(o.total),
-      JSON.stringify(o.extra),
-      extraRowsJson(o.extraRows),
-      o.dateCreated,
-    ],
-  );
-  const values: unknown[] = [];
-  const tuples = o.items.map((i) => {
-    const at = values.length;
-    values.push(order.id, i.productType, i.productId, JSON.stringify(i.product), i.unitPrice.toFixed(2), i.quantity, i.subtotal.toFixed(2), i.total.toFixed(2), extraRowsJson(i.extraRows), JSON.stringify(i.extra));
-    const p = (k: number) => `$${at + k}`;
-    return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}::jsonb, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}::jsonb, ${p(10)}::jsonb)`;
+  const row = await tx.order.create({
+    data: {
+      ref: o.ref,
+      token: o.token,
+      status: o.status,
+      userId: o.userId,
+      email: o.email,
+      billingAddress: o.billingAddress,
+      shippingAddress: o.shippingAddress,
+      currency: o.currency,
+      subtotal: o.subtotal.toFixed(2),
+      total: o.total.toFixed(2),
+      isPaid: o.total.lte(0),
+      extra: o.extra as Prisma.InputJsonObject,
+      extraRows: extraRowsJson(o.extraRows),
+      dateCreated: o.dateCreated,
+      dateUpdated: o.dateCreated,
+      items: {
+        createMany: {
+          data: o.items.map((i) => ({
+            productType: i.productType,
+            productId: i.productId,
+            product: i.product as Prisma.InputJsonObject,
+            unitPrice: i.unitPrice.toFixed(2),
+            quantity: i.quantity,
+            subtotal: i.subtotal.toFixed(2),
+            total: i.total.toFixed(2),
+            extraRows: extraRowsJson(i.extraRows),
+            extra: i.extra as Prisma.InputJsonObject,
+          })),
+        },
+      },
+    },
+    select: FULL_SELECT.order,
   });
-  await tx.query(
-    `INSERT INTO "OrderItem" ("orderId", "productType", "productId", "product", "unitPrice", "quantity", "subtotal", "total", "extraRows", "extra")
-     VALUES ${tuples.join(", ")}`,
-    values,
-  );
-  return order;
+  return toOrder(row);
 }
 
 export async function setStatus(tx: Tx, id: number, status: OrderStatus, now: Date): Promise<OrderRecord> {
-  return oneOrder(tx, `UPDATE "Order" SET "status" = $2::"OrderStatus", "dateUpdated" = $3 WHERE "id" = $1 RETURNING ${ORDER_COLUMNS}`, [id, status, now]);
+  return toOrder(await tx.order.update({ where: { id }, data: { status, dateUpdated: now }, select: FULL_SELECT.order }));
 }
 
-/** Whether the order already has a payment with this transaction id. */
-export async function hasTransaction(tx: Tx, orderId: number, transactionId: string): Promise<boolean> {
-  const { rowCount } = await tx.query(`SELECT 1 FROM "OrderPayment" WHERE "orderId" = $1 AND "transactionId" = $2`, [orderId, transactionId]);
-  return (rowCount ?? 0) > 0;
-}
-
-/** Records a payment and the order's paid amount and flag with it (call with the order locked). */
-export async function insertPayment(
-  tx: Tx,
-  order: OrderRecord,
-  p: { amount: Money; transactionId: string; paymentMethod: string; now: Date },
-): Promise<OrderRecord> {
-  await tx.query(`INSERT INTO "OrderPayment" ("orderId", "amount", "transactionId", "paymentMethod", "dateCreated") VALUES ($1, $2, $3, $4, $5)`, [
-    order.id,
-    p.amount.toFixed(2),
-    p.transactionId,
-    p.paymentMethod,
-    p.now,
-  ]);
-  const amountPaid = order.amountPaid.plus(p.amount);
-  return oneOrder(tx, `UPDATE "Order" SET "amountPaid" = $2, "isPaid" = $3, "dateUpdated" = $4 WHERE "id" = $1 RETURNING ${ORDER_COLUMNS}`, [
-    order.id,
-    amountPaid.toFixed(2),
-    amountPaid.gte(order.total),
-    p.now,
-  ]);
-}
-
-export async function paymentsOfOrder(tx: Tx, orderId: number): Promise<OrderPaymentRecord[]> {
-  const { rows } = await tx.query(`SELECT ${PAYMENT_COLUMNS} FROM "OrderPayment" WHERE "orderId" = $1 ORDER BY "id"`, [orderId]);
-  return rows.map(toPayment);
-}
-
-/** Marks one payment refunded and adds it to the order's refunded amount (order locked). */
-export async function markPaymentRefunded(tx: Tx, payment: OrderPaymentRecord, now: Date): Promise<OrderPaymentRecord> {
-  const { rows } = await tx.query(`UPDATE "OrderPayment" SET "refundedAt" = $2 WHERE "id" = $1 RETURNING ${PAYMENT_COLUMNS}`, [payment.id, now]);
-  await tx.query(`UPDATE "Order" SET "amountRefunded" = "amountRefunded" + $2 WHERE "id" = $1`, [payment.orderId, payment.amount.toFixed(2)]);
-  return toPayment(rows[0]);
-}
-
-export async function insertNote(tx: Tx, orderId: number, message: string, isPublic: boolean, now: Date): Promise<void> {
-  await tx.query(`INSERT INTO "OrderNote" ("orderId", "message", "public", "dateCreated") VALUES ($1, $2, $3, $4)`, [orderId, message, isPublic, now]);
-  await tx.query(`UPDATE "Order" SET "dateUpdated" = $2 WHERE "id" = $1`, [orderId, now]);
+export async function insertNote(tx: Tx, orderId: number, note: { message: string; public: boolean; now: Date }): Promise<OrderRecord> {
+  await tx.orderNote.create({ data: { orderId, message: note.message, public: note.public, dateCreated: note.now }, select: { id: true } });
+  return toOrder(await tx.order.update({ where: { id: orderId }, data: { dateUpdated: note.now }, select: FULL_SELECT.order }));
 }

@@ -1,54 +1,30 @@
-/** Queries and mutations of the orders API: thin, everything is decided in OrderService. */
+/** Order queries and mutations: thin; access is declared here, everything else is decided in OrderService. */
 import "reflect-metadata";
-import { Arg, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Role } from "../auth/auth-checker.js";
 import type { Context } from "../context.js";
-import type { OrderRecord } from "./order.model.js";
-import {
-  ChangeOrderStatusResult,
-  CreateOrderResult,
-  ErrorResult,
-  PaymentRedirect,
-  PayOrderResult,
-  RecordOrderPaymentResult,
-  RefundOrderResult,
-  RefundResult,
-} from "./order.errors.js";
-import {
-  CreateOrderInput,
-  Order,
-  OrderConnection,
-  OrderFilter,
-  OrderSortEnum,
-  OrderStatusEnum,
-  OrderStatusInfo,
-  PaymentMethod,
-  PaymentMethodChoice,
-  RecordPaymentInput,
-  User,
-} from "./order.types.js";
-import type { OrderPage } from "./order.service.js";
-import type { OrderSort } from "./order.model.js";
+import { User } from "../users/user.type.js";
+import { OrderConnection } from "./order.connection.js";
+import { OrderSortEnum, OrderStatusEnum } from "./order.enums.js";
+import { ErrorResult } from "./order.errors.js";
+import { CreateOrderInput, OrderFilter } from "./order.input.js";
+import type { OrderRecord, OrderSort } from "./order.model.js";
+import { primeLoaders } from "./order.loaders.js";
+import { toOrderNode } from "./order.nodes.js";
+import type { OrderWithRelations } from "./order.repository.js";
+import { ChangeOrderStatusResult, CreateOrderResult } from "./order.results.js";
+import { Order, OrderStatusInfo } from "./order.type.js";
 import type { OrderStatus } from "./status.js";
-import { toOrderNode, toPaymentNodes } from "./order.nodes.js";
 
-/** Lists and single orders serve the records as they are; a union (the mutations' results) needs the class. */
-function toConnection(page: OrderPage): OrderConnection {
-  const nodes: Order[] = page.orders;
-  const last = nodes.length - 1;
-  return new OrderConnection(
-    nodes,
-    () => nodes.map((node, i) => ({ cursor: page.cursor(i), node })),
-    {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: last >= 0 ? page.cursor(0) : null,
-      endCursor: last >= 0 ? page.cursor(last) : null,
-    },
-    page.countTotal,
-  );
+/** The order of a read, its relations handed to the request's loaders. */
+function primed(ctx: Context, found: OrderWithRelations | null): Order | null {
+  if (!found) return null;
+  primeLoaders(ctx.loaders, found);
+  return found.order;
 }
 
-const orderOr = <T extends ErrorResult>(r: OrderRecord | T): Order | T => (r instanceof ErrorResult ? r : toOrderNode(r));
+/** A mutation's order as the union member it is (unions resolve by class). */
+export const orderOr = <T extends ErrorResult>(r: OrderRecord | T): Order | T => (r instanceof ErrorResult ? r : toOrderNode(r));
 
 @Resolver()
 export class OrderResolver {
@@ -66,14 +42,15 @@ export class OrderResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<OrderConnection> {
-    return toConnection(await ctx.orders.listOwn(ctx.viewer, { first, after, token, columns: ctx.columns }));
+    return new OrderConnection(await ctx.orders.listOwn(ctx.viewer, { first, after, token, select: ctx.select }));
   }
 
   @Query(() => Order, { nullable: true, description: "GET /orders/last/: the newest order the caller may see, or null." })
   async lastOrder(@Ctx() ctx: Context, @Arg("token", () => String, { nullable: true }) token: string | null): Promise<Order | null> {
-    return ctx.orders.last(ctx.viewer, token, ctx.columns);
+    return primed(ctx, await ctx.orders.read(ctx.viewer, { token, select: ctx.select }));
   }
 
+  @Authorized(Role.STAFF)
   @Query(() => OrderConnection, { description: "GET /orders/all/: every order. Staff only." })
   async allOrders(
     @Ctx() ctx: Context,
@@ -82,7 +59,7 @@ export class OrderResolver {
     @Arg("filter", () => OrderFilter, { nullable: true }) filter: OrderFilter | null,
     @Arg("orderBy", () => OrderSortEnum, { nullable: true, defaultValue: "DATE_CREATED_DESC" }) orderBy: OrderSort | null,
   ): Promise<OrderConnection> {
-    return toConnection(await ctx.orders.listAll(ctx.viewer, { first, after, filter, orderBy, columns: ctx.columns }));
+    return new OrderConnection(await ctx.orders.listAll({ first, after, filter, orderBy, select: ctx.select }));
   }
 
   @Query(() => Order, { nullable: true, description: "GET /orders/{ref}/: null when there is no such order or the caller may not see it." })
@@ -91,29 +68,16 @@ export class OrderResolver {
     @Arg("ref", () => String) ref: string,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<Order | null> {
-    return ctx.orders.get(ctx.viewer, ref, token, ctx.columns);
+    return primed(ctx, await ctx.orders.read(ctx.viewer, { ref, token, select: ctx.select }));
   }
 
+  @Authorized(Role.STAFF)
   @Query(() => OrderStatusInfo, { nullable: true, description: "GET /orders/{ref}/status/. Staff only; null when there is no such order." })
   orderStatus(@Ctx() ctx: Context, @Arg("ref", () => String) ref: string): Promise<OrderStatusInfo | null> {
-    return ctx.orders.status(ctx.viewer, ref);
+    return ctx.orders.status(ref);
   }
 
-  @Query(() => [PaymentMethodChoice], { nullable: true, description: "GET /orders/{ref}/pay/: null when the caller may not see the order." })
-  async orderPaymentMethods(
-    @Ctx() ctx: Context,
-    @Arg("ref", () => String) ref: string,
-    @Arg("token", () => String, { nullable: true }) token: string | null,
-  ): Promise<PaymentMethodChoice[] | null> {
-    const order = await ctx.orders.get(ctx.viewer, ref, token);
-    return order ? ctx.orders.paymentChoices(ctx.viewer, order) : null;
-  }
-
-  @Query(() => [PaymentMethod], { description: "Every configured payment method." })
-  paymentMethods(@Ctx() ctx: Context): PaymentMethod[] {
-    return ctx.payments.methods.map((m) => ({ identifier: m.identifier, label: m.label }));
-  }
-
+  @Authorized(Role.STAFF)
   @Mutation(() => ChangeOrderStatusResult, { description: "PUT /orders/{ref}/status/. Staff only." })
   async changeOrderStatus(
     @Ctx() ctx: Context,
@@ -123,38 +87,13 @@ export class OrderResolver {
     return orderOr(await ctx.orders.changeStatus(ctx.viewer, ref, status));
   }
 
-  @Mutation(() => PayOrderResult, { description: "POST /orders/{ref}/pay/." })
-  async payOrder(
-    @Ctx() ctx: Context,
-    @Arg("ref", () => String) ref: string,
-    @Arg("paymentMethod", () => String) paymentMethod: string,
-    @Arg("token", () => String, { nullable: true }) token: string | null,
-  ): Promise<typeof PayOrderResult> {
-    const r = await ctx.orders.pay(ctx.viewer, ref, paymentMethod, token);
-    return "kind" in r ? new PaymentRedirect(r.url, r.data, toOrderNode(r.order)) : r;
-  }
-
-  @Mutation(() => RefundOrderResult, { description: "POST /orders/{ref}/refund/. Staff only." })
-  async refundOrder(@Ctx() ctx: Context, @Arg("ref", () => String) ref: string): Promise<typeof RefundOrderResult> {
-    const r = await ctx.orders.refund(ctx.viewer, ref);
-    if (!("kind" in r)) return r;
-    return new RefundResult(toPaymentNodes(r.refunded, ctx.payments), toPaymentNodes(r.failed, ctx.payments), toOrderNode(r.order));
-  }
-
+  @Authorized(Role.STAFF)
   @Mutation(() => CreateOrderResult, { description: "Create an order from a finished checkout (the storefront back end's call). Staff only." })
   async createOrder(@Ctx() ctx: Context, @Arg("input", () => CreateOrderInput) input: CreateOrderInput): Promise<typeof CreateOrderResult> {
     return orderOr(await ctx.orders.create(ctx.viewer, input));
   }
 
-  @Mutation(() => RecordOrderPaymentResult, { description: "Record a payment taken outside the API (bank transfer, cash). Staff only." })
-  async recordOrderPayment(
-    @Ctx() ctx: Context,
-    @Arg("ref", () => String) ref: string,
-    @Arg("input", () => RecordPaymentInput) input: RecordPaymentInput,
-  ): Promise<typeof RecordOrderPaymentResult> {
-    return orderOr(await ctx.orders.recordPayment(ctx.viewer, ref, input));
-  }
-
+  @Authorized(Role.STAFF)
   @Mutation(() => Order, { description: "Add a note to an order. Staff only." })
   async addOrderNote(
     @Ctx() ctx: Context,

@@ -1,9 +1,11 @@
 /**
  * Checks order input and turns it into amounts: the first refused value wins, named by its path
- * (e.g. "items.0.quantity"). Pure: no I/O.
+ * (e.g. "items.0.quantity"), and comes back as an InvalidOrderInputError. Pure: no I/O.
  */
 import { Money, parseMoney, roundMoney, sumMoney, ZERO } from "../shared/money.js";
+import { InvalidOrderInputError } from "./order.errors.js";
 import type { ExtraRowRecord, JsonObject, OrderItemRecord } from "./order.model.js";
+import type { OrderStatus } from "./status.js";
 
 export class InputError extends Error {
   constructor(
@@ -112,4 +114,72 @@ export function orderAmounts(items: readonly CheckedItem[], extraRows: readonly 
   const subtotal = checkFits(sumMoney(items.map((i) => i.total)), "items");
   const total = checkFits(subtotal.plus(sumMoney(extraRows.map((r) => r.amount))), "extraRows");
   return { subtotal, total: total.isZero() ? ZERO : total };
+}
+
+/** Runs the checks; the first refused value comes back as an InvalidOrderInputError naming it. */
+export function validated<T>(check: () => T): T | InvalidOrderInputError {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof InputError) return new InvalidOrderInputError(e.field, e.message);
+    throw e;
+  }
+}
+
+export interface NewOrderInput {
+  email: unknown;
+  billingAddress?: unknown;
+  shippingAddress?: unknown;
+  userId?: string | null;
+  status?: OrderStatus | null;
+  items: readonly ItemInputLike[] | null | undefined;
+  extraRows?: readonly ExtraRowInputLike[] | null;
+  extra?: unknown;
+}
+
+export interface CheckedOrder {
+  email: string;
+  billingAddress: string;
+  shippingAddress: string;
+  userId: number | null;
+  status: OrderStatus;
+  items: CheckedItem[];
+  extraRows: ExtraRowRecord[];
+  extra: JsonObject;
+  subtotal: Money;
+  total: Money;
+}
+
+/** A createOrder input checked, with its amounts; the status defaults to CREATED. */
+export function checkNewOrder(input: NewOrderInput): CheckedOrder | InvalidOrderInputError {
+  return validated(() => {
+    const email = checkEmail(input.email);
+    const billingAddress = checkText(input.billingAddress, "billingAddress");
+    const shippingAddress = checkText(input.shippingAddress, "shippingAddress");
+    let userId: number | null = null;
+    if (input.userId != null) {
+      if (!/^\d{1,9}$/.test(String(input.userId))) throw new InputError("userId", "No user has this id.");
+      userId = Number(input.userId);
+    }
+    const items = checkItems(input.items);
+    const extraRows = checkExtraRows(input.extraRows, "extraRows");
+    const extra = checkObject(input.extra, "extra");
+    const status = input.status ?? "CREATED";
+    return { email, billingAddress, shippingAddress, userId, status, items, extraRows, extra, ...orderAmounts(items, extraRows) };
+  });
+}
+
+export interface CheckedPayment {
+  amount: Money;
+  transactionId: string;
+  paymentMethod: string;
+}
+
+/** A recordOrderPayment input checked: a positive amount, a transaction id and a method. */
+export function checkPayment(input: { amount: unknown; transactionId: unknown; paymentMethod: unknown }): CheckedPayment | InvalidOrderInputError {
+  return validated(() => ({
+    amount: checkMoney(input.amount, "amount", { min: "positive" }),
+    transactionId: checkText(input.transactionId, "transactionId", { max: MAX_SHORT, required: true }).trim(),
+    paymentMethod: checkText(input.paymentMethod, "paymentMethod", { max: MAX_SHORT, required: true }).trim(),
+  }));
 }

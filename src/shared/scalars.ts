@@ -1,4 +1,4 @@
-/** The contract's scalars: Decimal (money as "33.00"), DateTimeISO and JSONObject. */
+/** The contract's scalars: Decimal (money as "33.00"), DateTimeISO and JSONObject, with its descriptions. */
 import { GraphQLScalarType, Kind } from "graphql";
 import { GraphQLDateTimeISO, GraphQLJSONObject } from "graphql-scalars";
 import { badUserInput } from "./errors.js";
@@ -14,7 +14,7 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   description: 'A money amount as a decimal string with exactly two decimal places, e.g. "33.00". Never a float.',
   serialize(value) {
     if (value instanceof Money || typeof value === "string" || (value && typeof value === "object" && "toFixed" in value)) {
-      return formatMoney(value as { toString(): string });
+      return formatMoney(value as Money);
     }
     throw new TypeError("Decimal cannot represent this value");
   },
@@ -29,4 +29,14 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   },
 });
 
-export { GraphQLDateTimeISO as DateTimeISOScalar, GraphQLJSONObject as JSONObjectScalar };
+const dateTime = GraphQLDateTimeISO.toConfig();
+
+/** graphql-scalars' DateTimeISO (its parsing and checks), with a direct path for the Dates the server writes. */
+export const DateTimeISOScalar = new GraphQLScalarType({
+  ...dateTime,
+  description: 'An ISO-8601 timestamp in UTC, e.g. "2020-01-10T14:17:24.099Z".',
+  serialize: (value) => (value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : dateTime.serialize!(value)),
+});
+
+/** graphql-scalars' JSONObject. */
+export const JSONObjectScalar = new GraphQLScalarType({ ...GraphQLJSONObject.toConfig(), description: "A JSON object." });

@@ -1,40 +1,32 @@
-/** Users and their API tokens. */
+/** Users and their API tokens, through Prisma Client. */
 import type { ViewerUser } from "../auth/viewer.js";
 import { hashApiToken, newApiToken } from "../auth/tokens.js";
-import type { Prisma as PrismaNS, PrismaClient } from "../generated/prisma/client.js";
-
-/** Users and tokens are written through Prisma (the CLI, the demo, tests). */
-type Db = PrismaClient | PrismaNS.TransactionClient;
-import type { Reader } from "../orders/order.reads.js";
+import type { Db } from "../db/transaction.js";
 
 export type UserRecord = ViewerUser;
 
-const userSelect = { id: true, email: true, isStaff: true } as const;
+export const USER_SELECT = { id: true, email: true, isStaff: true } as const;
 
-/**
- * The user owning a live (not revoked) token, or null: one statement on the hash's unique index,
- * run on every authenticated request, so it is hand-written SQL (see order.reads.ts).
- */
-export async function findUserByApiToken(db: Reader, token: string): Promise<UserRecord | null> {
-  const { rows } = await db.query<UserRecord>(
-    `SELECT u."id", u."email", u."isStaff" FROM "ApiToken" t JOIN "User" u ON u."id" = t."userId" WHERE t."tokenHash" = $1 AND t."revokedAt" IS NULL`,
-    [hashApiToken(token)],
-  );
-  return rows[0] ?? null;
+/** The user owning a live (not revoked) token, or null: run on every authenticated request, looked up by the hash's unique index. */
+export async function findUserByApiToken(db: Db, token: string): Promise<UserRecord | null> {
+  const row = await db.apiToken.findUnique({
+    where: { tokenHash: hashApiToken(token) },
+    select: { revokedAt: true, user: { select: USER_SELECT } },
+    relationLoadStrategy: "join",
+  });
+  return row && row.revokedAt === null ? row.user : null;
 }
 
-export async function usersByIds(db: Reader, ids: readonly number[]): Promise<UserRecord[]> {
-  const { rows } = await db.query<UserRecord>(`SELECT "id", "email", "isStaff" FROM "User" WHERE "id" = ANY($1)`, [ids]);
-  return rows;
+export function usersByIds(db: Db, ids: readonly number[]): Promise<UserRecord[]> {
+  return db.user.findMany({ where: { id: { in: [...ids] } }, select: USER_SELECT });
 }
 
-export async function userExists(db: Reader, id: number): Promise<boolean> {
-  const { rowCount } = await db.query(`SELECT 1 FROM "User" WHERE "id" = $1`, [id]);
-  return (rowCount ?? 0) > 0;
+export async function userExists(db: Db, id: number): Promise<boolean> {
+  return (await db.user.findUnique({ where: { id }, select: { id: true } })) !== null;
 }
 
 export async function findUserByEmail(db: Db, email: string): Promise<UserRecord | null> {
-  return db.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: userSelect });
+  return db.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: USER_SELECT });
 }
 
 export class UserExistsError extends Error {
@@ -47,13 +39,13 @@ export class UserExistsError extends Error {
 export async function createUser(db: Db, email: string, isStaff: boolean): Promise<UserRecord> {
   const normalized = email.trim().toLowerCase();
   if (await findUserByEmail(db, normalized)) throw new UserExistsError(normalized);
-  return db.user.create({ data: { email: normalized, isStaff }, select: userSelect });
+  return db.user.create({ data: { email: normalized, isStaff }, select: USER_SELECT });
 }
 
 /** Issues a new API token for the user and returns it; only its hash is kept. */
 export async function issueApiToken(db: Db, userId: number): Promise<string> {
   const token = newApiToken();
-  await db.apiToken.create({ data: { userId, tokenHash: hashApiToken(token) } });
+  await db.apiToken.create({ data: { userId, tokenHash: hashApiToken(token) }, select: { id: true } });
   return token;
 }
 

@@ -22,7 +22,7 @@ export default async function setup(project: TestProject): Promise<void> {
     reachable = true;
   } catch (e) {
     const msg = `PostgreSQL at ${url.replace(/\/\/[^@]*@/, "//")} is not reachable (${(e as Error).message}).`;
-    if (process.env.REQUIRE_POSTGRES === "1") throw new Error(`${msg} REQUIRE_POSTGRES=1 is set.`);
+    if (process.env.REQUIRE_POSTGRES === "1") throw new Error(`${msg} REQUIRE_POSTGRES=1 is set.`, { cause: e });
     process.stderr.write(`\n*** ${msg}\n*** SKIPPING the PostgreSQL half of the suite: only the embedded database is tested.\n\n`);
   } finally {
     await client.end().catch(() => {});

@@ -13,6 +13,7 @@ import {
   OrderPaymentMethodsDocument,
   OrderStatusDocument,
   OrderTransitionsDocument,
+  RecordOrderPaymentDocument,
   type OrderFieldsFragment,
 } from "../generated/graphql.js";
 import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
@@ -119,6 +120,30 @@ describe.each(backends())("orders on %s", (backend) => {
       expect(r.createOrder).toMatchObject({ __typename: "InvalidOrderInputError", errorCode: "INVALID_ORDER_INPUT_ERROR", field });
       expect((r.createOrder as { message: string }).message.length).toBeGreaterThan(5);
       expect((await t.ok(AllOrdersCountDocument, {}, { token: staff.token })).allOrders.totalCount).toBe(before);
+    });
+
+    it("reads amounts with 17 significant digits back exactly, through the detail and the lists", async () => {
+      const big = "999999999999999.99";
+      const o = await create({
+        userId: alice.id,
+        email: "big@example.com",
+        items: [{ productType: "p", product: { name: "Big", code: "B" }, unitPrice: big, quantity: 1 }],
+      });
+      await t.ok(
+        RecordOrderPaymentDocument,
+        { ref: o.ref, input: { amount: "123456789012345.67", transactionId: "big-1", paymentMethod: "cash" } },
+        { token: staff.token },
+      );
+      const detail = (await t.ok(OrderDetailDocument, { ref: o.ref }, { token: alice.token })).order!;
+      expect([detail.total, detail.items[0].unitPrice, detail.items[0].total, detail.payments[0].amount]).toEqual([
+        big,
+        big,
+        big,
+        "123456789012345.67",
+      ]);
+      expect(detail.amountOutstanding).toBe("876543210987654.32");
+      const page = await t.ok(AllOrdersDocument, { filter: { search: "big@example.com" } }, { token: staff.token });
+      expect(page.allOrders.edges.map((e) => e.node.total)).toEqual([big]);
     });
 
     it("is staff only", async () => {

@@ -27,7 +27,7 @@ describe.each(backends())("fuzz on %s", (backend) => {
   let t: TestServer;
   let staffToken: string;
   let customerToken: string;
-  let refs: { ref: string; token: string }[] = [];
+  const refs: { ref: string; token: string }[] = [];
   let sent = 0;
 
   async function snapshot(): Promise<string> {

@@ -1,0 +1,155 @@
+/**
+ * What an order read fetches, as Prisma selects. A GraphQL operation's reads fetch only the fields
+ * it shows on orders and items (measured once per document: Apollo keeps validated documents, and
+ * the answer is kept in a WeakMap). A field not known here gets every column, so that a new field
+ * can never read a column that was not fetched.
+ */
+import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from "graphql";
+import type { Order as OrderRow, OrderItem as OrderItemRow, Prisma } from "../generated/prisma/client.js";
+
+/** Every column of each model: a column added to schema.prisma and not listed here fails `tsc`. */
+const ORDER_COLUMNS = {
+  id: true,
+  ref: true,
+  token: true,
+  status: true,
+  userId: true,
+  email: true,
+  billingAddress: true,
+  shippingAddress: true,
+  currency: true,
+  subtotal: true,
+  total: true,
+  amountPaid: true,
+  amountRefunded: true,
+  isPaid: true,
+  extra: true,
+  extraRows: true,
+  dateCreated: true,
+  dateUpdated: true,
+} as const satisfies Record<keyof OrderRow, true>;
+const ITEM_COLUMNS = {
+  id: true,
+  orderId: true,
+  productType: true,
+  productId: true,
+  product: true,
+  unitPrice: true,
+  quantity: true,
+  subtotal: true,
+  total: true,
+  extraRows: true,
+  extra: true,
+} as const satisfies Record<keyof OrderItemRow, true>;
+
+type OrderColumn = keyof typeof ORDER_COLUMNS;
+type ItemColumn = keyof typeof ITEM_COLUMNS;
+
+/**
+ * Columns every read fetches: identity, and what the status rules (OrderFacts), cursors and
+ * relations use.
+ */
+const ORDER_CORE: readonly OrderColumn[] = ["id", "ref", "status", "userId", "total", "amountPaid", "isPaid", "dateCreated"];
+const ITEM_CORE: readonly ItemColumn[] = ["id", "orderId", "unitPrice", "quantity", "total"];
+
+export interface ReadSelect {
+  order: Prisma.OrderSelect;
+  item: Prisma.OrderItemSelect;
+  /** Relations the operation shows that a read of one order fetches in the same statement (see JoinedRelation). */
+  relations: Record<JoinedRelation, boolean>;
+}
+
+/**
+ * Relations read with their order in one statement (Prisma's relationLoadStrategy "join"). Only
+ * those without Decimal columns: Prisma reads a joined relation's values through JSON numbers, and a
+ * decimal(18,2) amount beyond 15 significant digits comes back rounded (prisma/orm#25639; tested in
+ * test/integration/orders.test.ts). Items and payments go through their loaders.
+ */
+export type JoinedRelation = "notes" | "user";
+const NO_RELATIONS: Record<JoinedRelation, boolean> = { notes: false, user: false };
+const isJoined = (name: string): name is JoinedRelation => Object.hasOwn(NO_RELATIONS, name);
+
+const pick = <C extends string>(columns: Iterable<C>) => Object.fromEntries([...columns].map((c) => [c, true])) as Record<C, true>;
+
+export const FULL_SELECT: ReadSelect = { order: ORDER_COLUMNS, item: ITEM_COLUMNS, relations: NO_RELATIONS };
+
+export function readSelect(order: Iterable<OrderColumn>, item: Iterable<ItemColumn>, relations = NO_RELATIONS): ReadSelect {
+  return { order: pick([...ORDER_CORE, ...order]), item: pick([...ITEM_CORE, ...item]), relations };
+}
+
+/** The core columns only: enough for the status rules, cursors and relations. */
+export const CORE_SELECT: ReadSelect = readSelect([], []);
+
+/** Order fields answered from the core columns or loaded by id. */
+const ORDER_FROM_CORE = new Set([
+  "__typename",
+  "id",
+  "ref",
+  "status",
+  "statusDisplay",
+  "isPaid",
+  "total",
+  "amountPaid",
+  "amountOutstanding",
+  "dateCreated",
+  "user",
+  "items",
+  "payments",
+  "notes",
+  "statusTransitions",
+]);
+const ITEM_FROM_CORE = new Set(["__typename", "id", "unitPrice", "quantity", "total"]);
+/** Item fields and the column each shows (name and code come from the product). */
+const ITEM_FIELD_COLUMN: Partial<Record<string, ItemColumn>> = {
+  name: "product",
+  code: "product",
+  product: "product",
+  productType: "productType",
+  productId: "productId",
+  subtotal: "subtotal",
+  extraRows: "extraRows",
+  extra: "extra",
+};
+const isOrderColumn = (name: string): name is OrderColumn => Object.hasOwn(ORDER_COLUMNS, name);
+
+const measured = new WeakMap<DocumentNode, ReadSelect>();
+
+export function selectFor(schema: GraphQLSchema, document: DocumentNode): ReadSelect {
+  let select = measured.get(document);
+  if (!select) {
+    select = measure(schema, document);
+    measured.set(document, select);
+  }
+  return select;
+}
+
+function measure(schema: GraphQLSchema, document: DocumentNode): ReadSelect {
+  const order = new Set<OrderColumn>();
+  const item = new Set<ItemColumn>();
+  const relations = { ...NO_RELATIONS };
+  let allOrder = false;
+  let allItem = false;
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType()?.name;
+        const name = node.name.value;
+        if (parent === "Order") {
+          if (isJoined(name)) relations[name] = true;
+          if (ORDER_FROM_CORE.has(name)) return;
+          if (isOrderColumn(name)) order.add(name);
+          else allOrder = true;
+        } else if (parent === "OrderItem") {
+          if (ITEM_FROM_CORE.has(name)) return;
+          const column = ITEM_FIELD_COLUMN[name];
+          if (column) item.add(column);
+          else allItem = true;
+        }
+      },
+    }),
+  );
+  const some = readSelect(order, item, relations);
+  return { ...some, order: allOrder ? FULL_SELECT.order : some.order, item: allItem ? FULL_SELECT.item : some.item };
+}

@@ -1,0 +1,57 @@
+/** Payment queries and mutations: thin; access is declared here, everything else is decided in PaymentService. */
+import "reflect-metadata";
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { Role } from "../auth/auth-checker.js";
+import type { Context } from "../context.js";
+import { RecordPaymentInput } from "../orders/order.input.js";
+import { toOrderNode, toPaymentNodes } from "../orders/order.nodes.js";
+import { orderOr } from "../orders/order.resolver.js";
+import { PaymentRedirect, PayOrderResult, RecordOrderPaymentResult, RefundOrderResult, RefundResult } from "../orders/order.results.js";
+import { PaymentMethodChoice, PaymentMethodInfo } from "./payment-method.type.js";
+
+@Resolver()
+export class PaymentResolver {
+  @Query(() => [PaymentMethodChoice], { nullable: true, description: "GET /orders/{ref}/pay/: null when the caller may not see the order." })
+  async orderPaymentMethods(
+    @Ctx() ctx: Context,
+    @Arg("ref", () => String) ref: string,
+    @Arg("token", () => String, { nullable: true }) token: string | null,
+  ): Promise<PaymentMethodChoice[] | null> {
+    const order = await ctx.orders.get(ctx.viewer, ref, token);
+    return order ? ctx.payments.choices(ctx.viewer, order) : null;
+  }
+
+  @Query(() => [PaymentMethodInfo], { description: "Every configured payment method." })
+  paymentMethods(@Ctx() ctx: Context): PaymentMethodInfo[] {
+    return ctx.registry.methods.map((m) => ({ identifier: m.identifier, label: m.label }));
+  }
+
+  @Mutation(() => PayOrderResult, { description: "POST /orders/{ref}/pay/." })
+  async payOrder(
+    @Ctx() ctx: Context,
+    @Arg("ref", () => String) ref: string,
+    @Arg("paymentMethod", () => String) paymentMethod: string,
+    @Arg("token", () => String, { nullable: true }) token: string | null,
+  ): Promise<typeof PayOrderResult> {
+    const r = await ctx.payments.pay(ctx.viewer, ref, paymentMethod, token);
+    return "kind" in r ? new PaymentRedirect(r.url, r.data, toOrderNode(r.order)) : r;
+  }
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => RefundOrderResult, { description: "POST /orders/{ref}/refund/. Staff only." })
+  async refundOrder(@Ctx() ctx: Context, @Arg("ref", () => String) ref: string): Promise<typeof RefundOrderResult> {
+    const r = await ctx.payments.refund(ctx.viewer, ref);
+    if (!("kind" in r)) return r;
+    return new RefundResult(toPaymentNodes(r.refunded, ctx.registry), toPaymentNodes(r.failed, ctx.registry), toOrderNode(r.order));
+  }
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => RecordOrderPaymentResult, { description: "Record a payment taken outside the API (bank transfer, cash). Staff only." })
+  async recordOrderPayment(
+    @Ctx() ctx: Context,
+    @Arg("ref", () => String) ref: string,
+    @Arg("input", () => RecordPaymentInput) input: RecordPaymentInput,
+  ): Promise<typeof RecordOrderPaymentResult> {
+    return orderOr(await ctx.payments.recordPayment(ctx.viewer, ref, input));
+  }
+}
