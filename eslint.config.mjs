@@ -4,13 +4,27 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "data/", "src/generated/", "test/generated/", "bench/results/", "bench/data/", "bench/profiles/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "data/",
+      "src/generated/",
+      "test/generated/",
+      "bench/results/",
+      "bench/data/",
+      "bench/profiles/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts", "**/*.mts"],
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none" },
+      ],
       "@typescript-eslint/no-unsafe-function-type": "off",
       "no-constant-condition": ["error", { checkLoops: false }],
       eqeqeq: ["error", "always", { null: "ignore" }],
@@ -23,7 +37,17 @@ export default tseslint.config(
   },
   {
     files: ["**/*.js", "**/*.cjs"],
-    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", module: "writable", process: "readonly", __dirname: "readonly", console: "readonly", exports: "writable" } },
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        require: "readonly",
+        module: "writable",
+        process: "readonly",
+        __dirname: "readonly",
+        console: "readonly",
+        exports: "writable",
+      },
+    },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );

@@ -81,7 +81,9 @@ async function databaseUrl(): Promise<{ url: string; describe: string }> {
 }
 
 async function prepare(url: string): Promise<Fixtures> {
-  const location = url.startsWith("file:") ? { kind: "embedded" as const, dataDir: url.slice(5) } : { kind: "postgres" as const, url };
+  const location = url.startsWith("file:")
+    ? { kind: "embedded" as const, dataDir: url.slice(5) }
+    : { kind: "postgres" as const, url };
   const db: Database = await openDatabase(location, { poolMax: 4 });
   try {
     await migrateDeploy(db);
@@ -99,15 +101,26 @@ async function prepare(url: string): Promise<Fixtures> {
       staffToken: await issueApiToken(prisma, staff),
       customerToken: await issueApiToken(prisma, 7),
       // Guest orders (no owner): what a guest opens from the link in their confirmation email.
-      guests: (await db.pool.query(`SELECT ref, token FROM "Order" WHERE "userId" IS NULL ORDER BY id DESC LIMIT 2000`)).rows,
+      guests: (await db.pool.query(`SELECT ref, token FROM "Order" WHERE "userId" IS NULL ORDER BY id DESC LIMIT 2000`))
+        .rows,
       statusRefs: (await db.pool.query(`SELECT ref FROM "Order" ORDER BY id DESC LIMIT 500`)).rows.map((r) => r.ref),
       mutable: (await db.pool.query(`SELECT ref FROM "Order" ORDER BY id ASC LIMIT 500`)).rows.map((r) => r.ref),
-      payable: (await db.pool.query(`SELECT ref, token FROM "Order" WHERE NOT "isPaid" AND status IN ('CREATED','HOLD') ORDER BY id DESC LIMIT 500`)).rows,
+      payable: (
+        await db.pool.query(
+          `SELECT ref, token FROM "Order" WHERE NOT "isPaid" AND status IN ('CREATED','HOLD') ORDER BY id DESC LIMIT 500`,
+        )
+      ).rows,
     };
     // The status scenario's orders start CREATED and move between CREATED and HOLD.
-    await db.pool.query(`UPDATE "Order" SET status = 'CREATED' WHERE id IN (SELECT id FROM "Order" ORDER BY id ASC LIMIT 200)`);
+    await db.pool.query(
+      `UPDATE "Order" SET status = 'CREATED' WHERE id IN (SELECT id FROM "Order" ORDER BY id ASC LIMIT 200)`,
+    );
     if (N >= 50_000) {
-      const [row] = (await db.pool.query(`SELECT id, "dateCreated" FROM "Order" ORDER BY "dateCreated" DESC, id DESC OFFSET 49899 LIMIT 1`)).rows;
+      const [row] = (
+        await db.pool.query(
+          `SELECT id, "dateCreated" FROM "Order" ORDER BY "dateCreated" DESC, id DESC OFFSET 49899 LIMIT 1`,
+        )
+      ).rows;
       fixtures.page500 = encodeCursor(["DATE_CREATED_DESC", new Date(row.dateCreated).toISOString(), row.id]);
       fixtures.page500Floor = { date: new Date(row.dateCreated).toISOString(), id: row.id };
     }
@@ -150,13 +163,25 @@ const SCENARIOS: Scenario[] = [
   {
     name: "staff-filtered-100",
     read: true,
-    graphql: (_i, f) => ({ doc: BenchAllOrdersDocument, variables: { first: 100, filter: { isPaid: false, status: ["CREATED", "HOLD"] } }, token: f.staffToken }),
-    floor: (_i, f) => ({ path: "/all", body: { first: 100, isPaid: false, status: ["CREATED", "HOLD"] }, token: f.staffToken }),
+    graphql: (_i, f) => ({
+      doc: BenchAllOrdersDocument,
+      variables: { first: 100, filter: { isPaid: false, status: ["CREATED", "HOLD"] } },
+      token: f.staffToken,
+    }),
+    floor: (_i, f) => ({
+      path: "/all",
+      body: { first: 100, isPaid: false, status: ["CREATED", "HOLD"] },
+      token: f.staffToken,
+    }),
   },
   {
     name: "staff-page-500",
     read: true,
-    graphql: (_i, f) => ({ doc: BenchAllOrdersDocument, variables: { first: 100, after: f.page500 }, token: f.staffToken }),
+    graphql: (_i, f) => ({
+      doc: BenchAllOrdersDocument,
+      variables: { first: 100, after: f.page500 },
+      token: f.staffToken,
+    }),
     floor: (_i, f) => ({ path: "/all", body: { first: 100, after: f.page500Floor }, token: f.staffToken }),
   },
   {
@@ -170,7 +195,11 @@ const SCENARIOS: Scenario[] = [
   {
     name: "staff-status",
     read: true,
-    graphql: (i, f) => ({ doc: OrderStatusDocument, variables: { ref: f.statusRefs[i % f.statusRefs.length] }, token: f.staffToken }),
+    graphql: (i, f) => ({
+      doc: OrderStatusDocument,
+      variables: { ref: f.statusRefs[i % f.statusRefs.length] },
+      token: f.staffToken,
+    }),
     floor: (i, f) => ({ path: "/status", body: { ref: f.statusRefs[i % f.statusRefs.length] }, token: f.staffToken }),
   },
   {
@@ -185,14 +214,20 @@ const SCENARIOS: Scenario[] = [
   {
     name: "pay-dummy",
     read: false,
-    graphql: (i, f) => ({ doc: PayOrderDocument, variables: { ...f.payable[i % f.payable.length], paymentMethod: "dummy" } }),
+    graphql: (i, f) => ({
+      doc: PayOrderDocument,
+      variables: { ...f.payable[i % f.payable.length], paymentMethod: "dummy" },
+    }),
   },
   {
     name: "record-payment",
     read: false,
     graphql: (i, f) => ({
       doc: RecordOrderPaymentDocument,
-      variables: { ref: f.mutable[200 + (i % 300)], input: { amount: "0.01", transactionId: `run-${process.pid}-${++txn}`, paymentMethod: "cash" } },
+      variables: {
+        ref: f.mutable[200 + (i % 300)],
+        input: { amount: "0.01", transactionId: `run-${process.pid}-${++txn}`, paymentMethod: "cash" },
+      },
       token: f.staffToken,
     }),
   },
@@ -236,10 +271,18 @@ async function startProcess(kind: "project" | "floor", url: string): Promise<{ c
     ORDER_RULES: path.join(root, "bench", "rules.js"),
     MAX_QUERY_COST: "100000",
   };
-  const profile = args.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.join(root, "bench", "profiles", `${kind}-${Date.now()}`)}`] : [];
+  const profile = args.profile
+    ? ["--cpu-prof", `--cpu-prof-dir=${path.join(root, "bench", "profiles", `${kind}-${Date.now()}`)}`]
+    : [];
   // BENCH_SERVER_FLAGS: extra node flags for the project's server (experiments: GC settings, tracing).
   const flags = kind === "project" ? (process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean) : [];
-  const argv = [...profile, ...flags, ...(kind === "project" ? [path.join(root, "dist", "main.js")] : ["--import", "tsx", path.join(root, "bench", "floor.ts")])];
+  const argv = [
+    ...profile,
+    ...flags,
+    ...(kind === "project"
+      ? [path.join(root, "dist", "main.js")]
+      : ["--import", "tsx", path.join(root, "bench", "floor.ts")]),
+  ];
   const child = spawn(process.execPath, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const base = await new Promise<string>((resolve, reject) => {
@@ -288,7 +331,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function drive(base: string, pid: number, target: "project" | "floor", s: Scenario, f: Fixtures): Promise<Result> {
+async function drive(
+  base: string,
+  pid: number,
+  target: "project" | "floor",
+  s: Scenario,
+  f: Fixtures,
+): Promise<Result> {
   let i = 0;
   let errors = 0;
   const latencies: number[] = [];
@@ -307,13 +356,24 @@ async function drive(base: string, pid: number, target: "project" | "floor", s: 
                 const n = i++;
                 if (target === "floor") {
                   const r = s.floor!(n, f);
-                  return { ...req, path: r.path, headers: { "content-type": "application/json", ...(r.token ? { authorization: `Bearer ${r.token}` } : {}) }, body: JSON.stringify(r.body) };
+                  return {
+                    ...req,
+                    path: r.path,
+                    headers: {
+                      "content-type": "application/json",
+                      ...(r.token ? { authorization: `Bearer ${r.token}` } : {}),
+                    },
+                    body: JSON.stringify(r.body),
+                  };
                 }
                 const r = s.graphql(n, f);
                 return {
                   ...req,
                   path: "/graphql",
-                  headers: { "content-type": "application/json", ...(r.token ? { authorization: `Bearer ${r.token}` } : {}) },
+                  headers: {
+                    "content-type": "application/json",
+                    ...(r.token ? { authorization: `Bearer ${r.token}` } : {}),
+                  },
                   body: JSON.stringify({ query: print(r.doc), variables: r.variables }),
                 };
               },
@@ -353,9 +413,14 @@ async function drive(base: string, pid: number, target: "project" | "floor", s: 
     p95: round2(percentile(latencies, 95)),
     p99: round2(percentile(latencies, 99)),
     errors: errors + res.errors + res.non2xx,
-    statementsPerRequest: statsBefore && statsAfter
-      ? Math.round(((statsAfter.statements - statsBefore.statements) / Math.max(1, statsAfter.requests - statsBefore.requests)) * 100) / 100
-      : undefined,
+    statementsPerRequest:
+      statsBefore && statsAfter
+        ? Math.round(
+            ((statsAfter.statements - statsBefore.statements) /
+              Math.max(1, statsAfter.requests - statsBefore.requests)) *
+              100,
+          ) / 100
+        : undefined,
     rssEndMB: Math.round(rssEnd / 1048576),
     rssMaxMB: Math.round(Math.max(rssMax, rssEnd) / 1048576),
     cpuMsPerRequest: round2(cpuUsed / Math.max(1, res.requests.total)),
@@ -363,7 +428,9 @@ async function drive(base: string, pid: number, target: "project" | "floor", s: 
 }
 
 async function checkConsistency(url: string): Promise<{ ordersChecked: number; inconsistent: number }> {
-  const location = url.startsWith("file:") ? { kind: "embedded" as const, dataDir: url.slice(5) } : { kind: "postgres" as const, url };
+  const location = url.startsWith("file:")
+    ? { kind: "embedded" as const, dataDir: url.slice(5) }
+    : { kind: "postgres" as const, url };
   const db = await openDatabase(location, { poolMax: 2 });
   try {
     const { rows } = await db.pool.query(`
@@ -378,7 +445,9 @@ async function checkConsistency(url: string): Promise<{ ordersChecked: number; i
 
 /** Undoes what earlier runs' mutation scenarios wrote, so that every run reads the same shop. */
 async function resetMutations(db: Database): Promise<void> {
-  const { rows } = await db.pool.query(`DELETE FROM "OrderPayment" WHERE "transactionId" !~ '^bench-[0-9]+$' RETURNING "orderId"`);
+  const { rows } = await db.pool.query(
+    `DELETE FROM "OrderPayment" WHERE "transactionId" !~ '^bench-[0-9]+$' RETURNING "orderId"`,
+  );
   const ids = [...new Set(rows.map((r) => r.orderId as number))];
   if (ids.length === 0) return;
   await db.pool.query(
@@ -395,7 +464,9 @@ async function main() {
   const { url, describe } = await databaseUrl();
   const fixtures = await prepare(url);
   const wanted = args.scenarios?.split(",");
-  const scenarios = SCENARIOS.filter((s) => (wanted ? wanted.includes(s.name) : true)).filter((s) => s.name !== "staff-page-500" || fixtures.page500);
+  const scenarios = SCENARIOS.filter((s) => (wanted ? wanted.includes(s.name) : true)).filter(
+    (s) => s.name !== "staff-page-500" || fixtures.page500,
+  );
   const results: Result[] = [];
   for (const target of ["project", "floor"] as const) {
     if (target === "floor" && args["skip-floor"]) continue;
@@ -407,7 +478,9 @@ async function main() {
         log(`${target}: ${s.name}…`);
         const r = await drive(base, child.pid!, target, s, fixtures);
         results.push(r);
-        log(`  ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}${r.statementsPerRequest !== undefined ? `, ${r.statementsPerRequest} SQL/req` : ""}, RSS ${r.rssEndMB} MB`);
+        log(
+          `  ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}${r.statementsPerRequest !== undefined ? `, ${r.statementsPerRequest} SQL/req` : ""}, RSS ${r.rssEndMB} MB`,
+        );
       }
     } finally {
       await stopProcess(child);
@@ -426,9 +499,14 @@ async function main() {
     `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     "",
     header,
-    header.replace(/[^|]/g, "-").replace(/\|-/g, "| ").replace(/-\|/g, " |").replace(/ -+ /g, (m) => ` ${"-".repeat(m.length - 2)} `),
-    ...rows.map(({ s, p, fl, ratio }) =>
-      `| ${s.name} | ${p?.rps ?? "-"} | ${p?.p50 ?? "-"} | ${p?.p95 ?? "-"} | ${p?.p99 ?? "-"} | ${p?.errors ?? "-"} | ${p?.statementsPerRequest ?? "-"} | ${p ? `${p.rssEndMB} (${p.rssMaxMB})` : "-"} | ${p?.cpuMsPerRequest ?? "-"} | ${fl?.rps ?? "-"} | ${fl?.p50 ?? "-"} | ${fl?.cpuMsPerRequest ?? "-"} | ${ratio !== undefined ? ratio.toFixed(2) : "-"} |`,
+    header
+      .replace(/[^|]/g, "-")
+      .replace(/\|-/g, "| ")
+      .replace(/-\|/g, " |")
+      .replace(/ -+ /g, (m) => ` ${"-".repeat(m.length - 2)} `),
+    ...rows.map(
+      ({ s, p, fl, ratio }) =>
+        `| ${s.name} | ${p?.rps ?? "-"} | ${p?.p50 ?? "-"} | ${p?.p95 ?? "-"} | ${p?.p99 ?? "-"} | ${p?.errors ?? "-"} | ${p?.statementsPerRequest ?? "-"} | ${p ? `${p.rssEndMB} (${p.rssMaxMB})` : "-"} | ${p?.cpuMsPerRequest ?? "-"} | ${fl?.rps ?? "-"} | ${fl?.p50 ?? "-"} | ${fl?.cpuMsPerRequest ?? "-"} | ${ratio !== undefined ? ratio.toFixed(2) : "-"} |`,
     ),
     "",
     `Consistency after the mutations: ${consistency.inconsistent} of ${consistency.ordersChecked} orders where amountPaid ≠ Σ payments or isPaid is wrong.`,
@@ -436,7 +514,23 @@ async function main() {
   console.log(lines.join("\n"));
   const out = args.out ?? path.join(root, "bench", "results", `${args.db}-${N}.json`);
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), orders: N, database: describe, connections: CONNECTIONS, duration: DURATION, warmup: WARMUP, results, consistency }, null, 2));
+  fs.writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        orders: N,
+        database: describe,
+        connections: CONNECTIONS,
+        duration: DURATION,
+        warmup: WARMUP,
+        results,
+        consistency,
+      },
+      null,
+      2,
+    ),
+  );
   log(`wrote ${path.relative(process.cwd(), out)}`);
   const bad = results.some((r) => r.errors > 0) || consistency.inconsistent > 0;
   process.exit(bad ? 1 : 0);

@@ -14,23 +14,44 @@ import { DEFAULT_RULES, statusLabel, statusTransitions } from "../src/orders/sta
 const ORDER_COLS = `o.id, o.ref, o.status, o.email, o.total, o."amountPaid", o."isPaid", o."dateCreated"`;
 
 async function main() {
-  const db = await openDatabase(parseDatabaseUrl(process.env.DATABASE_URL), { poolMax: Number(process.env.DB_POOL_MAX ?? 10) });
-  const q = async <T = any>(sql: string, params: unknown[] = []): Promise<T[]> => (await db.pool.query(sql, params)).rows;
+  const db = await openDatabase(parseDatabaseUrl(process.env.DATABASE_URL), {
+    poolMax: Number(process.env.DB_POOL_MAX ?? 10),
+  });
+  const q = async <T = any>(sql: string, params: unknown[] = []): Promise<T[]> =>
+    (await db.pool.query(sql, params)).rows;
 
   async function viewer(req: http.IncomingMessage): Promise<{ id: number; isStaff: boolean } | null> {
     const m = /^Bearer (\S+)$/.exec(req.headers.authorization ?? "");
     if (!m) return null;
     const hash = createHash("sha256").update(m[1]).digest("hex");
-    const [u] = await q(`SELECT u.id, u."isStaff" FROM "User" u JOIN "ApiToken" t ON t."userId" = u.id WHERE t."tokenHash" = $1 AND t."revokedAt" IS NULL`, [hash]);
+    const [u] = await q(
+      `SELECT u.id, u."isStaff" FROM "User" u JOIN "ApiToken" t ON t."userId" = u.id WHERE t."tokenHash" = $1 AND t."revokedAt" IS NULL`,
+      [hash],
+    );
     return u ?? null;
   }
 
   async function withRelations(orders: any[], rel: { items?: boolean; payments?: boolean; notes?: boolean }) {
     const ids = orders.map((o) => o.id);
     const [items, payments, notes] = await Promise.all([
-      rel.items ? q(`SELECT "orderId", "productType", product->>'name' AS name, product->>'code' AS code, "unitPrice", quantity, total FROM "OrderItem" WHERE "orderId" = ANY($1) ORDER BY "orderId", id`, [ids]) : [],
-      rel.payments ? q(`SELECT "orderId", amount, "transactionId", "paymentMethod", "dateCreated" FROM "OrderPayment" WHERE "orderId" = ANY($1) ORDER BY "orderId", id`, [ids]) : [],
-      rel.notes ? q(`SELECT "orderId", message, public, "dateCreated" FROM "OrderNote" WHERE "orderId" = ANY($1) ORDER BY "orderId", id`, [ids]) : [],
+      rel.items
+        ? q(
+            `SELECT "orderId", "productType", product->>'name' AS name, product->>'code' AS code, "unitPrice", quantity, total FROM "OrderItem" WHERE "orderId" = ANY($1) ORDER BY "orderId", id`,
+            [ids],
+          )
+        : [],
+      rel.payments
+        ? q(
+            `SELECT "orderId", amount, "transactionId", "paymentMethod", "dateCreated" FROM "OrderPayment" WHERE "orderId" = ANY($1) ORDER BY "orderId", id`,
+            [ids],
+          )
+        : [],
+      rel.notes
+        ? q(
+            `SELECT "orderId", message, public, "dateCreated" FROM "OrderNote" WHERE "orderId" = ANY($1) ORDER BY "orderId", id`,
+            [ids],
+          )
+        : [],
     ]);
     const by = (rows: any[]) => {
       const m = new Map<number, any[]>();
@@ -38,13 +59,21 @@ async function main() {
       return m;
     };
     const [bi, bp, bn] = [by(items), by(payments), by(notes)];
-    return orders.map((o) => ({ ...o, items: bi.get(o.id) ?? [], payments: bp.get(o.id) ?? [], notes: bn.get(o.id) ?? [] }));
+    return orders.map((o) => ({
+      ...o,
+      items: bi.get(o.id) ?? [],
+      payments: bp.get(o.id) ?? [],
+      notes: bn.get(o.id) ?? [],
+    }));
   }
 
   const routes: Record<string, (body: any, req: http.IncomingMessage) => Promise<unknown>> = {
     // 1. guest order detail by ref + token, with items, payments and public notes
     async detail(body) {
-      const [o] = await q(`SELECT o.*, o.status::text FROM "Order" o WHERE o.ref = $1 AND o.token = $2`, [body.ref, body.token]);
+      const [o] = await q(`SELECT o.*, o.status::text FROM "Order" o WHERE o.ref = $1 AND o.token = $2`, [
+        body.ref,
+        body.token,
+      ]);
       if (!o) return { order: null };
       const [full] = await withRelations([o], { items: true, payments: true, notes: true });
       full.notes = full.notes.filter((n: any) => n.public);
@@ -54,7 +83,10 @@ async function main() {
     async mine(_body, req) {
       const v = await viewer(req);
       if (!v) return { orders: [] };
-      const rows = await q(`SELECT ${ORDER_COLS} FROM "Order" o WHERE o."userId" = $1 ORDER BY o."dateCreated" DESC, o.id DESC LIMIT 21`, [v.id]);
+      const rows = await q(
+        `SELECT ${ORDER_COLS} FROM "Order" o WHERE o."userId" = $1 ORDER BY o."dateCreated" DESC, o.id DESC LIMIT 21`,
+        [v.id],
+      );
       return { orders: await withRelations(rows.slice(0, 20), { items: true }), hasNextPage: rows.length > 20 };
     },
     // 3-4. staff page of orders (optionally filtered / after a cursor) with items, payments and notes
@@ -65,18 +97,26 @@ async function main() {
       const params: unknown[] = [];
       if (body.status) where.push(`o.status::text = ANY($${params.push(body.status)})`);
       if (body.isPaid !== undefined) where.push(`o."isPaid" = $${params.push(body.isPaid)}`);
-      if (body.after) where.push(`(o."dateCreated", o.id) < ($${params.push(new Date(body.after.date))}, $${params.push(body.after.id)})`);
+      if (body.after)
+        where.push(
+          `(o."dateCreated", o.id) < ($${params.push(new Date(body.after.date))}, $${params.push(body.after.id)})`,
+        );
       const rows = await q(
         `SELECT ${ORDER_COLS} FROM "Order" o ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY o."dateCreated" DESC, o.id DESC LIMIT ${Number(body.first) + 1}`,
         params,
       );
-      return { orders: await withRelations(rows.slice(0, body.first), { items: true, payments: true, notes: true }), hasNextPage: rows.length > body.first };
+      return {
+        orders: await withRelations(rows.slice(0, body.first), { items: true, payments: true, notes: true }),
+        hasNextPage: rows.length > body.first,
+      };
     },
     // 6. every column of a staff page of 100 orders, items, payments and notes
     async full(body, req) {
       const v = await viewer(req);
       if (!v?.isStaff) return { error: "forbidden" };
-      const rows = await q(`SELECT o.*, o.status::text FROM "Order" o ORDER BY o."dateCreated" DESC, o.id DESC LIMIT ${Number(body.first) + 1}`);
+      const rows = await q(
+        `SELECT o.*, o.status::text FROM "Order" o ORDER BY o."dateCreated" DESC, o.id DESC LIMIT ${Number(body.first) + 1}`,
+      );
       const ids = rows.slice(0, body.first).map((o) => o.id);
       const [items, payments, notes] = await Promise.all([
         q(`SELECT * FROM "OrderItem" WHERE "orderId" = ANY($1) ORDER BY "orderId", id`, [ids]),
@@ -89,16 +129,24 @@ async function main() {
         return m;
       };
       const [bi, bp, bn] = [by(items), by(payments), by(notes)];
-      const orders = rows.slice(0, body.first).map((o) => ({ ...o, items: bi.get(o.id) ?? [], payments: bp.get(o.id) ?? [], notes: bn.get(o.id) ?? [] }));
+      const orders = rows
+        .slice(0, body.first)
+        .map((o) => ({ ...o, items: bi.get(o.id) ?? [], payments: bp.get(o.id) ?? [], notes: bn.get(o.id) ?? [] }));
       return { orders, hasNextPage: rows.length > body.first };
     },
     // 5. staff status with every transition
     async status(body, req) {
       const v = await viewer(req);
       if (!v?.isStaff) return { error: "forbidden" };
-      const [o] = await q(`SELECT status::text AS status, total, "amountPaid", "isPaid" FROM "Order" WHERE ref = $1`, [body.ref]);
+      const [o] = await q(`SELECT status::text AS status, total, "amountPaid", "isPaid" FROM "Order" WHERE ref = $1`, [
+        body.ref,
+      ]);
       if (!o) return { status: null };
-      return { status: o.status, statusDisplay: statusLabel(o.status), statusTransitions: statusTransitions(DEFAULT_RULES, o) };
+      return {
+        status: o.status,
+        statusDisplay: statusLabel(o.status),
+        statusTransitions: statusTransitions(DEFAULT_RULES, o),
+      };
     },
   };
 

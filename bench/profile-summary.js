@@ -15,7 +15,8 @@ const prof = JSON.parse(fs.readFileSync(file, "utf8"));
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
 const self = new Map();
 const dts = prof.timeDeltas;
-for (let i = 0; i < prof.samples.length; i++) self.set(prof.samples[i], (self.get(prof.samples[i]) ?? 0) + (dts[i] ?? 0));
+for (let i = 0; i < prof.samples.length; i++)
+  self.set(prof.samples[i], (self.get(prof.samples[i]) ?? 0) + (dts[i] ?? 0));
 
 function group(cf) {
   const url = cf.url || "";

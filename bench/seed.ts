@@ -15,7 +15,9 @@ export async function seededOrders(pool: pg.Pool): Promise<number> {
 
 export async function seed(pool: pg.Pool, n: number, log: (msg: string) => void): Promise<void> {
   const year = new Date().getUTCFullYear();
-  await pool.query(`INSERT INTO "User" (email, "isStaff") SELECT 'customer' || g || '@bench.example', false FROM generate_series(1, ${CUSTOMERS}) g ORDER BY g`);
+  await pool.query(
+    `INSERT INTO "User" (email, "isStaff") SELECT 'customer' || g || '@bench.example', false FROM generate_series(1, ${CUSTOMERS}) g ORDER BY g`,
+  );
   await pool.query(`INSERT INTO "User" (email, "isStaff") VALUES ('staff@bench.example', true)`);
   const { rows } = await pool.query(`SELECT min(id) AS lo, max(id) AS hi FROM "User" WHERE email LIKE 'customer%'`);
   if (rows[0].lo !== 1 || rows[0].hi !== CUSTOMERS) throw new Error("seed needs an empty database");
@@ -58,6 +60,8 @@ export async function seed(pool: pg.Pool, n: number, log: (msg: string) => void)
     log(`  seeded orders ${lo}-${hi} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   await pool.query(`SELECT setval('"Order_id_seq"', ${n})`);
-  await pool.query(`INSERT INTO "RefCounter" (year, value) VALUES (${year}, ${n}) ON CONFLICT (year) DO UPDATE SET value = GREATEST("RefCounter".value, ${n})`);
+  await pool.query(
+    `INSERT INTO "RefCounter" (year, value) VALUES (${year}, ${n}) ON CONFLICT (year) DO UPDATE SET value = GREATEST("RefCounter".value, ${n})`,
+  );
   await pool.query("ANALYZE");
 }

@@ -12,7 +12,13 @@ import { createPrisma, openDatabase } from "./db/database.js";
 import { DataDirInUseError } from "./db/embedded.js";
 import { migrateDeploy } from "./db/schema-engine.js";
 import { checkEmail, InputError } from "./orders/order.validation.js";
-import { createUser, findUserByEmail, issueApiToken, revokeApiToken, UserExistsError } from "./users/user.repository.js";
+import {
+  createUser,
+  findUserByEmail,
+  issueApiToken,
+  revokeApiToken,
+  UserExistsError,
+} from "./users/user.repository.js";
 
 const USAGE = `usage:
   npm run cli -- create-user --email E [--staff]
@@ -28,7 +34,8 @@ async function main(argv: string[]): Promise<number> {
     options: { email: { type: "string" }, staff: { type: "boolean", default: false }, token: { type: "string" } },
     strict: true,
   });
-  if (!["create-user", "issue-token", "revoke-token"].includes(command ?? "")) throw new UsageError(command ? `unknown command "${command}"` : "no command");
+  if (!["create-user", "issue-token", "revoke-token"].includes(command ?? ""))
+    throw new UsageError(command ? `unknown command "${command}"` : "no command");
   if (command !== "revoke-token" && !values.email) throw new UsageError("--email is required");
   if (command === "revoke-token" && !values.token) throw new UsageError("--token is required");
   const email = values.email ? checkEmail(values.email, "--email").toLowerCase() : "";
@@ -81,7 +88,11 @@ main(process.argv.slice(2)).then(
       console.error(`${e.message}\n${USAGE}`);
       process.exit(64);
     }
-    const known = e instanceof ConfigError || e instanceof DataDirInUseError || e instanceof UserExistsError || e instanceof InputError;
+    const known =
+      e instanceof ConfigError ||
+      e instanceof DataDirInUseError ||
+      e instanceof UserExistsError ||
+      e instanceof InputError;
     console.error(known ? e.message : `cli failed: ${e instanceof Error ? e.message : e}`);
     process.exit(1);
   },

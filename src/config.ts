@@ -95,7 +95,8 @@ export function parseDatabaseUrl(value: string | undefined, defaultDir = DEFAULT
 
 function parsePort(v: string | undefined, name: string, dflt: number): number {
   if (v === undefined || v.trim() === "") return dflt;
-  if (!/^\d+$/.test(v.trim()) || Number(v) > 65535) throw new ConfigError(`${name} must be a port number (0-65535), got "${v}"`);
+  if (!/^\d+$/.test(v.trim()) || Number(v) > 65535)
+    throw new ConfigError(`${name} must be a port number (0-65535), got "${v}"`);
   return Number(v);
 }
 
@@ -119,22 +120,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
-  if (new Set(paymentMethods).size !== paymentMethods.length) throw new ConfigError(`PAYMENT_METHODS lists a method twice`);
+  if (new Set(paymentMethods).size !== paymentMethods.length)
+    throw new ConfigError(`PAYMENT_METHODS lists a method twice`);
 
   const currency = (env.CURRENCY ?? "USD").trim();
-  if (!/^[A-Z]{3}$/.test(currency)) throw new ConfigError(`CURRENCY must be an ISO 4217 code such as USD or EUR, got "${currency}"`);
+  if (!/^[A-Z]{3}$/.test(currency))
+    throw new ConfigError(`CURRENCY must be an ISO 4217 code such as USD or EUR, got "${currency}"`);
 
   const logLevel = (env.LOG_LEVEL ?? "info").trim().toLowerCase() as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${env.LOG_LEVEL}"`);
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${env.LOG_LEVEL}"`);
 
   const dbPoolMax = env.DB_POOL_MAX?.trim() ? Number(env.DB_POOL_MAX) : 10;
-  if (!Number.isInteger(dbPoolMax) || dbPoolMax < 1 || dbPoolMax > 1000) throw new ConfigError(`DB_POOL_MAX must be an integer from 1 to 1000`);
+  if (!Number.isInteger(dbPoolMax) || dbPoolMax < 1 || dbPoolMax > 1000)
+    throw new ConfigError(`DB_POOL_MAX must be an integer from 1 to 1000`);
 
   const int = (name: string, dflt: number, min: number, max: number): number => {
     const v = env[name]?.trim();
     if (!v) return dflt;
     const n = Number(v);
-    if (!/^\d+$/.test(v) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${v}"`);
+    if (!/^\d+$/.test(v) || n < min || n > max)
+      throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${v}"`);
     return n;
   };
   const production = env.NODE_ENV === "production";
@@ -144,12 +150,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
     if (v !== "on" && v !== "off") throw new ConfigError(`${name} must be on or off, got "${env[name]}"`);
     return v === "on";
   };
-  const introspection = (env.INTROSPECTION?.trim().toLowerCase() || (production ? "staff" : "on")) as Config["introspection"];
-  if (!["on", "off", "staff"].includes(introspection)) throw new ConfigError(`INTROSPECTION must be on, off or staff, got "${env.INTROSPECTION}"`);
+  const introspection = (env.INTROSPECTION?.trim().toLowerCase() ||
+    (production ? "staff" : "on")) as Config["introspection"];
+  if (!["on", "off", "staff"].includes(introspection))
+    throw new ConfigError(`INTROSPECTION must be on, off or staff, got "${env.INTROSPECTION}"`);
   const graphiql = onOff("GRAPHIQL", !production);
-  const corsOrigins = (env.CORS_ORIGINS ?? "").split(",").map((o) => o.trim().replace(/\/+$/, "")).filter(Boolean);
+  const corsOrigins = (env.CORS_ORIGINS ?? "")
+    .split(",")
+    .map((o) => o.trim().replace(/\/+$/, ""))
+    .filter(Boolean);
   for (const o of corsOrigins) {
-    if (o !== "*" && !/^https?:\/\/[^/\s]+$/.test(o)) throw new ConfigError(`CORS_ORIGINS must list origins like https://shop.example.com (or *), got "${o}"`);
+    if (o !== "*" && !/^https?:\/\/[^/\s]+$/.test(o))
+      throw new ConfigError(`CORS_ORIGINS must list origins like https://shop.example.com (or *), got "${o}"`);
   }
 
   return {

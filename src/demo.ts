@@ -75,7 +75,11 @@ export async function ensureDemoData(
       if (!("ref" in order)) throw new Error(`demo order refused: ${order.message}`);
       const path = PATHS[i % PATHS.length];
       if (path[0] === "PROCESSING") {
-        await payments.recordPayment(viewer, order.ref, { amount: order.total.toFixed(2), transactionId: `demo-${randomUUID()}`, paymentMethod: "credit-card" });
+        await payments.recordPayment(viewer, order.ref, {
+          amount: order.total.toFixed(2),
+          transactionId: `demo-${randomUUID()}`,
+          paymentMethod: "credit-card",
+        });
       }
       for (const status of path) await orders.changeStatus(viewer, order.ref, status);
       if (i % 4 === 1) await orders.addNote(viewer, order.ref, "Customer asked for delivery after 5 pm.", true);

@@ -41,7 +41,11 @@ async function main(): Promise<void> {
     process.stdout.write(lines.join("\n") + "\n");
     return;
   }
-  log.info(`Orders API listening`, { graphql: `${server.url}/graphql`, graphiql: `${server.url}/graphiql`, database: server.db.description });
+  log.info(`Orders API listening`, {
+    graphql: `${server.url}/graphql`,
+    graphiql: `${server.url}/graphiql`,
+    database: server.db.description,
+  });
 }
 
 function handleSignals(close: () => Promise<void>): void {
@@ -66,8 +70,8 @@ function handleSignals(close: () => Promise<void>): void {
 
 main().catch((e) => {
   const known = e instanceof ConfigError || e instanceof DataDirInUseError;
-  process.stderr.write(`${known ? "" : "Failed to start: "}${e instanceof Error ? (known ? e.message : e.stack ?? e.message) : String(e)}\n`);
+  process.stderr.write(
+    `${known ? "" : "Failed to start: "}${e instanceof Error ? (known ? e.message : (e.stack ?? e.message)) : String(e)}\n`,
+  );
   process.exit(1);
 });
-
-

@@ -4,7 +4,13 @@ import { GraphQLObjectType, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchemaSync, getMetadataStorage } from "type-graphql";
 import { authChecker, PUBLIC_ROOT_FIELDS } from "./auth/auth-checker.js";
 import type { Context } from "./context.js";
-import { connectionFields, OrderConnectionResolver, OrderFieldsResolver, orderFields, type FieldFunction } from "./orders/order.fields.resolver.js";
+import {
+  connectionFields,
+  OrderConnectionResolver,
+  OrderFieldsResolver,
+  orderFields,
+  type FieldFunction,
+} from "./orders/order.fields.resolver.js";
 import { OrderResolver } from "./orders/order.resolver.js";
 import { PaymentResolver } from "./payments/payment.resolver.js";
 import { DateTimeISOScalar } from "./shared/scalars.js";
@@ -21,7 +27,8 @@ export function createSchema(): GraphQLSchema {
     validate: false, // input is checked by the services, which answer typed errors naming the field
   });
   const unguarded = unguardedRootFields(built);
-  if (unguarded.length) throw new Error(`Root fields with no @Authorized rule that are not on PUBLIC_ROOT_FIELDS: ${unguarded.join(", ")}`);
+  if (unguarded.length)
+    throw new Error(`Root fields with no @Authorized rule that are not on PUBLIC_ROOT_FIELDS: ${unguarded.join(", ")}`);
   resolveDirectly(built, OrderFieldsResolver, "Order", orderFields);
   resolveDirectly(built, OrderConnectionResolver, "OrderConnection", connectionFields);
   return (schema = built);
@@ -54,13 +61,19 @@ export function unguardedRootFields(s: GraphQLSchema): string[] {
  * (see order.fields.resolver.ts). Refused for a field that takes arguments, or that carries an
  * authorization rule or middleware: only the wrapper applies those.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function resolveDirectly(s: GraphQLSchema, resolver: Function, typeName: string, fns: Record<string, FieldFunction<any>>): void {
+export function resolveDirectly(
+  s: GraphQLSchema,
+  resolver: Function,
+  typeName: string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each function takes its own parent type
+  fns: Record<string, FieldFunction<any>>,
+): void {
   const type = s.getType(typeName);
   if (!(type instanceof GraphQLObjectType)) throw new Error(`${typeName} is not an object type`);
   const storage = getMetadataStorage();
   const classGuarded =
-    storage.authorizedResolver.some((r) => r.target === resolver) || storage.resolverMiddlewares.some((m) => m.target === resolver);
+    storage.authorizedResolver.some((r) => r.target === resolver) ||
+    storage.resolverMiddlewares.some((m) => m.target === resolver);
   const fields = type.getFields();
   for (const [name, fn] of Object.entries(fns)) {
     const field = fields[name];

@@ -7,7 +7,10 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
 import { unwrapResolverError } from "@apollo/server/errors";
 import express from "express";
 import type { GraphQLFormattedError } from "graphql";
@@ -76,10 +79,23 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   const original = unwrapResolverError(error);
   if (isDatabaseUnavailable(original)) {
     log?.warn("database unavailable", { path: formatted.path });
-    return { message: "The database is not available; try again shortly.", locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCodes.SERVICE_UNAVAILABLE } };
+    return {
+      message: "The database is not available; try again shortly.",
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: ErrorCodes.SERVICE_UNAVAILABLE },
+    };
   }
-  log?.error("unexpected error", { message: original instanceof Error ? original.message : String(original), path: formatted.path });
-  return { message: MASKED_MESSAGE, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCodes.INTERNAL_SERVER_ERROR } };
+  log?.error("unexpected error", {
+    message: original instanceof Error ? original.message : String(original),
+    path: formatted.path,
+  });
+  return {
+    message: MASKED_MESSAGE,
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: ErrorCodes.INTERNAL_SERVER_ERROR },
+  };
 }
 
 export async function createServer(config: Config, opts: ServerOptions = {}): Promise<RunningServer> {
@@ -114,7 +130,8 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     registry,
     url,
     timeoutMs: config.paymentTimeoutMs,
-    onMethodError: (method, e) => log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) }),
+    onMethodError: (method, e) =>
+      log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) }),
   });
 
   const loadersFor = (viewer: Viewer, select: ReadSelect) =>
@@ -128,7 +145,15 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     formatError: (formatted, error) => formatError(formatted, error, log),
     // Cache control is off: it wraps every field resolver to compute cache hints nobody reads (the
     // API answers private data), which cost a fifth of the CPU time of a page of orders.
-    plugins: [drainPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginCacheControlDisabled(), limitsPlugin(config), orderReadsPlugin(loadersFor), idempotencyPlugin(prisma, { ttlSeconds: config.idempotencyTtlSeconds }), ...(config.logLevel === "debug" ? [logPlugin(log)] : [])],
+    plugins: [
+      drainPlugin,
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      limitsPlugin(config),
+      orderReadsPlugin(loadersFor),
+      idempotencyPlugin(prisma, { ttlSeconds: config.idempotencyTtlSeconds }),
+      ...(config.logLevel === "debug" ? [logPlugin(log)] : []),
+    ],
     parseOptions: { maxTokens: config.limits.tokens },
     allowBatchedHttpRequests: config.limits.batchSize > 1,
   });
@@ -165,18 +190,22 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     });
   }
   app.get("/", (_req, res) => {
-    res.type("html").send(
-      `<!doctype html><meta charset="utf-8"><title>Orders API</title><h1>Orders API</h1><ul><li><a href="/graphiql">GraphiQL</a></li><li>GraphQL endpoint: <code>/graphql</code></li><li><a href="/healthz">/healthz</a></li></ul>`,
-    );
+    res
+      .type("html")
+      .send(
+        `<!doctype html><meta charset="utf-8"><title>Orders API</title><h1>Orders API</h1><ul><li><a href="/graphiql">GraphiQL</a></li><li>GraphQL endpoint: <code>/graphql</code></li><li><a href="/healthz">/healthz</a></li></ul>`,
+      );
   });
-  if (config.graphiql) app.use("/graphiql", graphiqlRouter({ endpoint: "/graphql", defaultHeaders: opts.graphiqlHeaders }));
+  if (config.graphiql)
+    app.use("/graphiql", graphiqlRouter({ endpoint: "/graphql", defaultHeaders: opts.graphiqlHeaders }));
   for (const method of registry.methods) {
     if (!method.routes) continue;
     const router = express.Router();
     method.routes(router, {
       // PostgreSQL text cannot hold NUL: such a ref or token matches no order.
       findOrder: async (ref, token) => (hasNulChar(ref, token) ? null : payments.findByToken(ref, token)),
-      withOrder: async (ref, token, fn) => (hasNulChar(ref, token) ? null : payments.withOrderByToken(method.identifier, ref, token, fn)),
+      withOrder: async (ref, token, fn) =>
+        hasNulChar(ref, token) ? null : payments.withOrderByToken(method.identifier, ref, token, fn),
       paymentError: (order) => payments.refusal(order),
       url,
     });
@@ -193,7 +222,14 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     express.json({ limit: config.limits.bodyBytes }),
     (req: express.Request, res: express.Response, next: express.NextFunction) => {
       if (Array.isArray(req.body) && req.body.length > config.limits.batchSize) {
-        return sendJson(res, 400, { errors: [{ message: `A batch may hold at most ${config.limits.batchSize} operations.`, extensions: { code: "BAD_REQUEST" } }] });
+        return sendJson(res, 400, {
+          errors: [
+            {
+              message: `A batch may hold at most ${config.limits.batchSize} operations.`,
+              extensions: { code: "BAD_REQUEST" },
+            },
+          ],
+        });
       }
       next();
     },
@@ -204,20 +240,37 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   });
   // Last resort: malformed JSON bodies, oversize bodies, bugs in a page. Never a stack trace.
   function lastResort(err: unknown, res: http.ServerResponse): void {
-    const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode ?? 500;
+    const status =
+      (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500) log.error("request failed", { message: err instanceof Error ? err.message : String(err) });
     const message =
-      status === 413 ? "Request body too large." : status === 400 ? "Malformed request body." : status < 500 ? "Bad request." : MASKED_MESSAGE;
-    if (!res.headersSent) sendJson(res, status, { errors: [{ message, extensions: { code: status < 500 ? "BAD_REQUEST" : ErrorCodes.INTERNAL_SERVER_ERROR } }] });
+      status === 413
+        ? "Request body too large."
+        : status === 400
+          ? "Malformed request body."
+          : status < 500
+            ? "Bad request."
+            : MASKED_MESSAGE;
+    if (!res.headersSent)
+      sendJson(res, status, {
+        errors: [{ message, extensions: { code: status < 500 ? "BAD_REQUEST" : ErrorCodes.INTERNAL_SERVER_ERROR } }],
+      });
   }
-  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => lastResort(err, res));
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
+    lastResort(err, res),
+  );
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(config.port, config.host, () => resolve());
   });
   const address = httpServer.address() as AddressInfo;
-  const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host;
+  const host =
+    config.host === "0.0.0.0" || config.host === "::"
+      ? "localhost"
+      : config.host.includes(":")
+        ? `[${config.host}]`
+        : config.host;
   const baseUrl = `http://${host}:${address.port}`;
   publicUrl ||= baseUrl;
 

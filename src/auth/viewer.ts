@@ -12,7 +12,8 @@ export type Viewer = { kind: "anonymous" } | { kind: "user"; user: ViewerUser };
 export const ANONYMOUS: Viewer = { kind: "anonymous" };
 
 /** The set of orders a caller may see for one operation. */
-export type OrderScope = { kind: "all" } | { kind: "user"; userId: number } | { kind: "token"; token: string } | { kind: "none" };
+export type OrderScope =
+  { kind: "all" } | { kind: "user"; userId: number } | { kind: "token"; token: string } | { kind: "none" };
 
 /**
  * The visibility rule (reference §3.1):

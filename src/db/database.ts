@@ -78,7 +78,12 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
   };
   const Client = observedClient(observers);
   if (location.kind === "postgres") {
-    const pool = new pg.Pool({ connectionString: location.url, max: opts.poolMax ?? 10, connectionTimeoutMillis: 10_000, Client });
+    const pool = new pg.Pool({
+      connectionString: location.url,
+      max: opts.poolMax ?? 10,
+      connectionTimeoutMillis: 10_000,
+      Client,
+    });
     pool.on("error", () => {}); // an idle client lost with the server: the pool replaces it
     try {
       await pool.query("SELECT 1");
@@ -99,7 +104,10 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
         await pool.query(`CREATE DATABASE "${name}"`);
         const u = new URL(location.url);
         u.pathname = `/${name}`;
-        return { url: u.toString(), close: async () => void (await pool.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)) };
+        return {
+          url: u.toString(),
+          close: async () => void (await pool.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)),
+        };
       },
       close: () => pool.end(),
     };

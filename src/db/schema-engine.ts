@@ -121,7 +121,10 @@ export function listMigrations(dir = MIGRATIONS_DIR): MigrationList {
   const entries = fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }) : [];
   return {
     baseDir: dir,
-    lockfile: { path: "migration_lock.toml", content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null },
+    lockfile: {
+      path: "migration_lock.toml",
+      content: fs.existsSync(lockPath) ? fs.readFileSync(lockPath, "utf8") : null,
+    },
     shadowDbInitScript: "",
     migrationDirectories: entries
       .filter((e) => e.isDirectory())
@@ -158,7 +161,9 @@ async function allApplied(db: Database, migrationsDir: string): Promise<boolean 
     return null;
   }
   if (rows.some((r) => r.finished_at === null && r.rolled_back_at === null)) return null;
-  const applied = new Set(rows.filter((r) => r.finished_at !== null && r.rolled_back_at === null).map((r) => r.migration_name));
+  const applied = new Set(
+    rows.filter((r) => r.finished_at !== null && r.rolled_back_at === null).map((r) => r.migration_name),
+  );
   return listMigrations(migrationsDir).migrationDirectories.every((m) => applied.has(m.path));
 }
 

@@ -16,6 +16,10 @@ export const TRANSACTION_TIMEOUT_MS = 15_000;
  * Runs `fn` in one interactive transaction: committed when it returns, rolled back when it throws.
  * `timeoutMs` bounds the whole transaction; Prisma rolls it back after that.
  */
-export function inTransaction<T>(prisma: PrismaClient, fn: (tx: Tx) => Promise<T>, opts: { timeoutMs?: number } = {}): Promise<T> {
+export function inTransaction<T>(
+  prisma: PrismaClient,
+  fn: (tx: Tx) => Promise<T>,
+  opts: { timeoutMs?: number } = {},
+): Promise<T> {
   return prisma.$transaction(fn, { timeout: opts.timeoutMs ?? TRANSACTION_TIMEOUT_MS });
 }

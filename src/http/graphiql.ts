@@ -38,7 +38,10 @@ function scriptJson(v: unknown): string {
   return JSON.stringify(v).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026");
 }
 
-export function graphiqlRouter(opts: { endpoint: string; defaultHeaders?: () => Record<string, string> | undefined }): Router {
+export function graphiqlRouter(opts: {
+  endpoint: string;
+  defaultHeaders?: () => Record<string, string> | undefined;
+}): Router {
   const router = express.Router();
   for (const [name, file] of Object.entries(ASSETS)) {
     router.get(`/assets/${name}`, (_req, res) => res.sendFile(file, { maxAge: "1d" }));

@@ -29,7 +29,10 @@ export function graphqlHandler<C extends BaseContext>(
         search: q >= 0 ? url.slice(q) : "",
         body: req.body,
       };
-      const response = await server.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: () => context(req) });
+      const response = await server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: request,
+        context: () => context(req),
+      });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       if (response.body.kind === "complete") {

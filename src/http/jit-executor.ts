@@ -17,7 +17,11 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
   type Compiled = CompiledQuery<any, any> | ExecutionResult;
   const cache = new Map<string, Compiled>();
 
-  function compiled(source: string, operationName: string | null, document: Parameters<typeof compileQuery>[1]): Compiled {
+  function compiled(
+    source: string,
+    operationName: string | null,
+    document: Parameters<typeof compileQuery>[1],
+  ): Compiled {
     const key = `${operationName ?? ""}\u0000${source}`;
     const hit = cache.get(key);
     if (hit) {
@@ -39,7 +43,11 @@ export function jitGateway(schema: GraphQLSchema): GatewayInterface {
       // Variables that do not fit their types: refused before anything ran, as graphql-js would.
       return {
         errors: result.errors.map(
-          (e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { ...e.extensions, code: ErrorCodes.BAD_USER_INPUT, http: { status: 400 } } }),
+          (e) =>
+            new GraphQLError(e.message, {
+              nodes: e.nodes,
+              extensions: { ...e.extensions, code: ErrorCodes.BAD_USER_INPUT, http: { status: 400 } },
+            }),
         ),
       } as never;
     }

@@ -34,7 +34,11 @@ function argValue(node: ValueNode | undefined, variables: Record<string, unknown
 }
 
 /** Measures an operation; fragments are expanded (validation has already refused cycles). */
-export function measure(document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> = {}): QueryShape {
+export function measure(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown> = {},
+): QueryShape {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const shape: QueryShape = { depth: 0, cost: 0, aliases: 0, rootFields: 0, introspection: false };
@@ -82,8 +86,12 @@ function tooComplex(message: string): GraphQLError {
 
 /** Throws a QUERY_TOO_COMPLEX error naming the first limit the operation exceeds. */
 export function enforceLimits(shape: QueryShape, limits: Limits): void {
-  if (shape.depth > limits.depth) throw tooComplex(`Query is ${shape.depth} levels deep; the limit is ${limits.depth}.`);
-  if (shape.aliases > limits.aliases) throw tooComplex(`Query has ${shape.aliases} aliases; the limit is ${limits.aliases}.`);
-  if (shape.rootFields > limits.rootFields) throw tooComplex(`Query has ${shape.rootFields} root fields; the limit is ${limits.rootFields}.`);
-  if (shape.cost > limits.cost) throw tooComplex(`Query costs ${shape.cost}; the limit is ${limits.cost} (lists count once per \`first\`).`);
+  if (shape.depth > limits.depth)
+    throw tooComplex(`Query is ${shape.depth} levels deep; the limit is ${limits.depth}.`);
+  if (shape.aliases > limits.aliases)
+    throw tooComplex(`Query has ${shape.aliases} aliases; the limit is ${limits.aliases}.`);
+  if (shape.rootFields > limits.rootFields)
+    throw tooComplex(`Query has ${shape.rootFields} root fields; the limit is ${limits.rootFields}.`);
+  if (shape.cost > limits.cost)
+    throw tooComplex(`Query costs ${shape.cost}; the limit is ${limits.cost} (lists count once per \`first\`).`);
 }

@@ -12,7 +12,10 @@ import type { Viewer } from "../auth/viewer.js";
 
 /** PostgreSQL text cannot hold NUL (U+0000): refuse it up front rather than fail in the database. */
 function hasNul(query: string | undefined, variables: unknown): boolean {
-  return (query !== undefined && (query.includes("\0") || /\\u0000/i.test(query))) || (variables != null && /\\u0000/i.test(JSON.stringify(variables)));
+  return (
+    (query !== undefined && (query.includes("\0") || /\\u0000/i.test(query))) ||
+    (variables != null && /\\u0000/i.test(JSON.stringify(variables)))
+  );
 }
 
 export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): ApolloServerPlugin<Context> {
@@ -21,14 +24,18 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
       return {
         async didResolveOperation({ document, operation, request, contextValue }) {
           if (hasNul(request.query, request.variables)) {
-            throw new GraphQLError("Text may not contain the NUL character (U+0000).", { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
+            throw new GraphQLError("Text may not contain the NUL character (U+0000).", {
+              extensions: { code: "BAD_USER_INPUT", http: { status: 400 } },
+            });
           }
           if (!operation) return;
           const shape = measure(document, operation, request.variables ?? {});
           if (shape.introspection && config.introspection !== "on") {
             if (config.introspection === "off" || !isStaff(contextValue.viewer)) {
               throw new GraphQLError(
-                config.introspection === "off" ? "Introspection is disabled on this server." : "Introspection is for staff on this server.",
+                config.introspection === "off"
+                  ? "Introspection is disabled on this server."
+                  : "Introspection is for staff on this server.",
                 { extensions: { code: "FORBIDDEN", http: { status: 403 } } },
               );
             }
@@ -45,7 +52,9 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
  * just those. Here, once the operation is known, on the context Apollo hands the resolvers (its own
  * copy of the one the request started with).
  */
-export function orderReadsPlugin(loadersFor: (viewer: Viewer, select: ReadSelect) => Loaders): ApolloServerPlugin<Context> {
+export function orderReadsPlugin(
+  loadersFor: (viewer: Viewer, select: ReadSelect) => Loaders,
+): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {

@@ -22,7 +22,10 @@ function errorResponse(status: number, code: string, message: string): GraphQLRe
   };
 }
 
-export function idempotencyPlugin(db: PrismaClient, opts: { ttlSeconds: number; waitMs?: number }): ApolloServerPlugin<Context> {
+export function idempotencyPlugin(
+  db: PrismaClient,
+  opts: { ttlSeconds: number; waitMs?: number },
+): ApolloServerPlugin<Context> {
   return {
     async requestDidStart({ request }) {
       const key = request.http?.headers.get("idempotency-key");
@@ -31,13 +34,24 @@ export function idempotencyPlugin(db: PrismaClient, opts: { ttlSeconds: number; 
       return {
         async responseForOperation({ operation, contextValue }) {
           if (operation.operation !== "mutation") return null;
-          if (!KEY.test(key)) return errorResponse(400, ErrorCodes.BAD_USER_INPUT, "Idempotency-Key must be 1 to 255 visible ASCII characters.");
+          if (!KEY.test(key))
+            return errorResponse(
+              400,
+              ErrorCodes.BAD_USER_INPUT,
+              "Idempotency-Key must be 1 to 255 visible ASCII characters.",
+            );
           const viewer = contextValue.viewer;
           const scope = viewer.kind === "user" ? `user:${viewer.user.id}` : "anonymous";
           const requestHash = createHash("sha256")
             .update(JSON.stringify([request.query ?? "", request.operationName ?? null, request.variables ?? {}]))
             .digest("hex");
-          const claim = await claimKey(db, { scope, key, requestHash, ttlSeconds: opts.ttlSeconds, waitMs: opts.waitMs ?? 30_000 });
+          const claim = await claimKey(db, {
+            scope,
+            key,
+            requestHash,
+            ttlSeconds: opts.ttlSeconds,
+            waitMs: opts.waitMs ?? 30_000,
+          });
           switch (claim.kind) {
             case "claimed":
               claimed = claim.id;
@@ -48,9 +62,17 @@ export function idempotencyPlugin(db: PrismaClient, opts: { ttlSeconds: number; 
                 body: { kind: "single", singleResult: claim.response as never },
               };
             case "mismatch":
-              return errorResponse(422, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was used for a different request.");
+              return errorResponse(
+                422,
+                "IDEMPOTENCY_KEY_REUSED",
+                "This Idempotency-Key was used for a different request.",
+              );
             case "busy":
-              return errorResponse(409, "IDEMPOTENCY_KEY_IN_USE", "A request with this Idempotency-Key is still running; retry later.");
+              return errorResponse(
+                409,
+                "IDEMPOTENCY_KEY_IN_USE",
+                "A request with this Idempotency-Key is still running; retry later.",
+              );
           }
         },
         async willSendResponse({ response }) {
@@ -65,7 +87,13 @@ export function idempotencyPlugin(db: PrismaClient, opts: { ttlSeconds: number; 
           // Nothing ran (bad variables, no credentials...): forget the key, so that a corrected retry may use it.
           const refusedWhole = result.data == null;
           if (unknownOutcome || refusedWhole) await releaseKey(db, id);
-          else await completeKey(db, id, { data: result.data, ...(result.errors ? { errors: result.errors } : {}) }, response.http.status ?? 200);
+          else
+            await completeKey(
+              db,
+              id,
+              { data: result.data, ...(result.errors ? { errors: result.errors } : {}) },
+              response.http.status ?? 200,
+            );
         },
       };
     },

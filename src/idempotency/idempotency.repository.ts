@@ -24,7 +24,15 @@ export async function claimKey(
     await db.idempotencyRecord.deleteMany({ where: { scope: q.scope, key: q.key, expiresAt: { lt: at } } });
     // INSERT … ON CONFLICT DO NOTHING RETURNING: a row back means this request holds the key.
     const [inserted] = await db.idempotencyRecord.createManyAndReturn({
-      data: [{ scope: q.scope, key: q.key, requestHash: q.requestHash, dateCreated: at, expiresAt: new Date(at.getTime() + q.ttlSeconds * 1000) }],
+      data: [
+        {
+          scope: q.scope,
+          key: q.key,
+          requestHash: q.requestHash,
+          dateCreated: at,
+          expiresAt: new Date(at.getTime() + q.ttlSeconds * 1000),
+        },
+      ],
       skipDuplicates: true,
       select: { id: true },
     });
@@ -38,14 +46,19 @@ export async function claimKey(
     });
     if (!row) continue; // released between the insert and the read: try again
     if (row.requestHash !== q.requestHash) return { kind: "mismatch" };
-    if (row.response !== null) return { kind: "replay", response: JSON.parse(row.response), httpStatus: row.httpStatus ?? 200 };
+    if (row.response !== null)
+      return { kind: "replay", response: JSON.parse(row.response), httpStatus: row.httpStatus ?? 200 };
     if (Date.now() > deadline) return { kind: "busy" };
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }
 
 export async function completeKey(db: Db, id: number, response: unknown, httpStatus: number): Promise<void> {
-  await db.idempotencyRecord.update({ where: { id }, data: { response: JSON.stringify(response), httpStatus }, select: { id: true } });
+  await db.idempotencyRecord.update({
+    where: { id },
+    data: { response: JSON.stringify(response), httpStatus },
+    select: { id: true },
+  });
 }
 
 /** Forgets a claim whose request failed without a known outcome, so that a retry runs again. */

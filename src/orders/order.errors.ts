@@ -24,7 +24,11 @@ export abstract class ErrorResult {
   @Field(() => String) message!: string;
 }
 
-@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: `Returned when the transition rules refuse the move: "Can't change order with status 'New' to 'Completed'.".` })
+@ObjectType({
+  implements: ErrorResult,
+  simpleResolvers: true,
+  description: `Returned when the transition rules refuse the move: "Can't change order with status 'New' to 'Completed'.".`,
+})
 export class InvalidStatusTransitionError extends ErrorResult {
   @Field(() => OrderStatusEnum) fromStatus: OrderStatus;
   @Field(() => OrderStatusEnum) toStatus: OrderStatus;
@@ -37,7 +41,12 @@ export class InvalidStatusTransitionError extends ErrorResult {
   }
 }
 
-@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'Returned when the identifier names no enabled, order-capable payment method: "\\"x\\" is not a valid choice.".' })
+@ObjectType({
+  implements: ErrorResult,
+  simpleResolvers: true,
+  description:
+    'Returned when the identifier names no enabled, order-capable payment method: "\\"x\\" is not a valid choice.".',
+})
 export class PaymentMethodNotAvailableError extends ErrorResult {
   @Field(() => String) paymentMethod: string;
   constructor(paymentMethod: string) {
@@ -48,7 +57,11 @@ export class PaymentMethodNotAvailableError extends ErrorResult {
   }
 }
 
-@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: `Returned when the order's status is not payable: "Payment for order with status 'New' is not allowed.".` })
+@ObjectType({
+  implements: ErrorResult,
+  simpleResolvers: true,
+  description: `Returned when the order's status is not payable: "Payment for order with status 'New' is not allowed.".`,
+})
 export class OrderNotPayableError extends ErrorResult {
   @Field(() => OrderStatusEnum) status: OrderStatus;
   constructor(status: OrderStatus, message = `Payment for order with status '${statusLabel(status)}' is not allowed.`) {
@@ -59,7 +72,11 @@ export class OrderNotPayableError extends ErrorResult {
   }
 }
 
-@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'Returned when the order is already paid in full: "This order has already been paid for.".' })
+@ObjectType({
+  implements: ErrorResult,
+  simpleResolvers: true,
+  description: 'Returned when the order is already paid in full: "This order has already been paid for.".',
+})
 export class OrderAlreadyPaidError extends ErrorResult {
   constructor(message = "This order has already been paid for.") {
     super();
@@ -68,7 +85,11 @@ export class OrderAlreadyPaidError extends ErrorResult {
   }
 }
 
-@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: "Returned when the payment method itself refused to start the payment; message is the method's." })
+@ObjectType({
+  implements: ErrorResult,
+  simpleResolvers: true,
+  description: "Returned when the payment method itself refused to start the payment; message is the method's.",
+})
 export class PaymentFailedError extends ErrorResult {
   @Field(() => String) paymentMethod: string;
   constructor(paymentMethod: string, message: string) {
@@ -79,7 +100,11 @@ export class PaymentFailedError extends ErrorResult {
   }
 }
 
-@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'Returned when the order is already REFUNDED: "Order is already marked as Refunded.".' })
+@ObjectType({
+  implements: ErrorResult,
+  simpleResolvers: true,
+  description: 'Returned when the order is already REFUNDED: "Order is already marked as Refunded.".',
+})
 export class OrderAlreadyRefundedError extends ErrorResult {
   constructor() {
     super();
@@ -88,7 +113,11 @@ export class OrderAlreadyRefundedError extends ErrorResult {
   }
 }
 
-@ObjectType({ implements: ErrorResult, simpleResolvers: true, description: 'Returned when an input value is refused; field is its path, e.g. "items.0.quantity".' })
+@ObjectType({
+  implements: ErrorResult,
+  simpleResolvers: true,
+  description: 'Returned when an input value is refused; field is its path, e.g. "items.0.quantity".',
+})
 export class InvalidOrderInputError extends ErrorResult {
   @Field(() => String) field: string;
   constructor(field: string, message: string) {

@@ -27,11 +27,13 @@ export type FieldFunction<T> = (parent: T, ctx: Context) => unknown;
 export const orderFields = {
   statusDisplay: (order: Order): string => statusLabel(order.status),
   amountOutstanding: (order: Order): Money => order.total.minus(order.amountPaid),
-  user: (order: Order, { loaders }: Context): Promise<User | null> | null => (order.userId === null ? null : loaders.users.load(order.userId)),
+  user: (order: Order, { loaders }: Context): Promise<User | null> | null =>
+    order.userId === null ? null : loaders.users.load(order.userId),
   items: (order: Order, { loaders }: Context): Promise<OrderItem[]> => loaders.items.load(order.id),
   payments: (order: Order, { loaders }: Context): Promise<OrderPayment[]> => loaders.payments.load(order.id),
   notes: (order: Order, { loaders }: Context): Promise<OrderNote[]> => loaders.notes.load(order.id),
-  paymentMethods: (order: Order, { payments, viewer }: Context): PaymentMethodChoice[] => payments.choices(viewer, order as OrderRecord),
+  paymentMethods: (order: Order, { payments, viewer }: Context): PaymentMethodChoice[] =>
+    payments.choices(viewer, order as OrderRecord),
 } satisfies Record<string, FieldFunction<Order>>;
 
 export const connectionFields = {
@@ -73,14 +75,16 @@ export class OrderFieldsResolver {
   @Authorized(Role.STAFF)
   @FieldResolver(() => [StatusTransition], {
     nullable: true,
-    description: "Every status with the reason a move to it is refused (GET /orders/{ref}/status/). Staff only: FORBIDDEN for others.",
+    description:
+      "Every status with the reason a move to it is refused (GET /orders/{ref}/status/). Staff only: FORBIDDEN for others.",
   })
   statusTransitions(@Root() order: Order, @Ctx() ctx: Context): StatusTransition[] {
     return ctx.orders.transitions(order as OrderRecord);
   }
 
   @FieldResolver(() => [PaymentMethodChoice], {
-    description: "The order-capable payment methods with the reason each cannot pay this order (GET /orders/{ref}/pay/).",
+    description:
+      "The order-capable payment methods with the reason each cannot pay this order (GET /orders/{ref}/pay/).",
   })
   paymentMethods(@Root() order: Order, @Ctx() ctx: Context): PaymentMethodChoice[] {
     return orderFields.paymentMethods(order, ctx);

@@ -10,7 +10,8 @@ import type { OrderStatus } from "./status.js";
 export class OrderFilter {
   @Field(() => [OrderStatusEnum], { nullable: true }) status?: OrderStatus[] | null;
   @Field(() => Boolean, { nullable: true }) isPaid?: boolean | null;
-  @Field(() => String, { nullable: true, description: "Matches a ref or an email exactly, or a ref prefix." }) search?: string | null;
+  @Field(() => String, { nullable: true, description: "Matches a ref or an email exactly, or a ref prefix." }) search?:
+    string | null;
   @Field(() => DateTimeISOScalar, { nullable: true }) createdAfter?: Date | null;
   @Field(() => DateTimeISOScalar, { nullable: true }) createdBefore?: Date | null;
 }
@@ -39,7 +40,8 @@ export class CreateOrderInput {
   @Field(() => String) email!: string;
   @Field(() => String, { nullable: true }) billingAddress?: string | null;
   @Field(() => String, { nullable: true }) shippingAddress?: string | null;
-  @Field(() => ID, { nullable: true, description: "The customer who owns the order; none for a guest order." }) userId?: string | null;
+  @Field(() => ID, { nullable: true, description: "The customer who owns the order; none for a guest order." })
+  userId?: string | null;
   @Field(() => OrderStatusEnum, { nullable: true, description: "Defaults to CREATED." }) status?: OrderStatus | null;
   @Field(() => [OrderItemInput]) items!: OrderItemInput[];
   @Field(() => [ExtraRowInput], { nullable: true }) extraRows?: ExtraRowInput[] | null;

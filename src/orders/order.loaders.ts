@@ -37,7 +37,10 @@ export interface LoaderOptions {
   privateNotes: boolean;
 }
 
-export function createLoaders(prisma: PrismaClient, { select = FULL_SELECT, payments, privateNotes }: LoaderOptions): Loaders {
+export function createLoaders(
+  prisma: PrismaClient,
+  { select = FULL_SELECT, payments, privateNotes }: LoaderOptions,
+): Loaders {
   return {
     items: new DataLoader(async (ids) => groupByOrder(ids, await itemsOf(prisma, ids, select))),
     payments: new DataLoader(async (ids) => groupByOrder(ids, toPaymentNodes(await paymentsOf(prisma, ids), payments))),

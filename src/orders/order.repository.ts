@@ -53,7 +53,12 @@ export function toExtraRows(v: unknown): ExtraRowRecord[] {
 }
 
 export function extraRowsJson(rows: readonly ExtraRowRecord[]): Prisma.InputJsonArray {
-  return rows.map((r) => ({ label: r.label, amount: r.amount.toFixed(2), modifier: r.modifier, extra: r.extra as Prisma.InputJsonObject }));
+  return rows.map((r) => ({
+    label: r.label,
+    amount: r.amount.toFixed(2),
+    modifier: r.modifier,
+    extra: r.extra as Prisma.InputJsonObject,
+  }));
 }
 
 type OrderRow = Prisma.OrderGetPayload<{ select: typeof FULL_SELECT.order }>;
@@ -176,7 +181,9 @@ function afterWhere(sort: OrderSort, after: Cursor): Prisma.OrderWhereInput {
   const { field, dir } = SORTS[sort];
   const value = field === "total" ? after.value : new Date(after.value);
   const [upTo, past] = dir === "desc" ? (["lte", "lt"] as const) : (["gte", "gt"] as const);
-  return { AND: [{ [field]: { [upTo]: value } }, { OR: [{ [field]: { [past]: value } }, { id: { [past]: after.id } }] }] };
+  return {
+    AND: [{ [field]: { [upTo]: value } }, { OR: [{ [field]: { [past]: value } }, { id: { [past]: after.id } }] }],
+  };
 }
 
 export interface OrderQuery {
@@ -208,7 +215,12 @@ export async function countOrders(db: Db, q: OrderQuery): Promise<number> {
 }
 
 /** The order with this ref inside the scope, or null. */
-export async function findOrderByRef(db: Db, ref: string, scope: OrderScope, select: ReadSelect = FULL_SELECT): Promise<OrderRecord | null> {
+export async function findOrderByRef(
+  db: Db,
+  ref: string,
+  scope: OrderScope,
+  select: ReadSelect = FULL_SELECT,
+): Promise<OrderRecord | null> {
   const where = scopeWhere(scope);
   if (!where) return null;
   const row = await db.order.findFirst({ where: { ref, ...where }, select: select.order });
@@ -255,8 +267,16 @@ export async function findOrderById(db: Db, id: number): Promise<OrderRecord> {
 
 const byOrder = [{ orderId: "asc" }, { id: "asc" }] satisfies Prisma.OrderItemOrderByWithRelationInput[];
 
-export async function itemsOf(db: Db, orderIds: readonly number[], select: ReadSelect = FULL_SELECT): Promise<OrderItemRecord[]> {
-  const rows = await db.orderItem.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: byOrder, select: select.item });
+export async function itemsOf(
+  db: Db,
+  orderIds: readonly number[],
+  select: ReadSelect = FULL_SELECT,
+): Promise<OrderItemRecord[]> {
+  const rows = await db.orderItem.findMany({
+    where: { orderId: { in: [...orderIds] } },
+    orderBy: byOrder,
+    select: select.item,
+  });
   return rows.map((r) => toItem(r as ItemRow));
 }
 
@@ -265,7 +285,11 @@ export async function paymentsOf(db: Db, orderIds: readonly number[]): Promise<O
   return rows.map(toPayment);
 }
 
-export async function notesOf(db: Db, orderIds: readonly number[], opts: { privateToo: boolean }): Promise<OrderNoteRecord[]> {
+export async function notesOf(
+  db: Db,
+  orderIds: readonly number[],
+  opts: { privateToo: boolean },
+): Promise<OrderNoteRecord[]> {
   return db.orderNote.findMany({
     where: { orderId: { in: [...orderIds] }, ...(opts.privateToo ? {} : { public: true }) },
     orderBy: byOrder,
@@ -291,7 +315,11 @@ export async function lockOrder(tx: Tx, ref: string, scope: OrderScope): Promise
 
 /** The next number of the year's ref counter: an upsert that increments, so the row lock makes concurrent creates wait. */
 export async function nextRefNumber(tx: Tx, year: number): Promise<number> {
-  const counter = await tx.refCounter.upsert({ where: { year }, create: { year, value: 1 }, update: { value: { increment: 1 } } });
+  const counter = await tx.refCounter.upsert({
+    where: { year },
+    create: { year, value: 1 },
+    update: { value: { increment: 1 } },
+  });
   return counter.value;
 }
 
@@ -352,10 +380,21 @@ export async function insertOrder(tx: Tx, o: NewOrder): Promise<OrderRecord> {
 }
 
 export async function setStatus(tx: Tx, id: number, status: OrderStatus, now: Date): Promise<OrderRecord> {
-  return toOrder(await tx.order.update({ where: { id }, data: { status, dateUpdated: now }, select: FULL_SELECT.order }));
+  return toOrder(
+    await tx.order.update({ where: { id }, data: { status, dateUpdated: now }, select: FULL_SELECT.order }),
+  );
 }
 
-export async function insertNote(tx: Tx, orderId: number, note: { message: string; public: boolean; now: Date }): Promise<OrderRecord> {
-  await tx.orderNote.create({ data: { orderId, message: note.message, public: note.public, dateCreated: note.now }, select: { id: true } });
-  return toOrder(await tx.order.update({ where: { id: orderId }, data: { dateUpdated: note.now }, select: FULL_SELECT.order }));
+export async function insertNote(
+  tx: Tx,
+  orderId: number,
+  note: { message: string; public: boolean; now: Date },
+): Promise<OrderRecord> {
+  await tx.orderNote.create({
+    data: { orderId, message: note.message, public: note.public, dateCreated: note.now },
+    select: { id: true },
+  });
+  return toOrder(
+    await tx.order.update({ where: { id: orderId }, data: { dateUpdated: note.now }, select: FULL_SELECT.order }),
+  );
 }

@@ -24,7 +24,8 @@ function primed(ctx: Context, found: OrderWithRelations | null): Order | null {
 }
 
 /** A mutation's order as the union member it is (unions resolve by class). */
-export const orderOr = <T extends ErrorResult>(r: OrderRecord | T): Order | T => (r instanceof ErrorResult ? r : toOrderNode(r));
+export const orderOr = <T extends ErrorResult>(r: OrderRecord | T): Order | T =>
+  r instanceof ErrorResult ? r : toOrderNode(r);
 
 @Resolver()
 export class OrderResolver {
@@ -34,7 +35,8 @@ export class OrderResolver {
   }
 
   @Query(() => OrderConnection, {
-    description: "GET /orders/: the caller's own orders, newest first (staff too see only their own). Anonymous: the order of `token`, else none.",
+    description:
+      "GET /orders/: the caller's own orders, newest first (staff too see only their own). Anonymous: the order of `token`, else none.",
   })
   async orders(
     @Ctx() ctx: Context,
@@ -45,8 +47,14 @@ export class OrderResolver {
     return new OrderConnection(await ctx.orders.listOwn(ctx.viewer, { first, after, token, select: ctx.select }));
   }
 
-  @Query(() => Order, { nullable: true, description: "GET /orders/last/: the newest order the caller may see, or null." })
-  async lastOrder(@Ctx() ctx: Context, @Arg("token", () => String, { nullable: true }) token: string | null): Promise<Order | null> {
+  @Query(() => Order, {
+    nullable: true,
+    description: "GET /orders/last/: the newest order the caller may see, or null.",
+  })
+  async lastOrder(
+    @Ctx() ctx: Context,
+    @Arg("token", () => String, { nullable: true }) token: string | null,
+  ): Promise<Order | null> {
     return primed(ctx, await ctx.orders.read(ctx.viewer, { token, select: ctx.select }));
   }
 
@@ -57,12 +65,16 @@ export class OrderResolver {
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Arg("filter", () => OrderFilter, { nullable: true }) filter: OrderFilter | null,
-    @Arg("orderBy", () => OrderSortEnum, { nullable: true, defaultValue: "DATE_CREATED_DESC" }) orderBy: OrderSort | null,
+    @Arg("orderBy", () => OrderSortEnum, { nullable: true, defaultValue: "DATE_CREATED_DESC" })
+    orderBy: OrderSort | null,
   ): Promise<OrderConnection> {
     return new OrderConnection(await ctx.orders.listAll({ first, after, filter, orderBy, select: ctx.select }));
   }
 
-  @Query(() => Order, { nullable: true, description: "GET /orders/{ref}/: null when there is no such order or the caller may not see it." })
+  @Query(() => Order, {
+    nullable: true,
+    description: "GET /orders/{ref}/: null when there is no such order or the caller may not see it.",
+  })
   async order(
     @Ctx() ctx: Context,
     @Arg("ref", () => String) ref: string,
@@ -72,7 +84,10 @@ export class OrderResolver {
   }
 
   @Authorized(Role.STAFF)
-  @Query(() => OrderStatusInfo, { nullable: true, description: "GET /orders/{ref}/status/. Staff only; null when there is no such order." })
+  @Query(() => OrderStatusInfo, {
+    nullable: true,
+    description: "GET /orders/{ref}/status/. Staff only; null when there is no such order.",
+  })
   orderStatus(@Ctx() ctx: Context, @Arg("ref", () => String) ref: string): Promise<OrderStatusInfo | null> {
     return ctx.orders.status(ref);
   }
@@ -88,8 +103,13 @@ export class OrderResolver {
   }
 
   @Authorized(Role.STAFF)
-  @Mutation(() => CreateOrderResult, { description: "Create an order from a finished checkout (the storefront back end's call). Staff only." })
-  async createOrder(@Ctx() ctx: Context, @Arg("input", () => CreateOrderInput) input: CreateOrderInput): Promise<typeof CreateOrderResult> {
+  @Mutation(() => CreateOrderResult, {
+    description: "Create an order from a finished checkout (the storefront back end's call). Staff only.",
+  })
+  async createOrder(
+    @Ctx() ctx: Context,
+    @Arg("input", () => CreateOrderInput) input: CreateOrderInput,
+  ): Promise<typeof CreateOrderResult> {
     return orderOr(await ctx.orders.create(ctx.viewer, input));
   }
 

@@ -17,7 +17,11 @@ import { Order, OrderPayment } from "./order.type.js";
 @ObjectType({ simpleResolvers: true, description: "Where to send the customer next to pay (POST /orders/{ref}/pay/)." })
 export class PaymentRedirect {
   @Field(() => String) url: string;
-  @Field(() => JSONObjectScalar, { nullable: true, description: "Anything else the payment method returned beside the URL." }) data: JsonObject | null;
+  @Field(() => JSONObjectScalar, {
+    nullable: true,
+    description: "Anything else the payment method returned beside the URL.",
+  })
+  data: JsonObject | null;
   @Field(() => Order) order: Order;
   constructor(url: string, data: JsonObject | null, order: Order) {
     this.url = url;
@@ -26,11 +30,18 @@ export class PaymentRedirect {
   }
 }
 
-@ObjectType({ simpleResolvers: true, description: "Outcome of refunding every payment of an order (POST /orders/{ref}/refund/)." })
+@ObjectType({
+  simpleResolvers: true,
+  description: "Outcome of refunding every payment of an order (POST /orders/{ref}/refund/).",
+})
 export class RefundResult {
-  @Field(() => [OrderPayment], { description: "Payments that are refunded, by this call or an earlier one. No payment is ever refunded twice." })
+  @Field(() => [OrderPayment], {
+    description: "Payments that are refunded, by this call or an earlier one. No payment is ever refunded twice.",
+  })
   refunded: OrderPayment[];
-  @Field(() => [OrderPayment], { description: "Payments whose refund failed in this call; the status stays as it was while this is not empty." })
+  @Field(() => [OrderPayment], {
+    description: "Payments whose refund failed in this call; the status stays as it was while this is not empty.",
+  })
   failed: OrderPayment[];
   @Field(() => Order) order: Order;
   constructor(refunded: OrderPayment[], failed: OrderPayment[], order: Order) {
@@ -40,11 +51,30 @@ export class RefundResult {
   }
 }
 
-export const ChangeOrderStatusResult = createUnionType({ name: "ChangeOrderStatusResult", types: () => [Order, InvalidStatusTransitionError] as const });
+export const ChangeOrderStatusResult = createUnionType({
+  name: "ChangeOrderStatusResult",
+  types: () => [Order, InvalidStatusTransitionError] as const,
+});
 export const PayOrderResult = createUnionType({
   name: "PayOrderResult",
-  types: () => [PaymentRedirect, PaymentMethodNotAvailableError, OrderNotPayableError, OrderAlreadyPaidError, PaymentFailedError] as const,
+  types: () =>
+    [
+      PaymentRedirect,
+      PaymentMethodNotAvailableError,
+      OrderNotPayableError,
+      OrderAlreadyPaidError,
+      PaymentFailedError,
+    ] as const,
 });
-export const RefundOrderResult = createUnionType({ name: "RefundOrderResult", types: () => [RefundResult, OrderAlreadyRefundedError] as const });
-export const CreateOrderResult = createUnionType({ name: "CreateOrderResult", types: () => [Order, InvalidOrderInputError] as const });
-export const RecordOrderPaymentResult = createUnionType({ name: "RecordOrderPaymentResult", types: () => [Order, InvalidOrderInputError] as const });
+export const RefundOrderResult = createUnionType({
+  name: "RefundOrderResult",
+  types: () => [RefundResult, OrderAlreadyRefundedError] as const,
+});
+export const CreateOrderResult = createUnionType({
+  name: "CreateOrderResult",
+  types: () => [Order, InvalidOrderInputError] as const,
+});
+export const RecordOrderPaymentResult = createUnionType({
+  name: "RecordOrderPaymentResult",
+  types: () => [Order, InvalidOrderInputError] as const,
+});

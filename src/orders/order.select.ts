@@ -49,7 +49,16 @@ type ItemColumn = keyof typeof ITEM_COLUMNS;
  * Columns every read fetches: identity, and what the status rules (OrderFacts), cursors and
  * relations use.
  */
-const ORDER_CORE: readonly OrderColumn[] = ["id", "ref", "status", "userId", "total", "amountPaid", "isPaid", "dateCreated"];
+const ORDER_CORE: readonly OrderColumn[] = [
+  "id",
+  "ref",
+  "status",
+  "userId",
+  "total",
+  "amountPaid",
+  "isPaid",
+  "dateCreated",
+];
 const ITEM_CORE: readonly ItemColumn[] = ["id", "orderId", "unitPrice", "quantity", "total"];
 
 export interface ReadSelect {
@@ -69,11 +78,16 @@ export type JoinedRelation = "notes" | "user";
 const NO_RELATIONS: Record<JoinedRelation, boolean> = { notes: false, user: false };
 const isJoined = (name: string): name is JoinedRelation => Object.hasOwn(NO_RELATIONS, name);
 
-const pick = <C extends string>(columns: Iterable<C>) => Object.fromEntries([...columns].map((c) => [c, true])) as Record<C, true>;
+const pick = <C extends string>(columns: Iterable<C>) =>
+  Object.fromEntries([...columns].map((c) => [c, true])) as Record<C, true>;
 
 export const FULL_SELECT: ReadSelect = { order: ORDER_COLUMNS, item: ITEM_COLUMNS, relations: NO_RELATIONS };
 
-export function readSelect(order: Iterable<OrderColumn>, item: Iterable<ItemColumn>, relations = NO_RELATIONS): ReadSelect {
+export function readSelect(
+  order: Iterable<OrderColumn>,
+  item: Iterable<ItemColumn>,
+  relations = NO_RELATIONS,
+): ReadSelect {
   return { order: pick([...ORDER_CORE, ...order]), item: pick([...ITEM_CORE, ...item]), relations };
 }
 

@@ -51,7 +51,11 @@ export class OrderService {
     const first = pageSize(args.first);
     const after = args.after ? decodeOrderCursor(args.after, sort) : null;
     const rows = await repo.findOrders(this.prisma, { ...query, sort, after, take: first + 1, select: args.select });
-    return toPage(rows, first, { after: after !== null, cursorOf: (o) => orderCursor(sort, o), count: () => repo.countOrders(this.prisma, query) });
+    return toPage(rows, first, {
+      after: after !== null,
+      cursorOf: (o) => orderCursor(sort, o),
+      count: () => repo.countOrders(this.prisma, query),
+    });
   }
 
   /** GET /orders/: the caller's own orders, newest first (staff too). Anonymous: the order of `token`. */
@@ -60,8 +64,11 @@ export class OrderService {
   }
 
   /** GET /orders/all/: every order, filtered and sorted (for staff). */
-  listAll(args: ListArgs & { filter?: OrderFilterInput | null; orderBy?: OrderSort | null }): Promise<Page<OrderRecord>> {
-    if (args.filter?.search != null && args.filter.search.length > 256) throw badUserInput("filter.search is too long.");
+  listAll(
+    args: ListArgs & { filter?: OrderFilterInput | null; orderBy?: OrderSort | null },
+  ): Promise<Page<OrderRecord>> {
+    if (args.filter?.search != null && args.filter.search.length > 256)
+      throw badUserInput("filter.search is too long.");
     return this.page({ scope: { kind: "all" }, filter: args.filter }, args.orderBy ?? "DATE_CREATED_DESC", args);
   }
 
@@ -70,7 +77,10 @@ export class OrderService {
    * see; staff: the newest in the shop), with the relations `select` names. Null when there is no
    * such order or the caller may not see it.
    */
-  read(viewer: Viewer, q: { ref?: string; token?: string | null; select?: ReadSelect }): Promise<repo.OrderWithRelations | null> {
+  read(
+    viewer: Viewer,
+    q: { ref?: string; token?: string | null; select?: ReadSelect },
+  ): Promise<repo.OrderWithRelations | null> {
     return repo.findOneWithRelations(this.prisma, {
       ref: q.ref,
       scope: orderScope(viewer, { token: q.token }),
@@ -88,7 +98,11 @@ export class OrderService {
   async status(ref: string) {
     const order = await repo.findOrderByRef(this.prisma, ref, { kind: "all" }, CORE_SELECT);
     if (!order) return null;
-    return { status: order.status, statusDisplay: statusLabel(order.status), statusTransitions: statusTransitions(this.rules, order) };
+    return {
+      status: order.status,
+      statusDisplay: statusLabel(order.status),
+      statusTransitions: statusTransitions(this.rules, order),
+    };
   }
 
   transitions(order: OrderRecord) {
@@ -129,7 +143,8 @@ export class OrderService {
   /** Adds a note (for staff). */
   addNote(viewer: Viewer, ref: string, message: string, isPublic: boolean): Promise<OrderRecord> {
     if (message.trim() === "") throw badUserInput("message may not be blank.", { argumentName: "message" });
-    if (message.length > 10_000) throw badUserInput("message may have at most 10000 characters.", { argumentName: "message" });
+    if (message.length > 10_000)
+      throw badUserInput("message may have at most 10000 characters.", { argumentName: "message" });
     return withLockedOrder(this.prisma, ref, { kind: "all" }, (tx, order) =>
       repo.insertNote(tx, order.id, { message, public: isPublic, now: this.now() }),
     );

@@ -23,7 +23,9 @@ export class OrderItem {
   @Field(() => ID) id!: number;
   @Field(() => String) productType!: string;
   @Field(() => String, { nullable: true }) productId!: string | null;
-  @Field(() => JSONObjectScalar, { description: "Snapshot of the product taken when the order was created; always has name and code." })
+  @Field(() => JSONObjectScalar, {
+    description: "Snapshot of the product taken when the order was created; always has name and code.",
+  })
   product!: JsonObject;
   @Field(() => String, { description: 'product.name, or "(no name)".' }) name!: string;
   @Field(() => String, { description: 'product.code, or "(no code)".' }) code!: string;
@@ -41,10 +43,15 @@ export class OrderPayment {
   @Field(() => DecimalScalar) amount!: Money;
   @Field(() => String) transactionId!: string;
   @Field(() => String, { description: "The payment method identifier." }) paymentMethod!: string;
-  @Field(() => String, { description: "The payment method label, or the identifier when no such method is configured." })
+  @Field(() => String, {
+    description: "The payment method label, or the identifier when no such method is configured.",
+  })
   paymentMethodLabel!: string;
   @Field(() => DateTimeISOScalar) dateCreated!: Date;
-  @Field(() => DateTimeISOScalar, { nullable: true, description: "When this payment was refunded; null while it is not." })
+  @Field(() => DateTimeISOScalar, {
+    nullable: true,
+    description: "When this payment was refunded; null while it is not.",
+  })
   refundedAt!: Date | null;
   orderId!: number;
 }
@@ -53,7 +60,10 @@ export class OrderPayment {
 export class OrderNote {
   @Field(() => ID) id!: number;
   @Field(() => String) message!: string;
-  @Field(() => Boolean, { description: "Whether the customer can see it. Non-staff callers only ever see public notes." }) public!: boolean;
+  @Field(() => Boolean, {
+    description: "Whether the customer can see it. Non-staff callers only ever see public notes.",
+  })
+  public!: boolean;
   @Field(() => DateTimeISOScalar) dateCreated!: Date;
 }
 
@@ -61,7 +71,10 @@ export class OrderNote {
 export class StatusTransition {
   @Field(() => OrderStatusEnum) value!: OrderStatus;
   @Field(() => String) label!: string;
-  @Field(() => String, { nullable: true, description: "Null when the order may move to this status, else the reason it may not." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Null when the order may move to this status, else the reason it may not.",
+  })
   error!: string | null;
 }
 

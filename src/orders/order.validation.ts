@@ -42,8 +42,9 @@ export function checkText(value: unknown, field: string, opts: { max?: number; r
 
 export function checkMoney(raw: unknown, field: string, opts: { min?: "zero" | "positive" } = {}): Money {
   const value = parseMoney(raw);
-  if (!value) throw new InputError(field, "A valid decimal amount is required, e.g. \"12.30\".");
-  if (opts.min === "zero" && value.isNegative()) throw new InputError(field, "Ensure this value is greater than or equal to 0.");
+  if (!value) throw new InputError(field, 'A valid decimal amount is required, e.g. "12.30".');
+  if (opts.min === "zero" && value.isNegative())
+    throw new InputError(field, "Ensure this value is greater than or equal to 0.");
   if (opts.min === "positive" && !value.gt(0)) throw new InputError(field, "Ensure this value is greater than 0.");
   return value;
 }
@@ -96,21 +97,36 @@ export function checkItems(items: readonly ItemInputLike[] | null | undefined): 
     const productType = checkText(item.productType, `${f}.productType`, { max: MAX_SHORT });
     const productId = item.productId == null ? null : checkText(item.productId, `${f}.productId`, { max: MAX_SHORT });
     const product = checkObject(item.product, `${f}.product`);
-    const hasText = (v: unknown) => (typeof v === "string" && v.trim() !== "") || (typeof v === "number" && Number.isFinite(v));
+    const hasText = (v: unknown) =>
+      (typeof v === "string" && v.trim() !== "") || (typeof v === "number" && Number.isFinite(v));
     if (!hasText(product.name)) throw new InputError(`${f}.product.name`, "The product needs a name.");
     if (!hasText(product.code)) throw new InputError(`${f}.product.code`, "The product needs a code.");
     const unitPrice = checkMoney(item.unitPrice, `${f}.unitPrice`, { min: "zero" });
     const q = item.quantity;
-    if (typeof q !== "number" || !Number.isInteger(q) || q < 1) throw new InputError(`${f}.quantity`, "Ensure this value is greater than or equal to 1.");
+    if (typeof q !== "number" || !Number.isInteger(q) || q < 1)
+      throw new InputError(`${f}.quantity`, "Ensure this value is greater than or equal to 1.");
     const extraRows = checkExtraRows(item.extraRows, `${f}.extraRows`);
     const subtotal = checkFits(roundMoney(unitPrice.times(q)), `${f}.quantity`);
     const total = checkFits(subtotal.plus(sumMoney(extraRows.map((r) => r.amount))), `${f}.extraRows`);
-    return { productType, productId, product, unitPrice, quantity: q, subtotal, total, extraRows, extra: checkObject(item.extra, `${f}.extra`) };
+    return {
+      productType,
+      productId,
+      product,
+      unitPrice,
+      quantity: q,
+      subtotal,
+      total,
+      extraRows,
+      extra: checkObject(item.extra, `${f}.extra`),
+    };
   });
 }
 
 /** Order amounts: subtotal = Σ item totals, total = subtotal + the order's extra rows. */
-export function orderAmounts(items: readonly CheckedItem[], extraRows: readonly ExtraRowRecord[]): { subtotal: Money; total: Money } {
+export function orderAmounts(
+  items: readonly CheckedItem[],
+  extraRows: readonly ExtraRowRecord[],
+): { subtotal: Money; total: Money } {
   const subtotal = checkFits(sumMoney(items.map((i) => i.total)), "items");
   const total = checkFits(subtotal.plus(sumMoney(extraRows.map((r) => r.amount))), "extraRows");
   return { subtotal, total: total.isZero() ? ZERO : total };
@@ -165,7 +181,17 @@ export function checkNewOrder(input: NewOrderInput): CheckedOrder | InvalidOrder
     const extraRows = checkExtraRows(input.extraRows, "extraRows");
     const extra = checkObject(input.extra, "extra");
     const status = input.status ?? "CREATED";
-    return { email, billingAddress, shippingAddress, userId, status, items, extraRows, extra, ...orderAmounts(items, extraRows) };
+    return {
+      email,
+      billingAddress,
+      shippingAddress,
+      userId,
+      status,
+      items,
+      extraRows,
+      extra,
+      ...orderAmounts(items, extraRows),
+    };
   });
 }
 
@@ -176,7 +202,11 @@ export interface CheckedPayment {
 }
 
 /** A recordOrderPayment input checked: a positive amount, a transaction id and a method. */
-export function checkPayment(input: { amount: unknown; transactionId: unknown; paymentMethod: unknown }): CheckedPayment | InvalidOrderInputError {
+export function checkPayment(input: {
+  amount: unknown;
+  transactionId: unknown;
+  paymentMethod: unknown;
+}): CheckedPayment | InvalidOrderInputError {
   return validated(() => ({
     amount: checkMoney(input.amount, "amount", { min: "positive" }),
     transactionId: checkText(input.transactionId, "transactionId", { max: MAX_SHORT, required: true }).trim(),

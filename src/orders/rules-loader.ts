@@ -25,7 +25,8 @@ export async function loadOrderRules(modulePath: string | undefined): Promise<Or
       throw new ConfigError(`ORDER_RULES: the transition table names an unknown status (from ${from})`);
     }
   }
-  if (!rules.payable.every((s) => ORDER_STATUSES.includes(s))) throw new ConfigError(`ORDER_RULES: payable names an unknown status`);
+  if (!rules.payable.every((s) => ORDER_STATUSES.includes(s)))
+    throw new ConfigError(`ORDER_RULES: payable names an unknown status`);
   if (!rules.rules.every((r) => typeof r === "function")) throw new ConfigError(`ORDER_RULES: rules must be functions`);
   return rules;
 }

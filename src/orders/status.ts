@@ -5,7 +5,17 @@
  */
 import type { Money } from "../shared/money.js";
 
-export const ORDER_STATUSES = ["NEW", "CREATED", "HOLD", "FAILED", "CANCELLED", "PROCESSING", "SHIPPED", "COMPLETED", "REFUNDED"] as const;
+export const ORDER_STATUSES = [
+  "NEW",
+  "CREATED",
+  "HOLD",
+  "FAILED",
+  "CANCELLED",
+  "PROCESSING",
+  "SHIPPED",
+  "COMPLETED",
+  "REFUNDED",
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const STATUS_LABELS: Record<OrderStatus, string> = {
@@ -70,7 +80,9 @@ export function defineOrderRules(parts: Partial<OrderRules> = {}): OrderRules {
 /** A ready-made rule: the order must be paid in full before it may enter one of `statuses`. */
 export function mustBePaidBefore(...statuses: OrderStatus[]): TransitionRule {
   return ({ order, to }) =>
-    statuses.includes(to) && !order.isPaid ? `Order must be paid before it can be marked as ${STATUS_LABELS[to]}.` : null;
+    statuses.includes(to) && !order.isPaid
+      ? `Order must be paid before it can be marked as ${STATUS_LABELS[to]}.`
+      : null;
 }
 
 export function statusLabel(status: OrderStatus): string {
@@ -82,7 +94,8 @@ export function transitionError(rules: OrderRules, order: OrderFacts, to: OrderS
   const from = order.status;
   if (to === from) return null;
   const allowed = rules.transitions[from];
-  if (allowed && !allowed.includes(to)) return `Can't change order with status '${statusLabel(from)}' to '${statusLabel(to)}'.`;
+  if (allowed && !allowed.includes(to))
+    return `Can't change order with status '${statusLabel(from)}' to '${statusLabel(to)}'.`;
   for (const rule of rules.rules) {
     const error = rule({ order, from, to });
     if (error) return error;
@@ -91,14 +104,20 @@ export function transitionError(rules: OrderRules, order: OrderFacts, to: OrderS
 }
 
 /** Every status, in declaration order, with the reason a move to it is refused. */
-export function statusTransitions(rules: OrderRules, order: OrderFacts): { value: OrderStatus; label: string; error: string | null }[] {
+export function statusTransitions(
+  rules: OrderRules,
+  order: OrderFacts,
+): { value: OrderStatus; label: string; error: string | null }[] {
   return ORDER_STATUSES.map((to) => ({ value: to, label: statusLabel(to), error: transitionError(rules, order, to) }));
 }
 
 export const ALREADY_PAID_MESSAGE = "This order has already been paid for.";
 
 /** Null when the order can be paid now; else why not. Already paid is checked first. */
-export function paymentError(rules: OrderRules, order: OrderFacts): { kind: "paid" | "status"; message: string } | null {
+export function paymentError(
+  rules: OrderRules,
+  order: OrderFacts,
+): { kind: "paid" | "status"; message: string } | null {
   if (order.isPaid) return { kind: "paid", message: ALREADY_PAID_MESSAGE };
   if (!rules.payable.includes(order.status)) {
     return { kind: "status", message: `Payment for order with status '${statusLabel(order.status)}' is not allowed.` };

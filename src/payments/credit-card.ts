@@ -11,7 +11,8 @@ import type { PaymentMethod } from "./payment-method.js";
 
 export function creditCard(): PaymentMethod {
   const identifier = "credit-card";
-  const pagePath = (ref: string, token: string) => `/payment/${identifier}/${encodeURIComponent(ref)}?token=${encodeURIComponent(token)}`;
+  const pagePath = (ref: string, token: string) =>
+    `/payment/${identifier}/${encodeURIComponent(ref)}?token=${encodeURIComponent(token)}`;
   return {
     identifier,
     label: "Credit Card",

@@ -14,7 +14,11 @@ export function dummy(): PaymentMethod {
     orderPayment: true,
     async pay(ctx) {
       if (ctx.order.extra.dummyPayment === "fail") throw new PaymentError("Dummy payment error");
-      return { url: ctx.url(`/payment/dummy/${encodeURIComponent(ctx.order.ref)}?token=${encodeURIComponent(ctx.order.token)}`) };
+      return {
+        url: ctx.url(
+          `/payment/dummy/${encodeURIComponent(ctx.order.ref)}?token=${encodeURIComponent(ctx.order.token)}`,
+        ),
+      };
     },
     async refund(payment) {
       return !payment.transactionId.startsWith("fail");

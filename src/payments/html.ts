@@ -26,7 +26,11 @@ export function sendNotFound(res: Response): void {
 }
 
 /** GET /:ref?token=…: a page about one order, reached through the link its payment method handed out. */
-export function orderPage(router: Router, deps: PaymentRouteDeps, render: (order: OrderRecord) => { title: string; body: string }): void {
+export function orderPage(
+  router: Router,
+  deps: PaymentRouteDeps,
+  render: (order: OrderRecord) => { title: string; body: string },
+): void {
   router.get("/:ref", async (req, res, next) => {
     try {
       const token = String(req.query.token ?? "");

@@ -12,6 +12,9 @@ export class PaymentMethodInfo {
 export class PaymentMethodChoice {
   @Field(() => String) identifier!: string;
   @Field(() => String) label!: string;
-  @Field(() => String, { nullable: true, description: "Null when this method can pay the order now, else the reason it cannot." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Null when this method can pay the order now, else the reason it cannot.",
+  })
   error!: string | null;
 }

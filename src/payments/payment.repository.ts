@@ -7,7 +7,10 @@ import type { Money } from "../shared/money.js";
 
 /** Whether the order already has a payment with this transaction id. */
 export async function hasTransaction(tx: Tx, orderId: number, transactionId: string): Promise<boolean> {
-  const found = await tx.orderPayment.findUnique({ where: { orderId_transactionId: { orderId, transactionId } }, select: { id: true } });
+  const found = await tx.orderPayment.findUnique({
+    where: { orderId_transactionId: { orderId, transactionId } },
+    select: { id: true },
+  });
   return found !== null;
 }
 
@@ -18,7 +21,13 @@ export async function insertPayment(
   p: { amount: Money; transactionId: string; paymentMethod: string; now: Date },
 ): Promise<OrderRecord> {
   await tx.orderPayment.create({
-    data: { orderId: order.id, amount: p.amount.toFixed(2), transactionId: p.transactionId, paymentMethod: p.paymentMethod, dateCreated: p.now },
+    data: {
+      orderId: order.id,
+      amount: p.amount.toFixed(2),
+      transactionId: p.transactionId,
+      paymentMethod: p.paymentMethod,
+      dateCreated: p.now,
+    },
     select: { id: true },
   });
   const amountPaid = order.amountPaid.plus(p.amount);
@@ -42,6 +51,10 @@ export function countUnrefunded(db: Db, ref: string): Promise<number> {
 /** Marks one payment refunded and adds it to the order's refunded amount. */
 export async function markPaymentRefunded(tx: Tx, payment: OrderPaymentRecord, now: Date): Promise<OrderPaymentRecord> {
   const row = await tx.orderPayment.update({ where: { id: payment.id }, data: { refundedAt: now } });
-  await tx.order.update({ where: { id: payment.orderId }, data: { amountRefunded: { increment: payment.amount.toFixed(2) } }, select: { id: true } });
+  await tx.order.update({
+    where: { id: payment.orderId },
+    data: { amountRefunded: { increment: payment.amount.toFixed(2) } },
+    select: { id: true },
+  });
   return toPayment(row);
 }

@@ -6,12 +6,21 @@ import type { Context } from "../context.js";
 import { RecordPaymentInput } from "../orders/order.input.js";
 import { toOrderNode, toPaymentNodes } from "../orders/order.nodes.js";
 import { orderOr } from "../orders/order.resolver.js";
-import { PaymentRedirect, PayOrderResult, RecordOrderPaymentResult, RefundOrderResult, RefundResult } from "../orders/order.results.js";
+import {
+  PaymentRedirect,
+  PayOrderResult,
+  RecordOrderPaymentResult,
+  RefundOrderResult,
+  RefundResult,
+} from "../orders/order.results.js";
 import { PaymentMethodChoice, PaymentMethodInfo } from "./payment-method.type.js";
 
 @Resolver()
 export class PaymentResolver {
-  @Query(() => [PaymentMethodChoice], { nullable: true, description: "GET /orders/{ref}/pay/: null when the caller may not see the order." })
+  @Query(() => [PaymentMethodChoice], {
+    nullable: true,
+    description: "GET /orders/{ref}/pay/: null when the caller may not see the order.",
+  })
   async orderPaymentMethods(
     @Ctx() ctx: Context,
     @Arg("ref", () => String) ref: string,
@@ -42,11 +51,17 @@ export class PaymentResolver {
   async refundOrder(@Ctx() ctx: Context, @Arg("ref", () => String) ref: string): Promise<typeof RefundOrderResult> {
     const r = await ctx.payments.refund(ctx.viewer, ref);
     if (!("kind" in r)) return r;
-    return new RefundResult(toPaymentNodes(r.refunded, ctx.registry), toPaymentNodes(r.failed, ctx.registry), toOrderNode(r.order));
+    return new RefundResult(
+      toPaymentNodes(r.refunded, ctx.registry),
+      toPaymentNodes(r.failed, ctx.registry),
+      toOrderNode(r.order),
+    );
   }
 
   @Authorized(Role.STAFF)
-  @Mutation(() => RecordOrderPaymentResult, { description: "Record a payment taken outside the API (bank transfer, cash). Staff only." })
+  @Mutation(() => RecordOrderPaymentResult, {
+    description: "Record a payment taken outside the API (bank transfer, cash). Staff only.",
+  })
   async recordOrderPayment(
     @Ctx() ctx: Context,
     @Arg("ref", () => String) ref: string,

@@ -127,7 +127,12 @@ export class PaymentService {
   }
 
   /** For payment methods' own routes: the order by ref and order token, locked; null when there is none. */
-  async withOrderByToken<T>(identifier: string, ref: string, token: string, fn: (locked: LockedOrder) => Promise<T>): Promise<{ result: T } | null> {
+  async withOrderByToken<T>(
+    identifier: string,
+    ref: string,
+    token: string,
+    fn: (locked: LockedOrder) => Promise<T>,
+  ): Promise<{ result: T } | null> {
     return inTransaction(this.prisma, async (tx) => {
       const order = await orders.lockOrder(tx, ref, { kind: "token", token });
       return order ? { result: await fn(this.lockedOrder(tx, order, identifier)) } : null;
@@ -163,7 +168,8 @@ export class PaymentService {
           } finally {
             locked.close();
           }
-          if (!outcome || typeof outcome.url !== "string" || !outcome.url) throw new PaymentError("The payment method gave no URL to continue with.");
+          if (!outcome || typeof outcome.url !== "string" || !outcome.url)
+            throw new PaymentError("The payment method gave no URL to continue with.");
           return { kind: "redirect" as const, url: outcome.url, data: outcome.data ?? null, order: locked.order };
         },
         { timeoutMs: timeoutMs + SLACK_MS },
@@ -172,7 +178,10 @@ export class PaymentService {
       // The transaction rolled back: whatever the method changed is undone.
       if (e instanceof PaymentError) return new PaymentFailedError(identifier, e.message);
       if (e instanceof PaymentTimeoutError) {
-        return new PaymentFailedError(identifier, "The payment method did not answer in time; nothing was charged. Try again.");
+        return new PaymentFailedError(
+          identifier,
+          "The payment method did not answer in time; nothing was charged. Try again.",
+        );
       }
       if (e instanceof GraphQLError || isDatabaseUnavailable(e)) throw e;
       this.deps.onMethodError?.(identifier, e);
@@ -221,7 +230,10 @@ export class PaymentService {
       if (ok) refunded.push(await repo.markPaymentRefunded(tx, p, this.now()));
       else failed.push(p);
     }
-    const after = failed.length === 0 ? await orders.setStatus(tx, order.id, "REFUNDED", this.now()) : await orders.findOrderById(tx, order.id);
+    const after =
+      failed.length === 0
+        ? await orders.setStatus(tx, order.id, "REFUNDED", this.now())
+        : await orders.findOrderById(tx, order.id);
     return { kind: "refunded", refunded, failed, order: after };
   }
 
@@ -235,7 +247,10 @@ export class PaymentService {
     if (payment instanceof InvalidOrderInputError) return payment;
     return withLockedOrder(this.prisma, ref, ALL, async (tx, order) => {
       if (await repo.hasTransaction(tx, order.id, payment.transactionId)) {
-        return new InvalidOrderInputError("transactionId", "This order already has a payment with this transaction id.");
+        return new InvalidOrderInputError(
+          "transactionId",
+          "This order already has a payment with this transaction id.",
+        );
       }
       return repo.insertPayment(tx, order, { ...payment, now: this.now() });
     });

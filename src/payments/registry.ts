@@ -17,7 +17,8 @@ export class PaymentRegistry {
 
   constructor(readonly methods: readonly PaymentMethod[]) {
     for (const m of methods) {
-      if (this.byId.has(m.identifier)) throw new ConfigError(`Two payment methods have the identifier "${m.identifier}"`);
+      if (this.byId.has(m.identifier))
+        throw new ConfigError(`Two payment methods have the identifier "${m.identifier}"`);
       this.byId.set(m.identifier, m);
     }
   }
@@ -40,7 +41,10 @@ export class PaymentRegistry {
  * Builds the registry from identifiers: built-ins by name, plus custom methods (which are
  * enabled when listed, or always when `identifiers` is not given for them).
  */
-export function createPaymentRegistry(identifiers: readonly string[], custom: readonly PaymentMethod[] = []): PaymentRegistry {
+export function createPaymentRegistry(
+  identifiers: readonly string[],
+  custom: readonly PaymentMethod[] = [],
+): PaymentRegistry {
   const customById = new Map(custom.map((m) => [m.identifier, m]));
   const methods = identifiers.map((id) => {
     const m = customById.get(id) ?? BUILT_IN_METHODS[id]?.();

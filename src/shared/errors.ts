@@ -32,7 +32,9 @@ export const PUBLIC_CODES = new Set<string>([
   "IDEMPOTENCY_KEY_IN_USE",
 ]);
 
-export function unauthenticated(message = "Authentication required: send an API token as 'Authorization: Bearer <token>'."): GraphQLError {
+export function unauthenticated(
+  message = "Authentication required: send an API token as 'Authorization: Bearer <token>'.",
+): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCodes.UNAUTHENTICATED, http: { status: 401 } } });
 }
 

@@ -10,10 +10,15 @@ export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(level: LogLevel, write: (line: string) => void = (l) => process.stderr.write(l + "\n")): Logger {
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (l) => process.stderr.write(l + "\n"),
+): Logger {
   const at = (l: Exclude<LogLevel, "silent">) => (msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[l] > ORDER[level]) return;
-    write(`${new Date().toISOString()} ${l.toUpperCase()} ${msg}${fields && Object.keys(fields).length ? " " + JSON.stringify(fields) : ""}`);
+    write(
+      `${new Date().toISOString()} ${l.toUpperCase()} ${msg}${fields && Object.keys(fields).length ? " " + JSON.stringify(fields) : ""}`,
+    );
   };
   return { error: at("error"), warn: at("warn"), info: at("info"), debug: at("debug") };
 }

@@ -9,7 +9,10 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 /** `first` checked: 0 to `max`, `dflt` when omitted. */
-export function pageSize(first: number | null | undefined, { dflt = DEFAULT_PAGE_SIZE, max = MAX_PAGE_SIZE } = {}): number {
+export function pageSize(
+  first: number | null | undefined,
+  { dflt = DEFAULT_PAGE_SIZE, max = MAX_PAGE_SIZE } = {},
+): number {
   const n = first ?? dflt;
   if (n < 0) throw badUserInput("first must not be negative.", { argumentName: "first" });
   if (n > max) throw badUserInput(`first must be at most ${max}.`, { argumentName: "first" });
@@ -46,7 +49,11 @@ export interface Page<T> {
  * A page from rows fetched with `take = first + 1`: the extra row, if it came, says there is a next
  * page. The count runs once, when asked for.
  */
-export function toPage<T>(rows: T[], first: number, o: { after: boolean; cursorOf(node: T): string; count(): Promise<number> }): Page<T> {
+export function toPage<T>(
+  rows: T[],
+  first: number,
+  o: { after: boolean; cursorOf(node: T): string; count(): Promise<number> },
+): Page<T> {
   const nodes = rows.length > first ? rows.slice(0, first) : rows;
   let count: Promise<number> | undefined;
   return {

@@ -13,7 +13,11 @@ export const DecimalScalar = new GraphQLScalarType<string, string>({
   name: "Decimal",
   description: 'A money amount as a decimal string with exactly two decimal places, e.g. "33.00". Never a float.',
   serialize(value) {
-    if (value instanceof Money || typeof value === "string" || (value && typeof value === "object" && "toFixed" in value)) {
+    if (
+      value instanceof Money ||
+      typeof value === "string" ||
+      (value && typeof value === "object" && "toFixed" in value)
+    ) {
       return formatMoney(value as Money);
     }
     throw new TypeError("Decimal cannot represent this value");
@@ -35,8 +39,12 @@ const dateTime = GraphQLDateTimeISO.toConfig();
 export const DateTimeISOScalar = new GraphQLScalarType({
   ...dateTime,
   description: 'An ISO-8601 timestamp in UTC, e.g. "2020-01-10T14:17:24.099Z".',
-  serialize: (value) => (value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : dateTime.serialize!(value)),
+  serialize: (value) =>
+    value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : dateTime.serialize!(value),
 });
 
 /** graphql-scalars' JSONObject. */
-export const JSONObjectScalar = new GraphQLScalarType({ ...GraphQLJSONObject.toConfig(), description: "A JSON object." });
+export const JSONObjectScalar = new GraphQLScalarType({
+  ...GraphQLJSONObject.toConfig(),
+  description: "A JSON object.",
+});

@@ -51,6 +51,9 @@ export async function issueApiToken(db: Db, userId: number): Promise<string> {
 
 /** Revokes a token; false when no live token matches. */
 export async function revokeApiToken(db: Db, token: string, now = new Date()): Promise<boolean> {
-  const res = await db.apiToken.updateMany({ where: { tokenHash: hashApiToken(token), revokedAt: null }, data: { revokedAt: now } });
+  const res = await db.apiToken.updateMany({
+    where: { tokenHash: hashApiToken(token), revokedAt: null },
+    data: { revokedAt: now },
+  });
   return res.count > 0;
 }

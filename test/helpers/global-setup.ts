@@ -23,7 +23,9 @@ export default async function setup(project: TestProject): Promise<void> {
   } catch (e) {
     const msg = `PostgreSQL at ${url.replace(/\/\/[^@]*@/, "//")} is not reachable (${(e as Error).message}).`;
     if (process.env.REQUIRE_POSTGRES === "1") throw new Error(`${msg} REQUIRE_POSTGRES=1 is set.`, { cause: e });
-    process.stderr.write(`\n*** ${msg}\n*** SKIPPING the PostgreSQL half of the suite: only the embedded database is tested.\n\n`);
+    process.stderr.write(
+      `\n*** ${msg}\n*** SKIPPING the PostgreSQL half of the suite: only the embedded database is tested.\n\n`,
+    );
   } finally {
     await client.end().catch(() => {});
   }

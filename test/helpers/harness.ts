@@ -22,7 +22,9 @@ export function backends(): Backend[] {
 }
 
 /** A throwaway database on a backend. */
-export async function openTestDatabase(backend: Backend): Promise<{ db: Database; url?: string; drop(): Promise<void> }> {
+export async function openTestDatabase(
+  backend: Backend,
+): Promise<{ db: Database; url?: string; drop(): Promise<void> }> {
   if (backend === "embedded") {
     const db = await openDatabase({ kind: "embedded", dataDir: "memory://" });
     return { db, drop: () => db.close() };
@@ -62,7 +64,11 @@ export interface TestServer {
   url: string;
   /** SQL statements seen since the last reset. */
   statements: string[];
-  gql<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, opts?: { token?: string | null; headers?: Record<string, string> }): Promise<GqlResponse<R>>;
+  gql<R, V>(
+    doc: TypedDocumentNode<R, V>,
+    variables?: V,
+    opts?: { token?: string | null; headers?: Record<string, string> },
+  ): Promise<GqlResponse<R>>;
   /** Like gql, but fails the test on errors and returns data. */
   ok<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, opts?: { token?: string | null }): Promise<R>;
   user(email: string, opts?: { staff?: boolean }): Promise<{ id: string; email: string; token: string }>;
@@ -75,18 +81,36 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const database = await openTestDatabase(backend);
   const statements: string[] = [];
-  const config = loadConfig({ PORT: "0", LOG_LEVEL: "silent", PAYMENT_METHODS: "credit-card,pay-in-advance,dummy", ...opts.env });
+  const config = loadConfig({
+    PORT: "0",
+    LOG_LEVEL: "silent",
+    PAYMENT_METHODS: "credit-card,pay-in-advance,dummy",
+    ...opts.env,
+  });
   let server: RunningServer;
   try {
-    server = await createServer(config, { logger: createLogger("silent"), ...opts, db: database.db, onQuery: (sql) => statements.push(sql) });
+    server = await createServer(config, {
+      logger: createLogger("silent"),
+      ...opts,
+      db: database.db,
+      onQuery: (sql) => statements.push(sql),
+    });
   } catch (e) {
     await database.drop();
     throw e;
   }
-  const gql = async <R, V>(doc: TypedDocumentNode<R, V>, variables?: V, o: { token?: string | null; headers?: Record<string, string> } = {}) => {
+  const gql = async <R, V>(
+    doc: TypedDocumentNode<R, V>,
+    variables?: V,
+    o: { token?: string | null; headers?: Record<string, string> } = {},
+  ) => {
     const res = await fetch(`${server.url}/graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json", ...(o.token ? { authorization: `Bearer ${o.token}` } : {}), ...o.headers },
+      headers: {
+        "content-type": "application/json",
+        ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+        ...o.headers,
+      },
       body: JSON.stringify({ query: print(doc), variables }),
     });
     const body = (await res.json()) as GqlResponse<R>;
@@ -120,7 +144,15 @@ export function orderInput(over: Record<string, unknown> = {}) {
     email: "customer@example.com",
     billingAddress: "1 Test Street",
     shippingAddress: "1 Test Street",
-    items: [{ productType: "shop.Product", productId: "1", product: { name: "Product", code: "1" }, unitPrice: "33.00", quantity: 1 }],
+    items: [
+      {
+        productType: "shop.Product",
+        productId: "1",
+        product: { name: "Product", code: "1" },
+        unitPrice: "33.00",
+        quantity: 1,
+      },
+    ],
     ...over,
   };
 }

@@ -40,7 +40,8 @@ export async function startPrivatePostgres(): Promise<PrivatePostgres> {
   fs.chmodSync(dir, 0o755);
   execFileSync("chown", ["postgres:postgres", dir]);
   const data = path.join(dir, "data");
-  const asPostgres = (cmd: string, args: string[]) => execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args], { stdio: "pipe" });
+  const asPostgres = (cmd: string, args: string[]) =>
+    execFileSync("runuser", ["-u", "postgres", "--", path.join(bin, cmd), ...args], { stdio: "pipe" });
   asPostgres("initdb", ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
   const port = await freePort();
   const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off`;

@@ -34,7 +34,9 @@ function project(full: unknown, picked: unknown): unknown {
   if (Array.isArray(picked)) return (full as unknown[]).map((x, i) => project(x, picked[i]));
   if (picked === null || typeof picked !== "object") return full;
   const full_ = full as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(picked).map((k) => [k, project(full_[k], (picked as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(picked).map((k) => [k, project(full_[k], (picked as Record<string, unknown>)[k])]),
+  );
 }
 
 const doc = (text: string) => parse(text) as TypedDocumentNode<Record<string, unknown>, Record<string, unknown>>;
@@ -60,16 +62,34 @@ describe.each(backends())("order reads fetch the columns an operation shows, on 
           extra: { gift: true, message: "hi" },
           extraRows: [{ label: "Shipping", amount: "4.99", modifier: "shipping", extra: { carrier: "post" } }],
           items: [
-            { productType: "shop.Product", productId: "A", product: { name: "Prod A", code: "A", color: "red" }, unitPrice: "10.50", quantity: 2, extra: { size: "L" } },
-            { productType: "shop.Gift", product: { name: "Gift", code: "G", note: "wrapped" }, unitPrice: "3.335", quantity: 1, extraRows: [{ label: "Wrap", amount: "1.00" }] },
+            {
+              productType: "shop.Product",
+              productId: "A",
+              product: { name: "Prod A", code: "A", color: "red" },
+              unitPrice: "10.50",
+              quantity: 2,
+              extra: { size: "L" },
+            },
+            {
+              productType: "shop.Gift",
+              product: { name: "Gift", code: "G", note: "wrapped" },
+              unitPrice: "3.335",
+              quantity: 1,
+              extraRows: [{ label: "Wrap", amount: "1.00" }],
+            },
           ],
         }) as never,
       },
       { token: staff.token },
     );
-    if (created.createOrder.__typename !== "Order") throw new Error(`not created: ${JSON.stringify(created.createOrder)}`);
+    if (created.createOrder.__typename !== "Order")
+      throw new Error(`not created: ${JSON.stringify(created.createOrder)}`);
     ({ ref } = created.createOrder as { ref: string });
-    await t.ok(RecordOrderPaymentDocument, { ref, input: { amount: "5.00", transactionId: "cols-1", paymentMethod: "cash" } }, { token: staff.token });
+    await t.ok(
+      RecordOrderPaymentDocument,
+      { ref, input: { amount: "5.00", transactionId: "cols-1", paymentMethod: "cash" } },
+      { token: staff.token },
+    );
     await t.ok(AddOrderNoteDocument, { ref, message: "private", public: false }, { token: staff.token });
     await t.ok(AddOrderNoteDocument, { ref, message: "public", public: true }, { token: staff.token });
   });
@@ -78,33 +98,58 @@ describe.each(backends())("order reads fetch the columns an operation shows, on 
   const entryPoints = [
     { name: "order", query: (sel: string) => `query { order(ref: "REF") { ${sel} } }`, get: (d: any) => d.order },
     { name: "lastOrder", query: (sel: string) => `query { lastOrder { ${sel} } }`, get: (d: any) => d.lastOrder },
-    { name: "orders", query: (sel: string) => `query { orders(first: 5) { nodes { ${sel} } } }`, get: (d: any) => d.orders.nodes[0] },
-    { name: "allOrders", query: (sel: string) => `query { allOrders(first: 5, filter: { search: "REF" }) { edges { node { ${sel} } } } }`, get: (d: any) => d.allOrders.edges[0].node },
+    {
+      name: "orders",
+      query: (sel: string) => `query { orders(first: 5) { nodes { ${sel} } } }`,
+      get: (d: any) => d.orders.nodes[0],
+    },
+    {
+      name: "allOrders",
+      query: (sel: string) => `query { allOrders(first: 5, filter: { search: "REF" }) { edges { node { ${sel} } } } }`,
+      get: (d: any) => d.allOrders.edges[0].node,
+    },
   ];
 
-  it.each(entryPoints)("any choice of order and item fields through $name answers what the full selection answers", async (entry) => {
-    const caller = entry.name === "allOrders" ? staff.token : alice.token;
-    const run = async (sel: string) => {
-      const r = await t.gql(doc(entry.query(sel).replace("REF", ref)), {}, { token: caller });
-      expect(r.errors, sel).toBeUndefined();
-      return entry.get(r.data);
-    };
-    // statusTransitions is staff-only: the customer's selections leave it out.
-    const allowed = ORDER_FIELDS.filter((f) => caller === staff.token || f !== "statusTransitions");
-    const full = await run(selection("Order", (type, f) => type !== "Order" || allowed.includes(f)));
-    expect(full.ref).toBe(ref);
-    await fc.assert(
-      fc.asyncProperty(fc.subarray(allowed, { minLength: 1 }), fc.subarray(ITEM_FIELDS, { minLength: 1 }), async (orderFields, itemFields) => {
-        const sel = selection("Order", (type, f) => (type === "Order" ? orderFields.includes(f) : type === "OrderItem" ? itemFields.includes(f) : true));
-        const picked = await run(sel);
-        expect(picked).toEqual(project(full, picked));
-      }),
-      { numRuns: 25 },
-    );
-  });
+  it.each(entryPoints)(
+    "any choice of order and item fields through $name answers what the full selection answers",
+    async (entry) => {
+      const caller = entry.name === "allOrders" ? staff.token : alice.token;
+      const run = async (sel: string) => {
+        const r = await t.gql(doc(entry.query(sel).replace("REF", ref)), {}, { token: caller });
+        expect(r.errors, sel).toBeUndefined();
+        return entry.get(r.data);
+      };
+      // statusTransitions is staff-only: the customer's selections leave it out.
+      const allowed = ORDER_FIELDS.filter((f) => caller === staff.token || f !== "statusTransitions");
+      const full = await run(selection("Order", (type, f) => type !== "Order" || allowed.includes(f)));
+      expect(full.ref).toBe(ref);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.subarray(allowed, { minLength: 1 }),
+          fc.subarray(ITEM_FIELDS, { minLength: 1 }),
+          async (orderFields, itemFields) => {
+            const sel = selection("Order", (type, f) =>
+              type === "Order" ? orderFields.includes(f) : type === "OrderItem" ? itemFields.includes(f) : true,
+            );
+            const picked = await run(sel);
+            expect(picked).toEqual(project(full, picked));
+          },
+        ),
+        { numRuns: 25 },
+      );
+    },
+  );
 
   it("counts fields reached through fragments, inline fragments and aliases", async () => {
-    const full = (await t.ok(doc(`query { order(ref: "${ref}") { ${selection("Order", (type, f) => type !== "Order" || f !== "statusTransitions")} } }`), {}, { token: alice.token })).order as any;
+    const full = (
+      await t.ok(
+        doc(
+          `query { order(ref: "${ref}") { ${selection("Order", (type, f) => type !== "Order" || f !== "statusTransitions")} } }`,
+        ),
+        {},
+        { token: alice.token },
+      )
+    ).order as any;
     const r = await t.ok(
       doc(`
         query { order(ref: "${ref}") { ...A ... on Order { ship: shippingAddress items { ...I } } } }
@@ -119,21 +164,40 @@ describe.each(backends())("order reads fetch the columns an operation shows, on 
       extra: { gift: true, message: "hi" },
       extraRows: [{ label: "Shipping", amount: "4.99" }],
       dateUpdated: full.dateUpdated,
-      items: full.items.map((i: any) => ({ n: i.name, code: i.code, product: i.product, extra: i.extra, subtotal: i.subtotal })),
+      items: full.items.map((i: any) => ({
+        n: i.name,
+        code: i.code,
+        product: i.product,
+        extra: i.extra,
+        subtotal: i.subtotal,
+      })),
     });
-    expect(r.order).toMatchObject({ items: [{ n: "Prod A", code: "A" }, { n: "Gift", code: "G" }] });
+    expect(r.order).toMatchObject({
+      items: [
+        { n: "Prod A", code: "A" },
+        { n: "Gift", code: "G" },
+      ],
+    });
   });
 
   it("a page that shows fewer fields sends fewer columns; a field that asks the payment methods gets them all", async () => {
     const ordersSql = () => t.statements.filter((s) => /FROM "public"\."Order"/.test(s) && !/COUNT\(/i.test(s));
     const itemsSql = () => t.statements.filter((s) => /FROM "public"\."OrderItem"/.test(s));
     t.statements.length = 0;
-    await t.ok(doc(`query { allOrders(first: 5) { nodes { ref total items { name unitPrice } } } }`), {}, { token: staff.token });
+    await t.ok(
+      doc(`query { allOrders(first: 5) { nodes { ref total items { name unitPrice } } } }`),
+      {},
+      { token: staff.token },
+    );
     expect(ordersSql().at(-1)).not.toMatch(/"billingAddress"|"extra"|"token"/);
     expect(itemsSql().at(-1)).toMatch(/"product"/);
     expect(itemsSql().at(-1)).not.toMatch(/"extraRows"|"productType"/);
     t.statements.length = 0;
-    await t.ok(doc(`query { allOrders(first: 5) { nodes { ref paymentMethods { identifier error } } } }`), {}, { token: staff.token });
+    await t.ok(
+      doc(`query { allOrders(first: 5) { nodes { ref paymentMethods { identifier error } } } }`),
+      {},
+      { token: staff.token },
+    );
     expect(ordersSql().at(-1)).toMatch(/"billingAddress".*"extraRows".*"dateUpdated"/s);
   });
 });

@@ -1,6 +1,13 @@
 /** The wire: credentials, error shapes, health, GraphiQL, and the SQL a page costs. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AllOrdersFullDocument, CreateOrderDocument, MeDocument, OrderDetailDocument, RecordOrderPaymentDocument, AddOrderNoteDocument } from "../generated/graphql.js";
+import {
+  AllOrdersFullDocument,
+  CreateOrderDocument,
+  MeDocument,
+  OrderDetailDocument,
+  RecordOrderPaymentDocument,
+  AddOrderNoteDocument,
+} from "../generated/graphql.js";
 import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
 import { revokeApiToken } from "../../src/users/user.repository.js";
 
@@ -20,7 +27,10 @@ describe.each(backends())("http on %s", (backend) => {
     it("a token that matches no user is UNAUTHENTICATED (401), never silently anonymous", async () => {
       const r = await t.gql(MeDocument, {}, { token: "oat_not-a-real-token" });
       expect(r.status).toBe(401);
-      expect(r.errors?.[0]).toMatchObject({ message: "Invalid or revoked API token.", extensions: { code: "UNAUTHENTICATED" } });
+      expect(r.errors?.[0]).toMatchObject({
+        message: "Invalid or revoked API token.",
+        extensions: { code: "UNAUTHENTICATED" },
+      });
       const malformed = await t.gql(MeDocument, {}, { headers: { authorization: "Basic abc" } });
       expect(malformed.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
     });
@@ -39,8 +49,15 @@ describe.each(backends())("http on %s", (backend) => {
         await post("{not json"),
         await post(JSON.stringify({ query: "{ nope }" })),
         await post(JSON.stringify({ query: "query { order(ref: 1) { ref } }" })),
-        await post(JSON.stringify({ query: "{ order(ref: \"x\") { ref" })),
-        await post(JSON.stringify({ query: "mutation($a: Decimal!) { recordOrderPayment(ref: \"x\", input: {amount: $a, transactionId: \"t\", paymentMethod: \"m\"}) { __typename } }", variables: { a: true } }), { authorization: `Bearer ${staff.token}` }),
+        await post(JSON.stringify({ query: '{ order(ref: "x") { ref' })),
+        await post(
+          JSON.stringify({
+            query:
+              'mutation($a: Decimal!) { recordOrderPayment(ref: "x", input: {amount: $a, transactionId: "t", paymentMethod: "m"}) { __typename } }',
+            variables: { a: true },
+          }),
+          { authorization: `Bearer ${staff.token}` },
+        ),
         await post(JSON.stringify({ query: "{ me { id } }" }).padEnd(2_000_000, " ")),
       ];
       for (const res of cases) {
@@ -77,7 +94,9 @@ describe.each(backends())("http on %s", (backend) => {
     it("unknown paths answer 404 JSON", async () => {
       const r = await fetch(`${t.url}/nope`);
       expect(r.status).toBe(404);
-      expect(((await r.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe("NOT_FOUND");
+      expect(((await r.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe(
+        "NOT_FOUND",
+      );
     });
   });
 
@@ -106,19 +125,37 @@ describe.each(backends())("http on %s", (backend) => {
   describe("SQL per request", () => {
     it("a page of orders with items, payments and notes costs the same statements for 10 as for 50 orders", async () => {
       for (let i = 0; i < 50; i++) {
-        const r = await t.ok(CreateOrderDocument, {
-          input: orderInput({
-            email: "bulk@example.com",
-            items: [0, 1, 2].map((k) => ({ productType: "p", product: { name: `N${k}`, code: `C${k}` }, unitPrice: "2.00", quantity: k + 1 })),
-          }) as never,
-        }, { token: staff.token });
+        const r = await t.ok(
+          CreateOrderDocument,
+          {
+            input: orderInput({
+              email: "bulk@example.com",
+              items: [0, 1, 2].map((k) => ({
+                productType: "p",
+                product: { name: `N${k}`, code: `C${k}` },
+                unitPrice: "2.00",
+                quantity: k + 1,
+              })),
+            }) as never,
+          },
+          { token: staff.token },
+        );
         const ref = (r.createOrder as { ref: string }).ref;
-        if (i % 2 === 0) await t.ok(RecordOrderPaymentDocument, { ref, input: { amount: "1.00", transactionId: `b${i}`, paymentMethod: "cash" } }, { token: staff.token });
+        if (i % 2 === 0)
+          await t.ok(
+            RecordOrderPaymentDocument,
+            { ref, input: { amount: "1.00", transactionId: `b${i}`, paymentMethod: "cash" } },
+            { token: staff.token },
+          );
         await t.ok(AddOrderNoteDocument, { ref, message: "note", public: true }, { token: staff.token });
       }
       const cost = async (first: number) => {
         t.statements.length = 0;
-        const r = await t.ok(AllOrdersFullDocument, { first, filter: { search: "bulk@example.com" } }, { token: staff.token });
+        const r = await t.ok(
+          AllOrdersFullDocument,
+          { first, filter: { search: "bulk@example.com" } },
+          { token: staff.token },
+        );
         expect(r.allOrders.nodes).toHaveLength(first);
         expect(r.allOrders.nodes.every((o) => o.items.length === 3 && o.notes.length === 1)).toBe(true);
         if (process.env.SHOW_SQL) console.log(t.statements.join("\n---\n"));

@@ -43,7 +43,13 @@ describe.each(backends())("orders on %s", (backend) => {
       const o = await create({
         userId: alice.id,
         items: [
-          { productType: "shop.Product", productId: "A", product: { name: "Prod A", code: "A", color: "red" }, unitPrice: "10.50", quantity: 2 },
+          {
+            productType: "shop.Product",
+            productId: "A",
+            product: { name: "Prod A", code: "A", color: "red" },
+            unitPrice: "10.50",
+            quantity: 2,
+          },
           {
             productType: "shop.Product",
             product: { name: "Prod B", code: "B" },
@@ -92,7 +98,10 @@ describe.each(backends())("orders on %s", (backend) => {
     });
 
     it("keeps a caller-given status and a zero total counts as paid", async () => {
-      const o = await create({ status: "HOLD", items: [{ productType: "x", product: { name: "Free", code: "F" }, unitPrice: "0", quantity: 1 }] });
+      const o = await create({
+        status: "HOLD",
+        items: [{ productType: "x", product: { name: "Free", code: "F" }, unitPrice: "0", quantity: 1 }],
+      });
       expect(o.status).toBe("HOLD");
       expect(o.total).toBe("0.00");
       expect(o.isPaid).toBe(true);
@@ -103,21 +112,49 @@ describe.each(backends())("orders on %s", (backend) => {
       [{ email: "not-an-email" }, "email"],
       [{ userId: "999999" }, "userId"],
       [{ userId: "abc" }, "userId"],
-      [{ items: [{ productType: "p", product: { name: "N", code: "C" }, unitPrice: "1", quantity: 0 }] }, "items.0.quantity"],
-      [{ items: [{ productType: "p", product: { name: "N", code: "C" }, unitPrice: "-1", quantity: 1 }] }, "items.0.unitPrice"],
-      [{ items: [{ productType: "p", product: { name: "N", code: "C" }, unitPrice: "ten", quantity: 1 }] }, "items.0.unitPrice"],
+      [
+        { items: [{ productType: "p", product: { name: "N", code: "C" }, unitPrice: "1", quantity: 0 }] },
+        "items.0.quantity",
+      ],
+      [
+        { items: [{ productType: "p", product: { name: "N", code: "C" }, unitPrice: "-1", quantity: 1 }] },
+        "items.0.unitPrice",
+      ],
+      [
+        { items: [{ productType: "p", product: { name: "N", code: "C" }, unitPrice: "ten", quantity: 1 }] },
+        "items.0.unitPrice",
+      ],
       [{ items: [{ productType: "p", product: { code: "C" }, unitPrice: "1", quantity: 1 }] }, "items.0.product.name"],
       [{ items: [{ productType: "p", product: { name: "N" }, unitPrice: "1", quantity: 1 }] }, "items.0.product.code"],
       [
-        { items: [{ productType: "p", product: { name: "N", code: "C" }, unitPrice: "1", quantity: 1, extraRows: [{ label: "x", amount: "1.2.3" }] }] },
+        {
+          items: [
+            {
+              productType: "p",
+              product: { name: "N", code: "C" },
+              unitPrice: "1",
+              quantity: 1,
+              extraRows: [{ label: "x", amount: "1.2.3" }],
+            },
+          ],
+        },
         "items.0.extraRows.0.amount",
       ],
       [{ extraRows: [{ label: "x", amount: "" }] }, "extraRows.0.amount"],
-      [{ items: [{ productType: "p", product: { name: "N", code: "C" }, unitPrice: "99999999999999", quantity: 1000 }] }, "items.0.quantity"],
+      [
+        {
+          items: [{ productType: "p", product: { name: "N", code: "C" }, unitPrice: "99999999999999", quantity: 1000 }],
+        },
+        "items.0.quantity",
+      ],
     ])("refuses %j with InvalidOrderInputError on %s and writes nothing", async (over, field) => {
       const before = (await t.ok(AllOrdersCountDocument, {}, { token: staff.token })).allOrders.totalCount;
       const r = await t.ok(CreateOrderDocument, { input: orderInput(over) as never }, { token: staff.token });
-      expect(r.createOrder).toMatchObject({ __typename: "InvalidOrderInputError", errorCode: "INVALID_ORDER_INPUT_ERROR", field });
+      expect(r.createOrder).toMatchObject({
+        __typename: "InvalidOrderInputError",
+        errorCode: "INVALID_ORDER_INPUT_ERROR",
+        field,
+      });
       expect((r.createOrder as { message: string }).message.length).toBeGreaterThan(5);
       expect((await t.ok(AllOrdersCountDocument, {}, { token: staff.token })).allOrders.totalCount).toBe(before);
     });
@@ -163,7 +200,9 @@ describe.each(backends())("orders on %s", (backend) => {
     });
 
     it("the owner sees their order, another customer gets null as for a missing ref", async () => {
-      expect((await t.ok(OrderDetailDocument, { ref: aliceOrder.ref }, { token: alice.token })).order?.ref).toBe(aliceOrder.ref);
+      expect((await t.ok(OrderDetailDocument, { ref: aliceOrder.ref }, { token: alice.token })).order?.ref).toBe(
+        aliceOrder.ref,
+      );
       const other = await t.gql(OrderDetailDocument, { ref: aliceOrder.ref }, { token: bob.token });
       const missing = await t.gql(OrderDetailDocument, { ref: "1999-99999" }, { token: bob.token });
       expect(other).toEqual(missing);
@@ -171,19 +210,28 @@ describe.each(backends())("orders on %s", (backend) => {
     });
 
     it("an anonymous caller needs the exact token", async () => {
-      expect((await t.ok(OrderDetailDocument, { ref: guestOrder.ref, token: guestOrder.token })).order?.ref).toBe(guestOrder.ref);
+      expect((await t.ok(OrderDetailDocument, { ref: guestOrder.ref, token: guestOrder.token })).order?.ref).toBe(
+        guestOrder.ref,
+      );
       expect((await t.ok(OrderDetailDocument, { ref: guestOrder.ref, token: aliceOrder.token })).order).toBeNull();
       expect((await t.ok(OrderDetailDocument, { ref: guestOrder.ref, token: "" })).order).toBeNull();
       expect((await t.ok(OrderDetailDocument, { ref: guestOrder.ref })).order).toBeNull();
     });
 
     it("a signed-in user's token argument is ignored, both ways", async () => {
-      expect((await t.ok(OrderDetailDocument, { ref: guestOrder.ref, token: guestOrder.token }, { token: alice.token })).order).toBeNull();
-      expect((await t.ok(OrderDetailDocument, { ref: aliceOrder.ref, token: "garbage" }, { token: alice.token })).order?.ref).toBe(aliceOrder.ref);
+      expect(
+        (await t.ok(OrderDetailDocument, { ref: guestOrder.ref, token: guestOrder.token }, { token: alice.token }))
+          .order,
+      ).toBeNull();
+      expect(
+        (await t.ok(OrderDetailDocument, { ref: aliceOrder.ref, token: "garbage" }, { token: alice.token })).order?.ref,
+      ).toBe(aliceOrder.ref);
     });
 
     it("staff see any order", async () => {
-      expect((await t.ok(OrderDetailDocument, { ref: guestOrder.ref }, { token: staff.token })).order?.ref).toBe(guestOrder.ref);
+      expect((await t.ok(OrderDetailDocument, { ref: guestOrder.ref }, { token: staff.token })).order?.ref).toBe(
+        guestOrder.ref,
+      );
     });
 
     it("orders lists the caller's own orders; staff too see only their own", async () => {
@@ -192,7 +240,9 @@ describe.each(backends())("orders on %s", (backend) => {
       expect(mine.orders.nodes.every((o) => o.ref !== guestOrder.ref)).toBe(true);
       expect((await t.ok(MyOrdersDocument, {}, { token: staff.token })).orders.totalCount).toBe(0);
       expect((await t.ok(MyOrdersDocument, {})).orders.nodes).toEqual([]);
-      expect((await t.ok(MyOrdersDocument, { token: guestOrder.token })).orders.nodes.map((o) => o.ref)).toEqual([guestOrder.ref]);
+      expect((await t.ok(MyOrdersDocument, { token: guestOrder.token })).orders.nodes.map((o) => o.ref)).toEqual([
+        guestOrder.ref,
+      ]);
     });
 
     it("lastOrder: the newest visible order; staff get the newest in the shop", async () => {
@@ -205,12 +255,21 @@ describe.each(backends())("orders on %s", (backend) => {
     });
 
     it("orderPaymentMethods is null for an invisible order", async () => {
-      expect((await t.ok(OrderPaymentMethodsDocument, { ref: aliceOrder.ref }, { token: bob.token })).orderPaymentMethods).toBeNull();
-      expect((await t.ok(OrderPaymentMethodsDocument, { ref: aliceOrder.ref }, { token: alice.token })).orderPaymentMethods?.length).toBe(3);
+      expect(
+        (await t.ok(OrderPaymentMethodsDocument, { ref: aliceOrder.ref }, { token: bob.token })).orderPaymentMethods,
+      ).toBeNull();
+      expect(
+        (await t.ok(OrderPaymentMethodsDocument, { ref: aliceOrder.ref }, { token: alice.token })).orderPaymentMethods
+          ?.length,
+      ).toBe(3);
     });
 
     it("me is the signed-in user or null", async () => {
-      expect((await t.ok(MeDocument, {}, { token: alice.token })).me).toEqual({ id: alice.id, email: "alice@example.com", isStaff: false });
+      expect((await t.ok(MeDocument, {}, { token: alice.token })).me).toEqual({
+        id: alice.id,
+        email: "alice@example.com",
+        isStaff: false,
+      });
       expect((await t.ok(MeDocument, {})).me).toBeNull();
     });
   });
@@ -222,18 +281,28 @@ describe.each(backends())("orders on %s", (backend) => {
       expect(s.status).toBe("HOLD");
       expect(s.statusDisplay).toBe("Hold");
       expect(s.statusTransitions).toHaveLength(9);
-      expect(s.statusTransitions.find((x) => x.value === "SHIPPED")?.error).toBe("Can't change order with status 'Hold' to 'Shipped'.");
-      expect(s.statusTransitions.filter((x) => !x.error).map((x) => x.value)).toEqual(["HOLD", "FAILED", "CANCELLED", "PROCESSING"]);
+      expect(s.statusTransitions.find((x) => x.value === "SHIPPED")?.error).toBe(
+        "Can't change order with status 'Hold' to 'Shipped'.",
+      );
+      expect(s.statusTransitions.filter((x) => !x.error).map((x) => x.value)).toEqual([
+        "HOLD",
+        "FAILED",
+        "CANCELLED",
+        "PROCESSING",
+      ]);
       expect((await t.ok(OrderStatusDocument, { ref: "1999-00000" }, { token: staff.token })).orderStatus).toBeNull();
     });
 
     it("staff-only operations refuse before looking the order up", async () => {
       for (const ref of ["1999-00000", (await create()).ref]) {
-        expect((await t.gql(OrderStatusDocument, { ref }, { token: alice.token })).errors?.[0].extensions?.code).toBe("FORBIDDEN");
-        expect((await t.gql(OrderStatusDocument, { ref })).errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
-        expect((await t.gql(ChangeOrderStatusDocument, { ref, status: "HOLD" }, { token: alice.token })).errors?.[0].extensions?.code).toBe(
+        expect((await t.gql(OrderStatusDocument, { ref }, { token: alice.token })).errors?.[0].extensions?.code).toBe(
           "FORBIDDEN",
         );
+        expect((await t.gql(OrderStatusDocument, { ref })).errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+        expect(
+          (await t.gql(ChangeOrderStatusDocument, { ref, status: "HOLD" }, { token: alice.token })).errors?.[0]
+            .extensions?.code,
+        ).toBe("FORBIDDEN");
       }
     });
 
@@ -249,7 +318,8 @@ describe.each(backends())("orders on %s", (backend) => {
 
     it("changeOrderStatus follows the table, refuses with the exact message and changes nothing then", async () => {
       const o = await create();
-      const bad = (await t.ok(ChangeOrderStatusDocument, { ref: o.ref, status: "SHIPPED" }, { token: staff.token })).changeOrderStatus;
+      const bad = (await t.ok(ChangeOrderStatusDocument, { ref: o.ref, status: "SHIPPED" }, { token: staff.token }))
+        .changeOrderStatus;
       expect(bad).toEqual({
         __typename: "InvalidStatusTransitionError",
         errorCode: "INVALID_STATUS_TRANSITION_ERROR",
@@ -257,27 +327,34 @@ describe.each(backends())("orders on %s", (backend) => {
         fromStatus: "CREATED",
         toStatus: "SHIPPED",
       });
-      const same = (await t.ok(ChangeOrderStatusDocument, { ref: o.ref, status: "CREATED" }, { token: staff.token })).changeOrderStatus;
+      const same = (await t.ok(ChangeOrderStatusDocument, { ref: o.ref, status: "CREATED" }, { token: staff.token }))
+        .changeOrderStatus;
       expect(same).toMatchObject({ __typename: "Order", status: "CREATED", dateUpdated: o.dateUpdated });
       let last = o.dateUpdated;
       for (const status of ["PROCESSING", "SHIPPED", "COMPLETED", "REFUNDED"] as const) {
         await new Promise((r) => setTimeout(r, 5));
-        const r = (await t.ok(ChangeOrderStatusDocument, { ref: o.ref, status }, { token: staff.token })).changeOrderStatus;
+        const r = (await t.ok(ChangeOrderStatusDocument, { ref: o.ref, status }, { token: staff.token }))
+          .changeOrderStatus;
         expect(r).toMatchObject({ __typename: "Order", status });
         const updated = (r as { dateUpdated: string }).dateUpdated;
         expect(Date.parse(updated)).toBeGreaterThan(Date.parse(last));
         last = updated;
       }
-      expect((await t.gql(ChangeOrderStatusDocument, { ref: "1999-00000", status: "HOLD" }, { token: staff.token })).errors?.[0].extensions?.code).toBe(
-        "NOT_FOUND",
-      );
+      expect(
+        (await t.gql(ChangeOrderStatusDocument, { ref: "1999-00000", status: "HOLD" }, { token: staff.token }))
+          .errors?.[0].extensions?.code,
+      ).toBe("NOT_FOUND");
     });
   });
 
   describe("notes", () => {
     it("staff add notes; customers see only the public ones", async () => {
       const o = await create({ userId: alice.id });
-      await t.ok(AddOrderNoteDocument, { ref: o.ref, message: "Left at the door", public: true }, { token: staff.token });
+      await t.ok(
+        AddOrderNoteDocument,
+        { ref: o.ref, message: "Left at the door", public: true },
+        { token: staff.token },
+      );
       const r = await t.ok(AddOrderNoteDocument, { ref: o.ref, message: "Customer was rude" }, { token: staff.token });
       expect(r.addOrderNote.notes.map((n) => [n.message, n.public])).toEqual([
         ["Left at the door", true],
@@ -312,7 +389,11 @@ describe.each(backends())("orders on %s", (backend) => {
       let after: string | null | undefined;
       let pages = 0;
       do {
-        const r = await t.ok(AllOrdersDocument, { first: 10, after, filter: { search: "list@example.com" } }, { token: staff.token });
+        const r = await t.ok(
+          AllOrdersDocument,
+          { first: 10, after, filter: { search: "list@example.com" } },
+          { token: staff.token },
+        );
         seen.push(...r.allOrders.edges.map((e) => e.node.ref));
         expect(r.allOrders.pageInfo.hasPreviousPage).toBe(pages > 0);
         after = r.allOrders.pageInfo.hasNextPage ? r.allOrders.pageInfo.endCursor : null;
@@ -334,7 +415,14 @@ describe.each(backends())("orders on %s", (backend) => {
     });
 
     it("filters by status, paid state, ref prefix and dates, and counts only when asked", async () => {
-      const count = async (filter: object) => (await t.ok(AllOrdersCountDocument, { filter: { search: "list@example.com", ...filter } }, { token: staff.token })).allOrders.totalCount;
+      const count = async (filter: object) =>
+        (
+          await t.ok(
+            AllOrdersCountDocument,
+            { filter: { search: "list@example.com", ...filter } },
+            { token: staff.token },
+          )
+        ).allOrders.totalCount;
       expect(await count({})).toBe(25);
       expect(await count({ status: ["HOLD"] })).toBe(5);
       expect(await count({ status: ["HOLD", "CREATED"] })).toBe(25);
@@ -344,7 +432,11 @@ describe.each(backends())("orders on %s", (backend) => {
       expect(await count({ createdAfter: "2999-01-01T00:00:00Z" })).toBe(0);
       const byRef = await t.ok(AllOrdersDocument, { filter: { search: refs[3] } }, { token: staff.token });
       expect(byRef.allOrders.edges.map((e) => e.node.ref)).toEqual([refs[3]]);
-      const prefix = await t.ok(AllOrdersCountDocument, { filter: { search: refs[0].slice(0, 5) } }, { token: staff.token });
+      const prefix = await t.ok(
+        AllOrdersCountDocument,
+        { filter: { search: refs[0].slice(0, 5) } },
+        { token: staff.token },
+      );
       expect(prefix.allOrders.totalCount).toBeGreaterThanOrEqual(25);
       t.statements.length = 0;
       await t.ok(AllOrdersDocument, { first: 5 }, { token: staff.token });
@@ -356,7 +448,11 @@ describe.each(backends())("orders on %s", (backend) => {
         const all: { ref: string; total: string }[] = [];
         let after: string | null | undefined;
         do {
-          const r = await t.ok(AllOrdersDocument, { first: 7, after, orderBy, filter: { search: "list@example.com" } }, { token: staff.token });
+          const r = await t.ok(
+            AllOrdersDocument,
+            { first: 7, after, orderBy, filter: { search: "list@example.com" } },
+            { token: staff.token },
+          );
           all.push(...r.allOrders.edges.map((e) => e.node));
           after = r.allOrders.pageInfo.hasNextPage ? r.allOrders.pageInfo.endCursor : null;
         } while (after);
@@ -370,7 +466,9 @@ describe.each(backends())("orders on %s", (backend) => {
     });
 
     it("allOrders is staff only", async () => {
-      expect((await t.gql(AllOrdersDocument, {}, { token: alice.token })).errors?.[0].extensions?.code).toBe("FORBIDDEN");
+      expect((await t.gql(AllOrdersDocument, {}, { token: alice.token })).errors?.[0].extensions?.code).toBe(
+        "FORBIDDEN",
+      );
       expect((await t.gql(AllOrdersDocument, {})).errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
     });
   });

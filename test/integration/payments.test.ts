@@ -50,7 +50,10 @@ describe.each(backends())("payments on %s", (backend) => {
     t.ok(RecordOrderPaymentDocument, { ref, input: { amount, transactionId, paymentMethod } }, { token: staff.token });
 
   beforeAll(async () => {
-    t = await startTestServer(backend, { paymentMethods: [counting.method], env: { PAYMENT_METHODS: "credit-card,pay-in-advance,dummy,counting" } });
+    t = await startTestServer(backend, {
+      paymentMethods: [counting.method],
+      env: { PAYMENT_METHODS: "credit-card,pay-in-advance,dummy,counting" },
+    });
     staff = await t.user("staff@example.com", { staff: true });
     alice = await t.user("alice@example.com");
   });
@@ -72,12 +75,14 @@ describe.each(backends())("payments on %s", (backend) => {
       expect(anon.map((m) => m.identifier)).toEqual(["credit-card", "pay-in-advance", "dummy"]); // counting is off for anonymous callers
       expect(anon.every((m) => m.error === "Payment for order with status 'New' is not allowed.")).toBe(true);
       await record(o.ref, "33.00", "t-paid");
-      const paid = (await t.ok(OrderPaymentMethodsDocument, { ref: o.ref }, { token: staff.token })).orderPaymentMethods!;
+      const paid = (await t.ok(OrderPaymentMethodsDocument, { ref: o.ref }, { token: staff.token }))
+        .orderPaymentMethods!;
       expect(paid.map((m) => m.error)).toEqual(Array(4).fill("This order has already been paid for."));
       const fresh = await create();
       const ok = (await t.ok(OrderDetailDocument, { ref: fresh.ref }, { token: staff.token })).order!;
       expect(ok).toBeTruthy();
-      const choices = (await t.ok(OrderPaymentMethodsDocument, { ref: fresh.ref }, { token: staff.token })).orderPaymentMethods!;
+      const choices = (await t.ok(OrderPaymentMethodsDocument, { ref: fresh.ref }, { token: staff.token }))
+        .orderPaymentMethods!;
       expect(choices.every((m) => m.error === null)).toBe(true);
     });
   });
@@ -87,9 +92,15 @@ describe.each(backends())("payments on %s", (backend) => {
       const o = await create();
       for (const m of ["bitcoin", "counting"]) {
         const r = (await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: m, token: o.token })).payOrder;
-        expect(r).toEqual({ __typename: "PaymentMethodNotAvailableError", errorCode: "PAYMENT_METHOD_NOT_AVAILABLE_ERROR", message: `"${m}" is not a valid choice.`, paymentMethod: m });
+        expect(r).toEqual({
+          __typename: "PaymentMethodNotAvailableError",
+          errorCode: "PAYMENT_METHOD_NOT_AVAILABLE_ERROR",
+          message: `"${m}" is not a valid choice.`,
+          paymentMethod: m,
+        });
       }
-      const asStaff = (await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "counting" }, { token: staff.token })).payOrder;
+      const asStaff = (await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "counting" }, { token: staff.token }))
+        .payOrder;
       expect(asStaff).toMatchObject({ __typename: "PaymentRedirect", data: { step: "redirect" } });
     });
 
@@ -99,19 +110,26 @@ describe.each(backends())("payments on %s", (backend) => {
         const r = await t.gql(PayOrderDocument, { ...vars, paymentMethod: "dummy" });
         expect(r.errors?.[0].extensions?.code).toBe("NOT_FOUND");
       }
-      expect((await t.gql(PayOrderDocument, { ref: o.ref, paymentMethod: "dummy" }, { token: alice.token })).errors?.[0].extensions?.code).toBe("NOT_FOUND");
+      expect(
+        (await t.gql(PayOrderDocument, { ref: o.ref, paymentMethod: "dummy" }, { token: alice.token })).errors?.[0]
+          .extensions?.code,
+      ).toBe("NOT_FOUND");
     });
 
     it("refuses a paid order, then an unpayable status", async () => {
       const paid = await create();
       await record(paid.ref, "40.00", "over");
-      expect((await t.ok(PayOrderDocument, { ref: paid.ref, paymentMethod: "dummy", token: paid.token })).payOrder).toEqual({
+      expect(
+        (await t.ok(PayOrderDocument, { ref: paid.ref, paymentMethod: "dummy", token: paid.token })).payOrder,
+      ).toEqual({
         __typename: "OrderAlreadyPaidError",
         errorCode: "ORDER_ALREADY_PAID_ERROR",
         message: "This order has already been paid for.",
       });
       const cancelled = await create({ status: "CANCELLED" });
-      expect((await t.ok(PayOrderDocument, { ref: cancelled.ref, paymentMethod: "dummy", token: cancelled.token })).payOrder).toEqual({
+      expect(
+        (await t.ok(PayOrderDocument, { ref: cancelled.ref, paymentMethod: "dummy", token: cancelled.token })).payOrder,
+      ).toEqual({
         __typename: "OrderNotPayableError",
         errorCode: "ORDER_NOT_PAYABLE_ERROR",
         message: "Payment for order with status 'Cancelled' is not allowed.",
@@ -121,7 +139,9 @@ describe.each(backends())("payments on %s", (backend) => {
 
     it("dummy: fails with the method's message when asked to, else redirects and records nothing", async () => {
       const failing = await create({ extra: { dummyPayment: "fail" } });
-      expect((await t.ok(PayOrderDocument, { ref: failing.ref, paymentMethod: "dummy", token: failing.token })).payOrder).toEqual({
+      expect(
+        (await t.ok(PayOrderDocument, { ref: failing.ref, paymentMethod: "dummy", token: failing.token })).payOrder,
+      ).toEqual({
         __typename: "PaymentFailedError",
         errorCode: "PAYMENT_FAILED_ERROR",
         message: "Dummy payment error",
@@ -129,14 +149,22 @@ describe.each(backends())("payments on %s", (backend) => {
       });
       const o = await create();
       const r = (await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "dummy", token: o.token })).payOrder;
-      expect(r).toMatchObject({ __typename: "PaymentRedirect", order: { ref: o.ref, status: "CREATED", isPaid: false, amountPaid: "0.00" } });
+      expect(r).toMatchObject({
+        __typename: "PaymentRedirect",
+        order: { ref: o.ref, status: "CREATED", isPaid: false, amountPaid: "0.00" },
+      });
       expect((r as { url: string }).url.startsWith(t.url)).toBe(true);
     });
 
     it("pay-in-advance puts a CREATED order on HOLD and shows transfer instructions", async () => {
       const o = await create();
-      const r = (await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "pay-in-advance", token: o.token })).payOrder;
-      expect(r).toMatchObject({ __typename: "PaymentRedirect", data: { reference: o.ref, amount: "33.00", currency: "USD" }, order: { status: "HOLD" } });
+      const r = (await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "pay-in-advance", token: o.token }))
+        .payOrder;
+      expect(r).toMatchObject({
+        __typename: "PaymentRedirect",
+        data: { reference: o.ref, amount: "33.00", currency: "USD" },
+        order: { status: "HOLD" },
+      });
       const page = await fetch((r as { url: string }).url);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain(o.ref);
@@ -148,13 +176,18 @@ describe.each(backends())("payments on %s", (backend) => {
     it("credit-card: the hosted page takes one payment of the outstanding amount and moves to PROCESSING", async () => {
       const o = await create();
       await record(o.ref, "3.00", "deposit");
-      const r = (await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "credit-card", token: o.token })).payOrder as { url: string };
+      const r = (await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "credit-card", token: o.token }))
+        .payOrder as { url: string };
       const get = await fetch(r.url);
       expect(get.status).toBe(200);
       const html = await get.text();
       expect(html).toContain("30.00");
-      expect(html).toContain("<form method=\"post\"");
-      const post = await fetch(r.url, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "" });
+      expect(html).toContain('<form method="post"');
+      const post = await fetch(r.url, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "",
+      });
       expect(post.status).toBe(200);
       const again = await fetch(r.url, { method: "POST" });
       expect(again.status).toBe(409);
@@ -192,7 +225,8 @@ describe.each(backends())("payments on %s", (backend) => {
         [{ amount: "1", transactionId: "b", paymentMethod: "" }, "paymentMethod"],
         [{ amount: "1", transactionId: "dup", paymentMethod: "cash" }, "transactionId"],
       ] as const) {
-        const r = (await t.ok(RecordOrderPaymentDocument, { ref: o.ref, input }, { token: staff.token })).recordOrderPayment;
+        const r = (await t.ok(RecordOrderPaymentDocument, { ref: o.ref, input }, { token: staff.token }))
+          .recordOrderPayment;
         expect(r, JSON.stringify(input)).toMatchObject({ __typename: "InvalidOrderInputError", field });
       }
       const after = (await t.ok(OrderDetailDocument, { ref: o.ref }, { token: staff.token })).order!;
@@ -202,7 +236,11 @@ describe.each(backends())("payments on %s", (backend) => {
 
     it("is staff only", async () => {
       const o = await create();
-      const r = await t.gql(RecordOrderPaymentDocument, { ref: o.ref, input: { amount: "1", transactionId: "x", paymentMethod: "cash" } }, { token: alice.token });
+      const r = await t.gql(
+        RecordOrderPaymentDocument,
+        { ref: o.ref, input: { amount: "1", transactionId: "x", paymentMethod: "cash" } },
+        { token: alice.token },
+      );
       expect(r.errors?.[0].extensions?.code).toBe("FORBIDDEN");
     });
   });
@@ -254,11 +292,15 @@ describe.each(backends())("payments on %s", (backend) => {
 
     it("an order without payments becomes REFUNDED; staff only", async () => {
       const o = await create();
-      expect((await t.gql(RefundOrderDocument, { ref: o.ref }, { token: alice.token })).errors?.[0].extensions?.code).toBe("FORBIDDEN");
+      expect(
+        (await t.gql(RefundOrderDocument, { ref: o.ref }, { token: alice.token })).errors?.[0].extensions?.code,
+      ).toBe("FORBIDDEN");
       expect((await t.gql(RefundOrderDocument, { ref: o.ref })).errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
       const r = (await t.ok(RefundOrderDocument, { ref: o.ref }, { token: staff.token })).refundOrder;
       expect(r).toMatchObject({ __typename: "RefundResult", refunded: [], failed: [], order: { status: "REFUNDED" } });
-      expect(Date.parse((r as { order: { dateUpdated: string } }).order.dateUpdated)).toBeGreaterThan(Date.parse(o.dateUpdated) - 1);
+      expect(Date.parse((r as { order: { dateUpdated: string } }).order.dateUpdated)).toBeGreaterThan(
+        Date.parse(o.dateUpdated) - 1,
+      );
     });
   });
 });

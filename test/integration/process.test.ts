@@ -31,7 +31,12 @@ describe("CLI on a fresh embedded database", () => {
     const lines = created.stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
     const user = JSON.parse(lines[0]);
-    expect(user).toEqual({ id: expect.any(String), email: "staff@example.com", isStaff: true, token: expect.stringMatching(/^oat_[A-Za-z0-9_-]{43}$/) });
+    expect(user).toEqual({
+      id: expect.any(String),
+      email: "staff@example.com",
+      isStaff: true,
+      token: expect.stringMatching(/^oat_[A-Za-z0-9_-]{43}$/),
+    });
 
     const dup = await cli(["create-user", "--email", "staff@example.com"], env);
     expect(dup.code).toBe(1);
@@ -46,7 +51,10 @@ describe("CLI on a fresh embedded database", () => {
 
     const server = await startServer([], env);
     try {
-      expect((await gql(server.url, "{ me { email isStaff } }", user.token)).data.me).toEqual({ email: "staff@example.com", isStaff: true });
+      expect((await gql(server.url, "{ me { email isStaff } }", user.token)).data.me).toEqual({
+        email: "staff@example.com",
+        isStaff: true,
+      });
       const busy = await cli(["create-user", "--email", "other@example.com"], env);
       expect(busy.code).toBe(1);
       expect(busy.stderr).toMatch(/in use by process \d+/);
@@ -74,7 +82,11 @@ describe("npm run demo", () => {
       expect(out).toContain("demo data created");
       const staffToken = /staff\s+\S+\s+(oat_\S+)/.exec(out)![1];
       const aliceToken = /customer\s+alice@\S+\s+(oat_\S+)/.exec(out)![1];
-      const all = await gql(demo.url, "{ allOrders(first: 100) { totalCount nodes { status items { name } payments { amount } } } }", staffToken);
+      const all = await gql(
+        demo.url,
+        "{ allOrders(first: 100) { totalCount nodes { status items { name } payments { amount } } } }",
+        staffToken,
+      );
       expect(all.data.allOrders.totalCount).toBeGreaterThanOrEqual(30);
       const statuses = new Set(all.data.allOrders.nodes.map((o: { status: string }) => o.status));
       expect(statuses.size).toBeGreaterThanOrEqual(5);
@@ -104,7 +116,10 @@ describe("npm start configuration", () => {
     const r = await run("src/main.ts", [], { PORT: "eighty", DATABASE_URL: `file:${tmpDir()}/x` });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/PORT must be a port number/);
-    const m = await run("src/main.ts", [], { PAYMENT_METHODS: "credit-card,bitcoin", DATABASE_URL: `file:${tmpDir()}/x` });
+    const m = await run("src/main.ts", [], {
+      PAYMENT_METHODS: "credit-card,bitcoin",
+      DATABASE_URL: `file:${tmpDir()}/x`,
+    });
     expect(m.code).toBe(1);
     expect(m.stderr).toMatch(/unknown payment method "bitcoin"/);
   });

@@ -18,7 +18,14 @@ describe.each(backends())("authorization matrix on %s", (backend) => {
   const MISSING = "1999-99999";
 
   async function post(query: string, variables: Record<string, unknown>, caller: Caller) {
-    const bearer = caller === "owner" ? tokens.owner : caller === "other" ? tokens.other : caller === "staff" ? tokens.staff : undefined;
+    const bearer =
+      caller === "owner"
+        ? tokens.owner
+        : caller === "other"
+          ? tokens.other
+          : caller === "staff"
+            ? tokens.staff
+            : undefined;
     const res = await fetch(`${t.url}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
@@ -27,14 +34,32 @@ describe.each(backends())("authorization matrix on %s", (backend) => {
     return (await res.json()) as { data?: Record<string, any> | null; errors?: { extensions?: { code?: string } }[] };
   }
   /** A refusal: the error code, and no data for the field (null, or no data at all for a non-null field). */
-  function expectRefused(res: { data?: Record<string, any> | null; errors?: { extensions?: { code?: string } }[] }, field: string, code: string) {
-    expect(res.errors?.map((e) => e.extensions?.code), field).toEqual([code]);
+  function expectRefused(
+    res: { data?: Record<string, any> | null; errors?: { extensions?: { code?: string } }[] },
+    field: string,
+    code: string,
+  ) {
+    expect(
+      res.errors?.map((e) => e.extensions?.code),
+      field,
+    ).toEqual([code]);
     expect(res.data?.[field] ?? null, field).toBeNull();
   }
-  const orderTokenFor = (c: Caller) => (c === "anonymous+token" ? target.token : c === "anonymous+wrong" ? "x".repeat(43) : c === "anonymous" ? null : target.token);
+  const orderTokenFor = (c: Caller) =>
+    c === "anonymous+token"
+      ? target.token
+      : c === "anonymous+wrong"
+        ? "x".repeat(43)
+        : c === "anonymous"
+          ? null
+          : target.token;
 
   async function newOrder(userId?: string) {
-    const r = await t.ok(CreateOrderDocument, { input: orderInput(userId ? { userId } : {}) as never }, { token: tokens.staff });
+    const r = await t.ok(
+      CreateOrderDocument,
+      { input: orderInput(userId ? { userId } : {}) as never },
+      { token: tokens.staff },
+    );
     return r.createOrder as { ref: string; token: string };
   }
 
@@ -66,25 +91,33 @@ describe.each(backends())("authorization matrix on %s", (backend) => {
     staff: "ok",
   };
 
-  it.each(CALLERS)("order, orderPaymentMethods and payOrder for %s: visible or exactly like a missing order", async (caller) => {
-    const token = orderTokenFor(caller);
-    for (const [query, field] of [
-      ["query($ref: String!, $token: String) { order(ref: $ref, token: $token) { ref } }", "order"],
-      ["query($ref: String!, $token: String) { orderPaymentMethods(ref: $ref, token: $token) { identifier error } }", "orderPaymentMethods"],
-    ] as const) {
-      const got = await post(query, { ref: target.ref, token }, caller);
-      const missing = await post(query, { ref: MISSING, token }, caller);
-      expect(missing).toEqual({ data: { [field]: null } });
-      if (seesTarget[caller]) expect(got.data?.[field], field).not.toBeNull();
-      else expect(got, field).toEqual(missing);
-    }
-    const pay = "mutation($ref: String!, $token: String) { payOrder(ref: $ref, paymentMethod: \"dummy\", token: $token) { __typename } }";
-    const got = await post(pay, { ref: target.ref, token }, caller);
-    const missing = await post(pay, { ref: MISSING, token }, caller);
-    expect(missing.errors?.[0].extensions?.code).toBe("NOT_FOUND");
-    if (seesTarget[caller]) expect(got.data?.payOrder.__typename).toBe("PaymentRedirect"); // dummy records nothing
-    else expect(JSON.stringify(got)).toBe(JSON.stringify(missing));
-  });
+  it.each(CALLERS)(
+    "order, orderPaymentMethods and payOrder for %s: visible or exactly like a missing order",
+    async (caller) => {
+      const token = orderTokenFor(caller);
+      for (const [query, field] of [
+        ["query($ref: String!, $token: String) { order(ref: $ref, token: $token) { ref } }", "order"],
+        [
+          "query($ref: String!, $token: String) { orderPaymentMethods(ref: $ref, token: $token) { identifier error } }",
+          "orderPaymentMethods",
+        ],
+      ] as const) {
+        const got = await post(query, { ref: target.ref, token }, caller);
+        const missing = await post(query, { ref: MISSING, token }, caller);
+        expect(missing).toEqual({ data: { [field]: null } });
+        if (seesTarget[caller]) expect(got.data?.[field], field).not.toBeNull();
+        else expect(got, field).toEqual(missing);
+      }
+      const pay =
+        'mutation($ref: String!, $token: String) { payOrder(ref: $ref, paymentMethod: "dummy", token: $token) { __typename } }';
+      const got = await post(pay, { ref: target.ref, token }, caller);
+      const missing = await post(pay, { ref: MISSING, token }, caller);
+      expect(missing.errors?.[0].extensions?.code).toBe("NOT_FOUND");
+      if (seesTarget[caller])
+        expect(got.data?.payOrder.__typename).toBe("PaymentRedirect"); // dummy records nothing
+      else expect(JSON.stringify(got)).toBe(JSON.stringify(missing));
+    },
+  );
 
   it.each(CALLERS)("lists for %s: orders, lastOrder, allOrders, me, paymentMethods", async (caller) => {
     const token = orderTokenFor(caller);
@@ -99,21 +132,36 @@ describe.each(backends())("authorization matrix on %s", (backend) => {
     else expectRefused(all, "allOrders", staffOnly[caller]);
     const me = await post("{ me { email } paymentMethods { identifier } }", {}, caller);
     expect(me.data!.paymentMethods).toHaveLength(3);
-    expect(me.data!.me?.email ?? null).toBe(caller === "owner" ? "owner@example.com" : caller === "other" ? "other@example.com" : caller === "staff" ? "staff@example.com" : null);
+    expect(me.data!.me?.email ?? null).toBe(
+      caller === "owner"
+        ? "owner@example.com"
+        : caller === "other"
+          ? "other@example.com"
+          : caller === "staff"
+            ? "staff@example.com"
+            : null,
+    );
   });
 
   it.each(CALLERS)("staff-only queries and fields for %s refuse before any lookup", async (caller) => {
     for (const ref of [target.ref, MISSING]) {
       const r = await post("query($ref: String!) { orderStatus(ref: $ref) { status } }", { ref }, caller);
-      if (staffOnly[caller] === "ok") expect(r.data!.orderStatus?.status ?? null).toBe(ref === MISSING ? null : "CREATED");
+      if (staffOnly[caller] === "ok")
+        expect(r.data!.orderStatus?.status ?? null).toBe(ref === MISSING ? null : "CREATED");
       else expectRefused(r, "orderStatus", staffOnly[caller]);
     }
     if (!seesTarget[caller]) return;
-    const r = await post("query($ref: String!, $token: String) { order(ref: $ref, token: $token) { ref statusTransitions { value } } }", { ref: target.ref, token: orderTokenFor(caller) }, caller);
+    const r = await post(
+      "query($ref: String!, $token: String) { order(ref: $ref, token: $token) { ref statusTransitions { value } } }",
+      { ref: target.ref, token: orderTokenFor(caller) },
+      caller,
+    );
     if (caller === "staff") expect(r.data!.order.statusTransitions).toHaveLength(9);
     else {
       expect(r.data!.order.statusTransitions).toBeNull();
-      expect(r.errors?.map((e) => e.extensions?.code)).toEqual([caller.startsWith("anonymous") ? "UNAUTHENTICATED" : "FORBIDDEN"]);
+      expect(r.errors?.map((e) => e.extensions?.code)).toEqual([
+        caller.startsWith("anonymous") ? "UNAUTHENTICATED" : "FORBIDDEN",
+      ]);
     }
   });
 
@@ -121,8 +169,11 @@ describe.each(backends())("authorization matrix on %s", (backend) => {
     const mutations = [
       ["mutation($ref: String!) { changeOrderStatus(ref: $ref, status: HOLD) { __typename } }", "changeOrderStatus"],
       ["mutation($ref: String!) { refundOrder(ref: $ref) { __typename } }", "refundOrder"],
-      ["mutation($ref: String!) { recordOrderPayment(ref: $ref, input: { amount: \"1\", transactionId: \"t\", paymentMethod: \"cash\" }) { __typename } }", "recordOrderPayment"],
-      ["mutation($ref: String!) { addOrderNote(ref: $ref, message: \"m\") { ref } }", "addOrderNote"],
+      [
+        'mutation($ref: String!) { recordOrderPayment(ref: $ref, input: { amount: "1", transactionId: "t", paymentMethod: "cash" }) { __typename } }',
+        "recordOrderPayment",
+      ],
+      ['mutation($ref: String!) { addOrderNote(ref: $ref, message: "m") { ref } }', "addOrderNote"],
     ] as const;
     for (const [query, field] of mutations) {
       const ref = caller === "staff" ? (await newOrder()).ref : target.ref;
@@ -134,7 +185,11 @@ describe.each(backends())("authorization matrix on %s", (backend) => {
         } else expectRefused(res, field, staffOnly[caller]);
       }
     }
-    const create = await post("mutation { createOrder(input: { email: \"a@b.co\", items: [] }) { __typename } }", {}, caller);
+    const create = await post(
+      'mutation { createOrder(input: { email: "a@b.co", items: [] }) { __typename } }',
+      {},
+      caller,
+    );
     if (staffOnly[caller] === "ok") expect(create.data!.createOrder.__typename).toBe("InvalidOrderInputError");
     else expect(create.errors?.[0].extensions?.code).toBe(staffOnly[caller]);
     const after = (await t.ok(OrderDetailDocument, { ref: target.ref }, { token: tokens.staff })).order!;

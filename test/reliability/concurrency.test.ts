@@ -24,7 +24,10 @@ describe.each(backends())("concurrency on %s", (backend) => {
   }
 
   beforeAll(async () => {
-    t = await startTestServer(backend, { paymentMethods: [counting.method], env: { PAYMENT_METHODS: "credit-card,pay-in-advance,dummy,counting" } });
+    t = await startTestServer(backend, {
+      paymentMethods: [counting.method],
+      env: { PAYMENT_METHODS: "credit-card,pay-in-advance,dummy,counting" },
+    });
     staff = await t.user("staff@example.com", { staff: true });
   });
   afterAll(() => t?.close());
@@ -32,9 +35,15 @@ describe.each(backends())("concurrency on %s", (backend) => {
   it("50 concurrent refunds of one order offer each payment to its method exactly once", async () => {
     const o = await create({ status: "PROCESSING" });
     for (let i = 0; i < 4; i++) {
-      await t.ok(RecordOrderPaymentDocument, { ref: o.ref, input: { amount: "10.00", transactionId: `cc-${i}`, paymentMethod: "counting" } }, { token: staff.token });
+      await t.ok(
+        RecordOrderPaymentDocument,
+        { ref: o.ref, input: { amount: "10.00", transactionId: `cc-${i}`, paymentMethod: "counting" } },
+        { token: staff.token },
+      );
     }
-    const results = await Promise.all(Array.from({ length: 50 }, () => t.gql(RefundOrderDocument, { ref: o.ref }, { token: staff.token })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () => t.gql(RefundOrderDocument, { ref: o.ref }, { token: staff.token })),
+    );
     expect(results.every((r) => !r.errors)).toBe(true);
     const kinds = results.map((r) => r.data!.refundOrder.__typename);
     expect(kinds.filter((k) => k === "RefundResult")).toHaveLength(1);
@@ -48,8 +57,11 @@ describe.each(backends())("concurrency on %s", (backend) => {
 
   it("50 concurrent confirmations of one card payment page record one payment", async () => {
     const o = await create();
-    const pay = (await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "credit-card", token: o.token })).payOrder as { url: string };
-    const statuses = await Promise.all(Array.from({ length: 50 }, () => fetch(pay.url, { method: "POST" }).then((r) => r.status)));
+    const pay = (await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "credit-card", token: o.token }))
+      .payOrder as { url: string };
+    const statuses = await Promise.all(
+      Array.from({ length: 50 }, () => fetch(pay.url, { method: "POST" }).then((r) => r.status)),
+    );
     expect(statuses.filter((s) => s === 200)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
     const after = (await t.ok(OrderDetailDocument, { ref: o.ref }, { token: staff.token })).order!;
@@ -58,7 +70,15 @@ describe.each(backends())("concurrency on %s", (backend) => {
   });
 
   it("200 concurrent createOrder get 200 distinct refs and no error", async () => {
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => t.gql(CreateOrderDocument, { input: orderInput({ email: `c${i}@example.com` }) as never }, { token: staff.token })));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        t.gql(
+          CreateOrderDocument,
+          { input: orderInput({ email: `c${i}@example.com` }) as never },
+          { token: staff.token },
+        ),
+      ),
+    );
     expect(results.filter((r) => r.errors)).toEqual([]);
     const refs = results.map((r) => (r.data!.createOrder as { ref: string }).ref);
     expect(new Set(refs).size).toBe(200);
@@ -66,11 +86,26 @@ describe.each(backends())("concurrency on %s", (backend) => {
 
   it("concurrent status changes: each success is one legal step, none is lost, dateUpdated moves forward", async () => {
     const o = await create();
-    const targets: OrderStatus[] = ["HOLD", "FAILED", "PROCESSING", "CANCELLED", "SHIPPED", "COMPLETED", "REFUNDED", "HOLD", "PROCESSING", "SHIPPED"];
+    const targets: OrderStatus[] = [
+      "HOLD",
+      "FAILED",
+      "PROCESSING",
+      "CANCELLED",
+      "SHIPPED",
+      "COMPLETED",
+      "REFUNDED",
+      "HOLD",
+      "PROCESSING",
+      "SHIPPED",
+    ];
     const results = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => t.ok(ChangeOrderStatusDocument, { ref: o.ref, status: targets[i % targets.length] }, { token: staff.token })),
+      Array.from({ length: 40 }, (_, i) =>
+        t.ok(ChangeOrderStatusDocument, { ref: o.ref, status: targets[i % targets.length] }, { token: staff.token }),
+      ),
     );
-    const successes = results.map((r) => r.changeOrderStatus).filter((r): r is Extract<typeof r, { __typename: "Order" }> => r.__typename === "Order");
+    const successes = results
+      .map((r) => r.changeOrderStatus)
+      .filter((r): r is Extract<typeof r, { __typename: "Order" }> => r.__typename === "Order");
     // Replay the successes in the order their writes happened: each must be legal from the one before.
     const ordered = [...successes].sort((a, b) => Date.parse(a.dateUpdated) - Date.parse(b.dateUpdated));
     let current: OrderStatus = "CREATED";
@@ -87,14 +122,21 @@ describe.each(backends())("concurrency on %s", (backend) => {
     expect(final.status).toBe(current);
     expect(Date.parse(final.dateUpdated)).toBe(last);
     for (const r of results.map((x) => x.changeOrderStatus)) {
-      if (r.__typename === "InvalidStatusTransitionError") expect(DEFAULT_TRANSITIONS[r.fromStatus as OrderStatus]).not.toContain(r.toStatus);
+      if (r.__typename === "InvalidStatusTransitionError")
+        expect(DEFAULT_TRANSITIONS[r.fromStatus as OrderStatus]).not.toContain(r.toStatus);
     }
   });
 
   it("concurrent recordOrderPayment with one transaction id records it once", async () => {
     const o = await create();
     const results = await Promise.all(
-      Array.from({ length: 30 }, () => t.ok(RecordOrderPaymentDocument, { ref: o.ref, input: { amount: "5.00", transactionId: "webhook-1", paymentMethod: "cash" } }, { token: staff.token })),
+      Array.from({ length: 30 }, () =>
+        t.ok(
+          RecordOrderPaymentDocument,
+          { ref: o.ref, input: { amount: "5.00", transactionId: "webhook-1", paymentMethod: "cash" } },
+          { token: staff.token },
+        ),
+      ),
     );
     const kinds = results.map((r) => r.recordOrderPayment.__typename);
     expect(kinds.filter((k) => k === "Order")).toHaveLength(1);

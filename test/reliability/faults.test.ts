@@ -3,7 +3,14 @@
  * recorded, nothing half-written, the server keeps serving. And secrets stay out of the logs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CreateOrderDocument, MeDocument, OrderDetailDocument, PayOrderDocument, RecordOrderPaymentDocument, RefundOrderDocument } from "../generated/graphql.js";
+import {
+  CreateOrderDocument,
+  MeDocument,
+  OrderDetailDocument,
+  PayOrderDocument,
+  RecordOrderPaymentDocument,
+  RefundOrderDocument,
+} from "../generated/graphql.js";
 import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
 import type { PaymentMethod } from "../../src/payments/payment-method.js";
 import { createLogger } from "../../src/shared/log.js";
@@ -18,7 +25,8 @@ const faulty: PaymentMethod = {
   async pay(ctx) {
     await ctx.setStatus("HOLD");
     await ctx.recordPayment({ amount: ctx.order.total, transactionId: "half-written" });
-    if (ctx.order.extra.fault === "throw") throw new TypeError("socket hang up at gateway.internal:443 with key sk_live_123");
+    if (ctx.order.extra.fault === "throw")
+      throw new TypeError("socket hang up at gateway.internal:443 with key sk_live_123");
     if (ctx.order.extra.fault === "hang") await never();
     return { url: ctx.url("/ok") };
   },
@@ -49,23 +57,32 @@ describe.each(backends())("faults on %s", (backend) => {
   });
   afterAll(() => t?.close());
 
-  it.each(["throw", "hang"])("a method that %ss during pay: a typed error, nothing written, still serving", async (fault) => {
-    const o = await create({ extra: { fault } });
-    const started = Date.now();
-    const r = (await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "faulty", token: o.token })).payOrder;
-    expect(r.__typename).toBe("PaymentFailedError");
-    expect((r as { message: string }).message).toMatch(fault === "hang" ? /did not answer in time/ : /payment method failed/);
-    expect((r as { message: string }).message).not.toMatch(/sk_live|gateway\.internal/);
-    expect(Date.now() - started).toBeLessThan(5000);
-    const after = (await t.ok(OrderDetailDocument, { ref: o.ref, token: o.token })).order!;
-    expect(after).toMatchObject({ status: "CREATED", payments: [], amountPaid: "0.00", dateUpdated: o.dateUpdated });
-    expect((await t.ok(MeDocument, {}, { token: staff.token })).me?.email).toBe("staff@example.com");
-  });
+  it.each(["throw", "hang"])(
+    "a method that %ss during pay: a typed error, nothing written, still serving",
+    async (fault) => {
+      const o = await create({ extra: { fault } });
+      const started = Date.now();
+      const r = (await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "faulty", token: o.token })).payOrder;
+      expect(r.__typename).toBe("PaymentFailedError");
+      expect((r as { message: string }).message).toMatch(
+        fault === "hang" ? /did not answer in time/ : /payment method failed/,
+      );
+      expect((r as { message: string }).message).not.toMatch(/sk_live|gateway\.internal/);
+      expect(Date.now() - started).toBeLessThan(5000);
+      const after = (await t.ok(OrderDetailDocument, { ref: o.ref, token: o.token })).order!;
+      expect(after).toMatchObject({ status: "CREATED", payments: [], amountPaid: "0.00", dateUpdated: o.dateUpdated });
+      expect((await t.ok(MeDocument, {}, { token: staff.token })).me?.email).toBe("staff@example.com");
+    },
+  );
 
   it("refund with a method that throws and one that hangs: the others are refunded and stay recorded", async () => {
     const o = await create({ status: "PROCESSING" });
     for (const id of ["ok-1", "throw-1", "hang-1", "ok-2"]) {
-      await t.ok(RecordOrderPaymentDocument, { ref: o.ref, input: { amount: "5.00", transactionId: id, paymentMethod: "faulty" } }, { token: staff.token });
+      await t.ok(
+        RecordOrderPaymentDocument,
+        { ref: o.ref, input: { amount: "5.00", transactionId: id, paymentMethod: "faulty" } },
+        { token: staff.token },
+      );
     }
     const r = (await t.ok(RefundOrderDocument, { ref: o.ref }, { token: staff.token })).refundOrder;
     if (r.__typename !== "RefundResult") throw new Error("expected a result");
@@ -86,6 +103,7 @@ describe.each(backends())("faults on %s", (backend) => {
     await t.gql(PayOrderDocument, { ref: bad.ref, paymentMethod: "faulty", token: bad.token });
     expect(logLines.length).toBeGreaterThan(3);
     const all = logLines.join("\n");
-    for (const secret of [staff.token, o.token, bad.token, "oat_wrong-token-value-1234567890"]) expect(all).not.toContain(secret);
+    for (const secret of [staff.token, o.token, bad.token, "oat_wrong-token-value-1234567890"])
+      expect(all).not.toContain(secret);
   });
 });

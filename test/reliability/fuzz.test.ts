@@ -9,7 +9,8 @@ import { CreateOrderDocument } from "../generated/graphql.js";
 import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
 
 // What an answer must never contain (GraphQL may echo the caller's own values back, which is fine).
-const LEAK = /"stacktrace"|\n\s+at |\bat [\w.<>]+ \(\/|\.(ts|js):\d+:\d+|SELECT .* FROM|INSERT INTO|UPDATE "|PrismaClient|node_modules|DriverAdapterError|pg_catalog|syntax error at or near/i;
+const LEAK =
+  /"stacktrace"|\n\s+at |\bat [\w.<>]+ \(\/|\.(ts|js):\d+:\d+|SELECT .* FROM|INSERT INTO|UPDATE "|PrismaClient|node_modules|DriverAdapterError|pg_catalog|syntax error at or near/i;
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 
 const VALID_DOCS = [
@@ -36,7 +37,10 @@ describe.each(backends())("fuzz on %s", (backend) => {
       p.order.count(),
       p.orderPayment.count(),
       p.orderNote.count(),
-      p.order.findMany({ select: { ref: true, status: true, amountPaid: true, amountRefunded: true, dateUpdated: true }, orderBy: { id: "asc" } }),
+      p.order.findMany({
+        select: { ref: true, status: true, amountPaid: true, amountRefunded: true, dateUpdated: true },
+        orderBy: { id: "asc" },
+      }),
     ]);
     return JSON.stringify({ orders, payments, notes, statuses });
   }
@@ -54,14 +58,20 @@ describe.each(backends())("fuzz on %s", (backend) => {
     const { status, text } = await send(body, headers);
     expect(status, text).toBeLessThan(500);
     expect(text).not.toMatch(LEAK);
-    let json: { data?: Record<string, { __typename?: string } | null> | null; errors?: { extensions?: { code?: string } }[] };
+    let json: {
+      data?: Record<string, { __typename?: string } | null> | null;
+      errors?: { extensions?: { code?: string } }[];
+    };
     try {
       json = JSON.parse(text);
     } catch {
       throw new Error(`not JSON (${status}): ${text.slice(0, 200)}`);
     }
     for (const e of json.errors ?? []) expect(e.extensions?.code, text).not.toBe("INTERNAL_SERVER_ERROR");
-    const refused = status >= 400 || (json.errors?.length ?? 0) > 0 || Object.values(json.data ?? {}).some((v) => v?.__typename?.endsWith("Error"));
+    const refused =
+      status >= 400 ||
+      (json.errors?.length ?? 0) > 0 ||
+      Object.values(json.data ?? {}).some((v) => v?.__typename?.endsWith("Error"));
     if (refused) expect(await snapshot()).toBe(before);
   }
 
@@ -88,23 +98,49 @@ describe.each(backends())("fuzz on %s", (backend) => {
       fc.string({ maxLength: 60 }).map((s) => ({ authorization: `Bearer ${s.replace(/[^\x21-\x7e]/g, "")}` })),
     );
   const decimal = fc.oneof(
-    fc.constantFrom("0", "-0", "1e400", "NaN", "Infinity", "1,5", "", " ", "0x10", "1e-7", "99999999999999999.99", "-1", ".", "1.", "--1", "1e3"),
+    fc.constantFrom(
+      "0",
+      "-0",
+      "1e400",
+      "NaN",
+      "Infinity",
+      "1,5",
+      "",
+      " ",
+      "0x10",
+      "1e-7",
+      "99999999999999999.99",
+      "-1",
+      ".",
+      "1.",
+      "--1",
+      "1e3",
+    ),
     fc.double().map(String),
     fc.string({ maxLength: 12 }),
     fc.integer().map(String),
   );
-  const ref = fc.oneof(fc.constantFrom(...refs.map((r) => r.ref), "", "1999-00000", "'; DROP TABLE \"Order\"; --", "%", "_", "\u0000"), fc.string({ maxLength: 40 }));
+  const ref = fc.oneof(
+    fc.constantFrom(...refs.map((r) => r.ref), "", "1999-00000", '\'; DROP TABLE "Order"; --', "%", "_", "\u0000"),
+    fc.string({ maxLength: 40 }),
+  );
   const token = fc.oneof(fc.constant(null), fc.string({ maxLength: 50 }), fc.constant("x".repeat(43)));
 
   it("random and broken documents", async () => {
-    const mutate = fc.tuple(fc.constantFrom(...VALID_DOCS), fc.nat(), fc.string({ maxLength: 5 }), fc.nat({ max: 10 })).map(([doc, at, insert, cut]) => {
-      const i = at % (doc.length + 1);
-      return doc.slice(0, i) + insert + doc.slice(i + cut);
-    });
+    const mutate = fc
+      .tuple(fc.constantFrom(...VALID_DOCS), fc.nat(), fc.string({ maxLength: 5 }), fc.nat({ max: 10 }))
+      .map(([doc, at, insert, cut]) => {
+        const i = at % (doc.length + 1);
+        return doc.slice(0, i) + insert + doc.slice(i + cut);
+      });
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 200 }), mutate, fc.constant("{".repeat(5000))), auth(), async (query, headers) => {
-        await probe(JSON.stringify({ query }), { "content-type": "application/json", ...headers });
-      }),
+      fc.asyncProperty(
+        fc.oneof(fc.string({ maxLength: 200 }), mutate, fc.constant("{".repeat(5000))),
+        auth(),
+        async (query, headers) => {
+          await probe(JSON.stringify({ query }), { "content-type": "application/json", ...headers });
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -120,28 +156,67 @@ describe.each(backends())("fuzz on %s", (backend) => {
         s: fc.constantFrom("NEW", "CREATED", "HOLD", "SHIPPED", "REFUNDED", "nope", "", 3),
         message: fc.string({ maxLength: 30 }),
         public: fc.oneof(fc.boolean(), fc.string({ maxLength: 3 })),
-        filter: fc.oneof(fc.constant(null), fc.record({ status: fc.array(fc.constantFrom("HOLD", "X"), { maxLength: 2 }), isPaid: fc.boolean(), search: fc.string({ maxLength: 20 }), createdAfter: fc.string({ maxLength: 25 }) }, { requiredKeys: [] })),
+        filter: fc.oneof(
+          fc.constant(null),
+          fc.record(
+            {
+              status: fc.array(fc.constantFrom("HOLD", "X"), { maxLength: 2 }),
+              isPaid: fc.boolean(),
+              search: fc.string({ maxLength: 20 }),
+              createdAfter: fc.string({ maxLength: 25 }),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
         orderBy: fc.constantFrom("TOTAL_ASC", "DATE_CREATED_DESC", "bogus"),
         input: fc.oneof(
           fc.jsonValue({ maxDepth: 3 }),
-          fc.record({ amount: decimal, transactionId: fc.string({ maxLength: 10 }), paymentMethod: fc.string({ maxLength: 10 }) }, { requiredKeys: [] }),
-          fc.record({
-            email: fc.oneof(fc.emailAddress(), fc.string({ maxLength: 20 })),
-            items: fc.array(
-              fc.record({ productType: fc.string({ maxLength: 5 }), product: fc.jsonValue({ maxDepth: 2 }), unitPrice: decimal, quantity: fc.oneof(fc.integer({ min: -3, max: 3 }), fc.double()) }, { requiredKeys: [] }),
-              { maxLength: 3 },
-            ),
-            extraRows: fc.array(fc.record({ label: fc.string({ maxLength: 5 }), amount: decimal }), { maxLength: 2 }),
-            userId: fc.oneof(fc.constant(null), fc.string({ maxLength: 12 })),
-          }, { requiredKeys: [] }),
+          fc.record(
+            {
+              amount: decimal,
+              transactionId: fc.string({ maxLength: 10 }),
+              paymentMethod: fc.string({ maxLength: 10 }),
+            },
+            { requiredKeys: [] },
+          ),
+          fc.record(
+            {
+              email: fc.oneof(fc.emailAddress(), fc.string({ maxLength: 20 })),
+              items: fc.array(
+                fc.record(
+                  {
+                    productType: fc.string({ maxLength: 5 }),
+                    product: fc.jsonValue({ maxDepth: 2 }),
+                    unitPrice: decimal,
+                    quantity: fc.oneof(fc.integer({ min: -3, max: 3 }), fc.double()),
+                  },
+                  { requiredKeys: [] },
+                ),
+                { maxLength: 3 },
+              ),
+              extraRows: fc.array(fc.record({ label: fc.string({ maxLength: 5 }), amount: decimal }), { maxLength: 2 }),
+              userId: fc.oneof(fc.constant(null), fc.string({ maxLength: 12 })),
+            },
+            { requiredKeys: [] },
+          ),
         ),
       },
       { requiredKeys: [] },
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...VALID_DOCS), variables, auth(), fc.option(fc.string({ minLength: 1, maxLength: 20 })), async (query, vars, headers, key) => {
-        await probe(JSON.stringify({ query, variables: vars }), { "content-type": "application/json", ...headers, ...(key ? { "idempotency-key": key.replace(/[^\x21-\x7e]/g, "") || "k" } : {}) });
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...VALID_DOCS),
+        variables,
+        auth(),
+        fc.option(fc.string({ minLength: 1, maxLength: 20 })),
+        async (query, vars, headers, key) => {
+          await probe(JSON.stringify({ query, variables: vars }), {
+            "content-type": "application/json",
+            ...headers,
+            ...(key ? { "idempotency-key": key.replace(/[^\x21-\x7e]/g, "") || "k" } : {}),
+          });
+        },
+      ),
       { numRuns: RUNS * 2 },
     );
   });
@@ -149,8 +224,21 @@ describe.each(backends())("fuzz on %s", (backend) => {
   it("malformed bodies and headers", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.string({ maxLength: 200 }), fc.jsonValue().map((v) => JSON.stringify(v)), fc.constant("[]"), fc.constant("null"), fc.constant('{"query": 1}'), fc.constant('{"query": "{ me { id } }", "variables": "x"}')),
-        fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded", "application/graphql", "multipart/form-data"),
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+          fc.constant("[]"),
+          fc.constant("null"),
+          fc.constant('{"query": 1}'),
+          fc.constant('{"query": "{ me { id } }", "variables": "x"}'),
+        ),
+        fc.constantFrom(
+          "application/json",
+          "text/plain",
+          "application/x-www-form-urlencoded",
+          "application/graphql",
+          "multipart/form-data",
+        ),
         async (body, contentType) => {
           const { status, text } = await send(body, { "content-type": contentType });
           expect(status, text).toBeLessThan(500);

@@ -1,7 +1,14 @@
 /** Idempotency-Key: the same request again gets the first answer and has no second effect. */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AllOrdersCountDocument, CreateOrderDocument, OrderDetailDocument, PayOrderDocument, RecordOrderPaymentDocument, RefundOrderDocument } from "../generated/graphql.js";
+import {
+  AllOrdersCountDocument,
+  CreateOrderDocument,
+  OrderDetailDocument,
+  PayOrderDocument,
+  RecordOrderPaymentDocument,
+  RefundOrderDocument,
+} from "../generated/graphql.js";
 import { backends, orderInput, refundRecorder, startTestServer, type TestServer } from "../helpers/harness.js";
 
 describe.each(backends())("idempotency on %s", (backend) => {
@@ -13,7 +20,10 @@ describe.each(backends())("idempotency on %s", (backend) => {
   const count = async () => (await t.ok(AllOrdersCountDocument, {}, { token: staff.token })).allOrders.totalCount;
 
   beforeAll(async () => {
-    t = await startTestServer(backend, { paymentMethods: [method], env: { PAYMENT_METHODS: "credit-card,pay-in-advance,dummy,counting", IDEMPOTENCY_TTL_SECONDS: "2" } });
+    t = await startTestServer(backend, {
+      paymentMethods: [method],
+      env: { PAYMENT_METHODS: "credit-card,pay-in-advance,dummy,counting", IDEMPOTENCY_TTL_SECONDS: "2" },
+    });
     staff = await t.user("staff@example.com", { staff: true });
     other = await t.user("other@example.com", { staff: true });
   });
@@ -31,17 +41,30 @@ describe.each(backends())("idempotency on %s", (backend) => {
   it("concurrent requests with one key have one effect and one answer", async () => {
     const headers = key();
     const before = await count();
-    const results = await Promise.all(Array.from({ length: 10 }, () => t.gql(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token, headers })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        t.gql(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token, headers }),
+      ),
+    );
     expect(results.every((r) => !r.errors)).toBe(true);
     expect(new Set(results.map((r) => JSON.stringify(r.data))).size).toBe(1);
     expect(await count()).toBe(before + 1);
   });
 
   it("recordOrderPayment, payOrder and refundOrder replay without a second effect", async () => {
-    const created = (await t.ok(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token })).createOrder as { ref: string; token: string };
+    const created = (await t.ok(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token }))
+      .createOrder as { ref: string; token: string };
     const payKey = key();
-    const p1 = await t.gql(PayOrderDocument, { ref: created.ref, paymentMethod: "pay-in-advance", token: created.token }, { headers: payKey });
-    const p2 = await t.gql(PayOrderDocument, { ref: created.ref, paymentMethod: "pay-in-advance", token: created.token }, { headers: payKey });
+    const p1 = await t.gql(
+      PayOrderDocument,
+      { ref: created.ref, paymentMethod: "pay-in-advance", token: created.token },
+      { headers: payKey },
+    );
+    const p2 = await t.gql(
+      PayOrderDocument,
+      { ref: created.ref, paymentMethod: "pay-in-advance", token: created.token },
+      { headers: payKey },
+    );
     expect(p2.data).toEqual(p1.data);
 
     const recKey = key();
@@ -64,7 +87,11 @@ describe.each(backends())("idempotency on %s", (backend) => {
     const headers = key();
     await t.ok(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token, headers } as never);
     const before = await count();
-    const res = await t.gql(CreateOrderDocument, { input: orderInput({ email: "else@example.com" }) as never }, { token: staff.token, headers });
+    const res = await t.gql(
+      CreateOrderDocument,
+      { input: orderInput({ email: "else@example.com" }) as never },
+      { token: staff.token, headers },
+    );
     expect(res.status).toBe(422);
     expect(res.errors?.[0].extensions?.code).toBe("IDEMPOTENCY_KEY_REUSED");
     expect(await count()).toBe(before);

@@ -9,7 +9,18 @@ async function post(t: TestServer, body: unknown, headers: Record<string, string
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: (() => { try { return JSON.parse(text); } catch { return null; } })() };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: (() => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        return null;
+      }
+    })(),
+  };
 }
 
 describe("limits (defaults)", () => {
@@ -39,15 +50,23 @@ describe("limits (defaults)", () => {
     const r = await post(t, { query: `{ ${many} }` }, auth());
     expect(r.status).toBe(400);
     expect(r.json.errors[0].message).toMatch(/costs \d+; the limit is 5000/);
-    const viaVariable = await post(t, { query: `query($n: Int) { allOrders(first: $n) { nodes { items { name } } } }`, variables: { n: 100_000 } }, auth());
+    const viaVariable = await post(
+      t,
+      { query: `query($n: Int) { allOrders(first: $n) { nodes { items { name } } } }`, variables: { n: 100_000 } },
+      auth(),
+    );
     expect(viaVariable.json.errors[0].extensions.code).toBe("QUERY_TOO_COMPLEX");
   });
 
   it("refuses more than 30 aliases and more than 10 root fields", async () => {
     const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: __typename`).join(" ");
-    expect((await post(t, { query: `{ me { ${aliases} } }` })).json.errors[0].message).toMatch(/31 aliases; the limit is 30/);
+    expect((await post(t, { query: `{ me { ${aliases} } }` })).json.errors[0].message).toMatch(
+      /31 aliases; the limit is 30/,
+    );
     const roots = Array.from({ length: 11 }, () => `paymentMethods { identifier }`).join(" ");
-    expect((await post(t, { query: `{ ${roots} }` })).json.errors[0].message).toMatch(/11 root fields; the limit is 10/);
+    expect((await post(t, { query: `{ ${roots} }` })).json.errors[0].message).toMatch(
+      /11 root fields; the limit is 10/,
+    );
   });
 
   it("refuses documents of more than 10000 tokens, bodies over 1 MiB and batches over 10", async () => {
@@ -57,20 +76,31 @@ describe("limits (defaults)", () => {
     expect(tokens.text).toMatch(/contains more th\w+ 10000 tokens/i); // graphql-js spells it "more that"
     const body = await post(t, { query: "{ me { id } }", padding: "x".repeat(1_100_000) });
     expect(body.status).toBe(413);
-    const batch = await post(t, Array.from({ length: 11 }, () => ({ query: "{ me { id } }" })));
+    const batch = await post(
+      t,
+      Array.from({ length: 11 }, () => ({ query: "{ me { id } }" })),
+    );
     expect(batch.status).toBe(400);
     expect(batch.json.errors[0].message).toMatch(/at most 10 operations/);
-    const okBatch = await post(t, Array.from({ length: 3 }, () => ({ query: "{ paymentMethods { identifier } }" })));
+    const okBatch = await post(
+      t,
+      Array.from({ length: 3 }, () => ({ query: "{ paymentMethods { identifier } }" })),
+    );
     expect(okBatch.status).toBe(200);
     expect(okBatch.json).toHaveLength(3);
   });
 
   it("introspection and GraphiQL are on by default; CORS is closed", async () => {
-    expect((await post(t, { query: "{ __schema { queryType { name } } }" })).json.data.__schema.queryType.name).toBe("Query");
+    expect((await post(t, { query: "{ __schema { queryType { name } } }" })).json.data.__schema.queryType.name).toBe(
+      "Query",
+    );
     expect((await fetch(`${t.url}/graphiql`)).status).toBe(200);
     const r = await post(t, { query: "{ me { id } }" }, { origin: "https://evil.example" });
     expect(r.headers.get("access-control-allow-origin")).toBeNull();
-    const pre = await fetch(`${t.url}/graphql`, { method: "OPTIONS", headers: { origin: "https://evil.example", "access-control-request-method": "POST" } });
+    const pre = await fetch(`${t.url}/graphql`, {
+      method: "OPTIONS",
+      headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
+    });
     expect(pre.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
@@ -81,7 +111,13 @@ describe("limits (configured)", () => {
   let customer: { token: string };
   beforeAll(async () => {
     t = await startTestServer("embedded", {
-      env: { INTROSPECTION: "staff", GRAPHIQL: "off", CORS_ORIGINS: "https://shop.example", MAX_QUERY_DEPTH: "3", MAX_BATCH_SIZE: "1" },
+      env: {
+        INTROSPECTION: "staff",
+        GRAPHIQL: "off",
+        CORS_ORIGINS: "https://shop.example",
+        MAX_QUERY_DEPTH: "3",
+        MAX_BATCH_SIZE: "1",
+      },
     });
     staff = await t.user("staff@example.com", { staff: true });
     customer = await t.user("c@example.com");
@@ -91,15 +127,22 @@ describe("limits (configured)", () => {
   it("introspection for staff only, GraphiQL off, CORS for the listed origin without credentials", async () => {
     const q = { query: "{ __schema { queryType { name } } }" };
     expect((await post(t, q)).json.errors[0].extensions.code).toBe("FORBIDDEN");
-    expect((await post(t, q, { authorization: `Bearer ${customer.token}` })).json.errors[0].extensions.code).toBe("FORBIDDEN");
-    expect((await post(t, q, { authorization: `Bearer ${staff.token}` })).json.data.__schema.queryType.name).toBe("Query");
+    expect((await post(t, q, { authorization: `Bearer ${customer.token}` })).json.errors[0].extensions.code).toBe(
+      "FORBIDDEN",
+    );
+    expect((await post(t, q, { authorization: `Bearer ${staff.token}` })).json.data.__schema.queryType.name).toBe(
+      "Query",
+    );
     expect((await fetch(`${t.url}/graphiql`)).status).toBe(404);
     const r = await post(t, { query: "{ me { id } }" }, { origin: "https://shop.example" });
     expect(r.headers.get("access-control-allow-origin")).toBe("https://shop.example");
     expect(r.headers.get("access-control-allow-credentials")).toBeNull();
     const other = await post(t, { query: "{ me { id } }" }, { origin: "https://evil.example" });
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
-    const pre = await fetch(`${t.url}/graphql`, { method: "OPTIONS", headers: { origin: "https://shop.example", "access-control-request-method": "POST" } });
+    const pre = await fetch(`${t.url}/graphql`, {
+      method: "OPTIONS",
+      headers: { origin: "https://shop.example", "access-control-request-method": "POST" },
+    });
     expect(pre.status).toBe(204);
     expect(pre.headers.get("access-control-allow-headers")).toMatch(/authorization/);
   });

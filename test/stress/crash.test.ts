@@ -17,92 +17,115 @@ const PAGE = `query($after: String) { allOrders(first: 100, after: $after) { nod
 
 const item = { productType: "p", product: { name: "N", code: "C" }, unitPrice: "7.25", quantity: 2 };
 
-describe.each([["embedded"], ...(inject("pgAdminUrl") ? [["postgres"]] : [])])("kill -9 under load on %s", (backend) => {
-  it("loses nothing that was answered", async () => {
-    let env: Record<string, string>;
-    let cleanup: () => Promise<void>;
-    if (backend === "embedded") {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "orders-crash-"));
-      env = { DATABASE_URL: `file:${dir}/db` };
-      cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-    } else {
-      const db = await openTestDatabase("postgres");
-      env = { DATABASE_URL: db.url! };
-      cleanup = () => db.drop();
-    }
-    env.PAYMENT_METHODS = "credit-card,pay-in-advance,dummy";
-    try {
-      const created = await cli(["create-user", "--email", "staff@example.com", "--staff"], env);
-      expect(created.code, created.stderr).toBe(0);
-      const token = JSON.parse(created.stdout).token as string;
-      const server = await startServer([], env);
-
-      const acked = { refs: [] as string[], payments: [] as { ref: string; txn: string }[], refunded: [] as { ref: string; txn: string }[] };
-      let running = true;
-      let sent = 0;
-      const worker = async (w: number) => {
-        for (let i = 0; running; i++) {
-          sent++;
-          try {
-            const roll = (w * 7 + i) % 10;
-            if (roll < 4 || acked.refs.length < 3) {
-              const r = await gql(server.url, CREATE, token, { input: { email: `w${w}@example.com`, items: [item] } });
-              if (r.data?.createOrder?.__typename === "Order") acked.refs.push(r.data.createOrder.ref);
-            } else if (roll < 8) {
-              const ref = acked.refs[(i * 31 + w) % acked.refs.length];
-              const txn = `${w === 0 ? "fail-" : ""}t-${w}-${i}`;
-              const r = await gql(server.url, RECORD, token, { ref, input: { amount: "5.00", transactionId: txn, paymentMethod: "dummy" } });
-              if (r.data?.recordOrderPayment?.__typename === "Order") acked.payments.push({ ref, txn });
-            } else {
-              const ref = acked.refs[(i * 17 + w) % acked.refs.length];
-              const r = await gql(server.url, REFUND, token, { ref });
-              if (r.data?.refundOrder?.__typename === "RefundResult") for (const p of r.data.refundOrder.refunded) acked.refunded.push({ ref, txn: p.transactionId });
-            }
-          } catch {
-            // the connection died with the server: not answered, so nothing is promised
-          }
-        }
-      };
-      const workers = Array.from({ length: 8 }, (_, w) => worker(w));
-      await new Promise((r) => setTimeout(r, 2500));
-      server.child.kill("SIGKILL");
-      await server.exited;
-      running = false;
-      await Promise.all(workers);
-      expect(acked.refs.length).toBeGreaterThan(10);
-
-      const again = await startServer([], env);
-      try {
-        const orders: any[] = [];
-        let after: string | null = null;
-        do {
-          const r: any = await gql(again.url, PAGE, token, { after });
-          expect(r.errors).toBeUndefined();
-          orders.push(...r.data.allOrders.nodes);
-          after = r.data.allOrders.pageInfo.hasNextPage ? r.data.allOrders.pageInfo.endCursor : null;
-        } while (after);
-        const byRef = new Map(orders.map((o) => [o.ref, o]));
-        expect(byRef.size).toBe(orders.length); // refs unique
-        for (const ref of acked.refs) expect(byRef.has(ref), ref).toBe(true);
-        for (const p of acked.payments) expect(byRef.get(p.ref).payments.map((x: any) => x.transactionId), p.txn).toContain(p.txn);
-        for (const p of acked.refunded) expect(byRef.get(p.ref).payments.find((x: any) => x.transactionId === p.txn)?.refundedAt, p.txn).toBeTruthy();
-        const cents = (s: string) => Math.round(Number(s) * 100);
-        for (const o of orders) {
-          const paid = o.payments.reduce((s: number, p: any) => s + cents(p.amount), 0);
-          const refunded = o.payments.filter((p: any) => p.refundedAt).reduce((s: number, p: any) => s + cents(p.amount), 0);
-          expect(cents(o.amountPaid), o.ref).toBe(paid);
-          expect(cents(o.amountRefunded), o.ref).toBe(refunded);
-          expect(o.isPaid, o.ref).toBe(paid >= cents(o.total));
-        }
-        console.log(
-          `kill -9 on ${backend}: ${sent} requests sent, ${acked.refs.length} orders, ${acked.payments.length} payments and ${acked.refunded.length} refunds answered; all found after restart (${orders.length} orders checked)`,
-        );
-        expect(await again.stop()).toBe(0);
-      } finally {
-        again.child.kill("SIGKILL");
+describe.each([["embedded"], ...(inject("pgAdminUrl") ? [["postgres"]] : [])])(
+  "kill -9 under load on %s",
+  (backend) => {
+    it("loses nothing that was answered", async () => {
+      let env: Record<string, string>;
+      let cleanup: () => Promise<void>;
+      if (backend === "embedded") {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "orders-crash-"));
+        env = { DATABASE_URL: `file:${dir}/db` };
+        cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
+      } else {
+        const db = await openTestDatabase("postgres");
+        env = { DATABASE_URL: db.url! };
+        cleanup = () => db.drop();
       }
-    } finally {
-      await cleanup();
-    }
-  });
-});
+      env.PAYMENT_METHODS = "credit-card,pay-in-advance,dummy";
+      try {
+        const created = await cli(["create-user", "--email", "staff@example.com", "--staff"], env);
+        expect(created.code, created.stderr).toBe(0);
+        const token = JSON.parse(created.stdout).token as string;
+        const server = await startServer([], env);
+
+        const acked = {
+          refs: [] as string[],
+          payments: [] as { ref: string; txn: string }[],
+          refunded: [] as { ref: string; txn: string }[],
+        };
+        let running = true;
+        let sent = 0;
+        const worker = async (w: number) => {
+          for (let i = 0; running; i++) {
+            sent++;
+            try {
+              const roll = (w * 7 + i) % 10;
+              if (roll < 4 || acked.refs.length < 3) {
+                const r = await gql(server.url, CREATE, token, {
+                  input: { email: `w${w}@example.com`, items: [item] },
+                });
+                if (r.data?.createOrder?.__typename === "Order") acked.refs.push(r.data.createOrder.ref);
+              } else if (roll < 8) {
+                const ref = acked.refs[(i * 31 + w) % acked.refs.length];
+                const txn = `${w === 0 ? "fail-" : ""}t-${w}-${i}`;
+                const r = await gql(server.url, RECORD, token, {
+                  ref,
+                  input: { amount: "5.00", transactionId: txn, paymentMethod: "dummy" },
+                });
+                if (r.data?.recordOrderPayment?.__typename === "Order") acked.payments.push({ ref, txn });
+              } else {
+                const ref = acked.refs[(i * 17 + w) % acked.refs.length];
+                const r = await gql(server.url, REFUND, token, { ref });
+                if (r.data?.refundOrder?.__typename === "RefundResult")
+                  for (const p of r.data.refundOrder.refunded) acked.refunded.push({ ref, txn: p.transactionId });
+              }
+            } catch {
+              // the connection died with the server: not answered, so nothing is promised
+            }
+          }
+        };
+        const workers = Array.from({ length: 8 }, (_, w) => worker(w));
+        await new Promise((r) => setTimeout(r, 2500));
+        server.child.kill("SIGKILL");
+        await server.exited;
+        running = false;
+        await Promise.all(workers);
+        expect(acked.refs.length).toBeGreaterThan(10);
+
+        const again = await startServer([], env);
+        try {
+          const orders: any[] = [];
+          let after: string | null = null;
+          do {
+            const r: any = await gql(again.url, PAGE, token, { after });
+            expect(r.errors).toBeUndefined();
+            orders.push(...r.data.allOrders.nodes);
+            after = r.data.allOrders.pageInfo.hasNextPage ? r.data.allOrders.pageInfo.endCursor : null;
+          } while (after);
+          const byRef = new Map(orders.map((o) => [o.ref, o]));
+          expect(byRef.size).toBe(orders.length); // refs unique
+          for (const ref of acked.refs) expect(byRef.has(ref), ref).toBe(true);
+          for (const p of acked.payments)
+            expect(
+              byRef.get(p.ref).payments.map((x: any) => x.transactionId),
+              p.txn,
+            ).toContain(p.txn);
+          for (const p of acked.refunded)
+            expect(
+              byRef.get(p.ref).payments.find((x: any) => x.transactionId === p.txn)?.refundedAt,
+              p.txn,
+            ).toBeTruthy();
+          const cents = (s: string) => Math.round(Number(s) * 100);
+          for (const o of orders) {
+            const paid = o.payments.reduce((s: number, p: any) => s + cents(p.amount), 0);
+            const refunded = o.payments
+              .filter((p: any) => p.refundedAt)
+              .reduce((s: number, p: any) => s + cents(p.amount), 0);
+            expect(cents(o.amountPaid), o.ref).toBe(paid);
+            expect(cents(o.amountRefunded), o.ref).toBe(refunded);
+            expect(o.isPaid, o.ref).toBe(paid >= cents(o.total));
+          }
+          console.log(
+            `kill -9 on ${backend}: ${sent} requests sent, ${acked.refs.length} orders, ${acked.payments.length} payments and ${acked.refunded.length} refunds answered; all found after restart (${orders.length} orders checked)`,
+          );
+          expect(await again.stop()).toBe(0);
+        } finally {
+          again.child.kill("SIGKILL");
+        }
+      } finally {
+        await cleanup();
+      }
+    });
+  },
+);

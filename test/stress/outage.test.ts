@@ -26,12 +26,17 @@ describe.skipIf(why !== null)("database outage", () => {
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
       body: JSON.stringify({ query: print(doc), variables }),
     });
-    return { status: res.status, body: (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] } };
+    return {
+      status: res.status,
+      body: (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] },
+    };
   };
 
   beforeAll(async () => {
     pg = await startPrivatePostgres();
-    server = await createServer(loadConfig({ DATABASE_URL: pg.url, PORT: "0", LOG_LEVEL: "silent" }), { logger: createLogger("silent") });
+    server = await createServer(loadConfig({ DATABASE_URL: pg.url, PORT: "0", LOG_LEVEL: "silent" }), {
+      logger: createLogger("silent"),
+    });
     const u = await createUser(server.prisma, "staff@example.com", true);
     token = await issueApiToken(server.prisma, u.id);
   });

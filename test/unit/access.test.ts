@@ -37,7 +37,15 @@ describe("access", () => {
 
   it("the public root fields are exactly these (each does its own visibility check)", () => {
     expect([...PUBLIC_ROOT_FIELDS].sort()).toEqual(
-      ["Mutation.payOrder", "Query.lastOrder", "Query.me", "Query.order", "Query.orderPaymentMethods", "Query.orders", "Query.paymentMethods"].sort(),
+      [
+        "Mutation.payOrder",
+        "Query.lastOrder",
+        "Query.me",
+        "Query.order",
+        "Query.orderPaymentMethods",
+        "Query.orders",
+        "Query.paymentMethods",
+      ].sort(),
     );
   });
 
@@ -48,6 +56,8 @@ describe("access", () => {
 
   it("refuses to resolve a field with an authorization rule without type-graphql's wrapper", () => {
     const schema = buildSchemaSync({ resolvers: [ProbeResolver], authChecker: () => true });
-    expect(() => resolveDirectly(schema, ProbeResolver, "Probe", { secret: (p: Probe) => p.name })).toThrow(/Probe.secret cannot be resolved directly/);
+    expect(() => resolveDirectly(schema, ProbeResolver, "Probe", { secret: (p: Probe) => p.name })).toThrow(
+      /Probe.secret cannot be resolved directly/,
+    );
   });
 });

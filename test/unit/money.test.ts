@@ -29,7 +29,20 @@ describe("money", () => {
     expect(parseMoney(".5")?.toFixed(2)).toBe("0.50");
     expect(parseMoney(12.5)?.toFixed(2)).toBe("12.50");
     expect(parseMoney("-0.001")?.toFixed(2)).toBe("0.00");
-    for (const bad of ["", "abc", "1,5", "NaN", "Infinity", "1e400", "12.3.4", "0x10", null, true, {}, "99999999999999999"]) {
+    for (const bad of [
+      "",
+      "abc",
+      "1,5",
+      "NaN",
+      "Infinity",
+      "1e400",
+      "12.3.4",
+      "0x10",
+      null,
+      true,
+      {},
+      "99999999999999999",
+    ]) {
       expect(parseMoney(bad), String(bad)).toBeNull();
     }
   });

@@ -2,15 +2,24 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatMoney, Money, parseMoney, roundMoney, sumMoney, twoPlaces } from "../../src/shared/money.js";
-import { DEFAULT_RULES, ORDER_STATUSES, paymentError, statusTransitions, transitionError, type OrderStatus } from "../../src/orders/status.js";
+import {
+  DEFAULT_RULES,
+  ORDER_STATUSES,
+  paymentError,
+  statusTransitions,
+  transitionError,
+  type OrderStatus,
+} from "../../src/orders/status.js";
 import { checkItems, orderAmounts } from "../../src/orders/order.validation.js";
 
 /** Amounts as exact decimal strings with up to 4 places. */
-const amount = fc.tuple(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), fc.integer({ min: 0, max: 4 })).map(([units, places]) => {
-  const neg = units < 0n;
-  const digits = (neg ? -units : units).toString().padStart(places + 1, "0");
-  return `${neg ? "-" : ""}${places ? `${digits.slice(0, -places)}.${digits.slice(-places)}` : digits}`;
-});
+const amount = fc
+  .tuple(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), fc.integer({ min: 0, max: 4 }))
+  .map(([units, places]) => {
+    const neg = units < 0n;
+    const digits = (neg ? -units : units).toString().padStart(places + 1, "0");
+    return `${neg ? "-" : ""}${places ? `${digits.slice(0, -places)}.${digits.slice(-places)}` : digits}`;
+  });
 
 /** Half-even rounding to cents done by hand on the decimal string (no decimal library). */
 function referenceRound(text: string): string {
@@ -31,8 +40,23 @@ describe("money properties", () => {
     // several base-1e7 words, negative zero, more than two places).
     const value = fc.oneof(
       amount,
-      fc.tuple(amount, fc.integer({ min: -40, max: 30 })).map(([a, shift]) => new Money(a).times(new Money(10).pow(shift)).toString()),
-      fc.constantFrom("0", "-0", "0.00", "-0.00", "0.01", "-0.01", "0.1", "0.005", "1e15", "9999999999999999.99", "1e-30", "123456789012345678901234567890.5"),
+      fc
+        .tuple(amount, fc.integer({ min: -40, max: 30 }))
+        .map(([a, shift]) => new Money(a).times(new Money(10).pow(shift)).toString()),
+      fc.constantFrom(
+        "0",
+        "-0",
+        "0.00",
+        "-0.00",
+        "0.01",
+        "-0.01",
+        "0.1",
+        "0.005",
+        "1e15",
+        "9999999999999999.99",
+        "1e-30",
+        "123456789012345678901234567890.5",
+      ),
     );
     fc.assert(
       fc.property(value, (text) => {
@@ -74,20 +98,30 @@ describe("money properties", () => {
       rows: fc.array(amount, { maxLength: 3 }),
     });
     fc.assert(
-      fc.property(fc.array(item, { minLength: 1, maxLength: 10 }), fc.array(amount, { maxLength: 3 }), (items, rows) => {
-        const checked = checkItems(
-          items.map((i) => ({ productType: "p", product: { name: "n", code: "c" }, unitPrice: i.unitPrice, quantity: i.quantity, extraRows: i.rows.map((a) => ({ label: "r", amount: a })) })),
-        );
-        const extra = rows.map((a) => ({ label: "r", amount: roundMoney(new Money(a)), modifier: null, extra: {} }));
-        const { subtotal, total } = orderAmounts(checked, extra);
-        for (const [k, c] of checked.entries()) {
-          expect(c.subtotal.eq(new Money(items[k].unitPrice).times(items[k].quantity))).toBe(true);
-          expect(c.total.eq(c.subtotal.plus(sumMoney(c.extraRows.map((r) => r.amount))))).toBe(true);
-        }
-        expect(subtotal.eq(sumMoney(checked.map((c) => c.total)))).toBe(true);
-        expect(total.eq(subtotal.plus(sumMoney(extra.map((r) => r.amount))))).toBe(true);
-        expect(total.decimalPlaces()).toBeLessThanOrEqual(2);
-      }),
+      fc.property(
+        fc.array(item, { minLength: 1, maxLength: 10 }),
+        fc.array(amount, { maxLength: 3 }),
+        (items, rows) => {
+          const checked = checkItems(
+            items.map((i) => ({
+              productType: "p",
+              product: { name: "n", code: "c" },
+              unitPrice: i.unitPrice,
+              quantity: i.quantity,
+              extraRows: i.rows.map((a) => ({ label: "r", amount: a })),
+            })),
+          );
+          const extra = rows.map((a) => ({ label: "r", amount: roundMoney(new Money(a)), modifier: null, extra: {} }));
+          const { subtotal, total } = orderAmounts(checked, extra);
+          for (const [k, c] of checked.entries()) {
+            expect(c.subtotal.eq(new Money(items[k].unitPrice).times(items[k].quantity))).toBe(true);
+            expect(c.total.eq(c.subtotal.plus(sumMoney(c.extraRows.map((r) => r.amount))))).toBe(true);
+          }
+          expect(subtotal.eq(sumMoney(checked.map((c) => c.total)))).toBe(true);
+          expect(total.eq(subtotal.plus(sumMoney(extra.map((r) => r.amount))))).toBe(true);
+          expect(total.decimalPlaces()).toBeLessThanOrEqual(2);
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -106,7 +140,8 @@ describe("transition rule properties", () => {
     fc.assert(
       fc.property(facts, status, (order, to) => {
         expect(transitionError(DEFAULT_RULES, order, order.status)).toBeNull();
-        if (order.status === "CANCELLED" || order.status === "REFUNDED") expect(transitionError(DEFAULT_RULES, order, to) === null).toBe(to === order.status);
+        if (order.status === "CANCELLED" || order.status === "REFUNDED")
+          expect(transitionError(DEFAULT_RULES, order, to) === null).toBe(to === order.status);
         const listed = statusTransitions(DEFAULT_RULES, order).find((t) => t.value === to)!;
         expect(listed.error).toBe(transitionError(DEFAULT_RULES, order, to));
       }),
@@ -119,7 +154,13 @@ describe("transition rule properties", () => {
       fc.property(fc.array(status, { maxLength: 30 }), (targets) => {
         let current: OrderStatus = "NEW";
         for (const to of targets) {
-          if (transitionError(DEFAULT_RULES, { status: current, total: new Money(1), amountPaid: new Money(0), isPaid: false }, to) === null) {
+          if (
+            transitionError(
+              DEFAULT_RULES,
+              { status: current, total: new Money(1), amountPaid: new Money(0), isPaid: false },
+              to,
+            ) === null
+          ) {
             if (current === "REFUNDED") expect(to).toBe("REFUNDED");
             current = to;
           }

@@ -46,24 +46,40 @@ describe("transition rules", () => {
   });
 
   it("word the refusal exactly as the REST API does", () => {
-    expect(transitionError(DEFAULT_RULES, facts("HOLD"), "SHIPPED")).toBe("Can't change order with status 'Hold' to 'Shipped'.");
-    expect(transitionError(DEFAULT_RULES, facts("NEW"), "COMPLETED")).toBe("Can't change order with status 'New' to 'Completed'.");
+    expect(transitionError(DEFAULT_RULES, facts("HOLD"), "SHIPPED")).toBe(
+      "Can't change order with status 'Hold' to 'Shipped'.",
+    );
+    expect(transitionError(DEFAULT_RULES, facts("NEW"), "COMPLETED")).toBe(
+      "Can't change order with status 'New' to 'Completed'.",
+    );
   });
 
   it("list every status in declaration order with its reason", () => {
     const list = statusTransitions(DEFAULT_RULES, facts("HOLD"));
     expect(list.map((t) => t.value)).toEqual([...ORDER_STATUSES]);
-    expect(list.filter((t) => t.error === null).map((t) => t.value)).toEqual(["HOLD", "FAILED", "CANCELLED", "PROCESSING"]);
+    expect(list.filter((t) => t.error === null).map((t) => t.value)).toEqual([
+      "HOLD",
+      "FAILED",
+      "CANCELLED",
+      "PROCESSING",
+    ]);
     expect(list[0]).toEqual({ value: "NEW", label: "New", error: "Can't change order with status 'Hold' to 'New'." });
   });
 
   it("take a custom table and extra rules without other changes", () => {
-    const rules = defineOrderRules({ transitions: { ...DEFAULT_RULES.transitions, CANCELLED: ["CREATED"] }, rules: [mustBePaidBefore("COMPLETED")] });
+    const rules = defineOrderRules({
+      transitions: { ...DEFAULT_RULES.transitions, CANCELLED: ["CREATED"] },
+      rules: [mustBePaidBefore("COMPLETED")],
+    });
     expect(transitionError(rules, facts("CANCELLED"), "CREATED")).toBeNull();
-    expect(transitionError(rules, facts("PROCESSING"), "COMPLETED")).toBe("Order must be paid before it can be marked as Completed.");
+    expect(transitionError(rules, facts("PROCESSING"), "COMPLETED")).toBe(
+      "Order must be paid before it can be marked as Completed.",
+    );
     expect(transitionError(rules, facts("PROCESSING", true), "COMPLETED")).toBeNull();
     // the table is checked first
-    expect(transitionError(rules, facts("NEW"), "COMPLETED")).toBe("Can't change order with status 'New' to 'Completed'.");
+    expect(transitionError(rules, facts("NEW"), "COMPLETED")).toBe(
+      "Can't change order with status 'New' to 'Completed'.",
+    );
   });
 
   it("let a status missing from the table move anywhere, like the ancestor", () => {
@@ -75,7 +91,9 @@ describe("transition rules", () => {
 describe("payability", () => {
   it("checks already paid first, then the payable statuses", () => {
     expect(paymentError(DEFAULT_RULES, facts("NEW", true))?.message).toBe("This order has already been paid for.");
-    expect(paymentError(DEFAULT_RULES, facts("NEW"))?.message).toBe("Payment for order with status 'New' is not allowed.");
+    expect(paymentError(DEFAULT_RULES, facts("NEW"))?.message).toBe(
+      "Payment for order with status 'New' is not allowed.",
+    );
     for (const s of ["CREATED", "HOLD", "FAILED"] as const) expect(paymentError(DEFAULT_RULES, facts(s))).toBeNull();
   });
 });

@@ -32,7 +32,9 @@ describe("cursors", () => {
   it("round-trip and refuse garbage or another sort", () => {
     const c = { sort: "TOTAL_DESC" as const, value: "12.30", id: 7 };
     expect(decodeOrderCursor(encodeCursor([c.sort, c.value, c.id]), "TOTAL_DESC")).toEqual(c);
-    expect(() => decodeOrderCursor(encodeCursor([c.sort, c.value, c.id]), "DATE_CREATED_DESC")).toThrow(/Invalid cursor/);
+    expect(() => decodeOrderCursor(encodeCursor([c.sort, c.value, c.id]), "DATE_CREATED_DESC")).toThrow(
+      /Invalid cursor/,
+    );
     expect(() => decodeOrderCursor("not-a-cursor", "TOTAL_DESC")).toThrow(/Invalid cursor/);
   });
 });
@@ -40,7 +42,14 @@ describe("cursors", () => {
 describe("configuration", () => {
   it("has the documented defaults", () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ host: "127.0.0.1", port: 4000, currency: "USD", paymentMethods: ["credit-card", "pay-in-advance"], logLevel: "info", heapGrowthPercent: 100 });
+    expect(c).toMatchObject({
+      host: "127.0.0.1",
+      port: 4000,
+      currency: "USD",
+      paymentMethods: ["credit-card", "pay-in-advance"],
+      logLevel: "info",
+      heapGrowthPercent: 100,
+    });
     expect(loadConfig({ HEAP_GROWTH_PERCENT: "0" }).heapGrowthPercent).toBe(0);
     expect(c.database).toEqual({ kind: "embedded", dataDir: "./data/db" });
   });
