@@ -21,14 +21,16 @@ import { issueApiToken } from "../src/users/user.repository.js";
 import {
   BenchAllOrdersDocument,
   BenchFullOrdersDocument,
+  BenchHistoryPageDocument,
   BenchMyOrdersDocument,
+  BenchOrderDetailDocument,
   ChangeOrderStatusDocument,
-  OrderDetailDocument,
   OrderStatusDocument,
   PayOrderDocument,
   RecordOrderPaymentDocument,
+  RefundOrderPaymentDocument,
 } from "../test/generated/graphql.js";
-import { seed, seededOrders } from "./seed.js";
+import { seed, seededHistory, seededOrders, seedHistory } from "./seed.js";
 
 const root = path.resolve(__dirname, "..");
 const { values: args } = parseArgs({
@@ -59,6 +61,8 @@ interface Fixtures {
   /** The oldest orders: what the mutation scenarios change, away from the pages the reads fetch. */
   mutable: string[];
   payable: { ref: string; token: string }[];
+  /** Card payments of the oldest orders, to refund a cent of at a time. */
+  refundable: { ref: string; paymentId: string }[];
   page500?: string;
   page500Floor?: { date: string; id: number };
 }
@@ -94,6 +98,7 @@ async function prepare(url: string): Promise<Fixtures> {
       await seed(db.pool, N, log);
       log(`Seeded ${N} orders in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     } else log(`Using the ${have} orders already seeded`);
+    if (!(await seededHistory(db.pool))) await seedHistory(db.pool, log);
     await resetMutations(db);
     const prisma = createPrisma(db);
     const staff = (await db.pool.query(`SELECT id FROM "User" WHERE email = 'staff@bench.example'`)).rows[0].id;
@@ -105,6 +110,12 @@ async function prepare(url: string): Promise<Fixtures> {
         .rows,
       statusRefs: (await db.pool.query(`SELECT ref FROM "Order" ORDER BY id DESC LIMIT 500`)).rows.map((r) => r.ref),
       mutable: (await db.pool.query(`SELECT ref FROM "Order" ORDER BY id ASC LIMIT 500`)).rows.map((r) => r.ref),
+      refundable: (
+        await db.pool.query(
+          `SELECT o.ref, p.id::text AS "paymentId" FROM "OrderPayment" p JOIN "Order" o ON o.id = p."orderId"
+           WHERE p."paymentMethod" = 'credit-card' ORDER BY o.id ASC LIMIT 300`,
+        )
+      ).rows,
       payable: (
         await db.pool.query(
           `SELECT ref, token FROM "Order" WHERE NOT "isPaid" AND status IN ('CREATED','HOLD') ORDER BY id DESC LIMIT 500`,
@@ -145,7 +156,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: "guest-detail",
     read: true,
-    graphql: (i, f) => ({ doc: OrderDetailDocument, variables: f.guests[i % f.guests.length] }),
+    graphql: (i, f) => ({ doc: BenchOrderDetailDocument, variables: f.guests[i % f.guests.length] }),
     floor: (i, f) => ({ path: "/detail", body: f.guests[i % f.guests.length] }),
   },
   {
@@ -193,6 +204,12 @@ const SCENARIOS: Scenario[] = [
     floor: (_i, f) => ({ path: "/full", body: { first: 100 }, token: f.staffToken }),
   },
   {
+    name: "staff-history-100",
+    read: true,
+    graphql: (_i, f) => ({ doc: BenchHistoryPageDocument, variables: { first: 100 }, token: f.staffToken }),
+    floor: (_i, f) => ({ path: "/history", body: { first: 100 }, token: f.staffToken }),
+  },
+  {
     name: "staff-status",
     read: true,
     graphql: (i, f) => ({
@@ -218,6 +235,18 @@ const SCENARIOS: Scenario[] = [
       doc: PayOrderDocument,
       variables: { ...f.payable[i % f.payable.length], paymentMethod: "dummy" },
     }),
+  },
+  {
+    name: "refund-part",
+    read: false,
+    graphql: (i, f) => {
+      const p = f.refundable[i % f.refundable.length];
+      return {
+        doc: RefundOrderPaymentDocument,
+        variables: { ref: p.ref, input: { paymentId: p.paymentId, amount: "0.01" } },
+        token: f.staffToken,
+      };
+    },
   },
   {
     name: "record-payment",
@@ -435,8 +464,12 @@ async function checkConsistency(url: string): Promise<{ ordersChecked: number; i
   try {
     const { rows } = await db.pool.query(`
       SELECT count(*)::int AS checked,
-             count(*) FILTER (WHERE o."amountPaid" <> COALESCE(p.sum, 0) OR o."isPaid" <> (o."amountPaid" >= o.total))::int AS bad
-      FROM "Order" o LEFT JOIN (SELECT "orderId", sum(amount) AS sum FROM "OrderPayment" GROUP BY "orderId") p ON p."orderId" = o.id`);
+             count(*) FILTER (WHERE o."amountPaid" <> COALESCE(p.sum, 0) OR o."isPaid" <> (o."amountPaid" >= o.total)
+                                 OR o."amountRefunded" <> COALESCE(r.sum, 0) OR COALESCE(r.sum, 0) <> COALESCE(e.sum, 0))::int AS bad
+      FROM "Order" o
+      LEFT JOIN (SELECT "orderId", sum(amount) AS sum FROM "OrderPayment" GROUP BY "orderId") p ON p."orderId" = o.id
+      LEFT JOIN (SELECT "orderId", sum(amount) AS sum FROM "OrderRefund" GROUP BY "orderId") r ON r."orderId" = o.id
+      LEFT JOIN (SELECT "orderId", sum(amount) AS sum FROM "OrderEvent" WHERE type = 'PAYMENT_REFUNDED' GROUP BY "orderId") e ON e."orderId" = o.id`);
     return { ordersChecked: rows[0].checked, inconsistent: rows[0].bad };
   } finally {
     await db.close();
@@ -445,18 +478,39 @@ async function checkConsistency(url: string): Promise<{ ordersChecked: number; i
 
 /** Undoes what earlier runs' mutation scenarios wrote, so that every run reads the same shop. */
 async function resetMutations(db: Database): Promise<void> {
-  const { rows } = await db.pool.query(
+  // What runs wrote is dated after the newest seeded order (the seed writes nothing later).
+  const events = await db.pool.query(
+    `DELETE FROM "OrderEvent" WHERE "dateCreated" > (SELECT max("dateCreated") FROM "Order")`,
+  );
+  const refunds = await db.pool.query(
+    `DELETE FROM "OrderRefund" WHERE "transactionId" IS NULL OR "transactionId" !~ '^bench-r-[0-9]+$' RETURNING "orderId"`,
+  );
+  const payments = await db.pool.query(
     `DELETE FROM "OrderPayment" WHERE "transactionId" !~ '^bench-[0-9]+$' RETURNING "orderId"`,
   );
-  const ids = [...new Set(rows.map((r) => r.orderId as number))];
+  const ids = [...new Set([...refunds.rows, ...payments.rows].map((r) => r.orderId as number))];
   if (ids.length === 0) return;
   await db.pool.query(
-    `UPDATE "Order" o SET "amountPaid" = COALESCE(p.sum, 0), "isPaid" = COALESCE(p.sum, 0) >= o.total
-     FROM (SELECT x.id, (SELECT sum(amount) FROM "OrderPayment" WHERE "orderId" = x.id) AS sum FROM unnest($1::int[]) AS x(id)) p
+    `UPDATE "OrderPayment" p SET "amountRefunded" = COALESCE(r.sum, 0), "refundedAt" = NULL
+     FROM (SELECT "paymentId", sum(amount) AS sum FROM "OrderRefund" WHERE "orderId" = ANY($1) GROUP BY "paymentId") r
+     WHERE p."orderId" = ANY($1) AND r."paymentId" = p.id`,
+    [ids],
+  );
+  await db.pool.query(
+    `UPDATE "OrderPayment" SET "amountRefunded" = 0, "refundedAt" = NULL WHERE "orderId" = ANY($1) AND "id" NOT IN (SELECT "paymentId" FROM "OrderRefund" WHERE "orderId" = ANY($1))`,
+    [ids],
+  );
+  await db.pool.query(
+    `UPDATE "Order" o SET "amountPaid" = COALESCE(p.paid, 0), "isPaid" = COALESCE(p.paid, 0) >= o.total, "amountRefunded" = COALESCE(p.refunded, 0)
+     FROM (SELECT x.id, (SELECT sum(amount) FROM "OrderPayment" WHERE "orderId" = x.id) AS paid,
+                        (SELECT sum(amount) FROM "OrderRefund" WHERE "orderId" = x.id) AS refunded
+           FROM unnest($1::int[]) AS x(id)) p
      WHERE o.id = p.id`,
     [ids],
   );
-  log(`Removed ${rows.length} payments left by earlier runs`);
+  log(
+    `Removed ${payments.rowCount} payments, ${refunds.rowCount} refunds and ${events.rowCount} events left by earlier runs`,
+  );
 }
 
 async function main() {
@@ -509,7 +563,7 @@ async function main() {
         `| ${s.name} | ${p?.rps ?? "-"} | ${p?.p50 ?? "-"} | ${p?.p95 ?? "-"} | ${p?.p99 ?? "-"} | ${p?.errors ?? "-"} | ${p?.statementsPerRequest ?? "-"} | ${p ? `${p.rssEndMB} (${p.rssMaxMB})` : "-"} | ${p?.cpuMsPerRequest ?? "-"} | ${fl?.rps ?? "-"} | ${fl?.p50 ?? "-"} | ${fl?.cpuMsPerRequest ?? "-"} | ${ratio !== undefined ? ratio.toFixed(2) : "-"} |`,
     ),
     "",
-    `Consistency after the mutations: ${consistency.inconsistent} of ${consistency.ordersChecked} orders where amountPaid ≠ Σ payments or isPaid is wrong.`,
+    `Consistency after the mutations: ${consistency.inconsistent} of ${consistency.ordersChecked} orders where amountPaid ≠ Σ payments, isPaid is wrong, amountRefunded ≠ Σ refunds or a refund lacks its event.`,
   ];
   console.log(lines.join("\n"));
   const out = args.out ?? path.join(root, "bench", "results", `${args.db}-${N}.json`);

@@ -1,7 +1,8 @@
 /**
  * Seeds a benchmark shop with set-based SQL (generate_series), in batches: N orders, 3 items each,
  * a payment on every other order, 2 notes each (one public), spread over 500 customers and guests
- * (every fifth order), one order every 30 seconds up to now.
+ * (every fifth order), one order every 30 seconds up to now; and their history (created, status
+ * changes, payments, notes) with a part refund of every fourth order.
  */
 import type pg from "pg";
 
@@ -64,4 +65,43 @@ export async function seed(pool: pg.Pool, n: number, log: (msg: string) => void)
     `INSERT INTO "RefCounter" (year, value) VALUES (${year}, ${n}) ON CONFLICT (year) DO UPDATE SET value = GREATEST("RefCounter".value, ${n})`,
   );
   await pool.query("ANALYZE");
+}
+
+/** Whether the shop has its history (a database seeded before history existed has only the backfill). */
+export async function seededHistory(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query(
+    `SELECT EXISTS (SELECT 1 FROM "OrderEvent" WHERE "type" <> 'ORDER_CREATED') AS yes`,
+  );
+  return rows[0].yes;
+}
+
+/** Each order's history, and a refund of 1.00 of every fourth order's payment, dated as the order. */
+export async function seedHistory(pool: pg.Pool, log: (msg: string) => void): Promise<void> {
+  const started = Date.now();
+  await pool.query("BEGIN");
+  await pool.query(`DELETE FROM "OrderEvent"`);
+  await pool.query(`
+    INSERT INTO "OrderEvent" ("orderId", "type", "public", "toStatus", "dateCreated")
+    SELECT id, 'ORDER_CREATED', true, 'CREATED', "dateCreated" FROM "Order" ORDER BY id`);
+  await pool.query(`
+    INSERT INTO "OrderEvent" ("orderId", "type", "public", "amount", "paymentMethod", "transactionId", "dateCreated")
+    SELECT "orderId", 'PAYMENT_RECORDED', true, amount, "paymentMethod", "transactionId", "dateCreated" FROM "OrderPayment" ORDER BY id`);
+  await pool.query(`
+    INSERT INTO "OrderEvent" ("orderId", "type", "public", "fromStatus", "toStatus", "dateCreated")
+    SELECT id, 'STATUS_CHANGED', true, 'CREATED', status, "dateCreated" FROM "Order" WHERE status <> 'CREATED' ORDER BY id`);
+  await pool.query(`
+    INSERT INTO "OrderEvent" ("orderId", "type", "public", "message", "dateCreated")
+    SELECT "orderId", 'NOTE_ADDED', public, message, "dateCreated" FROM "OrderNote" ORDER BY id`);
+  await pool.query(`
+    INSERT INTO "OrderRefund" ("orderId", "paymentId", amount, "transactionId", reason, "dateCreated")
+    SELECT "orderId", id, 1.00, 'bench-r-' || id, 'Damaged item', "dateCreated" FROM "OrderPayment" WHERE "orderId" % 4 = 0 ORDER BY id`);
+  await pool.query(`
+    INSERT INTO "OrderEvent" ("orderId", "type", "public", "amount", "paymentMethod", "transactionId", "message", "dateCreated")
+    SELECT r."orderId", 'PAYMENT_REFUNDED', true, r.amount, p."paymentMethod", r."transactionId", r.reason, r."dateCreated"
+    FROM "OrderRefund" r JOIN "OrderPayment" p ON p.id = r."paymentId" ORDER BY r.id`);
+  await pool.query(`UPDATE "OrderPayment" SET "amountRefunded" = 1.00 WHERE "orderId" % 4 = 0`);
+  await pool.query(`UPDATE "Order" SET "amountRefunded" = 1.00 WHERE id % 4 = 0 AND "amountPaid" > 0`);
+  await pool.query("COMMIT");
+  await pool.query("ANALYZE");
+  log(`Seeded the orders' history in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

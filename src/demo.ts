@@ -84,6 +84,18 @@ export async function ensureDemoData(
       for (const status of path) await orders.changeStatus(viewer, order.ref, status);
       if (i % 4 === 1) await orders.addNote(viewer, order.ref, "Customer asked for delivery after 5 pm.", true);
       if (i % 6 === 3) await orders.addNote(viewer, order.ref, "Checked stock by hand.", false);
+      if (path.at(-1) === "COMPLETED" && i % 3 === 0) {
+        // a part of the payment given back for a damaged item
+        const payment = await prisma.orderPayment.findFirstOrThrow({
+          where: { orderId: order.id },
+          select: { id: true },
+        });
+        await payments.refundPayment(viewer, order.ref, {
+          paymentId: String(payment.id),
+          amount: "5.00",
+          reason: "Mug arrived chipped.",
+        });
+      }
     }
   }
   const tokens: DemoTokens = { staff: await issueApiToken(prisma, staff.id), customers: {} };

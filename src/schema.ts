@@ -13,6 +13,19 @@ import {
 } from "./orders/order.fields.resolver.js";
 import { OrderResolver } from "./orders/order.resolver.js";
 import { PaymentResolver } from "./payments/payment.resolver.js";
+import {
+  paymentFields,
+  PaymentFieldsResolver,
+  refundFields,
+  RefundFieldsResolver,
+} from "./payments/refund.fields.resolver.js";
+import {
+  EventConnectionResolver,
+  eventConnectionFields,
+  eventFields,
+  EventFieldsResolver,
+  OrderHistoryResolver,
+} from "./history/history.fields.resolver.js";
 import { DateTimeISOScalar } from "./shared/scalars.js";
 
 let schema: GraphQLSchema | undefined;
@@ -20,7 +33,17 @@ let schema: GraphQLSchema | undefined;
 export function createSchema(): GraphQLSchema {
   if (schema) return schema;
   const built = buildSchemaSync({
-    resolvers: [OrderResolver, PaymentResolver, OrderFieldsResolver, OrderConnectionResolver],
+    resolvers: [
+      OrderResolver,
+      PaymentResolver,
+      OrderFieldsResolver,
+      OrderConnectionResolver,
+      OrderHistoryResolver,
+      EventFieldsResolver,
+      EventConnectionResolver,
+      PaymentFieldsResolver,
+      RefundFieldsResolver,
+    ],
     scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
     authChecker,
     authMode: "error",
@@ -31,6 +54,10 @@ export function createSchema(): GraphQLSchema {
     throw new Error(`Root fields with no @Authorized rule that are not on PUBLIC_ROOT_FIELDS: ${unguarded.join(", ")}`);
   resolveDirectly(built, OrderFieldsResolver, "Order", orderFields);
   resolveDirectly(built, OrderConnectionResolver, "OrderConnection", connectionFields);
+  resolveDirectly(built, EventFieldsResolver, "OrderEvent", eventFields);
+  resolveDirectly(built, EventConnectionResolver, "OrderEventConnection", eventConnectionFields);
+  resolveDirectly(built, PaymentFieldsResolver, "OrderPayment", paymentFields);
+  resolveDirectly(built, RefundFieldsResolver, "OrderRefund", refundFields);
   return (schema = built);
 }
 

@@ -16,12 +16,13 @@ import express from "express";
 import type { GraphQLFormattedError } from "graphql";
 import type { Config } from "./config.js";
 import type { Context } from "./context.js";
-import { ANONYMOUS, type Viewer } from "./auth/viewer.js";
+import { ANONYMOUS, isStaff, type Viewer } from "./auth/viewer.js";
 import { bearerToken } from "./auth/tokens.js";
 import { createPrisma, openDatabase, type Database } from "./db/database.js";
 import { migrateDeploy } from "./db/schema-engine.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { graphiqlRouter } from "./http/graphiql.js";
+import { EventLog } from "./history/event-log.js";
 import { createLoaders } from "./orders/order.loaders.js";
 import { FULL_SELECT, type ReadSelect } from "./orders/order.select.js";
 import { OrderService } from "./orders/order.service.js";
@@ -123,10 +124,12 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   let publicUrl = config.publicUrl ?? "";
   const url = (p: string) => `${publicUrl}${p}`;
   const rules = opts.rules ?? DEFAULT_RULES;
-  const orders = new OrderService({ prisma, rules, currency: config.currency });
+  const events = new EventLog();
+  const orders = new OrderService({ prisma, rules, events, currency: config.currency });
   const payments = new PaymentService({
     prisma,
     rules,
+    events,
     registry,
     url,
     timeoutMs: config.paymentTimeoutMs,
@@ -135,7 +138,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   });
 
   const loadersFor = (viewer: Viewer, select: ReadSelect) =>
-    createLoaders(prisma, { select, payments: registry, privateNotes: orders.seesPrivateNotes(viewer) });
+    createLoaders(prisma, { select, payments: registry, staff: isStaff(viewer) });
   const drainPlugin: ApolloServerPlugin = ApolloServerPluginDrainHttpServer({ httpServer });
   const apollo = new ApolloServer<Context>({
     gateway: jitGateway(createSchema()),

@@ -3,26 +3,12 @@
  * client needs to recover, and a fixed errorCode.
  */
 import "reflect-metadata";
-import { Field, InterfaceType, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ObjectType } from "type-graphql";
+import { ErrorCode, ErrorResult } from "../shared/error-result.js";
+import { DecimalScalar } from "../shared/scalars.js";
+import type { Money } from "../shared/money.js";
 import { OrderStatusEnum } from "./order.enums.js";
 import { statusLabel, type OrderStatus } from "./status.js";
-
-export enum ErrorCode {
-  INVALID_STATUS_TRANSITION_ERROR = "INVALID_STATUS_TRANSITION_ERROR",
-  PAYMENT_METHOD_NOT_AVAILABLE_ERROR = "PAYMENT_METHOD_NOT_AVAILABLE_ERROR",
-  ORDER_NOT_PAYABLE_ERROR = "ORDER_NOT_PAYABLE_ERROR",
-  ORDER_ALREADY_PAID_ERROR = "ORDER_ALREADY_PAID_ERROR",
-  PAYMENT_FAILED_ERROR = "PAYMENT_FAILED_ERROR",
-  ORDER_ALREADY_REFUNDED_ERROR = "ORDER_ALREADY_REFUNDED_ERROR",
-  INVALID_ORDER_INPUT_ERROR = "INVALID_ORDER_INPUT_ERROR",
-}
-registerEnumType(ErrorCode, { name: "ErrorCode" });
-
-@InterfaceType()
-export abstract class ErrorResult {
-  @Field(() => ErrorCode) errorCode!: ErrorCode;
-  @Field(() => String) message!: string;
-}
 
 @ObjectType({
   implements: ErrorResult,
@@ -125,5 +111,40 @@ export class InvalidOrderInputError extends ErrorResult {
     this.errorCode = ErrorCode.INVALID_ORDER_INPUT_ERROR;
     this.message = message;
     this.field = field;
+  }
+}
+
+@ObjectType({
+  implements: ErrorResult,
+  simpleResolvers: true,
+  description: "Returned when a refund asks for more than the payment has left to refund (or for zero or less).",
+})
+export class RefundAmountError extends ErrorResult {
+  @Field(() => DecimalScalar, { description: "What the payment has left to refund." }) maximumRefundable: Money;
+  constructor(maximumRefundable: Money) {
+    super();
+    this.errorCode = ErrorCode.REFUND_AMOUNT_ERROR;
+    this.message = maximumRefundable.gt(0)
+      ? `The amount must be more than 0.00 and at most ${maximumRefundable.toFixed(2)}.`
+      : "Nothing is left to refund of this payment.";
+    this.maximumRefundable = maximumRefundable;
+  }
+}
+
+@ObjectType({
+  implements: ErrorResult,
+  simpleResolvers: true,
+  description: "Returned when the payment method refused or failed to give the money back; nothing was recorded.",
+})
+export class RefundFailedError extends ErrorResult {
+  @Field(() => String) paymentMethod: string;
+  constructor(
+    paymentMethod: string,
+    message = "The payment method could not refund this payment; nothing was refunded.",
+  ) {
+    super();
+    this.errorCode = ErrorCode.REFUND_FAILED_ERROR;
+    this.message = message;
+    this.paymentMethod = paymentMethod;
   }
 }

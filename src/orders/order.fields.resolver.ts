@@ -13,7 +13,8 @@ import { Authorized, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphq
 import { Role } from "../auth/auth-checker.js";
 import type { Context } from "../context.js";
 import { PaymentMethodChoice } from "../payments/payment-method.type.js";
-import type { Money } from "../shared/money.js";
+import { Money, ZERO } from "../shared/money.js";
+import { OrderRefund } from "../payments/refund.type.js";
 import { DecimalScalar } from "../shared/scalars.js";
 import { User } from "../users/user.type.js";
 import { OrderConnection } from "./order.connection.js";
@@ -32,6 +33,8 @@ export const orderFields = {
   items: (order: Order, { loaders }: Context): Promise<OrderItem[]> => loaders.items.load(order.id),
   payments: (order: Order, { loaders }: Context): Promise<OrderPayment[]> => loaders.payments.load(order.id),
   notes: (order: Order, { loaders }: Context): Promise<OrderNote[]> => loaders.notes.load(order.id),
+  refunds: (order: Order, { loaders }: Context): Promise<OrderRefund[]> => loaders.orderRefunds.load(order.id),
+  refundableAmount: (order: Order): Money => Money.max(ZERO, order.amountPaid.minus(order.amountRefunded)),
   paymentMethods: (order: Order, { payments, viewer }: Context): PaymentMethodChoice[] =>
     payments.choices(viewer, order as OrderRecord),
 } satisfies Record<string, FieldFunction<Order>>;
@@ -80,6 +83,18 @@ export class OrderFieldsResolver {
   })
   statusTransitions(@Root() order: Order, @Ctx() ctx: Context): StatusTransition[] {
     return ctx.orders.transitions(order as OrderRecord);
+  }
+
+  @FieldResolver(() => [OrderRefund], { description: "Every refund of every payment, oldest first." })
+  refunds(@Root() order: Order, @Ctx() ctx: Context): Promise<OrderRefund[]> {
+    return orderFields.refunds(order, ctx);
+  }
+
+  @FieldResolver(() => DecimalScalar, {
+    description: "What may still be refunded: amountPaid − amountRefunded, never below zero.",
+  })
+  refundableAmount(@Root() order: Order): Money {
+    return orderFields.refundableAmount(order);
   }
 
   @FieldResolver(() => [PaymentMethodChoice], {

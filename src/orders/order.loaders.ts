@@ -6,7 +6,9 @@ import DataLoader from "dataloader";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { PaymentRegistry } from "../payments/registry.js";
 import { usersByIds, type UserRecord } from "../users/user.repository.js";
-import type { OrderItemRecord, OrderNoteRecord } from "./order.model.js";
+import { createHistoryLoaders, type HistoryLoaders } from "../history/history.loaders.js";
+import { paymentsByIds, refundsOfOrders, refundsOfPayments } from "../payments/payment.repository.js";
+import type { OrderItemRecord, OrderNoteRecord, OrderRefundRecord } from "./order.model.js";
 import { toPaymentNodes } from "./order.nodes.js";
 import { itemsOf, notesOf, paymentsOf, type OrderWithRelations } from "./order.repository.js";
 import { FULL_SELECT, type ReadSelect } from "./order.select.js";
@@ -23,9 +25,17 @@ export interface Loaders {
   items: DataLoader<number, OrderItemRecord[]>;
   /** As GraphQL nodes, with their method labels. */
   payments: DataLoader<number, OrderPayment[]>;
+  /** One payment by its id, as a GraphQL node. */
+  payment: DataLoader<number, OrderPayment | null>;
   /** Only the public ones unless the caller may see private notes. */
   notes: DataLoader<number, OrderNoteRecord[]>;
   users: DataLoader<number, UserRecord | null>;
+  /** Refunds by order id. */
+  orderRefunds: DataLoader<number, OrderRefundRecord[]>;
+  /** Refunds by payment id. */
+  paymentRefunds: DataLoader<number, OrderRefundRecord[]>;
+  /** Order histories: public events only unless the caller is staff. */
+  history: HistoryLoaders;
 }
 
 export interface LoaderOptions {
@@ -33,23 +43,30 @@ export interface LoaderOptions {
   select?: ReadSelect;
   /** Labels for the payments' methods. */
   payments: PaymentRegistry;
-  /** Whether the caller sees private notes (staff). */
-  privateNotes: boolean;
+  /** Whether the caller is staff: sees private notes and private events. */
+  staff: boolean;
 }
 
-export function createLoaders(
-  prisma: PrismaClient,
-  { select = FULL_SELECT, payments, privateNotes }: LoaderOptions,
-): Loaders {
+export function createLoaders(prisma: PrismaClient, { select = FULL_SELECT, payments, staff }: LoaderOptions): Loaders {
   return {
     items: new DataLoader(async (ids) => groupByOrder(ids, await itemsOf(prisma, ids, select))),
     payments: new DataLoader(async (ids) => groupByOrder(ids, toPaymentNodes(await paymentsOf(prisma, ids), payments))),
-    notes: new DataLoader(async (ids) => groupByOrder(ids, await notesOf(prisma, ids, { privateToo: privateNotes }))),
-    users: new DataLoader(async (ids) => {
-      const byId = new Map((await usersByIds(prisma, ids)).map((u) => [u.id, u]));
-      return ids.map((id) => byId.get(id) ?? null);
+    payment: new DataLoader(async (ids) => byId(ids, toPaymentNodes(await paymentsByIds(prisma, ids), payments))),
+    notes: new DataLoader(async (ids) => groupByOrder(ids, await notesOf(prisma, ids, { privateToo: staff }))),
+    users: new DataLoader(async (ids) => byId(ids, await usersByIds(prisma, ids))),
+    orderRefunds: new DataLoader(async (ids) => groupByOrder(ids, await refundsOfOrders(prisma, ids))),
+    paymentRefunds: new DataLoader(async (ids) => {
+      const groups = new Map<number, OrderRefundRecord[]>(ids.map((id) => [id, []]));
+      for (const r of await refundsOfPayments(prisma, ids)) groups.get(r.paymentId)?.push(r);
+      return ids.map((id) => groups.get(id)!);
     }),
+    history: createHistoryLoaders(prisma, !staff),
   };
+}
+
+function byId<T extends { id: number }>(ids: readonly number[], rows: T[]): (T | null)[] {
+  const found = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => found.get(id) ?? null);
 }
 
 /** Hands the loaders what a read fetched with its order, so that its fields do not fetch it again. */

@@ -124,6 +124,7 @@ export function toPayment(r: OrderPaymentRow): OrderPaymentRecord {
     transactionId: r.transactionId,
     paymentMethod: r.paymentMethod,
     dateCreated: r.dateCreated,
+    amountRefunded: new Money(r.amountRefunded),
     refundedAt: r.refundedAt,
   };
 }

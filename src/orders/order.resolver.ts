@@ -6,7 +6,7 @@ import type { Context } from "../context.js";
 import { User } from "../users/user.type.js";
 import { OrderConnection } from "./order.connection.js";
 import { OrderSortEnum, OrderStatusEnum } from "./order.enums.js";
-import { ErrorResult } from "./order.errors.js";
+import { ErrorResult } from "../shared/error-result.js";
 import { CreateOrderInput, OrderFilter } from "./order.input.js";
 import type { OrderRecord, OrderSort } from "./order.model.js";
 import { primeLoaders } from "./order.loaders.js";

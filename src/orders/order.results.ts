@@ -10,7 +10,10 @@ import {
   OrderNotPayableError,
   PaymentFailedError,
   PaymentMethodNotAvailableError,
+  RefundAmountError,
+  RefundFailedError,
 } from "./order.errors.js";
+import { OrderRefund } from "../payments/refund.type.js";
 import type { JsonObject } from "./order.model.js";
 import { Order, OrderPayment } from "./order.type.js";
 
@@ -77,4 +80,9 @@ export const CreateOrderResult = createUnionType({
 export const RecordOrderPaymentResult = createUnionType({
   name: "RecordOrderPaymentResult",
   types: () => [Order, InvalidOrderInputError] as const,
+});
+export const RefundOrderPaymentResult = createUnionType({
+  name: "RefundOrderPaymentResult",
+  types: () =>
+    [OrderRefund, RefundAmountError, RefundFailedError, OrderAlreadyRefundedError, InvalidOrderInputError] as const,
 });

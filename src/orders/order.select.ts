@@ -111,7 +111,11 @@ const ORDER_FROM_CORE = new Set([
   "payments",
   "notes",
   "statusTransitions",
+  "refunds",
+  "history",
 ]);
+/** Order fields computed from other columns, and the columns they read beyond the core ones. */
+const ORDER_DERIVED: Partial<Record<string, OrderColumn>> = { refundableAmount: "amountRefunded" };
 const ITEM_FROM_CORE = new Set(["__typename", "id", "unitPrice", "quantity", "total"]);
 /** Item fields and the column each shows (name and code come from the product). */
 const ITEM_FIELD_COLUMN: Partial<Record<string, ItemColumn>> = {
@@ -153,7 +157,8 @@ function measure(schema: GraphQLSchema, document: DocumentNode): ReadSelect {
         if (parent === "Order") {
           if (isJoined(name)) relations[name] = true;
           if (ORDER_FROM_CORE.has(name)) return;
-          if (isOrderColumn(name)) order.add(name);
+          const column = isOrderColumn(name) ? name : ORDER_DERIVED[name];
+          if (column) order.add(column);
           else allOrder = true;
         } else if (parent === "OrderItem") {
           if (ITEM_FROM_CORE.has(name)) return;

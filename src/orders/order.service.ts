@@ -7,6 +7,7 @@
 import { isStaff, orderScope, type Viewer } from "../auth/viewer.js";
 import { newOrderToken } from "../auth/tokens.js";
 import { inTransaction } from "../db/transaction.js";
+import { actorOf, type EventLog } from "../history/event-log.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { badUserInput } from "../shared/errors.js";
 import { pageSize, toPage, type Page } from "../shared/pagination.js";
@@ -23,6 +24,7 @@ import { statusLabel, statusTransitions, transitionError, type OrderRules, type 
 export interface OrderServiceDeps {
   prisma: PrismaClient;
   rules: OrderRules;
+  events: EventLog;
   /** ISO 4217 code of new orders. */
   currency: string;
   now?: () => Date;
@@ -115,7 +117,15 @@ export class OrderService {
       if (status === order.status) return order;
       const error = transitionError(this.rules, order, status);
       if (error) return new InvalidStatusTransitionError(order.status, status, error);
-      return repo.setStatus(tx, order.id, status, this.now());
+      const moved = await repo.setStatus(tx, order.id, status, this.now());
+      await this.deps.events.record(tx, order, {
+        type: "STATUS_CHANGED",
+        public: true,
+        actorId: actorOf(viewer),
+        fromStatus: order.status,
+        toStatus: status,
+      });
+      return moved;
     });
   }
 
@@ -130,13 +140,20 @@ export class OrderService {
     return inTransaction(this.prisma, async (tx) => {
       const year = now.getUTCFullYear();
       const n = await repo.nextRefNumber(tx, year);
-      return repo.insertOrder(tx, {
+      const order = await repo.insertOrder(tx, {
         ...checked,
         ref: `${year}-${String(n).padStart(5, "0")}`,
         token: newOrderToken(),
         currency: this.deps.currency,
         dateCreated: now,
       });
+      await this.deps.events.record(tx, order, {
+        type: "ORDER_CREATED",
+        public: true,
+        actorId: actorOf(viewer),
+        toStatus: order.status,
+      });
+      return order;
     });
   }
 
@@ -145,9 +162,16 @@ export class OrderService {
     if (message.trim() === "") throw badUserInput("message may not be blank.", { argumentName: "message" });
     if (message.length > 10_000)
       throw badUserInput("message may have at most 10000 characters.", { argumentName: "message" });
-    return withLockedOrder(this.prisma, ref, { kind: "all" }, (tx, order) =>
-      repo.insertNote(tx, order.id, { message, public: isPublic, now: this.now() }),
-    );
+    return withLockedOrder(this.prisma, ref, { kind: "all" }, async (tx, order) => {
+      const noted = await repo.insertNote(tx, order.id, { message, public: isPublic, now: this.now() });
+      await this.deps.events.record(tx, order, {
+        type: "NOTE_ADDED",
+        public: isPublic,
+        actorId: actorOf(viewer),
+        message,
+      });
+      return noted;
+    });
   }
 
   /** Whether the viewer may see private notes. */

@@ -50,9 +50,10 @@ export class OrderPayment {
   @Field(() => DateTimeISOScalar) dateCreated!: Date;
   @Field(() => DateTimeISOScalar, {
     nullable: true,
-    description: "When this payment was refunded; null while it is not.",
+    description: "When this payment was refunded in full; null while any of it is not.",
   })
   refundedAt!: Date | null;
+  @Field(() => DecimalScalar, { description: "The sum of this payment's refunds." }) amountRefunded!: Money;
   orderId!: number;
 }
 

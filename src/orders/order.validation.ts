@@ -213,3 +213,24 @@ export function checkPayment(input: {
     paymentMethod: checkText(input.paymentMethod, "paymentMethod", { max: MAX_SHORT, required: true }).trim(),
   }));
 }
+
+export interface CheckedRefund {
+  paymentId: number;
+  /** Null: the whole refundable amount of the payment. Zero or less is left to the amount rule. */
+  amount: Money | null;
+  reason: string | null;
+}
+
+/** A refundOrderPayment input checked: a payment id, a decimal amount if given, a reason if given. */
+export function checkRefund(input: {
+  paymentId: unknown;
+  amount?: unknown;
+  reason?: unknown;
+}): CheckedRefund | InvalidOrderInputError {
+  return validated(() => {
+    const id = String(input.paymentId ?? "");
+    if (!/^\d{1,9}$/.test(id)) throw new InputError("paymentId", "This order has no payment with this id.");
+    const reason = input.reason == null ? null : checkText(input.reason, "reason", { max: 1000 }).trim() || null;
+    return { paymentId: Number(id), amount: input.amount == null ? null : checkMoney(input.amount, "amount"), reason };
+  });
+}

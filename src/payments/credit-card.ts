@@ -21,7 +21,7 @@ export function creditCard(): PaymentMethod {
       return { url: ctx.url(pagePath(ctx.order.ref, ctx.order.token)) };
     },
     async refund() {
-      return true;
+      return { transactionId: `ccr_${randomUUID()}` };
     },
     routes(router, deps) {
       orderPage(router, deps, (order) => {

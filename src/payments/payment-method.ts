@@ -46,6 +46,12 @@ export class PaymentError extends Error {
   }
 }
 
+/**
+ * A method's answer to a refund: `true`, or the method's own reference for it, when the money went
+ * back; `false` when it refused. A method that throws (or does not answer in time) failed.
+ */
+export type RefundAnswer = boolean | { transactionId?: string | null };
+
 /** What a method's own HTTP routes may use. */
 export interface PaymentRouteDeps {
   /** Runs `fn` with the order locked, when `token` is the order's token; null when there is no such order. */
@@ -69,8 +75,13 @@ export interface PaymentMethod {
   validateOrder?(order: OrderRecord, request: PaymentRequest): string | null;
   /** Starts a payment. Throw PaymentError to refuse with a message. */
   pay(ctx: PayContext): Promise<PayOutcome>;
-  /** Refunds one payment; true when the money went back. */
-  refund(payment: OrderPaymentRecord, order: OrderRecord): Promise<boolean>;
+  /**
+   * Gives back `amount` of one payment: all that is left of it, or a part (a payment can be refunded
+   * in several parts, never beyond its amount: the server checks that first, with the order locked).
+   */
+  refund(payment: OrderPaymentRecord, amount: Money, order: OrderRecord): Promise<RefundAnswer>;
+  /** True when the method can only give back a whole payment at once: asking it for a part fails with a message saying so. */
+  readonly refundsWholePaymentsOnly?: boolean;
   /** Mounts the method's own pages and callbacks under /payment/<identifier>/. */
   routes?(router: Router, deps: PaymentRouteDeps): void;
 }

@@ -1,9 +1,10 @@
 /** Payments through Prisma Client, inside the transactions of the payment service (the order locked). */
 import type { Db, Tx } from "../db/transaction.js";
-import type { OrderPaymentRecord, OrderRecord } from "../orders/order.model.js";
+import type { OrderRefund as OrderRefundRow } from "../generated/prisma/client.js";
+import type { OrderPaymentRecord, OrderRecord, OrderRefundRecord } from "../orders/order.model.js";
 import { toOrder, toPayment } from "../orders/order.repository.js";
 import { FULL_SELECT } from "../orders/order.select.js";
-import type { Money } from "../shared/money.js";
+import { Money } from "../shared/money.js";
 
 /** Whether the order already has a payment with this transaction id. */
 export async function hasTransaction(tx: Tx, orderId: number, transactionId: string): Promise<boolean> {
@@ -43,18 +44,75 @@ export async function paymentsOfOrder(tx: Tx, orderId: number): Promise<OrderPay
   return (await tx.orderPayment.findMany({ where: { orderId }, orderBy: { id: "asc" } })).map(toPayment);
 }
 
-/** How many payments of the order are not yet refunded. */
+/** How many payments of the order have something left to refund. */
 export function countUnrefunded(db: Db, ref: string): Promise<number> {
   return db.orderPayment.count({ where: { order: { ref }, refundedAt: null } });
 }
 
-/** Marks one payment refunded and adds it to the order's refunded amount. */
-export async function markPaymentRefunded(tx: Tx, payment: OrderPaymentRecord, now: Date): Promise<OrderPaymentRecord> {
-  const row = await tx.orderPayment.update({ where: { id: payment.id }, data: { refundedAt: now } });
-  await tx.order.update({
-    where: { id: payment.orderId },
-    data: { amountRefunded: { increment: payment.amount.toFixed(2) } },
-    select: { id: true },
+export function toRefund(r: OrderRefundRow): OrderRefundRecord {
+  return {
+    id: r.id,
+    orderId: r.orderId,
+    paymentId: r.paymentId,
+    amount: new Money(r.amount),
+    transactionId: r.transactionId,
+    reason: r.reason,
+    actorId: r.actorId,
+    dateCreated: r.dateCreated,
+  };
+}
+
+/**
+ * Records money given back from a payment: the refund, the payment's refunded amount (and
+ * refundedAt once nothing is left of it) and the order's. The caller checked the amount, with the
+ * order locked.
+ */
+export async function insertRefund(
+  tx: Tx,
+  order: OrderRecord,
+  payment: OrderPaymentRecord,
+  r: { amount: Money; transactionId: string | null; reason: string | null; actorId: number | null; now: Date },
+): Promise<{ refund: OrderRefundRecord; payment: OrderPaymentRecord; order: OrderRecord }> {
+  const refund = await tx.orderRefund.create({
+    data: {
+      orderId: order.id,
+      paymentId: payment.id,
+      amount: r.amount.toFixed(2),
+      transactionId: r.transactionId,
+      reason: r.reason,
+      actorId: r.actorId,
+      dateCreated: r.now,
+    },
   });
-  return toPayment(row);
+  const refunded = payment.amountRefunded.plus(r.amount);
+  const updatedPayment = await tx.orderPayment.update({
+    where: { id: payment.id },
+    data: { amountRefunded: refunded.toFixed(2), refundedAt: refunded.gte(payment.amount) ? r.now : null },
+  });
+  const updatedOrder = await tx.order.update({
+    where: { id: order.id },
+    data: { amountRefunded: order.amountRefunded.plus(r.amount).toFixed(2), dateUpdated: r.now },
+    select: FULL_SELECT.order,
+  });
+  return { refund: toRefund(refund), payment: toPayment(updatedPayment), order: toOrder(updatedOrder) };
+}
+
+export async function refundsOfOrders(db: Db, orderIds: readonly number[]): Promise<OrderRefundRecord[]> {
+  const rows = await db.orderRefund.findMany({
+    where: { orderId: { in: [...orderIds] } },
+    orderBy: [{ orderId: "asc" }, { id: "asc" }],
+  });
+  return rows.map(toRefund);
+}
+
+export async function refundsOfPayments(db: Db, paymentIds: readonly number[]): Promise<OrderRefundRecord[]> {
+  const rows = await db.orderRefund.findMany({
+    where: { paymentId: { in: [...paymentIds] } },
+    orderBy: [{ paymentId: "asc" }, { id: "asc" }],
+  });
+  return rows.map(toRefund);
+}
+
+export async function paymentsByIds(db: Db, ids: readonly number[]): Promise<OrderPaymentRecord[]> {
+  return (await db.orderPayment.findMany({ where: { id: { in: [...ids] } } })).map(toPayment);
 }

@@ -10,9 +10,11 @@ import {
   PaymentRedirect,
   PayOrderResult,
   RecordOrderPaymentResult,
+  RefundOrderPaymentResult,
   RefundOrderResult,
   RefundResult,
 } from "../orders/order.results.js";
+import { OrderRefund, RefundPaymentInput } from "./refund.type.js";
 import { PaymentMethodChoice, PaymentMethodInfo } from "./payment-method.type.js";
 
 @Resolver()
@@ -68,5 +70,19 @@ export class PaymentResolver {
     @Arg("input", () => RecordPaymentInput) input: RecordPaymentInput,
   ): Promise<typeof RecordOrderPaymentResult> {
     return orderOr(await ctx.payments.recordPayment(ctx.viewer, ref, input));
+  }
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => RefundOrderPaymentResult, {
+    description:
+      "Give back part or all of one payment. Staff only. The order becomes REFUNDED when all that was paid is refunded.",
+  })
+  async refundOrderPayment(
+    @Ctx() ctx: Context,
+    @Arg("ref", () => String) ref: string,
+    @Arg("input", () => RefundPaymentInput) input: RefundPaymentInput,
+  ): Promise<typeof RefundOrderPaymentResult> {
+    const r = await ctx.payments.refundPayment(ctx.viewer, ref, input);
+    return "errorCode" in r ? r : Object.assign(new OrderRefund(), r);
   }
 }

@@ -15,13 +15,22 @@ import { backends, orderInput, startTestServer, type TestServer } from "../helpe
 const schema = createSchema();
 const fieldsOf = (name: string) => Object.values((schema.getType(name) as GraphQLObjectType).getFields());
 
-/** A selection of every field of a type (objects with all their own fields), except where `pick` says. */
-function selection(typeName: string, pick: (type: string, field: string) => boolean = () => true): string {
+/**
+ * A selection of every field of a type (objects with all their own fields, a type at most once on a
+ * path), except where `pick` says.
+ */
+function selection(
+  typeName: string,
+  pick: (type: string, field: string) => boolean = () => true,
+  path: string[] = [],
+): string {
   const parts: string[] = [];
   for (const f of fieldsOf(typeName)) {
     if (!pick(typeName, f.name)) continue;
     const named = getNamedType(f.type);
-    parts.push(isLeafType(named) ? f.name : `${f.name} { ${selection(named.name, pick)} }`);
+    if (isLeafType(named)) parts.push(f.name);
+    else if (!path.includes(named.name))
+      parts.push(`${f.name} { ${selection(named.name, pick, [...path, typeName])} }`);
   }
   return parts.length ? parts.join(" ") : "__typename";
 }

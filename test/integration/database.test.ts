@@ -1,7 +1,17 @@
 /** The database layer itself: a failed statement must not take the (embedded) connection down. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma, type Database } from "../../src/db/database.js";
-import { migrateDeploy } from "../../src/db/schema-engine.js";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import {
+  listMigrations,
+  migrateDeploy,
+  MIGRATIONS_DIR,
+  noFilters,
+  openSchemaEngine,
+  schemaFiles,
+} from "../../src/db/schema-engine.js";
 import { backends, openTestDatabase } from "../helpers/harness.js";
 
 describe.each(backends())("database on %s", (backend) => {
@@ -29,5 +39,55 @@ describe.each(backends())("database on %s", (backend) => {
 
   it("a second migration run finds nothing to do and does not load the engine", async () => {
     expect(await migrateDeploy(db)).toEqual([]);
+  });
+
+  it("the migrations produce schema.prisma exactly (no change without its migration)", async () => {
+    const h = await openSchemaEngine(db);
+    try {
+      const diff = await h.engine.diff({
+        from: { tag: "migrations", ...listMigrations() },
+        to: { tag: "schemaDatamodel", ...schemaFiles() },
+        script: true,
+        exitCode: true,
+        filters: noFilters,
+      });
+      expect(diff.stdout?.trim()).toMatch(/^(-- This is an empty migration\.)?$/);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe.each(backends())("the history migration on %s", (backend) => {
+  it("gives orders created before it their ORDER_CREATED event, and refunded payments their refund", async () => {
+    const t = await openTestDatabase(backend);
+    const before = fs.mkdtempSync(path.join(os.tmpdir(), "orders-migrations-"));
+    try {
+      for (const name of fs.readdirSync(MIGRATIONS_DIR)) {
+        if (!/^\d/.test(name) || name < "20261202")
+          fs.cpSync(path.join(MIGRATIONS_DIR, name), path.join(before, name), { recursive: true });
+      }
+      await migrateDeploy(t.db, before);
+      await t.db
+        .query(`INSERT INTO "Order" ("ref", "token", "currency", "status", "total", "amountPaid", "amountRefunded", "dateCreated")
+                        VALUES ('2025-00001', 'tok', 'USD', 'REFUNDED', 12.30, 12.30, 12.30, '2025-05-01T10:00:00Z')`);
+      await t.db
+        .query(`INSERT INTO "OrderPayment" ("orderId", "amount", "transactionId", "paymentMethod", "dateCreated", "refundedAt")
+                        SELECT "id", 12.30, 'old-1', 'credit-card', '2025-05-01T10:05:00Z', '2025-05-02T09:00:00Z' FROM "Order"`);
+      expect(await migrateDeploy(t.db)).toHaveLength(
+        fs.readdirSync(MIGRATIONS_DIR).filter((n) => /^\d/.test(n) && n >= "20261202").length,
+      );
+      const events = (await t.db.query(`SELECT "type", "toStatus", "public", "dateCreated" FROM "OrderEvent"`)).rows;
+      expect(events).toEqual([
+        { type: "ORDER_CREATED", toStatus: null, public: true, dateCreated: new Date("2025-05-01T10:00:00Z") },
+      ]);
+      const refunds = (await t.db.query(`SELECT "amount"::text AS amount, "dateCreated" FROM "OrderRefund"`)).rows;
+      expect(refunds).toEqual([{ amount: "12.30", dateCreated: new Date("2025-05-02T09:00:00Z") }]);
+      const payment = (await t.db.query(`SELECT "amountRefunded"::text AS refunded FROM "OrderPayment"`)).rows[0];
+      expect(payment.refunded).toBe("12.30");
+    } finally {
+      fs.rmSync(before, { recursive: true, force: true });
+      await t.drop();
+    }
   });
 });

@@ -166,6 +166,10 @@ describe.each(backends())("authorization matrix on %s", (backend) => {
   });
 
   it.each(CALLERS)("staff-only mutations for %s: refused before the lookup, nothing changes", async (caller) => {
+    const history = async () =>
+      (await post("query($ref: String!) { order(ref: $ref) { history { totalCount } } }", { ref: target.ref }, "staff"))
+        .data!.order.history.totalCount;
+    const eventsBefore = await history();
     const mutations = [
       ["mutation($ref: String!) { changeOrderStatus(ref: $ref, status: HOLD) { __typename } }", "changeOrderStatus"],
       ["mutation($ref: String!) { refundOrder(ref: $ref) { __typename } }", "refundOrder"],
@@ -174,6 +178,10 @@ describe.each(backends())("authorization matrix on %s", (backend) => {
         "recordOrderPayment",
       ],
       ['mutation($ref: String!) { addOrderNote(ref: $ref, message: "m") { ref } }', "addOrderNote"],
+      [
+        'mutation($ref: String!) { refundOrderPayment(ref: $ref, input: { paymentId: "1", amount: "1.00" }) { __typename } }',
+        "refundOrderPayment",
+      ],
     ] as const;
     for (const [query, field] of mutations) {
       const ref = caller === "staff" ? (await newOrder()).ref : target.ref;
@@ -193,6 +201,7 @@ describe.each(backends())("authorization matrix on %s", (backend) => {
     if (staffOnly[caller] === "ok") expect(create.data!.createOrder.__typename).toBe("InvalidOrderInputError");
     else expect(create.errors?.[0].extensions?.code).toBe(staffOnly[caller]);
     const after = (await t.ok(OrderDetailDocument, { ref: target.ref }, { token: tokens.staff })).order!;
-    expect(after).toMatchObject({ status: "CREATED", payments: [], notes: [] });
+    expect(after).toMatchObject({ status: "CREATED", payments: [], notes: [], refunds: [] });
+    expect(await history()).toBe(eventsBefore);
   });
 });

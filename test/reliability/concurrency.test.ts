@@ -7,6 +7,7 @@ import {
   PayOrderDocument,
   RecordOrderPaymentDocument,
   RefundOrderDocument,
+  RefundOrderPaymentDocument,
   type OrderFieldsFragment,
 } from "../generated/graphql.js";
 import { backends, orderInput, refundRecorder, startTestServer, type TestServer } from "../helpers/harness.js";
@@ -53,6 +54,40 @@ describe.each(backends())("concurrency on %s", (backend) => {
     expect(after.status).toBe("REFUNDED");
     expect(after.amountRefunded).toBe("40.00");
     expect(after.payments.every((p) => p.refundedAt)).toBe(true);
+  });
+
+  it("50 concurrent refunds of 10.00 on a 30.00 payment: 3 refunds, 47 refused, the method called 3 times", async () => {
+    const o = await create({ status: "PROCESSING" });
+    await t.ok(
+      RecordOrderPaymentDocument,
+      { ref: o.ref, input: { amount: "30.00", transactionId: "storm-1", paymentMethod: "counting" } },
+      { token: staff.token },
+    );
+    const paid = await t.ok(
+      RecordOrderPaymentDocument,
+      { ref: o.ref, input: { amount: "3.00", transactionId: "storm-2", paymentMethod: "counting" } },
+      { token: staff.token },
+    );
+    const paymentId = (paid.recordOrderPayment as { payments: { id: string; transactionId: string }[] }).payments.find(
+      (p) => p.transactionId === "storm-1",
+    )!.id;
+    counting.refunded.length = 0;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        t.gql(
+          RefundOrderPaymentDocument,
+          { ref: o.ref, input: { paymentId, amount: "10.00" } },
+          { token: staff.token },
+        ),
+      ),
+    );
+    expect(results.every((r) => !r.errors)).toBe(true);
+    const kinds = results.map((r) => r.data!.refundOrderPayment.__typename);
+    expect(kinds.filter((k) => k === "OrderRefund")).toHaveLength(3);
+    expect(kinds.filter((k) => k === "RefundAmountError")).toHaveLength(47);
+    expect(counting.refunded).toEqual(["storm-1", "storm-1", "storm-1"]);
+    const after = (await t.ok(OrderDetailDocument, { ref: o.ref }, { token: staff.token })).order!;
+    expect(after).toMatchObject({ amountRefunded: "30.00", status: "PROCESSING" });
   });
 
   it("50 concurrent confirmations of one card payment page record one payment", async () => {

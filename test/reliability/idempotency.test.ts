@@ -8,6 +8,7 @@ import {
   PayOrderDocument,
   RecordOrderPaymentDocument,
   RefundOrderDocument,
+  RefundOrderPaymentDocument,
 } from "../generated/graphql.js";
 import { backends, orderInput, refundRecorder, startTestServer, type TestServer } from "../helpers/harness.js";
 
@@ -81,6 +82,30 @@ describe.each(backends())("idempotency on %s", (backend) => {
     expect(f1.data?.refundOrder.__typename).toBe("RefundResult");
     expect(f2.data).toEqual(f1.data);
     expect(refundCalls).toEqual(["bank-1"]);
+  });
+
+  it("refundOrderPayment replays the first answer without a second refund", async () => {
+    const o = (
+      await t.ok(CreateOrderDocument, { input: orderInput({ status: "PROCESSING" }) as never }, { token: staff.token })
+    ).createOrder as { ref: string };
+    const paid = await t.ok(
+      RecordOrderPaymentDocument,
+      { ref: o.ref, input: { amount: "33.00", transactionId: "card-9", paymentMethod: "counting" } },
+      { token: staff.token },
+    );
+    const paymentId = (paid.recordOrderPayment as { payments: { id: string }[] }).payments[0].id;
+    refundCalls.length = 0;
+    const headers = key();
+    const vars = { ref: o.ref, input: { paymentId, amount: "5.00", reason: "dent" } };
+    const first = await t.gql(RefundOrderPaymentDocument, vars, { token: staff.token, headers });
+    const again = await t.gql(RefundOrderPaymentDocument, vars, { token: staff.token, headers });
+    expect(first.data?.refundOrderPayment.__typename).toBe("OrderRefund");
+    expect(again.data).toEqual(first.data);
+    expect(refundCalls).toEqual(["card-9"]);
+    const after = await t.gql(RefundOrderPaymentDocument, vars, { token: staff.token, headers: key() });
+    expect((after.data?.refundOrderPayment as { id: string }).id).not.toBe(
+      (first.data?.refundOrderPayment as { id: string }).id,
+    );
   });
 
   it("the same key with another request is refused and changes nothing", async () => {

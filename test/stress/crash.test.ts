@@ -1,7 +1,8 @@
 /**
- * kill -9 of the server in the middle of a mutation load, then a restart: every mutation that was
- * answered with success is in the database, and the invariants hold (amount paid = Σ payments,
- * refunded amount = Σ payments with refundedAt, isPaid = paid ≥ total, refs unique).
+ * kill -9 of the server in the middle of a mutation load (orders, payments, part and whole refunds),
+ * then a restart: every mutation that was answered with success is in the database, and the
+ * invariants hold (amount paid = Σ payments, refunded amounts = Σ refunds for the order and each
+ * payment, every refund has its PAYMENT_REFUNDED event, isPaid = paid ≥ total, refs unique).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -11,9 +12,12 @@ import { openTestDatabase } from "../helpers/harness.js";
 import { cli, gql, startServer } from "../helpers/processes.js";
 
 const CREATE = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on Order { ref } } }`;
-const RECORD = `mutation($ref: String!, $input: RecordPaymentInput!) { recordOrderPayment(ref: $ref, input: $input) { __typename } }`;
+const RECORD = `mutation($ref: String!, $input: RecordPaymentInput!) { recordOrderPayment(ref: $ref, input: $input) { __typename ... on Order { payments { id transactionId } } } }`;
+const REFUND_PART = `mutation($ref: String!, $input: RefundPaymentInput!) { refundOrderPayment(ref: $ref, input: $input) { __typename ... on OrderRefund { id } } }`;
 const REFUND = `mutation($ref: String!) { refundOrder(ref: $ref) { __typename ... on RefundResult { refunded { transactionId } failed { transactionId } } } }`;
-const PAGE = `query($after: String) { allOrders(first: 100, after: $after) { nodes { ref status total amountPaid amountRefunded isPaid payments { amount transactionId refundedAt } } pageInfo { hasNextPage endCursor } } }`;
+const PAGE = `query($after: String) { allOrders(first: 20, after: $after) { nodes { ref status total amountPaid amountRefunded isPaid
+  payments { amount amountRefunded transactionId refundedAt refunds { amount } } refunds { id amount }
+  history(first: 100) { totalCount nodes { type amount } } } pageInfo { hasNextPage endCursor } } }`;
 
 const item = { productType: "p", product: { name: "N", code: "C" }, unitPrice: "7.25", quantity: 2 };
 
@@ -41,8 +45,9 @@ describe.each([["embedded"], ...(inject("pgAdminUrl") ? [["postgres"]] : [])])(
 
         const acked = {
           refs: [] as string[],
-          payments: [] as { ref: string; txn: string }[],
+          payments: [] as { ref: string; txn: string; id: string }[],
           refunded: [] as { ref: string; txn: string }[],
+          parts: [] as { ref: string; id: string }[],
         };
         let running = true;
         let sent = 0;
@@ -56,14 +61,25 @@ describe.each([["embedded"], ...(inject("pgAdminUrl") ? [["postgres"]] : [])])(
                   input: { email: `w${w}@example.com`, items: [item] },
                 });
                 if (r.data?.createOrder?.__typename === "Order") acked.refs.push(r.data.createOrder.ref);
-              } else if (roll < 8) {
+              } else if (roll < 7) {
                 const ref = acked.refs[(i * 31 + w) % acked.refs.length];
                 const txn = `${w === 0 ? "fail-" : ""}t-${w}-${i}`;
                 const r = await gql(server.url, RECORD, token, {
                   ref,
                   input: { amount: "5.00", transactionId: txn, paymentMethod: "dummy" },
                 });
-                if (r.data?.recordOrderPayment?.__typename === "Order") acked.payments.push({ ref, txn });
+                if (r.data?.recordOrderPayment?.__typename === "Order") {
+                  const id = r.data.recordOrderPayment.payments.find((p: any) => p.transactionId === txn).id;
+                  acked.payments.push({ ref, txn, id });
+                }
+              } else if (roll < 9 && acked.payments.length > 0) {
+                const p = acked.payments[(i * 13 + w) % acked.payments.length];
+                const r = await gql(server.url, REFUND_PART, token, {
+                  ref: p.ref,
+                  input: { paymentId: p.id, amount: "1.25" },
+                });
+                if (r.data?.refundOrderPayment?.__typename === "OrderRefund")
+                  acked.parts.push({ ref: p.ref, id: r.data.refundOrderPayment.id });
               } else {
                 const ref = acked.refs[(i * 17 + w) % acked.refs.length];
                 const r = await gql(server.url, REFUND, token, { ref });
@@ -76,7 +92,11 @@ describe.each([["embedded"], ...(inject("pgAdminUrl") ? [["postgres"]] : [])])(
           }
         };
         const workers = Array.from({ length: 8 }, (_, w) => worker(w));
-        await new Promise((r) => setTimeout(r, 2500));
+        // Kill it in the middle of the load, once it has answered enough of each kind.
+        for (let waited = 0; waited < 60_000; waited += 100) {
+          if (acked.refs.length >= 20 && acked.payments.length >= 20 && acked.parts.length >= 10) break;
+          await new Promise((r) => setTimeout(r, 100));
+        }
         server.child.kill("SIGKILL");
         await server.exited;
         running = false;
@@ -106,18 +126,34 @@ describe.each([["embedded"], ...(inject("pgAdminUrl") ? [["postgres"]] : [])])(
               byRef.get(p.ref).payments.find((x: any) => x.transactionId === p.txn)?.refundedAt,
               p.txn,
             ).toBeTruthy();
+          for (const r of acked.parts)
+            expect(
+              byRef.get(r.ref).refunds.map((x: any) => x.id),
+              r.id,
+            ).toContain(r.id);
           const cents = (s: string) => Math.round(Number(s) * 100);
+          const sum = (xs: { amount: string }[]) => xs.reduce((s, x) => s + cents(x.amount), 0);
+          let refunds = 0;
           for (const o of orders) {
-            const paid = o.payments.reduce((s: number, p: any) => s + cents(p.amount), 0);
-            const refunded = o.payments
-              .filter((p: any) => p.refundedAt)
-              .reduce((s: number, p: any) => s + cents(p.amount), 0);
+            const paid = sum(o.payments);
             expect(cents(o.amountPaid), o.ref).toBe(paid);
-            expect(cents(o.amountRefunded), o.ref).toBe(refunded);
+            expect(cents(o.amountRefunded), o.ref).toBe(sum(o.refunds));
+            for (const p of o.payments) {
+              expect(cents(p.amountRefunded), p.transactionId).toBe(sum(p.refunds));
+              expect(Boolean(p.refundedAt), p.transactionId).toBe(cents(p.amountRefunded) === cents(p.amount));
+            }
+            const refundEvents = o.history.nodes.filter((e: any) => e.type === "PAYMENT_REFUNDED");
+            expect(o.history.totalCount, o.ref).toBeLessThanOrEqual(100);
+            expect(refundEvents.length, o.ref).toBe(o.refunds.length);
+            expect(sum(refundEvents), o.ref).toBe(sum(o.refunds));
+            expect(o.history.nodes.filter((e: any) => e.type === "PAYMENT_RECORDED").length, o.ref).toBe(
+              o.payments.length,
+            );
             expect(o.isPaid, o.ref).toBe(paid >= cents(o.total));
+            refunds += o.refunds.length;
           }
           console.log(
-            `kill -9 on ${backend}: ${sent} requests sent, ${acked.refs.length} orders, ${acked.payments.length} payments and ${acked.refunded.length} refunds answered; all found after restart (${orders.length} orders checked)`,
+            `kill -9 on ${backend}: ${sent} requests sent, ${acked.refs.length} orders, ${acked.payments.length} payments, ${acked.parts.length} part refunds and ${acked.refunded.length} whole refunds answered; all found after restart (${orders.length} orders, ${refunds} refunds checked, each with its event)`,
           );
           expect(await again.stop()).toBe(0);
         } finally {

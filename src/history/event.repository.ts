@@ -1,0 +1,112 @@
+/**
+ * Order events through Prisma Client: written in the transaction of the change they record, read
+ * a page per order for Order.history.
+ */
+import { Prisma } from "../generated/prisma/client.js";
+import type { OrderEvent as OrderEventRow } from "../generated/prisma/client.js";
+import type { Db, Tx } from "../db/transaction.js";
+import type { OrderEventRecord, OrderEventType } from "../orders/order.model.js";
+import type { OrderStatus } from "../orders/status.js";
+import { Money } from "../shared/money.js";
+
+/** What a change records about itself. */
+export interface NewEvent {
+  type: OrderEventType;
+  /** Whether the customer can see it. */
+  public: boolean;
+  /** The signed-in user who caused it; null for a guest, a payment page or a callback. */
+  actorId: number | null;
+  fromStatus?: OrderStatus | null;
+  toStatus?: OrderStatus | null;
+  amount?: Money | null;
+  paymentMethod?: string | null;
+  transactionId?: string | null;
+  message?: string | null;
+}
+
+export function toEvent(r: OrderEventRow, orderRef: string): OrderEventRecord {
+  return {
+    id: r.id,
+    orderId: r.orderId,
+    orderRef,
+    type: r.type,
+    public: r.public,
+    actorId: r.actorId,
+    fromStatus: r.fromStatus,
+    toStatus: r.toStatus,
+    amount: r.amount === null ? null : new Money(r.amount),
+    paymentMethod: r.paymentMethod,
+    transactionId: r.transactionId,
+    message: r.message,
+    dateCreated: r.dateCreated,
+  };
+}
+
+/** Writes an event of the order, in the transaction of the change it records. */
+export async function insertEvent(
+  tx: Tx,
+  order: { id: number; ref: string },
+  e: NewEvent,
+  now: Date,
+): Promise<OrderEventRecord> {
+  const row = await tx.orderEvent.create({
+    data: {
+      orderId: order.id,
+      type: e.type,
+      public: e.public,
+      actorId: e.actorId,
+      fromStatus: e.fromStatus ?? null,
+      toStatus: e.toStatus ?? null,
+      amount: e.amount ? e.amount.toFixed(2) : null,
+      paymentMethod: e.paymentMethod ?? null,
+      transactionId: e.transactionId ?? null,
+      message: e.message ?? null,
+      dateCreated: now,
+    },
+  });
+  return toEvent(row, order.ref);
+}
+
+export interface EventPageQuery {
+  /** Only public events (non-staff callers). */
+  publicOnly: boolean;
+  /** Events after this id (the keyset: oldest first). */
+  afterId: number | null;
+  take: number;
+}
+
+/**
+ * The first `take` events of each order (oldest first, after `afterId`), in one statement.
+ *
+ * Raw SQL: a LIMIT per order needs a LATERAL join. Prisma's nested `take` either fetches every
+ * event of every order (relationLoadStrategy "query") or reads the joined rows through JSON
+ * numbers, which rounds Decimal amounts beyond 15 digits ("join", prisma/orm#25639).
+ */
+export async function eventPages(db: Db, orderIds: readonly number[], q: EventPageQuery): Promise<OrderEventRecord[]> {
+  if (orderIds.length === 0 || q.take <= 0) return [];
+  const rows = await db.$queryRaw<(OrderEventRow & { orderRef: string })[]>`
+    SELECT e.*, o."ref" AS "orderRef"
+    FROM "Order" o
+    CROSS JOIN LATERAL (
+      SELECT * FROM "OrderEvent" x
+      WHERE x."orderId" = o."id" AND x."id" > ${q.afterId ?? 0} ${q.publicOnly ? Prisma.sql`AND x."public"` : Prisma.empty}
+      ORDER BY x."id" LIMIT ${q.take}
+    ) e
+    WHERE o."id" IN (${Prisma.join(orderIds)})
+    ORDER BY e."orderId", e."id"`;
+  return rows.map((r) => toEvent(r, r.orderRef));
+}
+
+/** How many events each order has (that the caller may see). */
+export async function countEvents(
+  db: Db,
+  orderIds: readonly number[],
+  publicOnly: boolean,
+): Promise<Map<number, number>> {
+  const groups = await db.orderEvent.groupBy({
+    by: ["orderId"],
+    where: { orderId: { in: [...orderIds] }, ...(publicOnly ? { public: true } : {}) },
+    _count: { _all: true },
+  });
+  return new Map(groups.map((g) => [g.orderId, g._count._all]));
+}

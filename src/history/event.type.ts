@@ -1,0 +1,81 @@
+/** Order events as the contract shows them, and the connection Order.history answers. */
+import "reflect-metadata";
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { OrderStatusEnum } from "../orders/order.enums.js";
+import { ORDER_EVENT_TYPES, type OrderEventType } from "../orders/order.model.js";
+import type { OrderStatus } from "../orders/status.js";
+import type { Money } from "../shared/money.js";
+import { PageInfo } from "../shared/page-info.type.js";
+import type { Page } from "../shared/pagination.js";
+import { DateTimeISOScalar, DecimalScalar } from "../shared/scalars.js";
+
+export const OrderEventTypeEnum = Object.fromEntries(ORDER_EVENT_TYPES.map((t) => [t, t])) as {
+  [K in OrderEventType]: K;
+};
+registerEnumType(OrderEventTypeEnum, {
+  name: "OrderEventType",
+  description: "What happened to an order, written in the same transaction as the change itself.",
+});
+
+@ObjectType({
+  simpleResolvers: true,
+  description: "One entry of an order's history. Non-staff callers see only public events, with no actor.",
+})
+export class OrderEvent {
+  @Field(() => ID) id!: number;
+  @Field(() => OrderEventTypeEnum) type!: OrderEventType;
+  @Field(() => DateTimeISOScalar) dateCreated!: Date;
+  @Field(() => String, {
+    description: "The order's ref (events also arrive on their own, by subscription or webhook).",
+  })
+  orderRef!: string;
+  @Field(() => Boolean, {
+    description: "Whether the customer can see this event. Private notes and failed refunds are not public.",
+  })
+  public!: boolean;
+  @Field(() => OrderStatusEnum, { nullable: true, description: "STATUS_CHANGED (and ORDER_CREATED: toStatus)." })
+  fromStatus!: OrderStatus | null;
+  @Field(() => OrderStatusEnum, { nullable: true }) toStatus!: OrderStatus | null;
+  @Field(() => DecimalScalar, { nullable: true, description: "PAYMENT_*, REFUND_FAILED: the amount concerned." })
+  amount!: Money | null;
+  @Field(() => String, { nullable: true, description: "PAYMENT_*, REFUND_FAILED: the payment method identifier." })
+  paymentMethod!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "PAYMENT_RECORDED, PAYMENT_REFUNDED: the method's transaction id.",
+  })
+  transactionId!: string | null;
+  message!: string | null;
+  orderId!: number;
+  actorId!: number | null;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class OrderEventEdge {
+  @Field(() => String) cursor!: string;
+  @Field(() => OrderEvent) node!: OrderEvent;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class OrderEventConnection {
+  @Field(() => [OrderEventEdge]) edges: OrderEventEdge[];
+  @Field(() => [OrderEvent]) nodes: OrderEvent[];
+  @Field(() => PageInfo) pageInfo: PageInfo;
+
+  constructor(private readonly page: Page<OrderEvent>) {
+    this.nodes = page.nodes;
+    this.edges = page.nodes.map((node, i) => ({ cursor: page.cursor(i), node }));
+    const last = page.nodes.length - 1;
+    this.pageInfo = {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: last >= 0 ? page.cursor(0) : null,
+      endCursor: last >= 0 ? page.cursor(last) : null,
+    };
+  }
+
+  /** Counted when asked for (see history.fields.resolver.ts). */
+  countTotal(): Promise<number> {
+    return this.page.countTotal();
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Order.history and the fields of its events. Non-staff callers see public events only, with no
+ * actor and no refund reason.
+ */
+import "reflect-metadata";
+import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { isStaff } from "../auth/viewer.js";
+import type { Context } from "../context.js";
+import type { FieldFunction } from "../orders/order.fields.resolver.js";
+import { Order } from "../orders/order.type.js";
+import { decodeCursor, encodeCursor, pageSize, toPage } from "../shared/pagination.js";
+import { User } from "../users/user.type.js";
+import { OrderEvent, OrderEventConnection } from "./event.type.js";
+
+export const HISTORY_PAGE_SIZE = 50;
+
+export const eventFields = {
+  actor: (e: OrderEvent, { viewer, loaders }: Context): Promise<User | null> | null =>
+    e.actorId !== null && isStaff(viewer) ? loaders.users.load(e.actorId) : null,
+  message: (e: OrderEvent, { viewer }: Context): string | null =>
+    e.type === "PAYMENT_REFUNDED" && !isStaff(viewer) ? null : e.message,
+} satisfies Record<string, FieldFunction<OrderEvent>>;
+
+export const eventConnectionFields = {
+  totalCount: (c: OrderEventConnection): Promise<number> => c.countTotal(),
+} satisfies Record<string, FieldFunction<OrderEventConnection>>;
+
+const eventCursor = (e: OrderEvent) => encodeCursor(["event", e.id]);
+const decodeEventCursor = (text: string) =>
+  decodeCursor(
+    text,
+    ([kind, id]) => (kind === "event" && Number.isSafeInteger(id) ? (id as number) : null),
+    "pass an endCursor from this order's history.",
+  );
+
+@Resolver(() => Order)
+export class OrderHistoryResolver {
+  @FieldResolver(() => OrderEventConnection, {
+    description: "What happened to the order, oldest first. Non-staff callers see public events only.",
+  })
+  async history(
+    @Root() order: Order,
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { nullable: true, defaultValue: HISTORY_PAGE_SIZE }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+  ): Promise<OrderEventConnection> {
+    const n = pageSize(first, { dflt: HISTORY_PAGE_SIZE });
+    const afterId = after ? decodeEventCursor(after) : null;
+    const rows = await ctx.loaders.history.page(n + 1, afterId).load(order.id);
+    return new OrderEventConnection(
+      toPage(rows, n, {
+        after: afterId !== null,
+        cursorOf: eventCursor,
+        count: () => ctx.loaders.history.count.load(order.id),
+      }),
+    );
+  }
+}
+
+@Resolver(() => OrderEvent)
+export class EventFieldsResolver {
+  @FieldResolver(() => User, {
+    nullable: true,
+    description:
+      "The signed-in user who caused it; null for a guest, a payment method's callback, or a non-staff viewer.",
+  })
+  actor(@Root() e: OrderEvent, @Ctx() ctx: Context): Promise<User | null> | null {
+    return eventFields.actor(e, ctx);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: "NOTE_ADDED: the note; REFUND_FAILED: why; PAYMENT_REFUNDED: the reason (staff only).",
+  })
+  message(@Root() e: OrderEvent, @Ctx() ctx: Context): string | null {
+    return eventFields.message(e, ctx);
+  }
+}
+
+@Resolver(() => OrderEventConnection)
+export class EventConnectionResolver {
+  @FieldResolver(() => Int)
+  totalCount(@Root() c: OrderEventConnection): Promise<number> {
+    return eventConnectionFields.totalCount(c);
+  }
+}

@@ -1,0 +1,282 @@
+/** Partial refunds over HTTP on a real database: the arithmetic, every refusal, and who sees what. */
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ChangeOrderStatusDocument,
+  CreateOrderDocument,
+  OrderHistoryDocument,
+  OrderRefundsDocument,
+  RecordOrderPaymentDocument,
+  RefundOrderDocument,
+  RefundOrderPaymentDocument,
+} from "../generated/graphql.js";
+import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
+import type { PaymentMethod } from "../../src/payments/payment-method.js";
+import { Money } from "../../src/shared/money.js";
+
+/** Records what it is asked to refund; refuses "no-…" ids, throws on "boom-…", hangs on "hang-…". */
+function recordingMethod(identifier: string, opts: { wholeOnly?: boolean } = {}) {
+  const calls: { transactionId: string; amount: string }[] = [];
+  const method: PaymentMethod = {
+    identifier,
+    label: identifier === "whole" ? "Whole Pay" : "Parts Pay",
+    orderPayment: false,
+    refundsWholePaymentsOnly: opts.wholeOnly,
+    async pay() {
+      throw new Error("not used");
+    },
+    async refund(payment, amount) {
+      calls.push({ transactionId: payment.transactionId, amount: amount.toFixed(2) });
+      if (payment.transactionId.startsWith("boom-")) throw new Error("gateway exploded");
+      if (payment.transactionId.startsWith("no-")) return false;
+      if (payment.transactionId.startsWith("hang-")) await new Promise(() => {});
+      return { transactionId: `r${calls.length}` };
+    },
+  };
+  return { method, calls };
+}
+
+describe.each(backends())("partial refunds on %s", (backend) => {
+  let t: TestServer;
+  let staff: { token: string };
+  let alice: { id: string; token: string };
+  const parts = recordingMethod("parts");
+  const whole = recordingMethod("whole", { wholeOnly: true });
+
+  beforeAll(async () => {
+    t = await startTestServer(backend, {
+      paymentMethods: [parts.method, whole.method],
+      env: { PAYMENT_METHODS: "credit-card,pay-in-advance,dummy,parts,whole", PAYMENT_TIMEOUT_MS: "300" },
+    });
+    staff = await t.user("staff@example.com", { staff: true });
+    alice = await t.user("alice@example.com");
+  });
+  afterAll(() => t?.close());
+
+  async function order(total = "33.00", over: Record<string, unknown> = {}) {
+    const items = [{ productType: "p", product: { name: "N", code: "C" }, unitPrice: total, quantity: 1 }];
+    const r = await t.ok(
+      CreateOrderDocument,
+      { input: orderInput({ items, status: "PROCESSING", ...over }) as never },
+      { token: staff.token },
+    );
+    return r.createOrder as { ref: string; token: string };
+  }
+  async function pay(ref: string, amount: string, transactionId: string, paymentMethod = "parts") {
+    await t.ok(
+      RecordOrderPaymentDocument,
+      { ref, input: { amount, transactionId, paymentMethod } },
+      { token: staff.token },
+    );
+    const o = (await t.ok(OrderRefundsDocument, { ref }, { token: staff.token })).order!;
+    return o.payments.find((p) => p.amount === amount && !p.refunds.length)!.id;
+  }
+  const refund = (ref: string, input: { paymentId: string; amount?: string; reason?: string }, token = staff.token) =>
+    t.gql(RefundOrderPaymentDocument, { ref, input }, { token });
+  const state = async (ref: string) => (await t.ok(OrderRefundsDocument, { ref }, { token: staff.token })).order!;
+
+  it("refunds in parts, exactly, and the last part makes the order REFUNDED", async () => {
+    const o = await order("30.00");
+    const p = await pay(o.ref, "30.00", "tx-1");
+    const first = await refund(o.ref, { paymentId: p, amount: "10.00", reason: "Broken mug" });
+    expect(first.data!.refundOrderPayment).toMatchObject({
+      __typename: "OrderRefund",
+      amount: "10.00",
+      reason: "Broken mug",
+      payment: { id: p },
+    });
+    let s = await state(o.ref);
+    expect(s).toMatchObject({
+      status: "PROCESSING",
+      amountPaid: "30.00",
+      amountRefunded: "10.00",
+      refundableAmount: "20.00",
+    });
+    expect(s.payments[0]).toMatchObject({ amountRefunded: "10.00", refundableAmount: "20.00", refundedAt: null });
+    await refund(o.ref, { paymentId: p, amount: "0.01" });
+    const rest = await refund(o.ref, { paymentId: p }); // omitted: all that is left
+    expect(rest.data!.refundOrderPayment).toMatchObject({ __typename: "OrderRefund", amount: "19.99", reason: null });
+    s = await state(o.ref);
+    expect(s).toMatchObject({ status: "REFUNDED", amountRefunded: "30.00", refundableAmount: "0.00" });
+    expect(s.payments[0].refundedAt).not.toBeNull();
+    expect(s.refunds.map((r) => r.amount)).toEqual(["10.00", "0.01", "19.99"]);
+    expect(s.payments[0].refunds.map((r) => r.transactionId)).toEqual(s.refunds.map((r) => r.transactionId));
+  });
+
+  it("refuses zero, negative and too much with the maximum, and writes nothing", async () => {
+    const o = await order("30.00");
+    const p = await pay(o.ref, "20.00", "tx-2");
+    await pay(o.ref, "10.00", "tx-2b");
+    await refund(o.ref, { paymentId: p, amount: "5.00" });
+    const calls = parts.calls.length;
+    for (const amount of ["0", "0.00", "-1.00", "15.01", "1000"]) {
+      const r = await refund(o.ref, { paymentId: p, amount });
+      expect(r.data!.refundOrderPayment, amount).toMatchObject({
+        __typename: "RefundAmountError",
+        errorCode: "REFUND_AMOUNT_ERROR",
+        maximumRefundable: "15.00",
+      });
+    }
+    const bad = await refund(o.ref, { paymentId: p, amount: "ten" });
+    expect(bad.data!.refundOrderPayment).toMatchObject({ __typename: "InvalidOrderInputError", field: "amount" });
+    expect(parts.calls.length).toBe(calls);
+    expect((await state(o.ref)).refunds).toHaveLength(1);
+    await refund(o.ref, { paymentId: p });
+    const none = await refund(o.ref, { paymentId: p });
+    expect(none.data!.refundOrderPayment).toMatchObject({ __typename: "RefundAmountError", maximumRefundable: "0.00" });
+    expect((await state(o.ref)).status).toBe("PROCESSING"); // 10.00 of what was paid is not refunded
+  });
+
+  it("refuses a payment of another order, a REFUNDED order, an unknown ref, and non-staff callers first", async () => {
+    const a = await order();
+    const b = await order();
+    const pb = await pay(b.ref, "33.00", "tx-3");
+    expect((await refund(a.ref, { paymentId: pb })).data!.refundOrderPayment).toMatchObject({
+      __typename: "InvalidOrderInputError",
+      field: "paymentId",
+    });
+    expect((await refund(a.ref, { paymentId: "abc" })).data!.refundOrderPayment).toMatchObject({ field: "paymentId" });
+    await t.ok(ChangeOrderStatusDocument, { ref: b.ref, status: "REFUNDED" }, { token: staff.token });
+    expect((await refund(b.ref, { paymentId: pb })).data!.refundOrderPayment).toMatchObject({
+      __typename: "OrderAlreadyRefundedError",
+    });
+    expect((await refund("1999-99999", { paymentId: pb })).errors?.[0].extensions?.code).toBe("NOT_FOUND");
+    const anon = await t.gql(RefundOrderPaymentDocument, { ref: "1999-99999", input: { paymentId: pb } });
+    expect(anon.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
+    expect((await refund("1999-99999", { paymentId: pb }, alice.token)).errors?.[0].extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it("a method that refuses, throws or hangs gives RefundFailedError, a generic message, and records nothing but that", async () => {
+    const o = await order("30.00");
+    const ids = [
+      await pay(o.ref, "10.00", "no-1"),
+      await pay(o.ref, "11.00", "boom-1"),
+      await pay(o.ref, "9.00", "hang-1"),
+    ];
+    for (const paymentId of ids) {
+      const r = (await refund(o.ref, { paymentId, amount: "1.00" })).data!.refundOrderPayment as {
+        __typename: string;
+        message: string;
+      };
+      expect(r).toMatchObject({
+        __typename: "RefundFailedError",
+        errorCode: "REFUND_FAILED_ERROR",
+        paymentMethod: "parts",
+      });
+      expect(r.message).toBe("The payment method could not refund this payment; nothing was refunded.");
+    }
+    const s = await state(o.ref);
+    expect(s).toMatchObject({ amountRefunded: "0.00", refunds: [] });
+    const h = (await t.ok(OrderHistoryDocument, { ref: o.ref }, { token: staff.token })).order!.history.nodes;
+    expect(h.filter((e) => e.type === "REFUND_FAILED").map((e) => e.message)).toEqual([
+      "The payment method refused the refund.",
+      "gateway exploded",
+      "The payment method did not answer in time.",
+    ]);
+  });
+
+  it("a method that refunds whole payments only refuses a part, saying so, and takes the whole", async () => {
+    const o = await order("12.00");
+    const p = await pay(o.ref, "12.00", "w-1", "whole");
+    const part = (await refund(o.ref, { paymentId: p, amount: "2.00" })).data!.refundOrderPayment as {
+      __typename: string;
+      message: string;
+    };
+    expect(part.__typename).toBe("RefundFailedError");
+    expect(part.message).toMatch(/Whole Pay refunds whole payments only/);
+    expect(whole.calls).toHaveLength(0);
+    expect((await refund(o.ref, { paymentId: p })).data!.refundOrderPayment).toMatchObject({
+      __typename: "OrderRefund",
+      amount: "12.00",
+    });
+    expect(whole.calls).toEqual([{ transactionId: "w-1", amount: "12.00" }]);
+  });
+
+  it("refundOrder gives back what is left of every payment; refunded lists the payments fully refunded", async () => {
+    const o = await order("50.00");
+    const p1 = await pay(o.ref, "30.00", "tx-4");
+    await pay(o.ref, "20.00", "tx-5");
+    await refund(o.ref, { paymentId: p1, amount: "12.50" });
+    parts.calls.length = 0;
+    const r = (await t.ok(RefundOrderDocument, { ref: o.ref }, { token: staff.token })).refundOrder;
+    expect(parts.calls).toEqual([
+      { transactionId: "tx-4", amount: "17.50" },
+      { transactionId: "tx-5", amount: "20.00" },
+    ]);
+    expect(r).toMatchObject({
+      __typename: "RefundResult",
+      failed: [],
+      order: { status: "REFUNDED", amountRefunded: "50.00" },
+    });
+    expect((r as { refunded: { transactionId: string }[] }).refunded.map((p) => p.transactionId)).toEqual([
+      "tx-4",
+      "tx-5",
+    ]);
+  });
+
+  it("refundOrder with a failing payment refunds the others, lists the failure, and keeps the status", async () => {
+    const o = await order("40.00");
+    await pay(o.ref, "25.00", "tx-6");
+    await pay(o.ref, "15.00", "no-2");
+    const r = (await t.ok(RefundOrderDocument, { ref: o.ref }, { token: staff.token })).refundOrder as {
+      refunded: { transactionId: string }[];
+      failed: { transactionId: string }[];
+      order: { status: string; amountRefunded: string };
+    };
+    expect(r.refunded.map((p) => p.transactionId)).toEqual(["tx-6"]);
+    expect(r.failed.map((p) => p.transactionId)).toEqual(["no-2"]);
+    expect(r.order).toMatchObject({ status: "PROCESSING", amountRefunded: "25.00" });
+  });
+
+  it("customers and guests see refunds without the reason", async () => {
+    const o = await order("10.00", { userId: alice.id });
+    const p = await pay(o.ref, "10.00", "tx-7");
+    await refund(o.ref, { paymentId: p, amount: "4.00", reason: "Late delivery" });
+    for (const opts of [{ token: alice.token }, {}]) {
+      const seen = (await t.ok(OrderRefundsDocument, { ref: o.ref, token: o.token }, opts)).order!;
+      expect(seen.refunds).toMatchObject([{ amount: "4.00", reason: null }]);
+      expect(seen.payments[0]).toMatchObject({
+        amountRefunded: "4.00",
+        refundableAmount: "6.00",
+        refunds: [{ reason: null }],
+      });
+    }
+    expect((await state(o.ref)).refunds[0].reason).toBe("Late delivery");
+  });
+
+  it("any sequence of refund amounts keeps refunded = Σ refunds ≤ paid, exactly", async () => {
+    const cents = fc.integer({ min: -200, max: 3_000 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5_000 }),
+        fc.array(cents, { minLength: 1, maxLength: 6 }),
+        async (paidCents, asks) => {
+          const paid = new Money(paidCents).div(100);
+          const o = await order(paid.toFixed(2));
+          const p = await pay(o.ref, paid.toFixed(2), `prop-${paidCents}-${asks.join("_")}`);
+          let refunded = new Money(0);
+          for (const ask of asks) {
+            const amount = new Money(ask).div(100);
+            const r = (await refund(o.ref, { paymentId: p, amount: amount.toFixed(2) })).data!.refundOrderPayment;
+            const left = paid.minus(refunded);
+            if (amount.gt(0) && amount.lte(left)) {
+              expect(r).toMatchObject({ __typename: "OrderRefund", amount: amount.toFixed(2) });
+              refunded = refunded.plus(amount);
+            } else if (left.gt(0)) {
+              expect(r).toMatchObject({ __typename: "RefundAmountError", maximumRefundable: left.toFixed(2) });
+            } else {
+              expect(r.__typename).toBe("OrderAlreadyRefundedError"); // all that was paid is refunded
+            }
+          }
+          const s = await state(o.ref);
+          expect(s.amountRefunded).toBe(refunded.toFixed(2));
+          expect(s.payments[0].amountRefunded).toBe(refunded.toFixed(2));
+          expect(s.payments[0].refundableAmount).toBe(paid.minus(refunded).toFixed(2));
+          expect(s.refundableAmount).toBe(paid.minus(refunded).toFixed(2));
+          expect(s.status).toBe(refunded.eq(paid) ? "REFUNDED" : "PROCESSING");
+        },
+      ),
+      { numRuns: Number(process.env.FUZZ_RUNS ?? 400) >= 400 ? 15 : 5 },
+    );
+  });
+});
