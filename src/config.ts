@@ -45,6 +45,23 @@ export interface Config {
    * kept, in percent (V8's --heap-growing-percent); 0 leaves V8's own choice (up to 4×).
    */
   heapGrowthPercent: number;
+  /** Webhook delivery settings (WEBHOOK_*). */
+  webhooks: WebhookConfig;
+  /** SUBSCRIPTION_QUEUE: events kept for a subscriber that reads too slowly before its subscription is ended (default 1000). */
+  subscriptionQueue: number;
+}
+
+export interface WebhookConfig {
+  /** WEBHOOK_TIMEOUT_MS: how long an endpoint has to answer a delivery (default 10000). */
+  timeoutMs: number;
+  /** WEBHOOK_RETRY_DELAYS: seconds before each retry of a failed delivery (default 5,300,1800,7200,18000,36000,36000). */
+  retryDelaysSeconds: number[];
+  /** WEBHOOK_DISABLE_AFTER_HOURS: an endpoint whose attempts all failed for this long is switched off (default 72). */
+  disableAfterHours: number;
+  /** WEBHOOK_ALLOW_PRIVATE=on: allow loopback, private and link-local addresses (development and tests). */
+  allowPrivate: boolean;
+  /** WEBHOOK_CONCURRENCY: endpoints one server delivers to at once (default 8). */
+  concurrency: number;
 }
 
 export interface Limits {
@@ -144,6 +161,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
     return n;
   };
   const production = env.NODE_ENV === "production";
+  const positive = (name: string, dflt: number): number => {
+    const v = env[name]?.trim();
+    if (!v) return dflt;
+    const n = Number(v);
+    if (!/^\d+(\.\d+)?$/.test(v) || !(n > 0)) throw new ConfigError(`${name} must be a positive number, got "${v}"`);
+    return n;
+  };
   const onOff = (name: string, dflt: boolean): boolean => {
     const v = env[name]?.trim().toLowerCase();
     if (!v) return dflt;
@@ -181,6 +205,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
     paymentTimeoutMs: int("PAYMENT_TIMEOUT_MS", 10_000, 10, 600_000),
     exposeStats: onOff("EXPOSE_STATS", false),
     heapGrowthPercent: int("HEAP_GROWTH_PERCENT", 100, 0, 1000),
+    webhooks: {
+      timeoutMs: int("WEBHOOK_TIMEOUT_MS", 10_000, 10, 600_000),
+      retryDelaysSeconds: retryDelays(env.WEBHOOK_RETRY_DELAYS),
+      disableAfterHours: positive("WEBHOOK_DISABLE_AFTER_HOURS", 72),
+      allowPrivate: onOff("WEBHOOK_ALLOW_PRIVATE", false),
+      concurrency: int("WEBHOOK_CONCURRENCY", 8, 1, 1000),
+    },
+    subscriptionQueue: int("SUBSCRIPTION_QUEUE", 1000, 1, 1_000_000),
     database: parseDatabaseUrl(env.DATABASE_URL, defaults.dataDir),
     host,
     port,
@@ -191,4 +223,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
     dbPoolMax,
     production,
   };
+}
+
+export const DEFAULT_RETRY_DELAYS = [5, 300, 1800, 7200, 18000, 36000, 36000];
+
+/** WEBHOOK_RETRY_DELAYS: seconds (decimals allowed), comma separated; "" for no retries. */
+function retryDelays(v: string | undefined): number[] {
+  if (v === undefined) return DEFAULT_RETRY_DELAYS;
+  if (v.trim() === "") return [];
+  return v.split(",").map((part) => {
+    const s = part.trim();
+    if (!/^\d+(\.\d+)?$/.test(s) || Number(s) > 604_800) {
+      throw new ConfigError(`WEBHOOK_RETRY_DELAYS must be a comma list of seconds (each at most 604800), got "${v}"`);
+    }
+    return Number(s);
+  });
 }

@@ -1,5 +1,7 @@
 /** What every resolver gets: the caller, per-request loaders, and the services. */
 import type { Viewer } from "./auth/viewer.js";
+import type { EventBus } from "./events/event-bus.js";
+import type { WebhookService } from "./webhooks/webhook.service.js";
 import type { Loaders } from "./orders/order.loaders.js";
 import type { ReadSelect } from "./orders/order.select.js";
 import type { OrderService } from "./orders/order.service.js";
@@ -13,6 +15,9 @@ export interface Context {
   payments: PaymentService;
   /** The configured payment methods. */
   registry: PaymentRegistry;
+  /** Order events as they are committed, for subscriptions. */
+  events: EventBus;
+  webhooks: WebhookService;
   /** What the operation's order reads fetch (everything until the operation is known; see order.select.ts). */
   select: ReadSelect;
 }

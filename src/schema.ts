@@ -27,6 +27,14 @@ import {
   OrderHistoryResolver,
 } from "./history/history.fields.resolver.js";
 import { DateTimeISOScalar } from "./shared/scalars.js";
+import { EventSubscriptionResolver } from "./events/event.resolver.js";
+import {
+  DeliveryConnectionResolver,
+  deliveryConnectionFields,
+  deliveryFields,
+  DeliveryFieldsResolver,
+  WebhookResolver,
+} from "./webhooks/webhook.resolver.js";
 
 let schema: GraphQLSchema | undefined;
 
@@ -43,7 +51,21 @@ export function createSchema(): GraphQLSchema {
       EventConnectionResolver,
       PaymentFieldsResolver,
       RefundFieldsResolver,
+      EventSubscriptionResolver,
+      WebhookResolver,
+      DeliveryFieldsResolver,
+      DeliveryConnectionResolver,
     ],
+    // Subscriptions bring their own event sources (events/event-bus.ts: every server hears every
+    // event through PostgreSQL); type-graphql asks for a PubSub all the same.
+    pubSub: {
+      publish: () => {
+        throw new Error("events are published by the database (NOTIFY), not through type-graphql");
+      },
+      subscribe: () => {
+        throw new Error("subscriptions open their streams on the event bus");
+      },
+    },
     scalarsMap: [{ type: Date, scalar: DateTimeISOScalar }],
     authChecker,
     authMode: "error",
@@ -58,6 +80,8 @@ export function createSchema(): GraphQLSchema {
   resolveDirectly(built, EventConnectionResolver, "OrderEventConnection", eventConnectionFields);
   resolveDirectly(built, PaymentFieldsResolver, "OrderPayment", paymentFields);
   resolveDirectly(built, RefundFieldsResolver, "OrderRefund", refundFields);
+  resolveDirectly(built, DeliveryFieldsResolver, "WebhookDelivery", deliveryFields);
+  resolveDirectly(built, DeliveryConnectionResolver, "WebhookDeliveryConnection", deliveryConnectionFields);
   return (schema = built);
 }
 

@@ -22,7 +22,11 @@ import { createPrisma, openDatabase, type Database } from "./db/database.js";
 import { migrateDeploy } from "./db/schema-engine.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { graphiqlRouter } from "./http/graphiql.js";
+import { EventBus } from "./events/event-bus.js";
 import { EventLog } from "./history/event-log.js";
+import { serveSubscriptions } from "./http/subscriptions.js";
+import { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
+import { WebhookService } from "./webhooks/webhook.service.js";
 import { createLoaders } from "./orders/order.loaders.js";
 import { FULL_SELECT, type ReadSelect } from "./orders/order.select.js";
 import { OrderService } from "./orders/order.service.js";
@@ -62,6 +66,10 @@ export interface RunningServer {
   orders: OrderService;
   payments: PaymentService;
   registry: PaymentRegistry;
+  /** Order events as they are committed, to this server's subscribers. */
+  events: EventBus;
+  /** This server's share of the webhook deliveries. */
+  dispatcher: WebhookDispatcher;
   /** Stops taking requests, lets those in flight finish, then closes the database (if it opened it). */
   close(): Promise<void>;
 }
@@ -137,8 +145,34 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) }),
   });
 
+  const dispatcher = new WebhookDispatcher({ prisma, config: config.webhooks, log });
+  const webhooks = new WebhookService({
+    prisma,
+    allowPrivate: config.webhooks.allowPrivate,
+    onDue: () => dispatcher.wake(),
+  });
+  const bus = new EventBus({
+    prisma,
+    db,
+    log,
+    capacity: config.subscriptionQueue,
+    onAnnounced: () => dispatcher.wake(),
+  });
+  await bus.start();
+  dispatcher.start();
+
   const loadersFor = (viewer: Viewer, select: ReadSelect) =>
     createLoaders(prisma, { select, payments: registry, staff: isStaff(viewer) });
+  const contextFor = (viewer: Viewer, select = FULL_SELECT): Context => ({
+    viewer,
+    loaders: loadersFor(viewer, select),
+    orders,
+    payments,
+    registry,
+    events: bus,
+    webhooks,
+    select,
+  });
   const drainPlugin: ApolloServerPlugin = ApolloServerPluginDrainHttpServer({ httpServer });
   const apollo = new ApolloServer<Context>({
     gateway: jitGateway(createSchema()),
@@ -162,8 +196,8 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   });
   await apollo.start();
 
-  async function viewerOf(req: http.IncomingMessage): Promise<Viewer> {
-    const token = bearerToken(req.headers.authorization);
+  async function viewerOf(authorization: string | undefined): Promise<Viewer> {
+    const token = bearerToken(authorization);
     if (token === undefined) return ANONYMOUS;
     if (token === null) throw unauthenticated("Malformed Authorization header: expected 'Bearer <token>'.");
     let user;
@@ -189,7 +223,14 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     app.get("/stats", (req, res) => {
       const gc = (globalThis as { gc?: () => void }).gc;
       if (req.query.gc === "1" && gc) gc(); // with node --expose-gc: what is retained, not what awaits collection
-      res.json({ ...stats, rssBytes: process.memoryUsage.rss(), memory: process.memoryUsage() });
+      res.json({
+        ...stats,
+        subscribers: bus.subscriberCount,
+        connections: subscriptions.connections,
+        webhookAttempts: dispatcher.attempted,
+        rssBytes: process.memoryUsage.rss(),
+        memory: process.memoryUsage(),
+      });
     });
   }
   app.get("/", (_req, res) => {
@@ -216,8 +257,15 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   }
   const serveGraphql = graphqlHandler(apollo, async (req) => {
     if (config.exposeStats) stats.requests++;
-    const viewer = await viewerOf(req);
-    return { viewer, loaders: loadersFor(viewer, FULL_SELECT), orders, payments, registry, select: FULL_SELECT };
+    return contextFor(await viewerOf(req.headers.authorization));
+  });
+  const subscriptions = serveSubscriptions(httpServer, {
+    path: "/graphql",
+    schema: createSchema(),
+    config,
+    viewerOf,
+    contextFor,
+    formatError: (e) => formatError(e.toJSON(), e, log),
   });
   app.use(
     "/graphql",
@@ -285,9 +333,14 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     orders,
     payments,
     registry,
+    events: bus,
+    dispatcher,
     close() {
       closing ??= (async () => {
+        await subscriptions.close();
         await apollo.stop(); // drains the HTTP server
+        await dispatcher.stop();
+        await bus.stop();
         for (const stop of stopObserving) stop();
         await prisma.$disconnect();
         if (ownsDb) await db.close();

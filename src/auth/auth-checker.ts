@@ -33,4 +33,5 @@ export const PUBLIC_ROOT_FIELDS: ReadonlySet<string> = new Set([
   "Query.orderPaymentMethods",
   "Query.paymentMethods",
   "Mutation.payOrder",
+  "Subscription.orderEvents",
 ]);

@@ -17,6 +17,8 @@ export interface Database {
   observe(fn: (sql: string) => void): () => void;
   /** A human description for logs (no credentials). */
   description: string;
+  /** The connection string the pool connects with. */
+  url: string;
   pool: pg.Pool;
   /** Runs one statement on the pool. */
   query: pg.Pool["query"];
@@ -96,6 +98,7 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
       observe,
       query: pool.query.bind(pool) as pg.Pool["query"],
       description: describeUrl(location.url),
+      url: location.url,
       pool,
       // Not PrismaPg's connectToShadowDb(): pg lets the connection string override the database
       // name, so its shadow work would run on the main database.
@@ -122,6 +125,7 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
     observe,
     query: pool.query.bind(pool) as pg.Pool["query"],
     description: `embedded PostgreSQL (PGlite) in ${dataDir}`,
+    url: embedded.url,
     pool,
     shadow: () => startEmbeddedPostgres("memory://"),
     async close() {

@@ -1,6 +1,6 @@
 /** Apollo plugins: query limits and introspection policy; one log line per operation. */
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError } from "graphql";
+import { GraphQLError, type DocumentNode, type OperationDefinitionNode } from "graphql";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { isStaff } from "../auth/viewer.js";
@@ -18,29 +18,53 @@ function hasNul(query: string | undefined, variables: unknown): boolean {
   );
 }
 
+/**
+ * Refuses, with an error naming the reason, an operation whose text holds NUL, that is introspection
+ * where INTROSPECTION does not allow it, or that exceeds a limit. For HTTP (the plugin below) and
+ * subscriptions alike.
+ */
+export function checkOperation(
+  config: Pick<Config, "limits" | "introspection">,
+  op: {
+    query: string | undefined;
+    document: DocumentNode;
+    operation: OperationDefinitionNode | undefined;
+    variables: Record<string, unknown> | undefined;
+    viewer: Viewer;
+  },
+): void {
+  if (hasNul(op.query, op.variables)) {
+    throw new GraphQLError("Text may not contain the NUL character (U+0000).", {
+      extensions: { code: "BAD_USER_INPUT", http: { status: 400 } },
+    });
+  }
+  if (!op.operation) return;
+  const shape = measure(op.document, op.operation, op.variables ?? {});
+  if (shape.introspection && config.introspection !== "on") {
+    if (config.introspection === "off" || !isStaff(op.viewer)) {
+      throw new GraphQLError(
+        config.introspection === "off"
+          ? "Introspection is disabled on this server."
+          : "Introspection is for staff on this server.",
+        { extensions: { code: "FORBIDDEN", http: { status: 403 } } },
+      );
+    }
+  }
+  enforceLimits(shape, config.limits);
+}
+
 export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, operation, request, contextValue }) {
-          if (hasNul(request.query, request.variables)) {
-            throw new GraphQLError("Text may not contain the NUL character (U+0000).", {
-              extensions: { code: "BAD_USER_INPUT", http: { status: 400 } },
-            });
-          }
-          if (!operation) return;
-          const shape = measure(document, operation, request.variables ?? {});
-          if (shape.introspection && config.introspection !== "on") {
-            if (config.introspection === "off" || !isStaff(contextValue.viewer)) {
-              throw new GraphQLError(
-                config.introspection === "off"
-                  ? "Introspection is disabled on this server."
-                  : "Introspection is for staff on this server.",
-                { extensions: { code: "FORBIDDEN", http: { status: 403 } } },
-              );
-            }
-          }
-          enforceLimits(shape, config.limits);
+          checkOperation(config, {
+            query: request.query,
+            document,
+            operation,
+            variables: request.variables,
+            viewer: contextValue.viewer,
+          });
         },
       };
     },

@@ -7,6 +7,7 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { PaymentRegistry } from "../payments/registry.js";
 import { usersByIds, type UserRecord } from "../users/user.repository.js";
 import { createHistoryLoaders, type HistoryLoaders } from "../history/history.loaders.js";
+import { createWebhookLoaders, type WebhookLoaders } from "../webhooks/webhook.loaders.js";
 import { paymentsByIds, refundsOfOrders, refundsOfPayments } from "../payments/payment.repository.js";
 import type { OrderItemRecord, OrderNoteRecord, OrderRefundRecord } from "./order.model.js";
 import { toPaymentNodes } from "./order.nodes.js";
@@ -36,6 +37,10 @@ export interface Loaders {
   paymentRefunds: DataLoader<number, OrderRefundRecord[]>;
   /** Order histories: public events only unless the caller is staff. */
   history: HistoryLoaders;
+  /** Webhook deliveries and their events and attempts (staff only). */
+  deliveries: WebhookLoaders;
+  event: WebhookLoaders["event"];
+  attempts: WebhookLoaders["attempts"];
 }
 
 export interface LoaderOptions {
@@ -61,7 +66,13 @@ export function createLoaders(prisma: PrismaClient, { select = FULL_SELECT, paym
       return ids.map((id) => groups.get(id)!);
     }),
     history: createHistoryLoaders(prisma, !staff),
+    ...webhookLoaders(prisma),
   };
+}
+
+function webhookLoaders(prisma: PrismaClient): Pick<Loaders, "deliveries" | "event" | "attempts"> {
+  const w = createWebhookLoaders(prisma);
+  return { deliveries: w, event: w.event, attempts: w.attempts };
 }
 
 function byId<T extends { id: number }>(ids: readonly number[], rows: T[]): (T | null)[] {

@@ -10,6 +10,7 @@ import path from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { openTestDatabase } from "../helpers/harness.js";
 import { cli, gql, startServer } from "../helpers/processes.js";
+import { startReceiver, waitFor } from "../helpers/receiver.js";
 
 const CREATE = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on Order { ref } } }`;
 const RECORD = `mutation($ref: String!, $input: RecordPaymentInput!) { recordOrderPayment(ref: $ref, input: $input) { __typename ... on Order { payments { id transactionId } } } }`;
@@ -17,7 +18,8 @@ const REFUND_PART = `mutation($ref: String!, $input: RefundPaymentInput!) { refu
 const REFUND = `mutation($ref: String!) { refundOrder(ref: $ref) { __typename ... on RefundResult { refunded { transactionId } failed { transactionId } } } }`;
 const PAGE = `query($after: String) { allOrders(first: 20, after: $after) { nodes { ref status total amountPaid amountRefunded isPaid
   payments { amount amountRefunded transactionId refundedAt refunds { amount } } refunds { id amount }
-  history(first: 100) { totalCount nodes { type amount } } } pageInfo { hasNextPage endCursor } } }`;
+  history(first: 100) { totalCount nodes { id type amount } } } pageInfo { hasNextPage endCursor } } }`;
+const HOOK = `mutation($url: String!) { createWebhook(input: { url: $url }) { __typename } }`;
 
 const item = { productType: "p", product: { name: "N", code: "C" }, unitPrice: "7.25", quantity: 2 };
 
@@ -37,11 +39,16 @@ describe.each([["embedded"], ...(inject("pgAdminUrl") ? [["postgres"]] : [])])(
         cleanup = () => db.drop();
       }
       env.PAYMENT_METHODS = "credit-card,pay-in-advance,dummy";
+      env.WEBHOOK_ALLOW_PRIVATE = "on";
+      const receiver = await startReceiver();
       try {
         const created = await cli(["create-user", "--email", "staff@example.com", "--staff"], env);
         expect(created.code, created.stderr).toBe(0);
         const token = JSON.parse(created.stdout).token as string;
         const server = await startServer([], env);
+        expect(
+          (await gql(server.url, HOOK, token, { url: `${receiver.url}/hook` })).data.createWebhook.__typename,
+        ).toBe("WebhookCreated");
 
         const acked = {
           refs: [] as string[],
@@ -152,14 +159,20 @@ describe.each([["embedded"], ...(inject("pgAdminUrl") ? [["postgres"]] : [])])(
             expect(o.isPaid, o.ref).toBe(paid >= cents(o.total));
             refunds += o.refunds.length;
           }
+          // Every event of a committed change reaches the webhook, across the crash (at least once).
+          const events = orders.flatMap((o) => o.history.nodes.map((e: any) => e.id as string));
+          const delivered = () => new Set(receiver.received.map((r) => JSON.parse(r.body).data.id as string));
+          await waitFor(() => events.every((id) => delivered().has(id)), "every event delivered", 120_000);
+          const ids = receiver.received.map((r) => r.headers["webhook-id"]);
           console.log(
-            `kill -9 on ${backend}: ${sent} requests sent, ${acked.refs.length} orders, ${acked.payments.length} payments, ${acked.parts.length} part refunds and ${acked.refunded.length} whole refunds answered; all found after restart (${orders.length} orders, ${refunds} refunds checked, each with its event)`,
+            `kill -9 on ${backend}: ${sent} requests sent, ${acked.refs.length} orders, ${acked.payments.length} payments, ${acked.parts.length} part refunds and ${acked.refunded.length} whole refunds answered; all found after restart (${orders.length} orders, ${refunds} refunds checked, each with its event); all ${events.length} events delivered to the webhook (${ids.length - new Set(ids).size} sent twice across the crash)`,
           );
           expect(await again.stop()).toBe(0);
         } finally {
           again.child.kill("SIGKILL");
         }
       } finally {
+        await receiver.close();
         await cleanup();
       }
     });

@@ -45,6 +45,7 @@ describe("access", () => {
         "Query.orderPaymentMethods",
         "Query.orders",
         "Query.paymentMethods",
+        "Subscription.orderEvents",
       ].sort(),
     );
   });

@@ -1,0 +1,218 @@
+/**
+ * Order events, as they are committed anywhere in the deployment, to this server's subscribers.
+ *
+ * Every event is announced by a NOTIFY written in its transaction (history/event-log.ts), which
+ * PostgreSQL sends to every server LISTENing when the transaction commits, and never for a
+ * rollback. Each server reads the announced events (one statement per batch) and hands each to the
+ * subscriptions allowed to see it. The embedded database does the same in its one process.
+ *
+ * A subscriber that reads too slowly has at most SUBSCRIPTION_QUEUE events waiting; beyond that its
+ * subscription is ended with an EVENTS_DROPPED error (what it missed is in Order.history).
+ */
+import { GraphQLError } from "graphql";
+import type { Viewer } from "../auth/viewer.js";
+import { orderScope } from "../auth/viewer.js";
+import type { Database } from "../db/database.js";
+import { listen, type Listening } from "../db/listener.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { toEvent } from "../history/event.repository.js";
+import { EVENTS_CHANNEL } from "../history/event-log.js";
+import type { OrderEventRecord, OrderEventType } from "../orders/order.model.js";
+import { findOrderByRef } from "../orders/order.repository.js";
+import { CORE_SELECT } from "../orders/order.select.js";
+import { notFound } from "../shared/errors.js";
+import type { Logger } from "../shared/log.js";
+
+/** Which events a subscription gets. */
+export interface StreamFilter {
+  /** One order's events only. */
+  orderId?: number;
+  /** Only the events of this user's orders. */
+  ownerId?: number;
+  /** Public events only (non-staff callers). */
+  publicOnly: boolean;
+  types?: ReadonlySet<OrderEventType>;
+}
+
+/** An event as the bus hands it out: with its order's owner, for the filters. */
+export type BusEvent = OrderEventRecord & { orderOwnerId: number | null };
+
+/** What a subscription yields: an event, or word that events were dropped (its last item). */
+export type StreamItem = BusEvent | typeof DROPPED;
+export const DROPPED = Symbol("events dropped");
+
+export function matches(f: StreamFilter, e: BusEvent): boolean {
+  return (
+    (f.orderId === undefined || e.orderId === f.orderId) &&
+    (f.ownerId === undefined || e.orderOwnerId === f.ownerId) &&
+    (!f.publicOnly || e.public) &&
+    (f.types === undefined || f.types.has(e.type))
+  );
+}
+
+/** One subscription's events, at most `capacity` waiting for a reader. */
+export class EventStream implements AsyncIterableIterator<StreamItem> {
+  private readonly queue: StreamItem[] = [];
+  private reader: ((r: IteratorResult<StreamItem>) => void) | null = null;
+  private ended = false;
+
+  constructor(
+    readonly filter: StreamFilter,
+    private readonly capacity: number,
+    private readonly onEnd: (s: EventStream) => void,
+  ) {}
+
+  push(e: BusEvent): void {
+    if (this.ended || !matches(this.filter, e)) return;
+    if (this.reader) {
+      const read = this.reader;
+      this.reader = null;
+      return read({ value: e, done: false });
+    }
+    if (this.queue.length < this.capacity) return void this.queue.push(e);
+    // Too slow: what is waiting is dropped, the reader is told, and the subscription ends.
+    this.queue.length = 0;
+    this.queue.push(DROPPED);
+    this.finish();
+  }
+
+  next(): Promise<IteratorResult<StreamItem>> {
+    const value = this.queue.shift();
+    if (value !== undefined) return Promise.resolve({ value, done: false });
+    if (this.ended) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.reader = resolve));
+  }
+
+  return(): Promise<IteratorResult<StreamItem>> {
+    this.queue.length = 0;
+    this.finish();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.onEnd(this);
+    const read = this.reader;
+    this.reader = null;
+    read?.({ value: undefined, done: true });
+  }
+}
+
+export class EventBus {
+  private readonly streams = new Set<EventStream>();
+  private announced: number[] = [];
+  private flushing = false;
+  private listening: Listening | null = null;
+
+  constructor(
+    private readonly deps: {
+      prisma: PrismaClient;
+      db: Database;
+      log: Logger;
+      /** SUBSCRIPTION_QUEUE. */
+      capacity: number;
+      /** Told of every announcement (the webhook dispatcher wakes up). */
+      onAnnounced?: () => void;
+    },
+  ) {}
+
+  async start(): Promise<void> {
+    this.listening = await listen(this.deps.db, EVENTS_CHANNEL, (payload) => this.announce(payload), {
+      onReconnect: () => this.deps.onAnnounced?.(),
+      onError: (e) => this.deps.log.warn("event listener", { error: e instanceof Error ? e.message : String(e) }),
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const s of [...this.streams]) await s.return();
+    await this.listening?.stop();
+  }
+
+  get subscriberCount(): number {
+    return this.streams.size;
+  }
+
+  /**
+   * A subscription for `viewer`, with the visibility rule of Order.history: staff every order's
+   * events (or one order's with `ref`), a customer their own orders' (or one of them), anyone one
+   * order's with its `ref` and `token`; non-staff public events only. An order the caller may not
+   * see is refused like a missing one.
+   */
+  async open(
+    viewer: Viewer,
+    args: { ref?: string | null; token?: string | null; types?: OrderEventType[] | null },
+  ): Promise<EventStream> {
+    const staff = viewer.kind === "user" && viewer.user.isStaff;
+    const filter: StreamFilter = { publicOnly: !staff, types: args.types?.length ? new Set(args.types) : undefined };
+    if (args.ref != null) {
+      const order = await findOrderByRef(
+        this.deps.prisma,
+        args.ref,
+        orderScope(viewer, { token: args.token }),
+        CORE_SELECT,
+      );
+      if (!order) throw notFound();
+      filter.orderId = order.id;
+    } else if (viewer.kind === "user") {
+      if (!staff) filter.ownerId = viewer.user.id;
+    } else {
+      throw notFound("No order matches the given query: pass its ref and token.");
+    }
+    const stream = new EventStream(filter, this.deps.capacity, (s) => this.streams.delete(s));
+    this.streams.add(stream);
+    return stream;
+  }
+
+  private announce(payload: string): void {
+    this.deps.onAnnounced?.();
+    const id = Number(payload);
+    if (!Number.isSafeInteger(id) || this.streams.size === 0) return;
+    this.announced.push(id);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => void this.flush());
+  }
+
+  /** Reads the announced events (in one statement per batch) and hands them out, in order. */
+  private async flush(): Promise<void> {
+    try {
+      while (this.announced.length > 0) {
+        const ids = this.announced.splice(0, 500);
+        const rows = await this.deps.prisma.orderEvent.findMany({
+          where: { id: { in: ids } },
+          orderBy: { id: "asc" },
+          include: { order: { select: { ref: true, userId: true } } },
+        });
+        for (const r of rows) {
+          const event: BusEvent = { ...toEvent(r, r.order.ref), orderOwnerId: r.order.userId };
+          for (const s of this.streams) s.push(event);
+        }
+      }
+    } catch (e) {
+      this.deps.log.warn("events could not be read for subscribers", {
+        error: e instanceof Error ? e.message : String(e),
+      });
+    } finally {
+      this.flushing = false;
+      if (this.announced.length > 0) this.scheduleFlush();
+    }
+  }
+}
+
+/** The error a subscription ends with when its reader fell too far behind. */
+export function droppedError(): GraphQLError {
+  return new GraphQLError(
+    "Events were waiting for this subscription faster than it read them (SUBSCRIPTION_QUEUE): they were dropped and " +
+      "the subscription ends. Read Order.history for what you missed and subscribe again.",
+    { extensions: { code: "EVENTS_DROPPED" } },
+  );
+}

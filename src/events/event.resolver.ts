@@ -1,0 +1,36 @@
+/** Subscription.orderEvents: the events of the orders a caller may see, as they are committed. */
+import "reflect-metadata";
+import { Arg, Resolver, Root, Subscription } from "type-graphql";
+import type { Context } from "../context.js";
+import { OrderEvent, OrderEventTypeEnum } from "../history/event.type.js";
+import type { OrderEventType } from "../orders/order.model.js";
+import { DROPPED, droppedError, type StreamItem } from "./event-bus.js";
+
+interface OrderEventsArgs {
+  ref?: string | null;
+  token?: string | null;
+  types?: OrderEventType[] | null;
+}
+
+@Resolver()
+export class EventSubscriptionResolver {
+  @Subscription(() => OrderEvent, {
+    description:
+      "Events as they happen, after their transaction commits, on every server of the deployment.\n" +
+      "Staff: every order's events, or one order's with `ref`. A signed-in customer: their own orders'.\n" +
+      "Anonymous: one order's, with `ref` and its `token`. Same visibility rules as Order.history.",
+    subscribe: ({ args, context }) => {
+      const ctx = context as Context;
+      return ctx.events.open(ctx.viewer, args as OrderEventsArgs);
+    },
+  })
+  orderEvents(
+    @Root() item: StreamItem,
+    @Arg("ref", () => String, { nullable: true }) _ref: string | null,
+    @Arg("token", () => String, { nullable: true }) _token: string | null,
+    @Arg("types", () => [OrderEventTypeEnum], { nullable: true }) _types: OrderEventType[] | null,
+  ): OrderEvent {
+    if (item === DROPPED) throw droppedError();
+    return item;
+  }
+}

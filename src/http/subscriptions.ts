@@ -1,0 +1,131 @@
+/**
+ * GraphQL subscriptions over WebSocket (the graphql-ws protocol, subprotocol graphql-transport-ws),
+ * on the same path and port as HTTP. Credentials come in the connection's `connectionParams`
+ * (`{ authorization: "Bearer <token>" }`) or the upgrade request's Authorization header; a bad token
+ * refuses the connection (close code 4403). Only subscription operations are served here (queries
+ * and mutations go over HTTP), with the same limits as HTTP. Connections are pinged to keep them
+ * alive, and closed (1001) when the server stops.
+ */
+import type http from "node:http";
+import type { Duplex } from "node:stream";
+import {
+  getOperationAST,
+  GraphQLError,
+  parse,
+  validate,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import { WebSocketServer } from "ws";
+import type { Viewer } from "../auth/viewer.js";
+import type { Config } from "../config.js";
+import type { Context } from "../context.js";
+import { checkOperation } from "./plugins.js";
+
+export interface SubscriptionServer {
+  /** Open WebSocket connections. */
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+const KEEP_ALIVE_MS = 12_000;
+
+const refusal = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });
+
+export function serveSubscriptions(
+  httpServer: http.Server,
+  opts: {
+    path: string;
+    schema: GraphQLSchema;
+    config: Pick<Config, "limits" | "introspection">;
+    /** The caller of an Authorization header value; throws for a bad one. */
+    viewerOf(authorization: string | undefined): Promise<Viewer>;
+    contextFor(viewer: Viewer): Context;
+    formatError(error: GraphQLError): GraphQLFormattedError;
+  },
+): SubscriptionServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.config.limits.bodyBytes });
+  const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? "").split("?")[0];
+    if (path !== opts.path) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+  };
+  httpServer.on("upgrade", upgrade);
+
+  const served = useServer<Record<string, unknown> | undefined, { viewer: Viewer }>(
+    {
+      schema: opts.schema,
+      async onConnect(ctx) {
+        const fromParams = ctx.connectionParams?.authorization;
+        const header = typeof fromParams === "string" ? fromParams : ctx.extra.request.headers.authorization;
+        try {
+          ctx.extra.viewer = await opts.viewerOf(header);
+          return true;
+        } catch {
+          return false; // 4403 Forbidden
+        }
+      },
+      onSubscribe(ctx, _id, payload) {
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: opts.config.limits.tokens });
+        } catch (e) {
+          return [refusal(e instanceof Error ? e.message : String(e), "GRAPHQL_PARSE_FAILED")];
+        }
+        const invalid = validate(opts.schema, document);
+        if (invalid.length) return invalid.map((e) => refusal(e.message, "GRAPHQL_VALIDATION_FAILED"));
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation)
+          return [refusal("The document names no operation to run (check operationName).", "BAD_REQUEST")];
+        if (operation.operation !== "subscription") {
+          return [
+            refusal(
+              "Only subscriptions are served over WebSocket; send queries and mutations over HTTP.",
+              "BAD_REQUEST",
+            ),
+          ];
+        }
+        const viewer = ctx.extra.viewer ?? { kind: "anonymous" };
+        try {
+          checkOperation(opts.config, {
+            query: payload.query,
+            document,
+            operation,
+            variables: payload.variables ?? {},
+            viewer,
+          });
+        } catch (e) {
+          return [e as GraphQLError];
+        }
+        return {
+          schema: opts.schema,
+          document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: opts.contextFor(viewer),
+        };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) =>
+        result.errors ? { ...result, errors: result.errors.map((e) => opts.formatError(e as GraphQLError)) } : result,
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => opts.formatError(e)),
+    },
+    wss,
+    KEEP_ALIVE_MS,
+  );
+
+  return {
+    get connections() {
+      return wss.clients.size;
+    },
+    async close() {
+      httpServer.off("upgrade", upgrade);
+      for (const client of wss.clients) client.close(1001, "The server is shutting down.");
+      await served.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,150 @@
+/** Webhook queries, mutations and fields; staff only. */
+import "reflect-metadata";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Role } from "../auth/auth-checker.js";
+import type { Context } from "../context.js";
+import { OrderEvent } from "../history/event.type.js";
+import type { FieldFunction } from "../orders/order.fields.resolver.js";
+import { InvalidInputError } from "../shared/error-result.js";
+import { decodeCursor, encodeCursor, pageSize, toPage } from "../shared/pagination.js";
+import {
+  CreateWebhookInput,
+  CreateWebhookResult,
+  UpdateWebhookInput,
+  UpdateWebhookResult,
+  Webhook,
+  WebhookAttempt,
+  WebhookCreated,
+  WebhookDelivery,
+  WebhookDeliveryConnection,
+  WebhookDeliveryStatusEnum,
+  type DeliveryStatus,
+} from "./webhook.type.js";
+
+/** An id argument as a row id; null for anything that cannot be one (which then matches nothing). */
+const rowId = (id: string): number | null => (/^\d{1,9}$/.test(id) ? Number(id) : null);
+const asNode = (w: Webhook) => Object.assign(new Webhook(), w);
+const deliveryCursor = (d: WebhookDelivery) => encodeCursor(["delivery", d.id]);
+const decodeDeliveryCursor = (text: string) =>
+  decodeCursor(
+    text,
+    ([k, id]) => (k === "delivery" && Number.isSafeInteger(id) ? (id as number) : null),
+    "pass an endCursor from this webhook's deliveries.",
+  );
+
+@Resolver(() => Webhook)
+export class WebhookResolver {
+  @Authorized(Role.STAFF)
+  @Query(() => [Webhook], { description: "Every webhook. Staff only." })
+  webhooks(@Ctx() ctx: Context): Promise<Webhook[]> {
+    return ctx.webhooks.list();
+  }
+
+  @Authorized(Role.STAFF)
+  @Query(() => Webhook, { nullable: true, description: "One webhook, or null. Staff only." })
+  async webhook(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<Webhook | null> {
+    const n = rowId(id);
+    return n === null ? null : ctx.webhooks.get(n);
+  }
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => CreateWebhookResult, { description: "Staff only." })
+  async createWebhook(
+    @Ctx() ctx: Context,
+    @Arg("input", () => CreateWebhookInput) input: CreateWebhookInput,
+  ): Promise<typeof CreateWebhookResult> {
+    const r = await ctx.webhooks.create(input);
+    return r instanceof InvalidInputError ? r : new WebhookCreated(asNode(r.webhook), r.secret);
+  }
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => UpdateWebhookResult, {
+    nullable: true,
+    description: "Staff only; null when there is no such webhook.",
+  })
+  async updateWebhook(
+    @Ctx() ctx: Context,
+    @Arg("id", () => ID) id: string,
+    @Arg("input", () => UpdateWebhookInput) input: UpdateWebhookInput,
+  ): Promise<typeof UpdateWebhookResult | null> {
+    const n = rowId(id);
+    if (n === null) return null;
+    const r = await ctx.webhooks.update(n, input);
+    return r === null || r instanceof InvalidInputError ? r : asNode(r);
+  }
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => Boolean, {
+    description: "Staff only; false when there was no such webhook. Its pending deliveries are dropped.",
+  })
+  async deleteWebhook(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<boolean> {
+    const n = rowId(id);
+    return n === null ? false : ctx.webhooks.delete(n);
+  }
+
+  @Authorized(Role.STAFF)
+  @Mutation(() => WebhookDelivery, {
+    nullable: true,
+    description:
+      "Sends a delivery again now (a new attempt of the same delivery, same webhook-id). Staff only; null when there is none.",
+  })
+  async redeliverWebhookDelivery(
+    @Ctx() ctx: Context,
+    @Arg("id", () => ID) id: string,
+  ): Promise<WebhookDelivery | null> {
+    const n = rowId(id);
+    return n === null ? null : ctx.webhooks.redeliver(n);
+  }
+
+  @FieldResolver(() => WebhookDeliveryConnection, { description: "Its deliveries, newest first." })
+  async deliveries(
+    @Root() webhook: Webhook,
+    @Ctx() ctx: Context,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
+    @Arg("after", () => String, { nullable: true }) after: string | null,
+    @Arg("status", () => WebhookDeliveryStatusEnum, { nullable: true }) status: DeliveryStatus | null,
+  ): Promise<WebhookDeliveryConnection> {
+    const n = pageSize(first);
+    const beforeId = after ? decodeDeliveryCursor(after) : null;
+    const rows = await ctx.loaders.deliveries.page(n + 1, beforeId, status).load(webhook.id);
+    return new WebhookDeliveryConnection(
+      toPage(rows, n, {
+        after: beforeId !== null,
+        cursorOf: deliveryCursor,
+        count: () => ctx.loaders.deliveries.count(status).load(webhook.id),
+      }),
+    );
+  }
+}
+
+export const deliveryFields = {
+  event: (d: WebhookDelivery, { loaders }: Context): Promise<OrderEvent | null> => loaders.event.load(d.eventId),
+  attemptLog: (d: WebhookDelivery, { loaders }: Context): Promise<WebhookAttempt[]> => loaders.attempts.load(d.id),
+} satisfies Record<string, FieldFunction<WebhookDelivery>>;
+
+export const deliveryConnectionFields = {
+  totalCount: (c: WebhookDeliveryConnection): Promise<number> => c.countTotal(),
+} satisfies Record<string, FieldFunction<WebhookDeliveryConnection>>;
+
+@Resolver(() => WebhookDelivery)
+export class DeliveryFieldsResolver {
+  @FieldResolver(() => OrderEvent)
+  event(@Root() d: WebhookDelivery, @Ctx() ctx: Context): Promise<OrderEvent | null> {
+    return deliveryFields.event(d, ctx);
+  }
+
+  @FieldResolver(() => [WebhookAttempt], {
+    description: "Every attempt, oldest first: its status code, error and time.",
+  })
+  attemptLog(@Root() d: WebhookDelivery, @Ctx() ctx: Context): Promise<WebhookAttempt[]> {
+    return deliveryFields.attemptLog(d, ctx);
+  }
+}
+
+@Resolver(() => WebhookDeliveryConnection)
+export class DeliveryConnectionResolver {
+  @FieldResolver(() => Int)
+  totalCount(@Root() c: WebhookDeliveryConnection): Promise<number> {
+    return deliveryConnectionFields.totalCount(c);
+  }
+}

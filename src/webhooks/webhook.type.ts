@@ -1,0 +1,151 @@
+/** Webhooks and their deliveries as the contract shows them, and the inputs that manage them. */
+import "reflect-metadata";
+import { createUnionType, Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { OrderEventTypeEnum } from "../history/event.type.js";
+import type { OrderEventType } from "../orders/order.model.js";
+import { InvalidInputError } from "../shared/error-result.js";
+import { PageInfo } from "../shared/page-info.type.js";
+import type { Page } from "../shared/pagination.js";
+import { DateTimeISOScalar } from "../shared/scalars.js";
+
+export type DeliveryStatus = "PENDING" | "SUCCEEDED" | "FAILED";
+export const WebhookDeliveryStatusEnum: { [K in DeliveryStatus]: K } = {
+  PENDING: "PENDING",
+  SUCCEEDED: "SUCCEEDED",
+  FAILED: "FAILED",
+};
+registerEnumType(WebhookDeliveryStatusEnum, {
+  name: "WebhookDeliveryStatus",
+  valuesConfig: {
+    PENDING: { description: "Not yet delivered; nextAttemptAt says when it is tried next." },
+    FAILED: { description: "Given up on after the last retry (or the endpoint was disabled or deleted)." },
+  },
+});
+
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    "An endpoint that is sent order events by HTTP POST, signed as the Standard Webhooks specification says.",
+})
+export class Webhook {
+  @Field(() => ID) id!: number;
+  @Field(() => String) url!: string;
+  @Field(() => [OrderEventTypeEnum], { description: "The event types it is sent; empty means all." })
+  events!: OrderEventType[];
+  @Field(() => String, { nullable: true }) description!: string | null;
+  @Field(() => Boolean) enabled!: boolean;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why the server switched it off (after failing for too long); null while it is on or was switched off by staff.",
+  })
+  disabledReason!: string | null;
+  @Field(() => DateTimeISOScalar) dateCreated!: Date;
+}
+
+@ObjectType({ simpleResolvers: true, description: "One HTTP attempt of a delivery." })
+export class WebhookAttempt {
+  @Field(() => Int, {
+    nullable: true,
+    description: "The HTTP status the endpoint answered; null when it did not answer.",
+  })
+  statusCode!: number | null;
+  @Field(() => String, { nullable: true, description: "Why the attempt failed; null when it succeeded." })
+  error!: string | null;
+  @Field(() => Int, { description: "How long the attempt took." }) durationMs!: number;
+  @Field(() => DateTimeISOScalar) dateCreated!: Date;
+  deliveryId!: number;
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description: "One event sent to one webhook: every attempt until it succeeds or is given up on.",
+})
+export class WebhookDelivery {
+  @Field(() => ID, { description: "Also the webhook-id header of every attempt, so the receiver can drop duplicates." })
+  id!: number;
+  @Field(() => WebhookDeliveryStatusEnum) status!: DeliveryStatus;
+  @Field(() => Int) attempts!: number;
+  @Field(() => Int, { nullable: true, description: "The HTTP status of the last attempt; null when it got no answer." })
+  lastStatusCode!: number | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "Why the last attempt failed (timeout, connection refused, a status code).",
+  })
+  lastError!: string | null;
+  @Field(() => DateTimeISOScalar, { nullable: true }) nextAttemptAt!: Date | null;
+  @Field(() => DateTimeISOScalar) dateCreated!: Date;
+  @Field(() => DateTimeISOScalar, { nullable: true }) dateDelivered!: Date | null;
+  webhookId!: number;
+  eventId!: number;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class WebhookDeliveryEdge {
+  @Field(() => String) cursor!: string;
+  @Field(() => WebhookDelivery) node!: WebhookDelivery;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class WebhookDeliveryConnection {
+  @Field(() => [WebhookDeliveryEdge]) edges: WebhookDeliveryEdge[];
+  @Field(() => [WebhookDelivery]) nodes: WebhookDelivery[];
+  @Field(() => PageInfo) pageInfo: PageInfo;
+
+  constructor(private readonly page: Page<WebhookDelivery>) {
+    this.nodes = page.nodes;
+    this.edges = page.nodes.map((node, i) => ({ cursor: page.cursor(i), node }));
+    const last = page.nodes.length - 1;
+    this.pageInfo = {
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: last >= 0 ? page.cursor(0) : null,
+      endCursor: last >= 0 ? page.cursor(last) : null,
+    };
+  }
+
+  countTotal(): Promise<number> {
+    return this.page.countTotal();
+  }
+}
+
+@ObjectType({
+  simpleResolvers: true,
+  description: "A new webhook and its signing secret (whsec_…), which is shown this once.",
+})
+export class WebhookCreated {
+  @Field(() => Webhook) webhook: Webhook;
+  @Field(() => String) secret: string;
+  constructor(webhook: Webhook, secret: string) {
+    this.webhook = webhook;
+    this.secret = secret;
+  }
+}
+
+@InputType()
+export class CreateWebhookInput {
+  @Field(() => String) url!: string;
+  @Field(() => [OrderEventTypeEnum], { nullable: true }) events?: OrderEventType[] | null;
+  @Field(() => String, { nullable: true }) description?: string | null;
+}
+
+@InputType()
+export class UpdateWebhookInput {
+  @Field(() => String, { nullable: true }) url?: string | null;
+  @Field(() => [OrderEventTypeEnum], { nullable: true }) events?: OrderEventType[] | null;
+  @Field(() => String, { nullable: true }) description?: string | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "true switches a disabled webhook back on (its failed deliveries stay failed).",
+  })
+  enabled?: boolean | null;
+}
+
+export const CreateWebhookResult = createUnionType({
+  name: "CreateWebhookResult",
+  types: () => [WebhookCreated, InvalidInputError] as const,
+});
+export const UpdateWebhookResult = createUnionType({
+  name: "UpdateWebhookResult",
+  types: () => [Webhook, InvalidInputError] as const,
+});

@@ -1,0 +1,216 @@
+/**
+ * Subscription.orderEvents over WebSocket on a real database: who sees what (staff, staff on one
+ * order, owner, guest with the token, another customer, anonymous), nothing for a rollback, limits,
+ * bad credentials, and a reader too slow for its queue.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  AddOrderNoteDocument,
+  ChangeOrderStatusDocument,
+  CreateOrderDocument,
+  PayOrderDocument,
+} from "../generated/graphql.js";
+import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
+import { waitFor } from "../helpers/receiver.js";
+import { connectSubscriber, type Subscriber } from "../helpers/subscriber.js";
+import { DROPPED, EventStream, type BusEvent } from "../../src/events/event-bus.js";
+import { Money } from "../../src/shared/money.js";
+
+const EVENTS = `subscription($ref: String, $token: String, $types: [OrderEventType!]) {
+  orderEvents(ref: $ref, token: $token, types: $types) { type orderRef public message actor { email } fromStatus toStatus }
+}`;
+type Got = {
+  orderEvents: {
+    type: string;
+    orderRef: string;
+    public: boolean;
+    message: string | null;
+    actor: { email: string } | null;
+  };
+};
+
+describe.each(backends())("subscriptions on %s", (backend) => {
+  let t: TestServer;
+  let staff: { id: string; token: string };
+  let alice: { id: string; token: string };
+  let bob: { id: string; token: string };
+  const open: Subscriber[] = [];
+
+  beforeAll(async () => {
+    t = await startTestServer(backend);
+    staff = await t.user("staff@example.com", { staff: true });
+    alice = await t.user("alice@example.com");
+    bob = await t.user("bob@example.com");
+  });
+  afterAll(async () => {
+    for (const s of open) await s.dispose().catch(() => {});
+    await t?.close();
+  });
+
+  async function connect(token?: string, opts?: { header?: boolean }) {
+    const s = await connectSubscriber(t.url, token, opts);
+    open.push(s);
+    return s;
+  }
+  async function order(over: Record<string, unknown> = {}) {
+    const r = await t.ok(CreateOrderDocument, { input: orderInput(over) as never }, { token: staff.token });
+    return r.createOrder as { ref: string; token: string };
+  }
+  const note = (ref: string, message: string, isPublic: boolean) =>
+    t.ok(AddOrderNoteDocument, { ref, message, public: isPublic }, { token: staff.token });
+  /** Waits until the server has `n` subscriptions open (they open asynchronously). */
+  const listening = async (n = 1) => waitFor(() => t.server.events.subscriberCount >= n, "the subscriptions");
+  // Each test starts with no subscription open.
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.dispose().catch(() => {});
+    await waitFor(() => t.server.events.subscriberCount === 0, "the subscriptions to close");
+  });
+
+  it("staff see every order's events as they are committed, private ones and actors included", async () => {
+    const sub = (await connect(staff.token)).subscribe<Got>(EVENTS);
+    await listening(1);
+    const o = await order();
+    await note(o.ref, "private", false);
+    await waitFor(() => sub.items.length >= 2, "two events");
+    expect(
+      sub.items.map((i) => [
+        i.orderEvents.type,
+        i.orderEvents.orderRef,
+        i.orderEvents.public,
+        i.orderEvents.actor?.email,
+      ]),
+    ).toEqual([
+      ["ORDER_CREATED", o.ref, true, "staff@example.com"],
+      ["NOTE_ADDED", o.ref, false, "staff@example.com"],
+    ]);
+    await sub.stop();
+  });
+
+  it("a customer gets their own orders' public events, without actors; a guest one order's with its token", async () => {
+    const mine = await order({ userId: alice.id });
+    const guestOrder = await order();
+    const customer = (await connect(alice.token)).subscribe<Got>(EVENTS);
+    const guest = (await connect()).subscribe<Got>(EVENTS, { ref: guestOrder.ref, token: guestOrder.token });
+    const staffOne = (await connect(staff.token)).subscribe<Got>(EVENTS, { ref: mine.ref, types: ["NOTE_ADDED"] });
+    await listening(3);
+    await note(mine.ref, "for alice", true);
+    await note(mine.ref, "staff only", false);
+    await note(guestOrder.ref, "for the guest", true);
+    await t.ok(ChangeOrderStatusDocument, { ref: mine.ref, status: "HOLD" }, { token: staff.token });
+    await waitFor(
+      () => customer.items.length >= 2 && guest.items.length >= 1 && staffOne.items.length >= 2,
+      "the events",
+    );
+    await new Promise((r) => setTimeout(r, 200)); // nothing more arrives
+    expect(customer.items.map((i) => [i.orderEvents.type, i.orderEvents.message, i.orderEvents.actor])).toEqual([
+      ["NOTE_ADDED", "for alice", null],
+      ["STATUS_CHANGED", null, null],
+    ]);
+    expect(guest.items.map((i) => [i.orderEvents.orderRef, i.orderEvents.message, i.orderEvents.actor])).toEqual([
+      [guestOrder.ref, "for the guest", null],
+    ]);
+    expect(staffOne.items.map((i) => i.orderEvents.message)).toEqual(["for alice", "staff only"]);
+    for (const s of [customer, guest, staffOne]) await s.stop();
+  });
+
+  it("refuses an order the caller may not see exactly like a missing one", async () => {
+    const alices = await order({ userId: alice.id });
+    const cases: [Subscriber, Record<string, unknown>][] = [
+      [await connect(bob.token), { ref: alices.ref }], // another customer
+      [await connect(bob.token), { ref: alices.ref, token: alices.token }], // a token does not open it for a signed-in user
+      [await connect(), { ref: alices.ref }], // anonymous without the token
+      [await connect(), { ref: alices.ref, token: "x".repeat(43) }],
+      [await connect(), {}], // anonymous, no order
+      [await connect(staff.token), { ref: "1999-99999" }],
+    ];
+    for (const [s, vars] of cases) {
+      const sub = s.subscribe(EVENTS, vars);
+      await waitFor(() => sub.errors.length > 0, "the refusal");
+      const [error] = sub.errors as { extensions?: { code?: string }; message: string }[];
+      expect(error.extensions?.code, JSON.stringify(vars)).toBe("NOT_FOUND");
+    }
+  });
+
+  it("sends nothing for a change that rolled back", async () => {
+    const sub = (await connect(staff.token)).subscribe<Got>(EVENTS, { types: ["PAYMENT_STARTED", "NOTE_ADDED"] });
+    await listening(1);
+    const o = await order({ extra: { dummyPayment: "fail" } });
+    const pay = await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "dummy", token: o.token });
+    expect(pay.payOrder.__typename).toBe("PaymentFailedError");
+    await note(o.ref, "after", true);
+    await waitFor(() => sub.items.length >= 1, "the note");
+    expect(sub.items.map((i) => i.orderEvents.type)).toEqual(["NOTE_ADDED"]);
+    await sub.stop();
+  });
+
+  it("takes the token from the upgrade request too, and refuses a bad one", async () => {
+    const viaHeader = await connect(staff.token, { header: true });
+    const sub = viaHeader.subscribe<Got>(EVENTS);
+    await listening(1);
+    await order();
+    await waitFor(() => sub.items.length >= 1, "an event");
+    expect(sub.items[0].orderEvents.actor?.email).toBe("staff@example.com");
+    await sub.stop();
+    await expect(connectSubscriber(t.url, "oat_not-a-token")).rejects.toThrow(/4403/);
+  });
+
+  it("applies the query limits, and serves subscriptions only", async () => {
+    const s = await connect(staff.token);
+    const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: id`).join(" ");
+    const tooManyAliases = s.subscribe(`subscription { orderEvents { ${aliases} } }`);
+    const query = s.subscribe(`{ me { email } }`);
+    const tooMany = s.subscribe(
+      `subscription { ${Array.from({ length: 31 }, (_, i) => `a${i}: orderEvents { id }`).join(" ")} }`,
+    );
+    await waitFor(
+      () => tooManyAliases.errors.length > 0 && query.errors.length > 0 && tooMany.errors.length > 0,
+      "the refusals",
+    );
+    expect(tooManyAliases.errors).toMatchObject([
+      { message: "Query has 31 aliases; the limit is 30.", extensions: { code: "QUERY_TOO_COMPLEX" } },
+    ]);
+    expect(JSON.stringify(query.errors)).toMatch(/Only subscriptions are served over WebSocket/);
+    expect(JSON.stringify(tooMany.errors)).toMatch(/only one top level field/i);
+  });
+});
+
+describe("a subscriber too slow for its queue", () => {
+  const event = (id: number): BusEvent => ({
+    id,
+    orderId: 1,
+    orderRef: "2026-00001",
+    orderOwnerId: null,
+    type: "NOTE_ADDED",
+    public: true,
+    actorId: null,
+    fromStatus: null,
+    toStatus: null,
+    amount: new Money(0),
+    paymentMethod: null,
+    transactionId: null,
+    message: String(id),
+    dateCreated: new Date(),
+  });
+
+  it("keeps at most its queue, then drops it, says so once, and ends", async () => {
+    let ended = 0;
+    const stream = new EventStream({ publicOnly: false }, 3, () => ended++);
+    for (let i = 1; i <= 3; i++) stream.push(event(i));
+    expect((await stream.next()).value).toMatchObject({ id: 1 });
+    for (let i = 4; i <= 10; i++) stream.push(event(i)); // 2, 3, 4 wait; 5 overflows
+    expect(await stream.next()).toEqual({ value: DROPPED, done: false });
+    expect(await stream.next()).toEqual({ value: undefined, done: true });
+    expect(ended).toBe(1);
+  });
+
+  it("hands an event straight to a waiting reader, and filters", async () => {
+    const stream = new EventStream({ publicOnly: true, orderId: 1 }, 1, () => {});
+    const next = stream.next();
+    stream.push({ ...event(1), public: false });
+    stream.push({ ...event(2), orderId: 2 });
+    stream.push(event(3));
+    expect((await next).value).toMatchObject({ id: 3 });
+    await stream.return();
+    expect((await stream.next()).done).toBe(true);
+  });
+});
