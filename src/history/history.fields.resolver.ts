@@ -8,11 +8,9 @@ import { isStaff } from "../auth/viewer.js";
 import type { Context } from "../context.js";
 import type { FieldFunction } from "../orders/order.fields.resolver.js";
 import { Order } from "../orders/order.type.js";
-import { decodeCursor, encodeCursor, pageSize, toPage } from "../shared/pagination.js";
+import { decodeCursor, encodeCursor, HISTORY_PAGE_SIZE, pageSize, toPage } from "../shared/pagination.js";
 import { User } from "../users/user.type.js";
 import { OrderEvent, OrderEventConnection } from "./event.type.js";
-
-export const HISTORY_PAGE_SIZE = 50;
 
 export const eventFields = {
   actor: (e: OrderEvent, { viewer, loaders }: Context): Promise<User | null> | null =>

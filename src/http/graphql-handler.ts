@@ -36,6 +36,9 @@ export function graphqlHandler<C extends BaseContext>(
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       if (response.body.kind === "complete") {
+        if (res.statusCode === 400 && answeredInBody(response.headers.get("content-type"), response.body.string)) {
+          res.statusCode = 200;
+        }
         res.setHeader("content-length", Buffer.byteLength(response.body.string));
         res.end(response.body.string);
         return;
@@ -46,6 +49,30 @@ export function graphqlHandler<C extends BaseContext>(
       next(e);
     }
   };
+}
+
+/**
+ * Errors of a well-formed request that the GraphQL-over-HTTP specification answers with 200 when
+ * the client accepts `application/json` (it then reads the errors in the body); with
+ * `application/graphql-response+json` they stay 400. A malformed request (no query, a bad body, a
+ * batch too long) is 400 either way.
+ */
+const REQUEST_ERRORS = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "OPERATION_RESOLUTION_FAILURE",
+  "QUERY_TOO_COMPLEX",
+]);
+
+function answeredInBody(contentType: string | undefined, body: string): boolean {
+  if (!contentType?.startsWith("application/json")) return false;
+  try {
+    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] };
+    return !!parsed.errors?.length && parsed.errors.every((e) => REQUEST_ERRORS.has(e.extensions?.code ?? ""));
+  } catch {
+    return false;
+  }
 }
 
 /** A JSON answer, as Express's `res.status(s).json(body)` writes it. */

@@ -13,6 +13,7 @@ import {
 } from "graphql";
 import { GraphQLError } from "graphql";
 import type { Limits } from "../config.js";
+import { DEFAULT_PAGE_SIZE, HISTORY_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/pagination.js";
 
 export interface QueryShape {
   depth: number;
@@ -20,11 +21,29 @@ export interface QueryShape {
   aliases: number;
   rootFields: number;
   introspection: boolean;
+  /** How deep the deepest introspection field nests (0 without introspection). */
+  introspectionDepth: number;
 }
 
-/** Fields whose children repeat once per node of a page: their cost is multiplied by `first`. */
-const PAGED = new Set(["orders", "allOrders"]);
-const DEFAULT_FIRST = 20;
+/**
+ * Fields whose children repeat once per node of a page: their cost is multiplied by `first`, counted
+ * at most at the list's largest page (a larger `first` is refused by the list itself, with a clearer
+ * error than a cost).
+ */
+const PAGED: Record<string, { dflt: number; max: number }> = {
+  orders: { dflt: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE },
+  allOrders: { dflt: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE },
+  history: { dflt: HISTORY_PAGE_SIZE, max: MAX_PAGE_SIZE },
+  deliveries: { dflt: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE },
+};
+
+/**
+ * How deep an introspection field (`__schema`, `__type`) may nest. Introspection reads the schema,
+ * never the database, and the queries tools send nest type references deep (graphql-js's standard
+ * query is 15 levels); they are held to this instead of MAX_QUERY_DEPTH, and everything else in the
+ * operation to MAX_QUERY_DEPTH as always.
+ */
+export const INTROSPECTION_MAX_DEPTH = 30;
 
 function argValue(node: ValueNode | undefined, variables: Record<string, unknown>): unknown {
   if (!node) return undefined;
@@ -41,7 +60,14 @@ export function measure(
 ): QueryShape {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const shape: QueryShape = { depth: 0, cost: 0, aliases: 0, rootFields: 0, introspection: false };
+  const shape: QueryShape = {
+    depth: 0,
+    cost: 0,
+    aliases: 0,
+    rootFields: 0,
+    introspection: false,
+    introspectionDepth: 0,
+  };
 
   function fieldsOf(set: SelectionSetNode, seen: Set<string>): FieldNode[] {
     const out: FieldNode[] = [];
@@ -56,21 +82,31 @@ export function measure(
     return out;
   }
 
-  /** Cost of a selection set: 1 per composite field, times `first` under paged lists. */
-  function walk(set: SelectionSetNode, depth: number): number {
+  /**
+   * Cost of a selection set: 1 per composite field, times `first` under paged lists. `inside` is the
+   * depth at which an introspection field was entered (0 outside introspection).
+   */
+  function walk(set: SelectionSetNode, depth: number, inside = 0): number {
     let cost = 0;
     for (const field of fieldsOf(set, new Set())) {
       const name = field.name.value;
-      if (name === "__schema" || name === "__type") shape.introspection = true;
+      let entered = inside;
+      if (!entered && (name === "__schema" || name === "__type")) {
+        shape.introspection = true;
+        entered = depth;
+      }
       if (field.alias) shape.aliases++;
-      shape.depth = Math.max(shape.depth, depth);
+      if (entered) shape.introspectionDepth = Math.max(shape.introspectionDepth, depth - entered + 1);
+      else shape.depth = Math.max(shape.depth, depth);
       if (!field.selectionSet) continue;
       let multiplier = 1;
-      if (PAGED.has(name)) {
+      const paged = PAGED[name];
+      if (paged && !entered) {
         const first = argValue(field.arguments?.find((a) => a.name.value === "first")?.value, variables);
-        multiplier = typeof first === "number" && Number.isFinite(first) ? Math.max(0, first) : DEFAULT_FIRST;
+        multiplier =
+          typeof first === "number" && Number.isFinite(first) ? Math.min(Math.max(0, first), paged.max) : paged.dflt;
       }
-      cost += 1 + multiplier * walk(field.selectionSet, depth + 1);
+      cost += 1 + multiplier * walk(field.selectionSet, depth + 1, entered);
     }
     return cost;
   }
@@ -86,6 +122,11 @@ function tooComplex(message: string): GraphQLError {
 
 /** Throws a QUERY_TOO_COMPLEX error naming the first limit the operation exceeds. */
 export function enforceLimits(shape: QueryShape, limits: Limits): void {
+  if (shape.introspectionDepth > INTROSPECTION_MAX_DEPTH) {
+    throw tooComplex(
+      `Introspection is ${shape.introspectionDepth} levels deep; the limit is ${INTROSPECTION_MAX_DEPTH}.`,
+    );
+  }
   if (shape.depth > limits.depth)
     throw tooComplex(`Query is ${shape.depth} levels deep; the limit is ${limits.depth}.`);
   if (shape.aliases > limits.aliases)

@@ -30,6 +30,7 @@ export function checkOperation(
     document: DocumentNode;
     operation: OperationDefinitionNode | undefined;
     variables: Record<string, unknown> | undefined;
+    operationName?: string | null;
     viewer: Viewer;
   },
 ): void {
@@ -38,7 +39,15 @@ export function checkOperation(
       extensions: { code: "BAD_USER_INPUT", http: { status: 400 } },
     });
   }
-  if (!op.operation) return;
+  if (!op.operation) {
+    // GraphiQL sends a remembered operationName that the edited document may no longer have.
+    throw new GraphQLError(
+      op.operationName
+        ? `The document has no operation named "${op.operationName}".`
+        : "The document has no operation to run.",
+      { extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } } },
+    );
+  }
   const shape = measure(op.document, op.operation, op.variables ?? {});
   if (shape.introspection && config.introspection !== "on") {
     if (config.introspection === "off" || !isStaff(op.viewer)) {
@@ -59,12 +68,18 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
       return {
         async didResolveOperation({ document, operation, request, contextValue }) {
           checkOperation(config, {
+            operationName: request.operationName,
             query: request.query,
             document,
             operation,
             variables: request.variables,
             viewer: contextValue.viewer,
           });
+          if (operation?.operation === "subscription") {
+            throw new GraphQLError("Subscriptions are served over WebSocket on this path (the graphql-ws protocol).", {
+              extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+            });
+          }
         },
       };
     },

@@ -7,6 +7,8 @@ import { badUserInput } from "./errors.js";
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+/** Order.history's default page. */
+export const HISTORY_PAGE_SIZE = 50;
 
 /** `first` checked: 0 to `max`, `dflt` when omitted. */
 export function pageSize(

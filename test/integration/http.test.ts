@@ -20,8 +20,13 @@ describe.each(backends())("http on %s", (backend) => {
   });
   afterAll(() => t?.close());
 
+  /** A POST that accepts application/graphql-response+json: request errors come with their 4xx status. */
   const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(`${t.url}/graphql`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    fetch(`${t.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
+      body,
+    });
 
   describe("credentials", () => {
     it("a token that matches no user is UNAUTHENTICATED (401), never silently anonymous", async () => {
@@ -69,6 +74,21 @@ describe.each(backends())("http on %s", (backend) => {
       }
     });
 
+    it("answers request errors 200 with application/json, 400 with application/graphql-response+json", async () => {
+      for (const query of ["{ nope }", "{ order(ref: ", "query($r: String!) { order(ref: $r) { ref } }"]) {
+        const body = JSON.stringify({ query });
+        const json = await post(body, { accept: "application/json" });
+        expect(json.status, query).toBe(200);
+        expect(json.headers.get("content-type")).toMatch(/^application\/json/);
+        const strict = await post(body);
+        expect(strict.status, query).toBe(400);
+        expect(strict.headers.get("content-type")).toMatch(/^application\/graphql-response\+json/);
+        const message = async (r: Response) =>
+          ((await r.json()) as { errors: { message: string }[] }).errors[0].message;
+        expect(await message(json)).toBe(await message(strict));
+      }
+    });
+
     it("answers every body in JSON: well-formed requests and batches 200, anything else 400 with a message", async () => {
       const cases: [string, number][] = [
         [JSON.stringify({ query: "{ me { email } }" }), 200],
@@ -85,7 +105,7 @@ describe.each(backends())("http on %s", (backend) => {
       for (const [body, status] of cases) {
         const res = await post(body, { authorization: `Bearer ${staff.token}` });
         expect(res.status, body).toBe(status);
-        expect(res.headers.get("content-type"), body).toMatch(/^application\/json/);
+        expect(res.headers.get("content-type"), body).toMatch(/^application\/(graphql-response\+)?json/);
         const answer = await res.json();
         if (status === 400) expect((answer as { errors: { message: string }[] }).errors[0].message, body).toBeTruthy();
       }

@@ -221,6 +221,52 @@ describe.each(backends())("fuzz on %s", (backend) => {
     );
   });
 
+  it("every field of the request varied: operationName, extensions, variables, documents with several operations", async () => {
+    const docs = [
+      ...VALID_DOCS,
+      "query A { me { email } } query B { paymentMethods { identifier } }",
+      "query A { me { email } } mutation B($ref: String!) { refundOrder(ref: $ref) { __typename } }",
+      "subscription S { orderEvents { type } }",
+    ];
+    const name = fc.oneof(
+      fc.constantFrom("A", "B", "S", "", "Nope", "a b", "__schema"),
+      fc.string({ maxLength: 12 }),
+      fc.integer(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.jsonValue({ maxDepth: 1 }),
+    );
+    const request = fc.record(
+      {
+        query: fc.oneof(fc.constantFrom(...docs), fc.jsonValue({ maxDepth: 1 })),
+        operationName: name,
+        variables: fc.oneof(
+          fc.constant(undefined),
+          fc.constant(null),
+          fc.jsonValue({ maxDepth: 2 }),
+          fc.record({ ref: fc.constantFrom(...refs.map((r) => r.ref)) }),
+        ),
+        extensions: fc.oneof(
+          fc.constant(undefined),
+          fc.jsonValue({ maxDepth: 2 }),
+          fc.constant({ persistedQuery: { version: 1, sha256Hash: "abc" } }),
+        ),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        request,
+        auth(),
+        fc.constantFrom("application/json", "application/graphql-response+json", "*/*"),
+        async (body, headers, accept) => {
+          await probe(JSON.stringify(body), { "content-type": "application/json", accept, ...headers });
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
   it("malformed bodies and headers", async () => {
     await fc.assert(
       fc.asyncProperty(

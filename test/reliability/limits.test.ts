@@ -5,7 +5,8 @@ import { startTestServer, type TestServer } from "../helpers/harness.js";
 async function post(t: TestServer, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${t.url}/graphql`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    // Request errors come with their 4xx status when the client accepts application/graphql-response+json.
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -34,13 +35,26 @@ describe("limits (defaults)", () => {
   const auth = () => ({ authorization: `Bearer ${staff.token}` });
 
   it("refuses a query nested deeper than 12 levels", async () => {
-    // order > items > extraRows is 3; __type's ofType chains nest as deep as asked.
-    let inner = "name";
-    for (let i = 0; i < 14; i++) inner = `ofType { ${inner} }`;
-    const r = await post(t, { query: `{ __type(name: "Order") { ${inner} } }` });
+    // a refund's payment has refunds, which have a payment…: as deep as asked.
+    let inner = "id";
+    for (let i = 0; i < 6; i++) inner = `refunds { payment { ${inner} } }`;
+    const r = await post(t, { query: `{ order(ref: "x") { ${inner} } }` });
     expect(r.status).toBe(400);
     expect(r.json.errors[0]).toMatchObject({ extensions: { code: "QUERY_TOO_COMPLEX" } });
     expect(r.json.errors[0].message).toMatch(/levels deep; the limit is 12/);
+  });
+
+  it("holds introspection to its own depth, and ordinary fields beside it to the usual one", async () => {
+    let inner = "name";
+    for (let i = 0; i < 14; i++) inner = `ofType { ${inner} }`;
+    expect((await post(t, { query: `{ __type(name: "Order") { ${inner} } }` })).status).toBe(200);
+    for (let i = 0; i < 20; i++) inner = `ofType { ${inner} }`;
+    const deep = await post(t, { query: `{ __type(name: "Order") { ${inner} } }` });
+    expect(deep.json.errors[0].message).toBe("Introspection is 36 levels deep; the limit is 30.");
+    let ordinary = "id";
+    for (let i = 0; i < 6; i++) ordinary = `refunds { payment { ${ordinary} } }`;
+    const mixed = await post(t, { query: `{ __schema { queryType { name } } order(ref: "x") { ${ordinary} } }` });
+    expect(mixed.json.errors[0].message).toMatch(/levels deep; the limit is 12/);
   });
 
   it("weighs lists by first: 100 orders with relations pass, many such pages do not", async () => {
@@ -55,7 +69,11 @@ describe("limits (defaults)", () => {
       { query: `query($n: Int) { allOrders(first: $n) { nodes { items { name } } } }`, variables: { n: 100_000 } },
       auth(),
     );
-    expect(viaVariable.json.errors[0].extensions.code).toBe("QUERY_TOO_COMPLEX");
+    // a list counts at most its largest page: the list itself refuses a larger `first`, more clearly
+    expect(viaVariable.json.errors[0]).toMatchObject({
+      message: "first must be at most 100.",
+      extensions: { code: "BAD_USER_INPUT" },
+    });
   });
 
   it("refuses more than 30 aliases and more than 10 root fields", async () => {
