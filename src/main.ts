@@ -4,7 +4,8 @@
  */
 
 import v8 from "node:v8";
-import { ConfigError, loadConfig } from "./config.js";
+import { ConfigError, DEFAULT_DATA_DIR, loadConfig } from "./config.js";
+import type { DatabaseLocation } from "./db/database.js";
 import { ensureDemoData, DEMO_CUSTOMERS, DEMO_STAFF } from "./demo.js";
 import { DataDirInUseError } from "./db/embedded.js";
 import { createServer } from "./server.js";
@@ -20,12 +21,19 @@ async function main(): Promise<void> {
   if (config.heapGrowthPercent > 0) v8.setFlagsFromString(`--heap-growing-percent=${config.heapGrowthPercent}`);
   const log = createLogger(config.logLevel);
   const rules = await loadOrderRules(process.env.ORDER_RULES);
-  let graphiqlHeaders: Record<string, string> | undefined;
-  const server = await createServer(config, { logger: log, rules, graphiqlHeaders: () => graphiqlHeaders });
+  let made: Awaited<ReturnType<typeof ensureDemoData>> | undefined;
+  const server = await createServer(config, {
+    logger: log,
+    rules,
+    tokenCommand: tokenCommand(config.database, demo),
+    // The demo's data and tokens exist before the server answers; only the demo's playground starts
+    // signed in (as its staff user).
+    prepare: demo ? async (s) => void (made = await ensureDemoData(s.prisma, s)) : undefined,
+    graphiqlHeaders: demo ? () => made && { Authorization: `Bearer ${made.tokens.staff}` } : undefined,
+  });
   handleSignals(server.close);
-  if (demo) {
-    const { created, tokens } = await ensureDemoData(server.prisma, server);
-    graphiqlHeaders = { Authorization: `Bearer ${tokens.staff}` }; // the playground starts signed in as staff
+  if (made) {
+    const { created, tokens } = made;
     const demoServer = server;
     const lines = [
       ``,
@@ -46,6 +54,18 @@ async function main(): Promise<void> {
     graphiql: `${server.url}/graphiql`,
     database: server.db.description,
   });
+}
+
+/** The CLI command that gives a new staff token for this server's database, while the server runs. */
+function tokenCommand(database: DatabaseLocation, demo: boolean): string {
+  const cli = "npm run -s cli --";
+  const args = "create-user --email you@example.com --staff";
+  if (demo && database.kind === "embedded" && database.dataDir === "./data/demo") return `${cli} --demo ${args}`;
+  if (database.kind === "embedded" && database.dataDir === DEFAULT_DATA_DIR) return `${cli} ${args}`;
+  if (database.kind === "embedded") return `DATABASE_URL=file:${database.dataDir} ${cli} ${args}`;
+  const u = new URL(database.url);
+  u.password = "";
+  return `DATABASE_URL=${u.toString()} ${cli} ${args}`;
 }
 
 function handleSignals(close: () => Promise<void>): void {

@@ -13,7 +13,7 @@ import {
 } from "@apollo/server/plugin/disabled";
 import { unwrapResolverError } from "@apollo/server/errors";
 import express from "express";
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Config } from "./config.js";
 import type { Context } from "./context.js";
 import { ANONYMOUS, isStaff, type Viewer } from "./auth/viewer.js";
@@ -22,6 +22,7 @@ import { createPrisma, openDatabase, type Database } from "./db/database.js";
 import { migrateDeploy } from "./db/schema-engine.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { graphiqlRouter } from "./http/graphiql.js";
+import { serveAdminSocket } from "./admin/admin-socket.js";
 import { EventBus } from "./events/event-bus.js";
 import { EventLog } from "./history/event-log.js";
 import { serveSubscriptions } from "./http/subscriptions.js";
@@ -54,8 +55,12 @@ export interface ServerOptions {
   paymentMethods?: PaymentMethod[];
   /** Called with each SQL statement sent to the database (tests count them). */
   onQuery?: (sql: string) => void;
-  /** Headers GraphiQL starts with (the demo puts a staff token there). */
+  /** Headers GraphiQL starts with (the demo puts a staff token there; nothing else should). */
   graphiqlHeaders?: () => Record<string, string> | undefined;
+  /** The command GraphiQL's first page suggests for getting a token. */
+  tokenCommand?: string;
+  /** Runs once everything is ready but before the server takes requests (the demo makes its data here). */
+  prepare?: (server: { prisma: PrismaClient; orders: OrderService; payments: PaymentService }) => Promise<void>;
   logger?: Logger;
 }
 
@@ -86,6 +91,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
     return { ...formatted, message, extensions };
   }
   const original = unwrapResolverError(error);
+  // A refusal of the request itself (Apollo's, e.g. a persisted query whose hash does not match):
+  // made on purpose with a 4xx status, outside any resolver, wrapping nothing.
+  const head = (error as GraphQLError)?.extensions?.http as { status?: number } | undefined;
+  if (error instanceof GraphQLError && !error.originalError && !formatted.path && head?.status && head.status < 500) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code: "BAD_REQUEST" } };
+  }
   if (isDatabaseUnavailable(original)) {
     log?.warn("database unavailable", { path: formatted.path });
     return {
@@ -105,6 +116,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
     path: formatted.path,
     extensions: { code: ErrorCodes.INTERNAL_SERVER_ERROR },
   };
+}
+
+function adminUnavailable(e: unknown, log: Logger): null {
+  log.warn("the CLI cannot reach this server (admin socket)", { error: e instanceof Error ? e.message : String(e) });
+  return null;
 }
 
 export async function createServer(config: Config, opts: ServerOptions = {}): Promise<RunningServer> {
@@ -193,6 +209,11 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     ],
     parseOptions: { maxTokens: config.limits.tokens },
     allowBatchedHttpRequests: config.limits.batchSize > 1,
+    // Apollo's CSRF prevention refuses GET queries that carry no special header. It guards against
+    // cross-site requests riding on a browser's cookies; this API takes credentials from the
+    // Authorization header only, which a cross-site page cannot make a browser send, so it would
+    // only turn away plain GET queries. (Mutations are never run from a GET.)
+    csrfPrevention: false,
   });
   await apollo.start();
 
@@ -237,11 +258,21 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     res
       .type("html")
       .send(
-        `<!doctype html><meta charset="utf-8"><title>Orders API</title><h1>Orders API</h1><ul><li><a href="/graphiql">GraphiQL</a></li><li>GraphQL endpoint: <code>/graphql</code></li><li><a href="/healthz">/healthz</a></li></ul>`,
+        `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>Orders API</title><h1>Orders API</h1><ul><li><a href="/graphiql">GraphiQL</a></li><li>GraphQL endpoint: <code>/graphql</code></li><li><a href="/healthz">/healthz</a></li></ul>`,
       );
   });
-  if (config.graphiql)
-    app.use("/graphiql", graphiqlRouter({ endpoint: "/graphql", defaultHeaders: opts.graphiqlHeaders }));
+  if (config.graphiql) {
+    app.use(
+      "/graphiql",
+      graphiqlRouter({
+        endpoint: "/graphql",
+        defaultHeaders: opts.graphiqlHeaders,
+        tokenCommand: opts.tokenCommand ?? "npm run -s cli -- create-user --email you@example.com --staff",
+      }),
+    );
+  }
+  // Pages set no icon (rel=icon data:,), so a browser asks for none; a request for one gets an empty answer.
+  app.get("/favicon.ico", (_req, res) => void res.status(204).end());
   for (const method of registry.methods) {
     if (!method.routes) continue;
     const router = express.Router();
@@ -311,6 +342,10 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     lastResort(err, res),
   );
 
+  await opts.prepare?.({ prisma, orders, payments });
+  const admin = db.dataDir
+    ? await serveAdminSocket(db.dataDir, prisma, log).catch((e) => adminUnavailable(e, log))
+    : null;
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(config.port, config.host, () => resolve());
@@ -338,6 +373,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     close() {
       closing ??= (async () => {
         await subscriptions.close();
+        await admin?.close();
         await apollo.stop(); // drains the HTTP server
         await dispatcher.stop();
         await bus.stop();

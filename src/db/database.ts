@@ -19,6 +19,8 @@ export interface Database {
   description: string;
   /** The connection string the pool connects with. */
   url: string;
+  /** The embedded database's folder. */
+  dataDir?: string;
   pool: pg.Pool;
   /** Runs one statement on the pool. */
   query: pg.Pool["query"];
@@ -126,6 +128,7 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
     query: pool.query.bind(pool) as pg.Pool["query"],
     description: `embedded PostgreSQL (PGlite) in ${dataDir}`,
     url: embedded.url,
+    dataDir: inMemoryOrPath(dataDir),
     pool,
     shadow: () => startEmbeddedPostgres("memory://"),
     async close() {
@@ -141,4 +144,9 @@ export function createPrisma(db: Database): PrismaClient {
     // The embedded database runs one transaction at a time: let transactions queue.
     transactionOptions: { maxWait: db.kind === "embedded" ? 15_000 : 10_000, timeout: 15_000 },
   });
+}
+
+/** A folder for the admin socket and the like; none for an in-memory database. */
+function inMemoryOrPath(dataDir: string): string | undefined {
+  return dataDir.startsWith("memory://") ? undefined : dataDir;
 }

@@ -19,9 +19,14 @@ const ASSETS: Record<string, string> = {
   "react-dom.production.min.js": path.join(packageDir("react-dom"), "umd", "react-dom.production.min.js"),
 };
 
-const DEFAULT_QUERY = `# Orders API. Send an API token in the Headers tab:
-#   { "Authorization": "Bearer <token>" }
-# (npm run demo prints tokens; npm run cli -- create-user --email you@example.com --staff makes one.)
+/** The first page's query; its comment says how to get a token with a command that works on this server. */
+const defaultQuery = (
+  tokenCommand: string,
+  signedIn: boolean,
+) => `# Orders API.${signedIn ? " You are signed in as the demo's staff user (see the Headers tab)." : ""}
+# Send an API token in the Headers tab: { "Authorization": "Bearer <token>" }
+# A token for a new staff user, while this server runs:
+#   ${tokenCommand}
 
 query LatestOrders {
   me { email isStaff }
@@ -41,13 +46,14 @@ function scriptJson(v: unknown): string {
 export function graphiqlRouter(opts: {
   endpoint: string;
   defaultHeaders?: () => Record<string, string> | undefined;
+  tokenCommand: string;
 }): Router {
   const router = express.Router();
   for (const [name, file] of Object.entries(ASSETS)) {
     router.get(`/assets/${name}`, (_req, res) => res.sendFile(file, { maxAge: "1d" }));
   }
   const page = (headers: Record<string, string> | undefined) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Orders API · GraphiQL</title>
+<html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Orders API · GraphiQL</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>html,body,#graphiql{height:100%;margin:0}</style>
 <link rel="stylesheet" href="/graphiql/assets/graphiql.min.css"></head>
@@ -60,7 +66,7 @@ export function graphiqlRouter(opts: {
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     React.createElement(GraphiQL, {
       fetcher,
-      defaultQuery: ${scriptJson(DEFAULT_QUERY)},
+      defaultQuery: ${scriptJson(defaultQuery(opts.tokenCommand, !!headers))},
       defaultHeaders: ${scriptJson(headers ? JSON.stringify(headers, null, 2) : "")},
       defaultEditorToolsVisibility: ${headers ? '"headers"' : "false"},
       shouldPersistHeaders: false, // a stale token from an earlier database would override the fresh one

@@ -10,7 +10,7 @@ export function escapeHtml(s: string): string {
 export function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,"><title>${escapeHtml(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse;width:100%}td{padding:.25rem 0}td.r{text-align:right}
 button{font-size:1.1rem;padding:.6rem 1.4rem;border-radius:.4rem;border:0;background:#2d6cdf;color:#fff;cursor:pointer}

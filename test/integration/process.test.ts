@@ -1,6 +1,7 @@
 /**
- * The commands a user runs, as processes: the CLI, `npm start` (src/main.ts), the demo, and a
- * clean stop on SIGTERM. On the embedded database and, for start/stop, on PostgreSQL.
+ * The commands a user runs, as processes: the CLI (also while a server holds the database),
+ * `npm start` and `npm run demo` (src/main.ts), and a clean stop on SIGTERM and Ctrl-C, also
+ * through npm. On the embedded database and, for start/stop, on PostgreSQL.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -8,9 +9,8 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { openTestDatabase } from "../helpers/harness.js";
-import { cli, gql as gqlRaw, run, startServer } from "../helpers/processes.js";
-
-const gql = async (url: string, query: string, token?: string) => gqlRaw(url, query, token);
+import { waitFor } from "../helpers/receiver.js";
+import { cli, gql, run, startServer } from "../helpers/processes.js";
 
 const tmpDirs: string[] = [];
 afterAll(() => {
@@ -23,8 +23,18 @@ function tmpDir(): string {
   return d;
 }
 
-describe("CLI on a fresh embedded database", () => {
-  it("creates users and tokens, issues and revokes them, and refuses while a server holds the database", async () => {
+/** Whether anything still answers at `url`. */
+async function answers(url: string): Promise<boolean> {
+  try {
+    await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("CLI on a fresh embedded database", { timeout: 120_000 }, () => {
+  it("creates users and tokens, issues and revokes them", async () => {
     const env = { DATABASE_URL: `file:${tmpDir()}/db` };
     const created = await cli(["create-user", "--email", "Staff@Example.com", "--staff"], env);
     expect(created.code, created.stderr).toBe(0);
@@ -37,44 +47,50 @@ describe("CLI on a fresh embedded database", () => {
       isStaff: true,
       token: expect.stringMatching(/^oat_[A-Za-z0-9_-]{43}$/),
     });
-
     const dup = await cli(["create-user", "--email", "staff@example.com"], env);
     expect(dup.code).toBe(1);
     expect(dup.stderr).toMatch(/already exists/);
     expect((await cli(["create-user"], env)).code).toBe(64);
     expect((await cli(["create-user", "--email", "nope"], env)).code).toBe(1);
-
-    const second = await cli(["issue-token", "--email", "staff@example.com"], env);
-    expect(second.code).toBe(0);
-    const token2 = JSON.parse(second.stdout).token;
+    const issued = await cli(["issue-token", "--email", "staff@example.com"], env);
+    expect(issued.code, issued.stderr).toBe(0);
+    const token2 = JSON.parse(issued.stdout).token;
     expect(token2).not.toBe(user.token);
+    expect((await cli(["revoke-token", "--token", token2], env)).code).toBe(0);
+    expect((await cli(["revoke-token", "--token", token2], env)).code).toBe(1);
+  });
 
+  it("while a server holds the database, the server runs the command, and its token works at once", async () => {
+    const env = { DATABASE_URL: `file:${tmpDir()}/db` };
     const server = await startServer([], env);
     try {
-      expect((await gql(server.url, "{ me { email isStaff } }", user.token)).data.me).toEqual({
-        email: "staff@example.com",
+      const made = await cli(["create-user", "--email", "late@example.com", "--staff"], env);
+      expect(made.code, made.stderr).toBe(0);
+      const { token } = JSON.parse(made.stdout);
+      expect((await gql(server.url, "{ me { email isStaff } }", token)).data.me).toEqual({
+        email: "late@example.com",
         isStaff: true,
       });
-      const busy = await cli(["create-user", "--email", "other@example.com"], env);
-      expect(busy.code).toBe(1);
-      expect(busy.stderr).toMatch(/in use by process \d+/);
-      expect((await gql(server.url, "{ me { email } }", user.token)).data.me.email).toBe("staff@example.com");
-      server.child.kill("SIGTERM");
-      expect(await server.exited).toBe(0);
+      const issued = await cli(["issue-token", "--email", "late@example.com"], env);
+      expect(issued.code).toBe(0);
+      const revoked = await cli(["revoke-token", "--token", token], env);
+      expect(revoked.code).toBe(0);
+      expect((await gql(server.url, "{ me { email } }", token)).errors?.[0].extensions.code).toBe("UNAUTHENTICATED");
+      expect((await cli(["create-user", "--email", "late@example.com"], env)).stderr).toMatch(/already exists/);
+      expect(await server.stop()).toBe(0);
     } finally {
       server.child.kill("SIGKILL");
     }
-    expect(fs.existsSync(path.join(env.DATABASE_URL.slice(5), "server.pid"))).toBe(false);
-
-    const revoked = await cli(["revoke-token", "--token", token2], env);
-    expect(revoked.code).toBe(0);
-    expect((await cli(["revoke-token", "--token", token2], env)).code).toBe(1);
-    expect((await cli(["create-user", "--email", "other@example.com"], env)).code).toBe(0);
+    const dir = env.DATABASE_URL.slice(5);
+    expect(fs.existsSync(path.join(dir, "server.pid"))).toBe(false);
+    expect(fs.existsSync(path.join(dir, "admin.sock"))).toBe(false);
+    // and without the server, the CLI opens the database itself
+    expect((await cli(["issue-token", "--email", "late@example.com"], env)).code).toBe(0);
   });
 });
 
-describe("npm run demo", () => {
-  it("creates demo data once, prints working tokens and opens GraphiQL signed in as staff", async () => {
+describe("npm run demo", { timeout: 120_000 }, () => {
+  it("creates demo data before it answers, prints working tokens, and GraphiQL starts signed in as staff", async () => {
     const env = { DATABASE_URL: `file:${tmpDir()}/demo` };
     const demo = await startServer(["--demo"], env);
     try {
@@ -84,42 +100,105 @@ describe("npm run demo", () => {
       const aliceToken = /customer\s+alice@\S+\s+(oat_\S+)/.exec(out)![1];
       const all = await gql(
         demo.url,
-        "{ allOrders(first: 100) { totalCount nodes { status items { name } payments { amount } } } }",
+        "{ allOrders(first: 100) { totalCount nodes { status items { name } payments { amount } refunds { amount } history { totalCount } } } }",
         staffToken,
       );
       expect(all.data.allOrders.totalCount).toBeGreaterThanOrEqual(30);
-      const statuses = new Set(all.data.allOrders.nodes.map((o: { status: string }) => o.status));
-      expect(statuses.size).toBeGreaterThanOrEqual(5);
-      expect(all.data.allOrders.nodes.some((o: { payments: unknown[] }) => o.payments.length > 0)).toBe(true);
+      const nodes = all.data.allOrders.nodes as {
+        status: string;
+        payments: unknown[];
+        refunds: unknown[];
+        history: { totalCount: number };
+      }[];
+      expect(new Set(nodes.map((o) => o.status)).size).toBeGreaterThanOrEqual(5);
+      expect(nodes.some((o) => o.payments.length > 0)).toBe(true);
+      expect(nodes.some((o) => o.refunds.length > 0)).toBe(true);
+      expect(nodes.every((o) => o.history.totalCount >= 1)).toBe(true);
       const mine = await gql(demo.url, "{ orders(first: 100) { totalCount } }", aliceToken);
       expect(mine.data.orders.totalCount).toBeGreaterThan(5);
       const page = await (await fetch(`${demo.url}/graphiql`)).text();
       expect(page).toContain(staffToken);
-      demo.child.kill("SIGTERM");
-      expect(await demo.exited).toBe(0);
+      // the command that works for this demo's folder (not the default one)
+      expect(page).toContain(
+        `DATABASE_URL=${env.DATABASE_URL} npm run -s cli -- create-user --email you@example.com --staff`,
+      );
+      expect(await demo.stop()).toBe(0);
     } finally {
       demo.child.kill("SIGKILL");
     }
     const again = await startServer(["--demo"], env);
     try {
       expect(again.output()).toContain("demo data already there");
-      again.child.kill("SIGTERM");
-      expect(await again.exited).toBe(0);
+      expect(await again.stop()).toBe(0);
     } finally {
       again.child.kill("SIGKILL");
+    }
+  });
+
+  it("in its own folder, `npm run -s cli -- --demo create-user` gives a token that works on the running demo", async () => {
+    const cwd = tmpDir();
+    const demo = await startServer(["--demo"], {}, { cwd });
+    try {
+      const page = await (await fetch(`${demo.url}/graphiql`)).text();
+      expect(page).toContain("npm run -s cli -- --demo create-user --email you@example.com --staff");
+      const made = await cli(["--demo", "create-user", "--email", "me@example.com", "--staff"], {}, cwd);
+      expect(made.code, made.stderr).toBe(0);
+      const { token } = JSON.parse(made.stdout);
+      expect((await gql(demo.url, "{ me { email isStaff } }", token)).data.me).toEqual({
+        email: "me@example.com",
+        isStaff: true,
+      });
+      expect(await demo.stop()).toBe(0);
+    } finally {
+      demo.child.kill("SIGKILL");
+    }
+  });
+
+  it.each([
+    ["SIGTERM to npm", "SIGTERM", false],
+    ["Ctrl-C (SIGINT to the terminal's process group)", "SIGINT", true],
+  ] as const)("%s stops the server cleanly", async (_what, signal, group) => {
+    const env = { DATABASE_URL: `file:${tmpDir()}/demo`, npm_config_loglevel: "warn" };
+    const npm = await startServer(["run", "demo"], env, { command: ["npm"], detached: true });
+    try {
+      expect(await answers(npm.url)).toBe(true);
+      if (group) process.kill(-npm.child.pid!, signal);
+      else npm.child.kill(signal);
+      await npm.exited;
+      await waitFor(async () => !(await answers(npm.url)), "the server to stop", 20_000);
+      expect(npm.output()).toMatch(new RegExp(`${signal}: draining requests and closing the database`));
+    } finally {
+      try {
+        process.kill(-npm.child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+  });
+
+  it("a server that is not the demo puts no token in GraphiQL", async () => {
+    const env = { DATABASE_URL: `file:${tmpDir()}/db` };
+    const server = await startServer([], env);
+    try {
+      const page = await (await fetch(`${server.url}/graphiql`)).text();
+      expect(page).not.toMatch(/oat_/);
+      expect(page).toContain('defaultHeaders: ""');
+      expect(page).toContain(
+        `DATABASE_URL=${env.DATABASE_URL} npm run -s cli -- create-user --email you@example.com --staff`,
+      );
+      expect(await server.stop()).toBe(0);
+    } finally {
+      server.child.kill("SIGKILL");
     }
   });
 });
 
 describe("npm start configuration", () => {
   it("refuses a bad value with a message naming the variable", async () => {
-    const r = await run("src/main.ts", [], { PORT: "eighty", DATABASE_URL: `file:${tmpDir()}/x` });
+    const r = await run("main.js", [], { PORT: "eighty", DATABASE_URL: `file:${tmpDir()}/x` });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/PORT must be a port number/);
-    const m = await run("src/main.ts", [], {
-      PAYMENT_METHODS: "credit-card,bitcoin",
-      DATABASE_URL: `file:${tmpDir()}/x`,
-    });
+    const m = await run("main.js", [], { PAYMENT_METHODS: "credit-card,bitcoin", DATABASE_URL: `file:${tmpDir()}/x` });
     expect(m.code).toBe(1);
     expect(m.stderr).toMatch(/unknown payment method "bitcoin"/);
   });
@@ -136,8 +215,8 @@ describe.skipIf(!inject("pgAdminUrl"))("npm start on PostgreSQL", () => {
         expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
         const token = JSON.parse(user.stdout).token;
         expect((await gql(server.url, "{ me { email } }", token)).data.me.email).toBe("pg@example.com");
-        server.child.kill("SIGTERM");
-        expect(await server.exited).toBe(0);
+        expect((await cli(["issue-token", "--email", "pg@example.com"], { DATABASE_URL: db.url! })).code).toBe(0);
+        expect(await server.stop()).toBe(0);
       } finally {
         server.child.kill("SIGKILL");
       }
