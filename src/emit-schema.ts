@@ -1,11 +1,20 @@
-/** Writes schema.graphql from the code (run by `npm run build`). */
+/**
+ * Writes what the server's code defines for clients (run by `npm run build`): schema.graphql, and
+ * client/possible-types.json for clients with a normalized cache. Tests fail when either drifts.
+ */
 import fs from "node:fs";
 import path from "node:path";
-import { printSchemaFile } from "./schema.js";
+import { printPossibleTypesFile, printSchemaFile } from "./schema.js";
 
-const file = path.resolve(__dirname, "..", "schema.graphql");
-const text = printSchemaFile();
-if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) {
-  fs.writeFileSync(file, text);
-  console.log("wrote schema.graphql");
+const root = path.resolve(__dirname, "..");
+for (const [name, text] of [
+  ["schema.graphql", printSchemaFile()],
+  ["client/possible-types.json", printPossibleTypesFile()],
+] as const) {
+  const file = path.join(root, name);
+  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+    console.log(`wrote ${name}`);
+  }
 }

@@ -1,6 +1,6 @@
 /** The GraphQL schema, built from the resolvers; `npm run build` writes it to schema.graphql. */
 import "reflect-metadata";
-import { GraphQLObjectType, printSchema, type GraphQLSchema } from "graphql";
+import { GraphQLObjectType, isAbstractType, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchemaSync, getMetadataStorage } from "type-graphql";
 import { authChecker, PUBLIC_ROOT_FIELDS } from "./auth/auth-checker.js";
 import type { Context } from "./context.js";
@@ -145,4 +145,25 @@ export function printSchemaFile(s: GraphQLSchema = createSchema()): string {
     printSchema(s) +
     "\n"
   );
+}
+
+/**
+ * For clients with a normalized cache (Apollo Client's `possibleTypes`, urql's graphcache): every
+ * union and interface with the object types it may be. Without it, Apollo Client cannot match
+ * `... on ErrorResult` fragments and drops their fields. Committed in client/possible-types.json.
+ */
+export function possibleTypes(s: GraphQLSchema = createSchema()): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const type of Object.values(s.getTypeMap())) {
+    if (type.name.startsWith("__") || !isAbstractType(type)) continue;
+    out[type.name] = s
+      .getPossibleTypes(type)
+      .map((t) => t.name)
+      .sort();
+  }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export function printPossibleTypesFile(s: GraphQLSchema = createSchema()): string {
+  return JSON.stringify(possibleTypes(s), null, 2) + "\n";
 }

@@ -1,0 +1,95 @@
+/**
+ * The client kit, used as a client team would: a real Apollo Client (core, HttpLink, in Node) reads a
+ * refused status change through the ErrorResult interface, with the kit's possibleTypes; and the kit
+ * is what the schema says.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { ApolloClient, HttpLink, InMemoryCache, gql } from "@apollo/client";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { possibleTypes, printPossibleTypesFile } from "../../src/schema.js";
+import { orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
+import { CreateOrderDocument } from "../generated/graphql.js";
+
+const root = path.resolve(__dirname, "..", "..");
+const kitPossibleTypes = JSON.parse(fs.readFileSync(path.join(root, "client", "possible-types.json"), "utf8"));
+
+const CHANGE = gql`
+  mutation Change($ref: String!, $status: OrderStatus!) {
+    changeOrderStatus(ref: $ref, status: $status) {
+      __typename
+      ... on Order {
+        ref
+        status
+      }
+      ... on ErrorResult {
+        errorCode
+        message
+      }
+      ... on InvalidStatusTransitionError {
+        fromStatus
+        toStatus
+      }
+    }
+  }
+`;
+
+describe("the client kit", () => {
+  let t: TestServer;
+  let staff: { token: string };
+  beforeAll(async () => {
+    t = await startTestServer("embedded");
+    staff = await t.user("staff@example.com", { staff: true });
+  });
+  afterAll(() => t?.close());
+
+  const client = (types?: Record<string, string[]>) =>
+    new ApolloClient({
+      link: new HttpLink({ uri: `${t.url}/graphql`, headers: { authorization: `Bearer ${staff.token}` } }),
+      cache: new InMemoryCache(types ? { possibleTypes: types } : {}),
+    });
+
+  it("client/possible-types.json is what the schema says (npm run build writes it)", () => {
+    expect(fs.readFileSync(path.join(root, "client", "possible-types.json"), "utf8")).toBe(printPossibleTypesFile());
+    expect(possibleTypes().ErrorResult).toContain("InvalidStatusTransitionError");
+  });
+
+  it("Apollo Client reads a refusal's message through `... on ErrorResult` with the kit's possibleTypes", async () => {
+    const o = (await t.ok(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token }))
+      .createOrder as { ref: string };
+    const refused = await client(kitPossibleTypes).mutate({
+      mutation: CHANGE,
+      variables: { ref: o.ref, status: "SHIPPED" },
+    });
+    expect(refused.data).toEqual({
+      changeOrderStatus: {
+        __typename: "InvalidStatusTransitionError",
+        errorCode: "INVALID_STATUS_TRANSITION_ERROR",
+        message: "Can't change order with status 'Created' to 'Shipped'.",
+        fromStatus: "CREATED",
+        toStatus: "SHIPPED",
+      },
+    });
+    const moved = await client(kitPossibleTypes).mutate({
+      mutation: CHANGE,
+      variables: { ref: o.ref, status: "HOLD" },
+    });
+    expect(moved.data).toEqual({ changeOrderStatus: { __typename: "Order", ref: o.ref, status: "HOLD" } });
+  });
+
+  it("without possibleTypes, Apollo Client drops the interface fragment's fields (why the kit has them)", async () => {
+    const o = (await t.ok(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token }))
+      .createOrder as { ref: string };
+    const warned: string[] = [];
+    const warn = vi
+      .spyOn(console, "warn")
+      .mockImplementation((...args: unknown[]) => void warned.push(args.map(String).join(" ")));
+    try {
+      const r = await client().mutate({ mutation: CHANGE, variables: { ref: o.ref, status: "SHIPPED" } });
+      expect((r.data as { changeOrderStatus: Record<string, unknown> }).changeOrderStatus.message).toBeUndefined();
+    } finally {
+      warn.mockRestore();
+    }
+    expect(warned.join("\n")).toMatch(/missing `possibleTypes` entry/);
+  });
+});
