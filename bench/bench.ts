@@ -30,6 +30,7 @@ import {
   RecordOrderPaymentDocument,
   RefundOrderPaymentDocument,
 } from "../test/generated/graphql.js";
+import { runEventBench, type EventResults } from "./events.js";
 import { seed, seededHistory, seededOrders, seedHistory } from "./seed.js";
 
 const root = path.resolve(__dirname, "..");
@@ -45,6 +46,10 @@ const { values: args } = parseArgs({
     "skip-floor": { type: "boolean", default: false },
     /** Writes a V8 CPU profile of each server process to bench/profiles/ (open in Chrome DevTools). */
     profile: { type: "boolean", default: false },
+    /** Skips the events-out measurements (webhooks and subscribers). */
+    "skip-events": { type: "boolean", default: false },
+    /** Instead of the scenarios: N write transactions, the server's RSS sampled as they go. */
+    soak: { type: "string" },
   },
 });
 const N = Number(args.orders);
@@ -288,6 +293,12 @@ function rssOf(pid: number): number {
   }
 }
 
+/** The node flags of package.json's `start` script (`exec node <flags> dist/main.js`). */
+function startFlags(): string[] {
+  const start = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.start as string;
+  return (/node (.*?)\s*dist\/main\.js/.exec(start)?.[1] ?? "").split(/\s+/).filter(Boolean);
+}
+
 async function startProcess(kind: "project" | "floor", url: string): Promise<{ child: ChildProcess; base: string }> {
   const env = {
     ...process.env,
@@ -298,13 +309,16 @@ async function startProcess(kind: "project" | "floor", url: string): Promise<{ c
     PAYMENT_METHODS: "credit-card,pay-in-advance,dummy",
     EXPOSE_STATS: "on",
     ORDER_RULES: path.join(root, "bench", "rules.js"),
+    WEBHOOK_ALLOW_PRIVATE: "on",
     MAX_QUERY_COST: "100000",
   };
   const profile = args.profile
     ? ["--cpu-prof", `--cpu-prof-dir=${path.join(root, "bench", "profiles", `${kind}-${Date.now()}`)}`]
     : [];
-  // BENCH_SERVER_FLAGS: extra node flags for the project's server (experiments: GC settings, tracing).
-  const flags = kind === "project" ? (process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean) : [];
+  // The project's server runs with the node flags `npm start` gives it (package.json), and
+  // BENCH_SERVER_FLAGS for experiments (GC settings, tracing).
+  const flags =
+    kind === "project" ? [...startFlags(), ...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean)] : [];
   const argv = [
     ...profile,
     ...flags,
@@ -482,6 +496,8 @@ async function resetMutations(db: Database): Promise<void> {
   const events = await db.pool.query(
     `DELETE FROM "OrderEvent" WHERE "dateCreated" > (SELECT max("dateCreated") FROM "Order")`,
   );
+  await db.pool.query(`DELETE FROM "OrderNote" WHERE "dateCreated" > (SELECT max("dateCreated") FROM "Order")`);
+  await db.pool.query(`DELETE FROM "Webhook"`);
   const refunds = await db.pool.query(
     `DELETE FROM "OrderRefund" WHERE "transactionId" IS NULL OR "transactionId" !~ '^bench-r-[0-9]+$' RETURNING "orderId"`,
   );
@@ -522,10 +538,13 @@ async function main() {
     (s) => s.name !== "staff-page-500" || fixtures.page500,
   );
   const results: Result[] = [];
+  let eventResults: EventResults | undefined;
+  let eventRss = 0;
   for (const target of ["project", "floor"] as const) {
     if (target === "floor" && args["skip-floor"]) continue;
     const todo = scenarios.filter((s) => target === "project" || (s.read && s.floor));
-    if (todo.length === 0) continue;
+    const events = target === "project" && !args["skip-events"] && (!wanted || wanted.includes("events"));
+    if (todo.length === 0 && !events) continue;
     const { child, base } = await startProcess(target, url);
     try {
       for (const s of todo) {
@@ -535,6 +554,16 @@ async function main() {
         log(
           `  ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}${r.statementsPerRequest !== undefined ? `, ${r.statementsPerRequest} SQL/req` : ""}, RSS ${r.rssEndMB} MB`,
         );
+      }
+      if (events) {
+        eventResults = await runEventBench({
+          base,
+          token: fixtures.staffToken,
+          dbUrl: url,
+          refs: fixtures.mutable.slice(0, 100),
+          log,
+        });
+        eventRss = Math.round(rssOf(child.pid!) / 1048576);
       }
     } finally {
       await stopProcess(child);
@@ -564,6 +593,15 @@ async function main() {
     ),
     "",
     `Consistency after the mutations: ${consistency.inconsistent} of ${consistency.ordersChecked} orders where amountPaid ≠ Σ payments, isPaid is wrong, amountRefunded ≠ Σ refunds or a refund lacks its event.`,
+    ...(eventResults
+      ? [
+          "",
+          `Events out (server RSS after them: ${eventRss} MB):`,
+          `- webhook latency, event → delivered: p50 ${eventResults.webhookLatency.p50} ms, p99 ${eventResults.webhookLatency.p99} ms, max ${eventResults.webhookLatency.max} ms (${eventResults.webhookLatency.events} events at 100/s)`,
+          `- webhook throughput: ${eventResults.webhookThroughput.perSecond} deliveries/s (${eventResults.webhookThroughput.deliveries} deliveries to ${eventResults.webhookThroughput.endpoints} endpoints in ${eventResults.webhookThroughput.seconds} s)`,
+          `- subscriber latency, event → received, ${eventResults.subscriberLatency.subscribers} subscribers: p50 ${eventResults.subscriberLatency.p50} ms, p99 ${eventResults.subscriberLatency.p99} ms, max ${eventResults.subscriberLatency.max} ms (${eventResults.subscriberLatency.events} events at 20/s, ${eventResults.subscriberLatency.messages} messages)`,
+        ]
+      : []),
   ];
   console.log(lines.join("\n"));
   const out = args.out ?? path.join(root, "bench", "results", `${args.db}-${N}.json`);
@@ -574,6 +612,7 @@ async function main() {
       {
         date: new Date().toISOString(),
         orders: N,
+        events: eventResults,
         database: describe,
         connections: CONNECTIONS,
         duration: DURATION,

@@ -8,5 +8,15 @@ export function toOrderNode(o: OrderRecord): Order {
 }
 
 export function toPaymentNodes(payments: readonly OrderPaymentRecord[], registry: PaymentRegistry): OrderPayment[] {
-  return payments.map((p) => ({ ...p, paymentMethodLabel: registry.label(p.paymentMethod) }));
+  return payments.map((p) => ({
+    id: p.id,
+    orderId: p.orderId,
+    amount: p.amount,
+    transactionId: p.transactionId,
+    paymentMethod: p.paymentMethod,
+    paymentMethodLabel: registry.label(p.paymentMethod),
+    dateCreated: p.dateCreated,
+    amountRefunded: p.amountRefunded,
+    refundedAt: p.refundedAt,
+  }));
 }

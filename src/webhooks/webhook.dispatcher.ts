@@ -38,6 +38,13 @@ interface Attempt {
   durationMs: number;
 }
 
+/** An attempt made, to be written: its delivery, which attempt it was, and when. */
+interface Sent extends Attempt {
+  id: number;
+  attempts: number;
+  at: Date;
+}
+
 export class WebhookDispatcher {
   /** This server, in the leases it takes. */
   readonly owner = `${process.pid}-${randomUUID()}`;
@@ -131,7 +138,10 @@ export class WebhookDispatcher {
     return rows.map((r) => r.id);
   }
 
-  /** Sends an endpoint's due deliveries, oldest first, while this server holds it. */
+  /**
+   * Sends an endpoint's due deliveries, oldest first, while this server holds it: a batch is sent
+   * one delivery after another, then its outcomes are written together.
+   */
   private async work(webhookId: number): Promise<void> {
     const { prisma } = this.deps;
     try {
@@ -145,25 +155,32 @@ export class WebhookDispatcher {
           where: { webhookId, status: "PENDING", nextAttemptAt: { lte: this.now() } },
           orderBy: { id: "asc" },
           take: BATCH,
-          select: {
-            id: true,
-            attempts: true,
-            event: { include: { order: { select: { ref: true } }, actor: { select: USER_SELECT } } },
-          },
+          select: { id: true, attempts: true, eventId: true },
         });
         if (due.length === 0) return;
+        // Events read on their own (not as a nested relation, whose Decimals Prisma rounds).
+        const events = new Map(
+          (
+            await prisma.orderEvent.findMany({
+              where: { id: { in: due.map((d) => d.eventId) } },
+              include: { order: { select: { ref: true } }, actor: { select: USER_SELECT } },
+            })
+          ).map((e) => [e.id, e]),
+        );
+        const sent: Sent[] = [];
+        const started = Date.now();
         for (const d of due) {
-          if (this.stopping) return;
-          const body = deliveryBody(toEvent(d.event, d.event.order.ref), d.event.actor);
-          const attempt = await this.send(
-            webhook.url,
-            deliveryHeaders(webhook.secret, String(d.id), body, this.now()),
-            body,
-          );
+          // Written early when an attempt fails (the next likely fails too), and well inside the lease.
+          if (this.stopping || sent.some((a) => !a.ok) || Date.now() - started > this.leaseMs / 3) break;
+          const e = events.get(d.eventId);
+          if (!e) continue; // deleted with its order meanwhile; its delivery went with it
+          const body = deliveryBody(toEvent(e, e.order.ref), e.actor);
+          const at = this.now();
+          const attempt = await this.send(webhook.url, deliveryHeaders(webhook.secret, String(d.id), body, at), body);
           this.attempted++;
-          held = await this.record(webhookId, d.id, d.attempts + 1, attempt);
-          if (!held) break;
+          sent.push({ id: d.id, attempts: d.attempts + 1, at, ...attempt });
         }
+        held = await this.record(webhookId, sent);
       }
     } finally {
       await prisma.webhook
@@ -236,39 +253,55 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Writes an attempt's outcome: the delivery (succeeded, retried later, or given up on), the
-   * attempt, the endpoint's failing streak (switching it off after WEBHOOK_DISABLE_AFTER_HOURS), and
-   * the lease, renewed. False when this server no longer holds the endpoint.
+   * Writes a batch's outcomes in one transaction: every attempt; each delivery succeeded, retried
+   * later or given up on; the endpoint's failing streak (switching it off after
+   * WEBHOOK_DISABLE_AFTER_HOURS); and the lease, renewed. False when this server no longer holds the
+   * endpoint.
    */
-  private async record(webhookId: number, deliveryId: number, attempts: number, a: Attempt): Promise<boolean> {
+  private async record(webhookId: number, sent: Sent[]): Promise<boolean> {
     const { prisma, config } = this.deps;
+    if (sent.length === 0) return true;
     const now = this.now();
     const delays = config.retryDelaysSeconds;
+    const ok = sent.filter((a) => a.ok);
+    const failed = sent.filter((a) => !a.ok);
     return prisma.$transaction(async (tx) => {
       const held = await tx.webhook.updateMany({
         where: { id: webhookId, leaseOwner: this.owner },
-        data: { leaseUntil: new Date(now.getTime() + this.leaseMs), ...(a.ok && { failingSince: null }) },
+        data: { leaseUntil: new Date(now.getTime() + this.leaseMs), ...(ok.length > 0 && { failingSince: null }) },
       });
-      const retryIn = attempts <= delays.length ? delays[attempts - 1] * 1000 * (1 + Math.random() * 0.1) : null;
-      const updated = await tx.webhookDelivery.updateMany({
-        where: { id: deliveryId },
-        data: {
-          attempts,
-          lastStatusCode: a.statusCode,
-          lastError: a.error,
-          ...(a.ok
-            ? { status: "SUCCEEDED", dateDelivered: now, nextAttemptAt: null }
-            : retryIn === null
+      // Raw SQL: one statement for the whole batch, where Prisma has no update of many rows with a
+      // value of their own each, and its createMany is compiled anew on every call (BENCHMARKS.md).
+      // Rows of a delivery deleted meanwhile (its webhook was) are skipped.
+      await tx.$executeRaw`
+        WITH r AS (
+          SELECT * FROM unnest(${sent.map((a) => a.id)}::int[], ${sent.map((a) => a.ok)}::bool[],
+                               ${sent.map((a) => a.statusCode)}::int[], ${sent.map((a) => a.error)}::text[],
+                               ${sent.map((a) => a.durationMs)}::int[], ${sent.map((a) => a.at)}::timestamptz[])
+            AS r(id, ok, code, error, ms, at)
+        ), done AS (
+          UPDATE "WebhookDelivery" d
+          SET "attempts" = d."attempts" + 1, "lastStatusCode" = r.code, "lastError" = r.error,
+              "status" = 'SUCCEEDED', "dateDelivered" = r.at, "nextAttemptAt" = NULL
+          FROM r WHERE d."id" = r.id AND r.ok
+        )
+        INSERT INTO "WebhookAttempt" ("deliveryId", "statusCode", "error", "durationMs", "dateCreated")
+        SELECT r.id, r.code, r.error, r.ms, r.at FROM r JOIN "WebhookDelivery" d ON d."id" = r.id`;
+      for (const a of failed) {
+        const retryIn = a.attempts <= delays.length ? delays[a.attempts - 1] * 1000 * (1 + Math.random() * 0.1) : null;
+        await tx.webhookDelivery.updateMany({
+          where: { id: a.id },
+          data: {
+            attempts: a.attempts,
+            lastStatusCode: a.statusCode,
+            lastError: a.error,
+            ...(retryIn === null
               ? { status: "FAILED", nextAttemptAt: null }
-              : { nextAttemptAt: new Date(now.getTime() + retryIn) }),
-        },
-      });
-      if (updated.count === 0) return held.count > 0; // the webhook was deleted meanwhile
-      await tx.webhookAttempt.create({
-        data: { deliveryId, statusCode: a.statusCode, error: a.error, durationMs: a.durationMs, dateCreated: now },
-        select: { id: true },
-      });
-      if (!a.ok) await this.failing(tx, webhookId, now);
+              : { nextAttemptAt: new Date(a.at.getTime() + retryIn) }),
+          },
+        });
+      }
+      if (failed.length > 0) await this.failing(tx, webhookId, now);
       return held.count > 0;
     });
   }
