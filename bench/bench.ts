@@ -529,10 +529,113 @@ async function resetMutations(db: Database): Promise<void> {
   );
 }
 
+/**
+ * --soak N: N change-status transactions (each writes the order, its event and, with a webhook
+ * subscribed, a delivery the dispatcher sends to a receiver here), in four equal rounds; the server's
+ * RSS after each round shows whether memory grows with the work done.
+ */
+async function soak(url: string, f: Fixtures, total: number): Promise<void> {
+  const rounds = 4;
+  const http = await import("node:http");
+  let received = 0;
+  const receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      received++;
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+  const hook = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
+  const { child, base } = await startProcess("project", url);
+  const series: { done: number; rssMB: number; rps: number; errors: number; delivered: number }[] = [];
+  try {
+    const created = await fetch(`${base}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${f.staffToken}` },
+      body: JSON.stringify({
+        query: `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { ... on WebhookCreated { webhook { id } } ... on InvalidInputError { message } } }`,
+        variables: { input: { url: hook, events: ["STATUS_CHANGED"] } },
+      }),
+    }).then((r) => r.json() as Promise<{ errors?: unknown }>);
+    if (created.errors || !JSON.stringify(created).includes('"webhook"'))
+      throw new Error(`could not subscribe the soak's webhook: ${JSON.stringify(created)}`);
+    series.push({ done: 0, rssMB: Math.round(rssOf(child.pid!) / 1048576), rps: 0, errors: 0, delivered: 0 });
+    const s = SCENARIOS.find((x) => x.name === "change-status")!;
+    let i = 0;
+    for (let round = 1; round <= rounds; round++) {
+      const amount = Math.round(total / rounds);
+      let errors = 0;
+      const t = Date.now();
+      const res = await new Promise<autocannon.Result>((resolve, reject) =>
+        autocannon(
+          {
+            url: base,
+            connections: CONNECTIONS,
+            amount,
+            requests: [
+              {
+                method: "POST",
+                setupRequest: (req: any) => {
+                  const r = s.graphql(i++, f);
+                  return {
+                    ...req,
+                    path: "/graphql",
+                    headers: { "content-type": "application/json", authorization: `Bearer ${r.token}` },
+                    body: JSON.stringify({ query: print(r.doc), variables: r.variables }),
+                  };
+                },
+                onResponse: (status: number, body: string) => {
+                  if (status !== 200 || body.includes('"errors":')) errors++;
+                },
+              },
+            ],
+          } as any,
+          (err: unknown, r: autocannon.Result) => (err ? reject(err) : resolve(r)),
+        ),
+      );
+      const seconds = (Date.now() - t) / 1000;
+      series.push({
+        done: series[series.length - 1].done + res.requests.total,
+        rssMB: Math.round(rssOf(child.pid!) / 1048576),
+        rps: Math.round(res.requests.total / seconds),
+        errors: errors + res.errors + res.non2xx,
+        delivered: received,
+      });
+      const last = series[series.length - 1];
+      log(
+        `  ${last.done} writes: RSS ${last.rssMB} MB, ${last.rps} req/s, ${last.errors} errors, ${last.delivered} webhooks received`,
+      );
+    }
+    // The dispatcher catches up (bounded wait), then the last sample.
+    const deadline = Date.now() + 120_000;
+    while (received < series[series.length - 1].done && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 250));
+  } finally {
+    await stopProcess(child);
+    receiver.close();
+  }
+  const last = series[series.length - 1];
+  console.log(
+    [
+      `Soak — ${last.done} change-status transactions on ${N} orders, ${CONNECTIONS} connections, one webhook subscribed`,
+      "",
+      "| writes done | server RSS MB | req/s in the round | errors | webhooks received |",
+      "| ----------- | ------------- | ------------------ | ------ | ----------------- |",
+      ...series.map((x) => `| ${x.done} | ${x.rssMB} | ${x.rps || "-"} | ${x.errors} | ${x.delivered} |`),
+      "",
+      `Webhooks received in the end: ${received} of ${last.done}.`,
+    ].join("\n"),
+  );
+  const bad = series.some((x) => x.errors > 0) || received < last.done;
+  process.exit(bad ? 1 : 0);
+}
+
 async function main() {
   execFileSync(process.execPath, [path.join(root, "scripts", "build-if-stale.js")], { stdio: ["ignore", 2, 2] });
   const { url, describe } = await databaseUrl();
   const fixtures = await prepare(url);
+  if (args.soak) return soak(url, fixtures, Number(args.soak));
   const wanted = args.scenarios?.split(",");
   const scenarios = SCENARIOS.filter((s) => (wanted ? wanted.includes(s.name) : true)).filter(
     (s) => s.name !== "staff-page-500" || fixtures.page500,
