@@ -701,7 +701,9 @@ async function main() {
           "",
           `Events out (server RSS after them: ${eventRss} MB):`,
           `- webhook latency, event → delivered: p50 ${eventResults.webhookLatency.p50} ms, p99 ${eventResults.webhookLatency.p99} ms, max ${eventResults.webhookLatency.max} ms (${eventResults.webhookLatency.events} events at 100/s)`,
-          `- webhook throughput: ${eventResults.webhookThroughput.perSecond} deliveries/s (${eventResults.webhookThroughput.deliveries} deliveries to ${eventResults.webhookThroughput.endpoints} endpoints in ${eventResults.webhookThroughput.seconds} s)`,
+          eventResults.webhookThroughput
+            ? `- webhook throughput: ${eventResults.webhookThroughput.perSecond} deliveries/s (${eventResults.webhookThroughput.deliveries} deliveries to ${eventResults.webhookThroughput.endpoints} endpoints in ${eventResults.webhookThroughput.seconds} s)`
+            : "- webhook throughput: measured with --db postgres only",
           `- subscriber latency, event → received, ${eventResults.subscriberLatency.subscribers} subscribers: p50 ${eventResults.subscriberLatency.p50} ms, p99 ${eventResults.subscriberLatency.p99} ms, max ${eventResults.subscriberLatency.max} ms (${eventResults.subscriberLatency.events} events at 20/s, ${eventResults.subscriberLatency.messages} messages)`,
         ]
       : []),

@@ -25,19 +25,17 @@ export class EventLog {
   async record(tx: Tx, order: { id: number; ref: string }, event: NewEvent): Promise<OrderEventRecord> {
     const now = this.now();
     const recorded = await insertEvent(tx, order, event, now);
-    const webhooks = await tx.webhook.findMany({
-      where: { enabled: true, OR: [{ events: { isEmpty: true } }, { events: { has: event.type } }] },
-      select: { id: true },
-      orderBy: { id: "asc" },
-    });
-    for (const w of webhooks) {
-      await tx.webhookDelivery.create({
-        data: { webhookId: w.id, eventId: recorded.id, nextAttemptAt: now, dateCreated: now },
-        select: { id: true },
-      });
-    }
-    // Raw SQL: NOTIFY has no Prisma API. PostgreSQL delivers it at commit, never for a rollback.
-    await tx.$executeRaw`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(recorded.id)})`;
+    // Raw SQL, one statement whatever the number of webhooks: Prisma has no INSERT … SELECT (it
+    // would be a read and then a write per webhook) and no API for NOTIFY. PostgreSQL sends the
+    // NOTIFY at commit, never for a rollback.
+    await tx.$queryRaw`
+      WITH deliveries AS (
+        INSERT INTO "WebhookDelivery" ("webhookId", "eventId", "nextAttemptAt", "dateCreated")
+        SELECT w."id", ${recorded.id}, ${now}, ${now} FROM "Webhook" w
+        WHERE w."enabled" AND (cardinality(w."events") = 0 OR CAST(${event.type} AS "OrderEventType") = ANY (w."events"))
+        ORDER BY w."id"
+        RETURNING 1)
+      SELECT pg_notify(${EVENTS_CHANNEL}, ${String(recorded.id)})::text AS notified, (SELECT count(*) FROM deliveries)::int AS deliveries`;
     return recorded;
   }
 }
