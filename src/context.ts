@@ -11,6 +11,11 @@ import type { PaymentRegistry } from "./payments/registry.js";
 export interface Context {
   viewer: Viewer;
   loaders: Loaders;
+  /**
+   * New loaders for the same caller. A subscription's context lives as long as the subscription:
+   * each of its events is resolved with new ones, so that nothing it shows is older than the event.
+   */
+  newLoaders: () => Loaders;
   orders: OrderService;
   payments: PaymentService;
   /** The configured payment methods. */

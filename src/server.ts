@@ -179,16 +179,20 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
 
   const loadersFor = (viewer: Viewer, select: ReadSelect) =>
     createLoaders(prisma, { select, payments: registry, staff: isStaff(viewer) });
-  const contextFor = (viewer: Viewer, select = FULL_SELECT): Context => ({
-    viewer,
-    loaders: loadersFor(viewer, select),
-    orders,
-    payments,
-    registry,
-    events: bus,
-    webhooks,
-    select,
-  });
+  const contextFor = (viewer: Viewer, select = FULL_SELECT): Context => {
+    const ctx: Context = {
+      viewer,
+      loaders: loadersFor(viewer, select),
+      newLoaders: () => loadersFor(ctx.viewer, ctx.select),
+      orders,
+      payments,
+      registry,
+      events: bus,
+      webhooks,
+      select,
+    };
+    return ctx;
+  };
   const drainPlugin: ApolloServerPlugin = ApolloServerPluginDrainHttpServer({ httpServer });
   const apollo = new ApolloServer<Context>({
     gateway: jitGateway(createSchema()),

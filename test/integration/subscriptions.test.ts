@@ -86,6 +86,26 @@ describe.each(backends())("subscriptions on %s", (backend) => {
     await sub.stop();
   });
 
+  it("reads each event's actor afresh: a subscription's loaders do not outlive the event", async () => {
+    const clerk = await t.user("clerk@example.com", { staff: true });
+    const sub = (await connect(staff.token)).subscribe<Got>(EVENTS, { types: ["NOTE_ADDED"] });
+    await listening(1);
+    const o = await order();
+    await t.ok(AddOrderNoteDocument, { ref: o.ref, message: "one", public: true }, { token: clerk.token });
+    await waitFor(() => sub.items.length >= 1, "the first note");
+    await t.server.prisma.user.update({
+      where: { id: Number(clerk.id) },
+      data: { email: "clerk.renamed@example.com" },
+    });
+    await t.ok(AddOrderNoteDocument, { ref: o.ref, message: "two", public: true }, { token: clerk.token });
+    await waitFor(() => sub.items.length >= 2, "the second note");
+    expect(sub.items.map((i) => i.orderEvents.actor?.email)).toEqual([
+      "clerk@example.com",
+      "clerk.renamed@example.com",
+    ]);
+    await sub.stop();
+  });
+
   it("a customer gets their own orders' public events, without actors; a guest one order's with its token", async () => {
     const mine = await order({ userId: alice.id });
     const guestOrder = await order();
