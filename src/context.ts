@@ -12,10 +12,11 @@ export interface Context {
   viewer: Viewer;
   loaders: Loaders;
   /**
-   * New loaders for the same caller. A subscription's context lives as long as the subscription:
-   * each of its events is resolved with new ones, so that nothing it shows is older than the event.
+   * Lets the next use of `loaders` have new ones. A subscription's context lives as long as the
+   * subscription: each of its events is resolved with new loaders, so that nothing it shows is older
+   * than the event (made only if its fields use them). A request's context lives for one answer.
    */
-  newLoaders: () => Loaders;
+  renewLoaders: () => void;
   orders: OrderService;
   payments: PaymentService;
   /** The configured payment methods. */

@@ -28,7 +28,7 @@ import { EventLog } from "./history/event-log.js";
 import { serveSubscriptions } from "./http/subscriptions.js";
 import { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import { WebhookService } from "./webhooks/webhook.service.js";
-import { createLoaders } from "./orders/order.loaders.js";
+import { createLoaders, type Loaders } from "./orders/order.loaders.js";
 import { FULL_SELECT, type ReadSelect } from "./orders/order.select.js";
 import { OrderService } from "./orders/order.service.js";
 import { DEFAULT_RULES, type OrderRules } from "./orders/status.js";
@@ -179,19 +179,32 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
 
   const loadersFor = (viewer: Viewer, select: ReadSelect) =>
     createLoaders(prisma, { select, payments: registry, staff: isStaff(viewer) });
-  const contextFor = (viewer: Viewer, select = FULL_SELECT): Context => {
-    const ctx: Context = {
-      viewer,
-      loaders: loadersFor(viewer, select),
-      newLoaders: () => loadersFor(ctx.viewer, ctx.select),
-      orders,
-      payments,
-      registry,
-      events: bus,
-      webhooks,
-      select,
+  const contextFor = (viewer: Viewer, select = FULL_SELECT): Context => ({
+    viewer,
+    loaders: loadersFor(viewer, select),
+    renewLoaders: () => {},
+    orders,
+    payments,
+    registry,
+    events: bus,
+    webhooks,
+    select,
+  });
+  /** A subscription's: its loaders are made when a field first uses them after each renewal. */
+  const subscriptionContextFor = (viewer: Viewer): Context => {
+    let loaders: Loaders | null = null;
+    return {
+      ...contextFor(viewer),
+      get loaders(): Loaders {
+        return (loaders ??= loadersFor(viewer, FULL_SELECT));
+      },
+      set loaders(l: Loaders) {
+        loaders = l;
+      },
+      renewLoaders: () => {
+        loaders = null;
+      },
     };
-    return ctx;
   };
   const drainPlugin: ApolloServerPlugin = ApolloServerPluginDrainHttpServer({ httpServer });
   const apollo = new ApolloServer<Context>({
@@ -299,7 +312,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     schema: createSchema(),
     config,
     viewerOf,
-    contextFor,
+    contextFor: subscriptionContextFor,
     formatError: (e) => formatError(e.toJSON(), e, log),
   });
   app.use(

@@ -22,6 +22,7 @@ import { findOrderByRef } from "../orders/order.repository.js";
 import { CORE_SELECT } from "../orders/order.select.js";
 import { notFound } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
+import { USER_SELECT } from "../users/user.repository.js";
 
 /** Which events a subscription gets. */
 export interface StreamFilter {
@@ -190,10 +191,11 @@ export class EventBus {
         const rows = await this.deps.prisma.orderEvent.findMany({
           where: { id: { in: ids } },
           orderBy: { id: "asc" },
-          include: { order: { select: { ref: true, userId: true } } },
+          include: { order: { select: { ref: true, userId: true } }, actor: { select: USER_SELECT } },
         });
         for (const r of rows) {
-          const event: BusEvent = { ...toEvent(r, r.order.ref), orderOwnerId: r.order.userId };
+          // The actor is read once here, not by each of the subscriptions that show it.
+          const event: BusEvent = { ...toEvent(r, r.order.ref), actorUser: r.actor, orderOwnerId: r.order.userId };
           for (const s of this.streams) s.push(event);
         }
       }

@@ -32,7 +32,7 @@ export class EventSubscriptionResolver {
     @Arg("types", () => [OrderEventTypeEnum], { nullable: true }) _types: OrderEventType[] | null,
   ): OrderEvent {
     if (item === DROPPED) throw droppedError();
-    ctx.loaders = ctx.newLoaders();
+    ctx.renewLoaders();
     return item;
   }
 }

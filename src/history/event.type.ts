@@ -8,6 +8,7 @@ import type { Money } from "../shared/money.js";
 import { PageInfo } from "../shared/page-info.type.js";
 import type { Page } from "../shared/pagination.js";
 import { DateTimeISOScalar, DecimalScalar } from "../shared/scalars.js";
+import type { User } from "../users/user.type.js";
 
 export const OrderEventTypeEnum = Object.fromEntries(ORDER_EVENT_TYPES.map((t) => [t, t])) as {
   [K in OrderEventType]: K;
@@ -48,6 +49,8 @@ export class OrderEvent {
   message!: string | null;
   orderId!: number;
   actorId!: number | null;
+  /** Its actor, when read with the event (the events subscribers get). */
+  actorUser?: User | null;
 }
 
 @ObjectType({ simpleResolvers: true })

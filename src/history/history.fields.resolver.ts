@@ -13,8 +13,12 @@ import { User } from "../users/user.type.js";
 import { OrderEvent, OrderEventConnection } from "./event.type.js";
 
 export const eventFields = {
-  actor: (e: OrderEvent, { viewer, loaders }: Context): Promise<User | null> | null =>
-    e.actorId !== null && isStaff(viewer) ? loaders.users.load(e.actorId) : null,
+  actor: (e: OrderEvent, ctx: Context): Promise<User | null> | User | null =>
+    e.actorId === null || !isStaff(ctx.viewer)
+      ? null
+      : e.actorUser !== undefined
+        ? e.actorUser
+        : ctx.loaders.users.load(e.actorId),
   message: (e: OrderEvent, { viewer }: Context): string | null =>
     e.type === "PAYMENT_REFUNDED" && !isStaff(viewer) ? null : e.message,
 } satisfies Record<string, FieldFunction<OrderEvent>>;
@@ -62,7 +66,7 @@ export class EventFieldsResolver {
     description:
       "The signed-in user who caused it; null for a guest, a payment method's callback, or a non-staff viewer.",
   })
-  actor(@Root() e: OrderEvent, @Ctx() ctx: Context): Promise<User | null> | null {
+  actor(@Root() e: OrderEvent, @Ctx() ctx: Context): Promise<User | null> | User | null {
     return eventFields.actor(e, ctx);
   }
 

@@ -12,7 +12,7 @@ import {
 } from "../generated/graphql.js";
 import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
 import { waitFor } from "../helpers/receiver.js";
-import { connectSubscriber, type Subscriber } from "../helpers/subscriber.js";
+import { connectSubscriber, type Collected, type Subscriber } from "../helpers/subscriber.js";
 import { DROPPED, EventStream, type BusEvent } from "../../src/events/event-bus.js";
 import { Money } from "../../src/shared/money.js";
 
@@ -104,6 +104,22 @@ describe.each(backends())("subscriptions on %s", (backend) => {
       "clerk.renamed@example.com",
     ]);
     await sub.stop();
+  });
+
+  it("reads an event's actor once for all the subscriptions that show it", async () => {
+    const o = await order();
+    const subs: Collected<Got>[] = [];
+    for (let i = 0; i < 5; i++)
+      subs.push((await connect(staff.token)).subscribe<Got>(EVENTS, { types: ["NOTE_ADDED"] }));
+    await listening(5);
+    t.statements.length = 0;
+    await note(o.ref, "for everyone", true);
+    await waitFor(() => subs.every((s) => s.items.length >= 1), "the note on every subscription");
+    expect(subs.map((s) => s.items[0].orderEvents.actor?.email)).toEqual(Array(5).fill("staff@example.com"));
+    // The event is read once (with its order's ref and its actor), and no user by itself.
+    expect(t.statements.filter((s) => /FROM "public"\."OrderEvent"/.test(s))).toHaveLength(1);
+    expect(t.statements.filter((s) => /^SELECT [^(]* FROM "public"\."User"/.test(s))).toEqual([]);
+    for (const s of subs) await s.stop();
   });
 
   it("a customer gets their own orders' public events, without actors; a guest one order's with its token", async () => {
