@@ -4,13 +4,7 @@ import { GraphQLObjectType, isAbstractType, printSchema, type GraphQLSchema } fr
 import { buildSchemaSync, getMetadataStorage } from "type-graphql";
 import { authChecker, PUBLIC_ROOT_FIELDS } from "./auth/auth-checker.js";
 import type { Context } from "./context.js";
-import {
-  connectionFields,
-  OrderConnectionResolver,
-  OrderFieldsResolver,
-  orderFields,
-  type FieldFunction,
-} from "./orders/order.fields.resolver.js";
+import { OrderFieldsResolver, orderFields, type FieldFunction } from "./orders/order.fields.resolver.js";
 import { OrderResolver } from "./orders/order.resolver.js";
 import { PaymentResolver } from "./payments/payment.resolver.js";
 import {
@@ -19,22 +13,10 @@ import {
   refundFields,
   RefundFieldsResolver,
 } from "./payments/refund.fields.resolver.js";
-import {
-  EventConnectionResolver,
-  eventConnectionFields,
-  eventFields,
-  EventFieldsResolver,
-  OrderHistoryResolver,
-} from "./history/history.fields.resolver.js";
+import { eventFields, EventFieldsResolver, OrderHistoryResolver } from "./history/history.fields.resolver.js";
 import { DateTimeISOScalar } from "./shared/scalars.js";
 import { EventSubscriptionResolver } from "./events/event.resolver.js";
-import {
-  DeliveryConnectionResolver,
-  deliveryConnectionFields,
-  deliveryFields,
-  DeliveryFieldsResolver,
-  WebhookResolver,
-} from "./webhooks/webhook.resolver.js";
+import { deliveryFields, DeliveryFieldsResolver, WebhookResolver } from "./webhooks/webhook.resolver.js";
 
 let schema: GraphQLSchema | undefined;
 
@@ -45,16 +27,13 @@ export function createSchema(): GraphQLSchema {
       OrderResolver,
       PaymentResolver,
       OrderFieldsResolver,
-      OrderConnectionResolver,
       OrderHistoryResolver,
       EventFieldsResolver,
-      EventConnectionResolver,
       PaymentFieldsResolver,
       RefundFieldsResolver,
       EventSubscriptionResolver,
       WebhookResolver,
       DeliveryFieldsResolver,
-      DeliveryConnectionResolver,
     ],
     // Subscriptions bring their own event sources (events/event-bus.ts: every server hears every
     // event through PostgreSQL); type-graphql asks for a PubSub all the same.
@@ -75,13 +54,10 @@ export function createSchema(): GraphQLSchema {
   if (unguarded.length)
     throw new Error(`Root fields with no @Authorized rule that are not on PUBLIC_ROOT_FIELDS: ${unguarded.join(", ")}`);
   resolveDirectly(built, OrderFieldsResolver, "Order", orderFields);
-  resolveDirectly(built, OrderConnectionResolver, "OrderConnection", connectionFields);
   resolveDirectly(built, EventFieldsResolver, "OrderEvent", eventFields);
-  resolveDirectly(built, EventConnectionResolver, "OrderEventConnection", eventConnectionFields);
   resolveDirectly(built, PaymentFieldsResolver, "OrderPayment", paymentFields);
   resolveDirectly(built, RefundFieldsResolver, "OrderRefund", refundFields);
   resolveDirectly(built, DeliveryFieldsResolver, "WebhookDelivery", deliveryFields);
-  resolveDirectly(built, DeliveryConnectionResolver, "WebhookDeliveryConnection", deliveryConnectionFields);
   return (schema = built);
 }
 

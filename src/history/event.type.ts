@@ -5,8 +5,7 @@ import { OrderStatusEnum } from "../orders/order.enums.js";
 import { ORDER_EVENT_TYPES, type OrderEventType } from "../orders/order.model.js";
 import type { OrderStatus } from "../orders/status.js";
 import type { Money } from "../shared/money.js";
-import { PageInfo } from "../shared/page-info.type.js";
-import type { Page } from "../shared/pagination.js";
+import { Connection } from "../shared/connection.type.js";
 import { DateTimeISOScalar, DecimalScalar } from "../shared/scalars.js";
 import type { User } from "../users/user.type.js";
 
@@ -54,31 +53,4 @@ export class OrderEvent {
 }
 
 @ObjectType({ simpleResolvers: true })
-export class OrderEventEdge {
-  @Field(() => String) cursor!: string;
-  @Field(() => OrderEvent) node!: OrderEvent;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class OrderEventConnection {
-  @Field(() => [OrderEventEdge]) edges: OrderEventEdge[];
-  @Field(() => [OrderEvent]) nodes: OrderEvent[];
-  @Field(() => PageInfo) pageInfo: PageInfo;
-
-  constructor(private readonly page: Page<OrderEvent>) {
-    this.nodes = page.nodes;
-    this.edges = page.nodes.map((node, i) => ({ cursor: page.cursor(i), node }));
-    const last = page.nodes.length - 1;
-    this.pageInfo = {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: last >= 0 ? page.cursor(0) : null,
-      endCursor: last >= 0 ? page.cursor(last) : null,
-    };
-  }
-
-  /** Counted when asked for (see history.fields.resolver.ts). */
-  countTotal(): Promise<number> {
-    return this.page.countTotal();
-  }
-}
+export class OrderEventConnection extends Connection(OrderEvent, "OrderEventEdge") {}

@@ -23,10 +23,6 @@ export const eventFields = {
     e.type === "PAYMENT_REFUNDED" && !isStaff(viewer) ? null : e.message,
 } satisfies Record<string, FieldFunction<OrderEvent>>;
 
-export const eventConnectionFields = {
-  totalCount: (c: OrderEventConnection): Promise<number> => c.countTotal(),
-} satisfies Record<string, FieldFunction<OrderEventConnection>>;
-
 const eventCursor = (e: OrderEvent) => encodeCursor(["event", e.id]);
 const decodeEventCursor = (text: string) =>
   decodeCursor(
@@ -76,13 +72,5 @@ export class EventFieldsResolver {
   })
   message(@Root() e: OrderEvent, @Ctx() ctx: Context): string | null {
     return eventFields.message(e, ctx);
-  }
-}
-
-@Resolver(() => OrderEventConnection)
-export class EventConnectionResolver {
-  @FieldResolver(() => Int)
-  totalCount(@Root() c: OrderEventConnection): Promise<number> {
-    return eventConnectionFields.totalCount(c);
   }
 }

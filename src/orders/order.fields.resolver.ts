@@ -1,7 +1,7 @@
 /**
  * Order fields that are derived or loaded: relations go through the request's DataLoaders.
  *
- * The logic is in plain functions (`orderFields`, `connectionFields`); the decorated classes below
+ * The logic is in plain functions (`orderFields`); the decorated classes below
  * declare the fields for the schema and call them. schema.ts points the built schema at the
  * functions themselves, skipping type-graphql's per-call wrapper (resolver instance lookup,
  * parameter mapping, middleware chain) on the fields of every order of a page; it refuses to do so
@@ -9,7 +9,7 @@
  * (statusTransitions, below, keeps it).
  */
 import "reflect-metadata";
-import { Authorized, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { Authorized, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import { Role } from "../auth/auth-checker.js";
 import type { Context } from "../context.js";
 import { PaymentMethodChoice } from "../payments/payment-method.type.js";
@@ -17,7 +17,6 @@ import { Money, ZERO } from "../shared/money.js";
 import { OrderRefund } from "../payments/refund.type.js";
 import { DecimalScalar } from "../shared/scalars.js";
 import { User } from "../users/user.type.js";
-import { OrderConnection } from "./order.connection.js";
 import type { OrderRecord } from "./order.model.js";
 import { Order, OrderItem, OrderNote, OrderPayment, StatusTransition } from "./order.type.js";
 import { statusLabel } from "./status.js";
@@ -38,10 +37,6 @@ export const orderFields = {
   paymentMethods: (order: Order, { payments, viewer }: Context): PaymentMethodChoice[] =>
     payments.choices(viewer, order as OrderRecord),
 } satisfies Record<string, FieldFunction<Order>>;
-
-export const connectionFields = {
-  totalCount: (connection: OrderConnection): Promise<number> => connection.countTotal(),
-} satisfies Record<string, FieldFunction<OrderConnection>>;
 
 @Resolver(() => Order)
 export class OrderFieldsResolver {
@@ -103,13 +98,5 @@ export class OrderFieldsResolver {
   })
   paymentMethods(@Root() order: Order, @Ctx() ctx: Context): PaymentMethodChoice[] {
     return orderFields.paymentMethods(order, ctx);
-  }
-}
-
-@Resolver(() => OrderConnection)
-export class OrderConnectionResolver {
-  @FieldResolver(() => Int)
-  totalCount(@Root() connection: OrderConnection): Promise<number> {
-    return connectionFields.totalCount(connection);
   }
 }

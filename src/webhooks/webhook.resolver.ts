@@ -122,10 +122,6 @@ export const deliveryFields = {
   attemptLog: (d: WebhookDelivery, { loaders }: Context): Promise<WebhookAttempt[]> => loaders.attempts.load(d.id),
 } satisfies Record<string, FieldFunction<WebhookDelivery>>;
 
-export const deliveryConnectionFields = {
-  totalCount: (c: WebhookDeliveryConnection): Promise<number> => c.countTotal(),
-} satisfies Record<string, FieldFunction<WebhookDeliveryConnection>>;
-
 @Resolver(() => WebhookDelivery)
 export class DeliveryFieldsResolver {
   @FieldResolver(() => OrderEvent)
@@ -138,13 +134,5 @@ export class DeliveryFieldsResolver {
   })
   attemptLog(@Root() d: WebhookDelivery, @Ctx() ctx: Context): Promise<WebhookAttempt[]> {
     return deliveryFields.attemptLog(d, ctx);
-  }
-}
-
-@Resolver(() => WebhookDeliveryConnection)
-export class DeliveryConnectionResolver {
-  @FieldResolver(() => Int)
-  totalCount(@Root() c: WebhookDeliveryConnection): Promise<number> {
-    return deliveryConnectionFields.totalCount(c);
   }
 }

@@ -4,8 +4,7 @@ import { createUnionType, Field, ID, InputType, Int, ObjectType, registerEnumTyp
 import { OrderEventTypeEnum } from "../history/event.type.js";
 import type { OrderEventType } from "../orders/order.model.js";
 import { InvalidInputError } from "../shared/error-result.js";
-import { PageInfo } from "../shared/page-info.type.js";
-import type { Page } from "../shared/pagination.js";
+import { Connection } from "../shared/connection.type.js";
 import { DateTimeISOScalar } from "../shared/scalars.js";
 
 export type DeliveryStatus = "PENDING" | "SUCCEEDED" | "FAILED";
@@ -81,33 +80,7 @@ export class WebhookDelivery {
 }
 
 @ObjectType({ simpleResolvers: true })
-export class WebhookDeliveryEdge {
-  @Field(() => String) cursor!: string;
-  @Field(() => WebhookDelivery) node!: WebhookDelivery;
-}
-
-@ObjectType({ simpleResolvers: true })
-export class WebhookDeliveryConnection {
-  @Field(() => [WebhookDeliveryEdge]) edges: WebhookDeliveryEdge[];
-  @Field(() => [WebhookDelivery]) nodes: WebhookDelivery[];
-  @Field(() => PageInfo) pageInfo: PageInfo;
-
-  constructor(private readonly page: Page<WebhookDelivery>) {
-    this.nodes = page.nodes;
-    this.edges = page.nodes.map((node, i) => ({ cursor: page.cursor(i), node }));
-    const last = page.nodes.length - 1;
-    this.pageInfo = {
-      hasNextPage: page.hasNextPage,
-      hasPreviousPage: page.hasPreviousPage,
-      startCursor: last >= 0 ? page.cursor(0) : null,
-      endCursor: last >= 0 ? page.cursor(last) : null,
-    };
-  }
-
-  countTotal(): Promise<number> {
-    return this.page.countTotal();
-  }
-}
+export class WebhookDeliveryConnection extends Connection(WebhookDelivery, "WebhookDeliveryEdge") {}
 
 @ObjectType({
   simpleResolvers: true,
