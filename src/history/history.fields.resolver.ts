@@ -4,13 +4,22 @@
  */
 import "reflect-metadata";
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { isStaff } from "../auth/viewer.js";
+import { isStaff, type Viewer } from "../auth/viewer.js";
 import type { Context } from "../context.js";
 import type { FieldFunction } from "../orders/order.fields.resolver.js";
 import { Order } from "../orders/order.type.js";
 import { decodeCursor, encodeCursor, HISTORY_PAGE_SIZE, pageSize, toPage } from "../shared/pagination.js";
 import { User } from "../users/user.type.js";
 import { OrderEvent, OrderEventConnection } from "./event.type.js";
+
+/**
+ * The callers for whom every field of an event answers alike: staff, or everyone else. A
+ * subscription's selection is executed once per event for each audience (http/subscriptions.ts), so
+ * a field that answered differently for some other kind of caller would have to be told apart here.
+ */
+export function eventAudience(viewer: Viewer): "staff" | "public" {
+  return isStaff(viewer) ? "staff" : "public";
+}
 
 export const eventFields = {
   actor: (e: OrderEvent, ctx: Context): Promise<User | null> | User | null =>

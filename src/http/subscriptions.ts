@@ -9,10 +9,15 @@
 import type http from "node:http";
 import type { Duplex } from "node:stream";
 import {
+  createSourceEventStream,
+  execute,
   getOperationAST,
   GraphQLError,
   parse,
   validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from "graphql";
@@ -21,6 +26,7 @@ import { WebSocketServer } from "ws";
 import type { Viewer } from "../auth/viewer.js";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
+import { eventAudience } from "../history/history.fields.resolver.js";
 import { checkOperation } from "./plugins.js";
 
 export interface SubscriptionServer {
@@ -32,6 +38,72 @@ export interface SubscriptionServer {
 const KEEP_ALIVE_MS = 12_000;
 
 const refusal = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });
+
+type Answer = ExecutionResult | Promise<ExecutionResult>;
+
+/**
+ * Subscriptions whose subscribers share the execution of each event. graphql-js's `subscribe`
+ * executes the selection once per subscriber: 1,000 subscribers, 1,000 executions of every event.
+ * Here subscribers that sent the same document, operation name and variables, and see events alike
+ * (`eventAudience`: staff, or not), get one execution per event between them. The answers are kept
+ * with the event object (the bus hands the same one to every subscription) and go when it goes.
+ */
+export function sharedSubscriptions() {
+  const keys = new WeakMap<DocumentNode, string>();
+  const answers = new WeakMap<object, Map<string, Answer>>();
+
+  return {
+    /** Declares which subscribers may share `document`'s executions. */
+    share(document: DocumentNode, key: string): void {
+      keys.set(document, key);
+    },
+    async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+      const source = await createSourceEventStream(args);
+      if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
+      const key = keys.get(args.document);
+      const run = (event: unknown) => execute({ ...args, rootValue: event });
+      return mapEvents(source[Symbol.asyncIterator](), (event) => {
+        if (key === undefined || typeof event !== "object" || event === null) return run(event);
+        let byKey = answers.get(event);
+        if (!byKey) answers.set(event, (byKey = new Map()));
+        let answer = byKey.get(key);
+        if (!answer) byKey.set(key, (answer = run(event)));
+        return answer;
+      });
+    },
+  };
+}
+
+/** `source`'s items through `fn`; ending the result ends `source` at once, even while it waits. */
+function mapEvents(
+  source: AsyncIterator<unknown>,
+  fn: (event: unknown) => Answer,
+): AsyncIterableIterator<ExecutionResult> {
+  const end = async (): Promise<IteratorResult<ExecutionResult>> => {
+    await source.return?.();
+    return { value: undefined, done: true };
+  };
+  return {
+    async next() {
+      const item = await source.next();
+      if (item.done) return { value: undefined, done: true };
+      try {
+        return { value: await fn(item.value), done: false };
+      } catch (e) {
+        await end();
+        throw e;
+      }
+    },
+    return: end,
+    async throw(e: unknown) {
+      await end();
+      throw e;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
 
 export function serveSubscriptions(
   httpServer: http.Server,
@@ -56,9 +128,11 @@ export function serveSubscriptions(
   };
   httpServer.on("upgrade", upgrade);
 
+  const shared = sharedSubscriptions();
   const served = useServer<Record<string, unknown> | undefined, { viewer: Viewer }>(
     {
       schema: opts.schema,
+      subscribe: (args) => shared.subscribe(args),
       async onConnect(ctx) {
         const fromParams = ctx.connectionParams?.authorization;
         const header = typeof fromParams === "string" ? fromParams : ctx.extra.request.headers.authorization;
@@ -101,6 +175,11 @@ export function serveSubscriptions(
         } catch (e) {
           return [e as GraphQLError];
         }
+        const variables = JSON.stringify(payload.variables ?? {});
+        shared.share(
+          document,
+          [eventAudience(viewer), payload.operationName ?? "", variables, payload.query].join("\n"),
+        );
         return {
           schema: opts.schema,
           document,

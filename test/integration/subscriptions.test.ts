@@ -122,6 +122,23 @@ describe.each(backends())("subscriptions on %s", (backend) => {
     for (const s of subs) await s.stop();
   });
 
+  it("subscribers of one event with one document get one answer per audience: staff theirs, a customer theirs", async () => {
+    const o = await order({ userId: alice.id });
+    const first = (await connect(staff.token)).subscribe<Got>(EVENTS, { types: ["NOTE_ADDED"] });
+    const second = (await connect(staff.token)).subscribe<Got>(EVENTS, { types: ["NOTE_ADDED"] });
+    const owner = (await connect(alice.token)).subscribe<Got>(EVENTS, { types: ["NOTE_ADDED"] });
+    await listening(3);
+    await note(o.ref, "for everyone", true);
+    await waitFor(() => [first, second, owner].every((s) => s.items.length >= 1), "the note on every subscription");
+    expect([first, second, owner].map((s) => s.items[0].orderEvents.actor?.email ?? null)).toEqual([
+      "staff@example.com",
+      "staff@example.com",
+      null,
+    ]);
+    expect(owner.items[0].orderEvents.message).toBe("for everyone");
+    for (const s of [first, second, owner]) await s.stop();
+  });
+
   it("a customer gets their own orders' public events, without actors; a guest one order's with its token", async () => {
     const mine = await order({ userId: alice.id });
     const guestOrder = await order();
