@@ -15,14 +15,13 @@ import { orderScope } from "../auth/viewer.js";
 import type { Database } from "../db/database.js";
 import { listen, type Listening } from "../db/listener.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { toEvent } from "../history/event.repository.js";
+import { eventsByIds, type EventOut } from "../history/event.repository.js";
 import { EVENTS_CHANNEL } from "../history/event-log.js";
-import type { OrderEventRecord, OrderEventType } from "../orders/order.model.js";
+import type { OrderEventType } from "../orders/order.model.js";
 import { findOrderByRef } from "../orders/order.repository.js";
 import { CORE_SELECT } from "../orders/order.select.js";
 import { notFound } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
-import { USER_SELECT } from "../users/user.repository.js";
 
 /** Which events a subscription gets. */
 export interface StreamFilter {
@@ -35,8 +34,8 @@ export interface StreamFilter {
   types?: ReadonlySet<OrderEventType>;
 }
 
-/** An event as the bus hands it out: with its order's owner, for the filters. */
-export type BusEvent = OrderEventRecord & { orderOwnerId: number | null };
+/** An event as the bus hands it out: with its order's owner, for the filters, and its actor. */
+export type BusEvent = EventOut;
 
 /** What a subscription yields: an event, or word that events were dropped (its last item). */
 export type StreamItem = BusEvent | typeof DROPPED;
@@ -188,14 +187,8 @@ export class EventBus {
     try {
       while (this.announced.length > 0) {
         const ids = this.announced.splice(0, 500);
-        const rows = await this.deps.prisma.orderEvent.findMany({
-          where: { id: { in: ids } },
-          orderBy: { id: "asc" },
-          include: { order: { select: { ref: true, userId: true } }, actor: { select: USER_SELECT } },
-        });
-        for (const r of rows) {
-          // The actor is read once here, not by each of the subscriptions that show it.
-          const event: BusEvent = { ...toEvent(r, r.order.ref), actorUser: r.actor, orderOwnerId: r.order.userId };
+        // Each event's actor is read here, once, not by each of the subscriptions that show it.
+        for (const event of await eventsByIds(this.deps.prisma, ids)) {
           for (const s of this.streams) s.push(event);
         }
       }

@@ -8,6 +8,7 @@ import type { Db, Tx } from "../db/transaction.js";
 import type { OrderEventRecord, OrderEventType } from "../orders/order.model.js";
 import type { OrderStatus } from "../orders/status.js";
 import { Money } from "../shared/money.js";
+import { USER_SELECT, type UserRecord } from "../users/user.repository.js";
 
 /** What a change records about itself. */
 export interface NewEvent {
@@ -40,6 +41,22 @@ export function toEvent(r: OrderEventRow, orderRef: string): OrderEventRecord {
     message: r.message,
     dateCreated: r.dateCreated,
   };
+}
+
+/** An event as it goes out (to subscribers and webhooks): with its order's owner and its actor. */
+export type EventOut = OrderEventRecord & { orderOwnerId: number | null; actorUser: UserRecord | null };
+
+/**
+ * Events by id, oldest first, each with its order's ref and owner and its actor, in one statement.
+ * The join is exact here: the relations read through it have no Decimal columns.
+ */
+export async function eventsByIds(db: Db, ids: readonly number[]): Promise<EventOut[]> {
+  const rows = await db.orderEvent.findMany({
+    where: { id: { in: [...ids] } },
+    orderBy: { id: "asc" },
+    include: { order: { select: { ref: true, userId: true } }, actor: { select: USER_SELECT } },
+  });
+  return rows.map((r) => ({ ...toEvent(r, r.order.ref), orderOwnerId: r.order.userId, actorUser: r.actor }));
 }
 
 /** Writes an event of the order, in the transaction of the change it records. */

@@ -16,12 +16,13 @@ import https from "node:https";
 import net from "node:net";
 import { randomUUID } from "node:crypto";
 import type { WebhookConfig } from "../config.js";
-import type { Tx } from "../db/transaction.js";
+import { inTransaction, type Tx } from "../db/transaction.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { toEvent } from "../history/event.repository.js";
+import { eventsByIds } from "../history/event.repository.js";
 import type { Logger } from "../shared/log.js";
-import { USER_SELECT } from "../users/user.repository.js";
 import { deliveryBody, deliveryHeaders } from "./webhook.payload.js";
+import * as repo from "./webhook.repository.js";
+import type { AttemptMade } from "./webhook.repository.js";
 import { hostOf, isInternalAddress, publicOnlyLookup } from "./url-guard.js";
 
 /** Deliveries of one endpoint read at a time. */
@@ -36,13 +37,6 @@ interface Attempt {
   statusCode: number | null;
   error: string | null;
   durationMs: number;
-}
-
-/** An attempt made, to be written: its delivery, which attempt it was, and when. */
-interface Sent extends Attempt {
-  id: number;
-  attempts: number;
-  at: Date;
 }
 
 export class WebhookDispatcher {
@@ -117,25 +111,15 @@ export class WebhookDispatcher {
     }
   }
 
-  /**
-   * Takes up to `n` endpoints that have due deliveries and that no server holds.
-   * Raw SQL: Prisma has no API for FOR UPDATE SKIP LOCKED.
-   */
-  private async claim(n: number): Promise<number[]> {
+  /** Takes up to `n` endpoints that have due deliveries and that no server holds. */
+  private claim(n: number): Promise<number[]> {
     const now = this.now();
-    const until = new Date(now.getTime() + this.leaseMs);
-    const rows = await this.deps.prisma.$queryRaw<{ id: number }[]>`
-      UPDATE "Webhook" SET "leaseUntil" = ${until}, "leaseOwner" = ${this.owner}
-      WHERE "id" IN (
-        SELECT w."id" FROM "Webhook" w
-        WHERE w."enabled" AND (w."leaseUntil" IS NULL OR w."leaseUntil" < ${now})
-          AND EXISTS (SELECT 1 FROM "WebhookDelivery" d
-                      WHERE d."webhookId" = w."id" AND d."status" = 'PENDING' AND d."nextAttemptAt" <= ${now})
-        ORDER BY w."leaseUntil" NULLS FIRST, w."id"
-        LIMIT ${n}
-        FOR UPDATE SKIP LOCKED)
-      RETURNING "id"`;
-    return rows.map((r) => r.id);
+    return repo.leaseWebhooks(this.deps.prisma, {
+      owner: this.owner,
+      now,
+      until: new Date(now.getTime() + this.leaseMs),
+      n,
+    });
   }
 
   /**
@@ -146,35 +130,27 @@ export class WebhookDispatcher {
     const { prisma } = this.deps;
     try {
       for (let held = true; held && !this.stopping;) {
-        const webhook = await prisma.webhook.findUnique({
-          where: { id: webhookId },
-          select: { url: true, secret: true, enabled: true, leaseOwner: true },
-        });
+        const webhook = await repo.leasedWebhook(prisma, webhookId);
         if (!webhook?.enabled || webhook.leaseOwner !== this.owner) return;
-        const due = await prisma.webhookDelivery.findMany({
-          where: { webhookId, status: "PENDING", nextAttemptAt: { lte: this.now() } },
-          orderBy: { id: "asc" },
-          take: BATCH,
-          select: { id: true, attempts: true, eventId: true },
-        });
+        const due = await repo.dueDeliveries(prisma, webhookId, this.now(), BATCH);
         if (due.length === 0) return;
         // Events read on their own (not as a nested relation, whose Decimals Prisma rounds).
         const events = new Map(
           (
-            await prisma.orderEvent.findMany({
-              where: { id: { in: due.map((d) => d.eventId) } },
-              include: { order: { select: { ref: true } }, actor: { select: USER_SELECT } },
-            })
+            await eventsByIds(
+              prisma,
+              due.map((d) => d.eventId),
+            )
           ).map((e) => [e.id, e]),
         );
-        const sent: Sent[] = [];
+        const sent: AttemptMade[] = [];
         const started = Date.now();
         for (const d of due) {
           // Written early when an attempt fails (the next likely fails too), and well inside the lease.
           if (this.stopping || sent.some((a) => !a.ok) || Date.now() - started > this.leaseMs / 3) break;
           const e = events.get(d.eventId);
           if (!e) continue; // deleted with its order meanwhile; its delivery went with it
-          const body = deliveryBody(toEvent(e, e.order.ref), e.actor);
+          const body = deliveryBody(e, e.actorUser);
           const at = this.now();
           const attempt = await this.send(webhook.url, deliveryHeaders(webhook.secret, String(d.id), body, at), body);
           this.attempted++;
@@ -183,9 +159,7 @@ export class WebhookDispatcher {
         held = await this.record(webhookId, sent);
       }
     } finally {
-      await prisma.webhook
-        .updateMany({ where: { id: webhookId, leaseOwner: this.owner }, data: { leaseUntil: null, leaseOwner: null } })
-        .catch(() => {});
+      await repo.releaseLease(prisma, webhookId, this.owner).catch(() => {});
     }
   }
 
@@ -258,74 +232,37 @@ export class WebhookDispatcher {
    * WEBHOOK_DISABLE_AFTER_HOURS); and the lease, renewed. False when this server no longer holds the
    * endpoint.
    */
-  private async record(webhookId: number, sent: Sent[]): Promise<boolean> {
-    const { prisma, config } = this.deps;
+  private async record(webhookId: number, sent: AttemptMade[]): Promise<boolean> {
     if (sent.length === 0) return true;
     const now = this.now();
-    const delays = config.retryDelaysSeconds;
-    const ok = sent.filter((a) => a.ok);
+    const delays = this.deps.config.retryDelaysSeconds;
+    // The n-th failed attempt is retried after the n-th delay (with up to 10% jitter); after the last, given up on.
+    const retryAt = (a: AttemptMade) =>
+      a.attempts <= delays.length
+        ? new Date(a.at.getTime() + delays[a.attempts - 1] * 1000 * (1 + Math.random() * 0.1))
+        : null;
     const failed = sent.filter((a) => !a.ok);
-    return prisma.$transaction(async (tx) => {
-      const held = await tx.webhook.updateMany({
-        where: { id: webhookId, leaseOwner: this.owner },
-        data: { leaseUntil: new Date(now.getTime() + this.leaseMs), ...(ok.length > 0 && { failingSince: null }) },
+    return inTransaction(this.deps.prisma, async (tx) => {
+      const held = await repo.renewLease(tx, webhookId, {
+        owner: this.owner,
+        until: new Date(now.getTime() + this.leaseMs),
+        succeeded: failed.length < sent.length,
       });
-      // Raw SQL: one statement for the whole batch, where Prisma has no update of many rows with a
-      // value of their own each, and its createMany is compiled anew on every call (BENCHMARKS.md).
-      // Rows of a delivery deleted meanwhile (its webhook was) are skipped.
-      await tx.$executeRaw`
-        WITH r AS (
-          SELECT * FROM unnest(${sent.map((a) => a.id)}::int[], ${sent.map((a) => a.ok)}::bool[],
-                               ${sent.map((a) => a.statusCode)}::int[], ${sent.map((a) => a.error)}::text[],
-                               ${sent.map((a) => a.durationMs)}::int[], ${sent.map((a) => a.at)}::timestamptz[])
-            AS r(id, ok, code, error, ms, at)
-        ), done AS (
-          UPDATE "WebhookDelivery" d
-          SET "attempts" = d."attempts" + 1, "lastStatusCode" = r.code, "lastError" = r.error,
-              "status" = 'SUCCEEDED', "dateDelivered" = r.at, "nextAttemptAt" = NULL
-          FROM r WHERE d."id" = r.id AND r.ok
-        )
-        INSERT INTO "WebhookAttempt" ("deliveryId", "statusCode", "error", "durationMs", "dateCreated")
-        SELECT r.id, r.code, r.error, r.ms, r.at FROM r JOIN "WebhookDelivery" d ON d."id" = r.id`;
-      for (const a of failed) {
-        const retryIn = a.attempts <= delays.length ? delays[a.attempts - 1] * 1000 * (1 + Math.random() * 0.1) : null;
-        await tx.webhookDelivery.updateMany({
-          where: { id: a.id },
-          data: {
-            attempts: a.attempts,
-            lastStatusCode: a.statusCode,
-            lastError: a.error,
-            ...(retryIn === null
-              ? { status: "FAILED", nextAttemptAt: null }
-              : { nextAttemptAt: new Date(a.at.getTime() + retryIn) }),
-          },
-        });
-      }
+      await repo.writeAttempts(tx, sent);
+      for (const a of failed) await repo.scheduleRetry(tx, a, retryAt(a));
       if (failed.length > 0) await this.failing(tx, webhookId, now);
-      return held.count > 0;
+      return held;
     });
   }
 
   /** Notes a failed attempt on the endpoint; one that has failed every attempt for too long is switched off. */
-  private async failing(tx: Tx, webhookId: number, now: Date) {
-    await tx.webhook.updateMany({ where: { id: webhookId, failingSince: null }, data: { failingSince: now } });
-    const w = await tx.webhook.findUnique({ where: { id: webhookId }, select: { failingSince: true, enabled: true } });
+  private async failing(tx: Tx, webhookId: number, now: Date): Promise<void> {
+    const since = await repo.noteFailing(tx, webhookId, now);
     const hours = this.deps.config.disableAfterHours;
-    if (!w?.enabled || !w.failingSince || now.getTime() - w.failingSince.getTime() < hours * 3_600_000) return;
-    const reason = `Every delivery attempt failed from ${w.failingSince.toISOString()} to ${now.toISOString()} (${hours} hours or more).`;
-    await tx.webhook.update({
-      where: { id: webhookId },
-      data: { enabled: false, disabledReason: reason },
-      select: { id: true },
-    });
-    await tx.webhookDelivery.updateMany({
-      where: { webhookId, status: "PENDING" },
-      data: {
-        status: "FAILED",
-        nextAttemptAt: null,
-        lastError: "The webhook was switched off after failing for too long.",
-      },
-    });
+    if (!since || now.getTime() - since.getTime() < hours * 3_600_000) return;
+    const reason = `Every delivery attempt failed from ${since.toISOString()} to ${now.toISOString()} (${hours} hours or more).`;
+    await repo.updateWebhook(tx, webhookId, { enabled: false, disabledReason: reason });
+    await repo.failPending(tx, webhookId, "The webhook was switched off after failing for too long.");
     this.deps.log.warn("webhook switched off", { webhook: webhookId, reason });
   }
 }

@@ -1,7 +1,7 @@
 /** Per-request loaders for webhooks: deliveries per webhook, their attempts and events. */
 import DataLoader from "dataloader";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { toEvent } from "../history/event.repository.js";
+import { eventsByIds } from "../history/event.repository.js";
 import type { OrderEventRecord } from "../orders/order.model.js";
 import { attemptsOf, countDeliveries, deliveryPages, type DeliveryRecord } from "./webhook.repository.js";
 import type { DeliveryStatus, WebhookAttempt } from "./webhook.type.js";
@@ -43,11 +43,7 @@ export function createWebhookLoaders(prisma: PrismaClient): WebhookLoaders {
     page: (take, beforeId, status) => pages(JSON.stringify([take, beforeId, status])),
     count: (status) => counts(status ?? ""),
     event: new DataLoader(async (ids) => {
-      const rows = await prisma.orderEvent.findMany({
-        where: { id: { in: [...ids] } },
-        include: { order: { select: { ref: true } } },
-      });
-      const byId = new Map(rows.map((r) => [r.id, toEvent(r, r.order.ref)]));
+      const byId = new Map((await eventsByIds(prisma, ids)).map((e) => [e.id, e]));
       return ids.map((id) => byId.get(id) ?? null);
     }),
     attempts: new DataLoader(async (ids) => {

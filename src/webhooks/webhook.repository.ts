@@ -111,3 +111,115 @@ export async function redeliver(db: Db, id: number, now: Date): Promise<Delivery
   if (found.count === 0) return null;
   return db.webhookDelivery.findUnique({ where: { id }, select: DELIVERY_SELECT });
 }
+
+// The dispatcher's queue (webhook.dispatcher.ts): endpoints leased to one server at a time.
+
+/**
+ * Leases up to `n` enabled endpoints that have due deliveries and that no server holds, to `owner`
+ * until `until`. Raw SQL: Prisma has no API for FOR UPDATE SKIP LOCKED.
+ */
+export async function leaseWebhooks(
+  db: Db,
+  o: { owner: string; now: Date; until: Date; n: number },
+): Promise<number[]> {
+  const rows = await db.$queryRaw<{ id: number }[]>`
+    UPDATE "Webhook" SET "leaseUntil" = ${o.until}, "leaseOwner" = ${o.owner}
+    WHERE "id" IN (
+      SELECT w."id" FROM "Webhook" w
+      WHERE w."enabled" AND (w."leaseUntil" IS NULL OR w."leaseUntil" < ${o.now})
+        AND EXISTS (SELECT 1 FROM "WebhookDelivery" d
+                    WHERE d."webhookId" = w."id" AND d."status" = 'PENDING' AND d."nextAttemptAt" <= ${o.now})
+      ORDER BY w."leaseUntil" NULLS FIRST, w."id"
+      LIMIT ${o.n}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING "id"`;
+  return rows.map((r) => r.id);
+}
+
+/** Renews `owner`'s lease (and ends the failing streak after a success); false when it no longer holds it. */
+export async function renewLease(
+  tx: Tx,
+  webhookId: number,
+  o: { owner: string; until: Date; succeeded: boolean },
+): Promise<boolean> {
+  const held = await tx.webhook.updateMany({
+    where: { id: webhookId, leaseOwner: o.owner },
+    data: { leaseUntil: o.until, ...(o.succeeded && { failingSince: null }) },
+  });
+  return held.count > 0;
+}
+
+export async function releaseLease(db: Db, webhookId: number, owner: string): Promise<void> {
+  await db.webhook.updateMany({
+    where: { id: webhookId, leaseOwner: owner },
+    data: { leaseUntil: null, leaseOwner: null },
+  });
+}
+
+/** What the dispatcher needs of an endpoint it holds. */
+export function leasedWebhook(db: Db, id: number) {
+  return db.webhook.findUnique({ where: { id }, select: { url: true, secret: true, enabled: true, leaseOwner: true } });
+}
+
+/** An endpoint's due deliveries, oldest first. */
+export function dueDeliveries(db: Db, webhookId: number, now: Date, take: number) {
+  return db.webhookDelivery.findMany({
+    where: { webhookId, status: "PENDING", nextAttemptAt: { lte: now } },
+    orderBy: { id: "asc" },
+    take,
+    select: { id: true, attempts: true, eventId: true },
+  });
+}
+
+/** An attempt made: its delivery, which attempt it was, when, and how it went. */
+export interface AttemptMade {
+  id: number;
+  attempts: number;
+  at: Date;
+  ok: boolean;
+  statusCode: number | null;
+  error: string | null;
+  durationMs: number;
+}
+
+/**
+ * Writes a batch's attempts, and marks the deliveries that succeeded, in one statement. Raw SQL:
+ * Prisma has no update of many rows with a value of their own each, and its createMany is compiled
+ * anew on every call (BENCHMARKS.md). Rows of a delivery deleted meanwhile (its webhook was) are skipped.
+ */
+export async function writeAttempts(tx: Tx, made: AttemptMade[]): Promise<void> {
+  await tx.$executeRaw`
+    WITH r AS (
+      SELECT * FROM unnest(${made.map((a) => a.id)}::int[], ${made.map((a) => a.ok)}::bool[],
+                           ${made.map((a) => a.statusCode)}::int[], ${made.map((a) => a.error)}::text[],
+                           ${made.map((a) => a.durationMs)}::int[], ${made.map((a) => a.at)}::timestamptz[])
+        AS r(id, ok, code, error, ms, at)
+    ), done AS (
+      UPDATE "WebhookDelivery" d
+      SET "attempts" = d."attempts" + 1, "lastStatusCode" = r.code, "lastError" = r.error,
+          "status" = 'SUCCEEDED', "dateDelivered" = r.at, "nextAttemptAt" = NULL
+      FROM r WHERE d."id" = r.id AND r.ok
+    )
+    INSERT INTO "WebhookAttempt" ("deliveryId", "statusCode", "error", "durationMs", "dateCreated")
+    SELECT r.id, r.code, r.error, r.ms, r.at FROM r JOIN "WebhookDelivery" d ON d."id" = r.id`;
+}
+
+/** A failed attempt's delivery: tried again at `retryAt`, or FAILED when that is null. */
+export async function scheduleRetry(tx: Tx, a: AttemptMade, retryAt: Date | null): Promise<void> {
+  await tx.webhookDelivery.updateMany({
+    where: { id: a.id },
+    data: {
+      attempts: a.attempts,
+      lastStatusCode: a.statusCode,
+      lastError: a.error,
+      ...(retryAt === null ? { status: "FAILED", nextAttemptAt: null } : { nextAttemptAt: retryAt }),
+    },
+  });
+}
+
+/** Notes a failed attempt on an endpoint: when its failing streak began (now, if it had none), or null if it is off. */
+export async function noteFailing(tx: Tx, webhookId: number, now: Date): Promise<Date | null> {
+  await tx.webhook.updateMany({ where: { id: webhookId, failingSince: null }, data: { failingSince: now } });
+  const w = await tx.webhook.findUnique({ where: { id: webhookId }, select: { failingSince: true, enabled: true } });
+  return w?.enabled ? w.failingSince : null;
+}

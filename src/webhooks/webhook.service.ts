@@ -72,7 +72,7 @@ export class WebhookService {
     const refused = await this.checked(input);
     if (refused) return refused;
     return inTransaction(this.deps.prisma, async (tx) => {
-      const before = await tx.webhook.findUnique({ where: { id }, select: { enabled: true } });
+      const before = await repo.findWebhook(tx, id);
       if (!before) return null;
       const updated = await repo.updateWebhook(tx, id, {
         ...(input.url != null && { url: input.url.trim() }),

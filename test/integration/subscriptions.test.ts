@@ -233,6 +233,7 @@ describe("a subscriber too slow for its queue", () => {
     orderId: 1,
     orderRef: "2026-00001",
     orderOwnerId: null,
+    actorUser: null,
     type: "NOTE_ADDED",
     public: true,
     actorId: null,
