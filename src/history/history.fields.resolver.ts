@@ -8,7 +8,7 @@ import { isStaff, type Viewer } from "../auth/viewer.js";
 import type { Context } from "../context.js";
 import type { FieldFunction } from "../orders/order.fields.resolver.js";
 import { Order } from "../orders/order.type.js";
-import { decodeCursor, encodeCursor, HISTORY_PAGE_SIZE, pageSize, toPage } from "../shared/pagination.js";
+import { HISTORY_PAGE_SIZE, idCursor, pageSize, toPage } from "../shared/pagination.js";
 import { User } from "../users/user.type.js";
 import { OrderEvent, OrderEventConnection } from "./event.type.js";
 
@@ -32,13 +32,7 @@ export const eventFields = {
     e.type === "PAYMENT_REFUNDED" && !isStaff(viewer) ? null : e.message,
 } satisfies Record<string, FieldFunction<OrderEvent>>;
 
-const eventCursor = (e: OrderEvent) => encodeCursor(["event", e.id]);
-const decodeEventCursor = (text: string) =>
-  decodeCursor(
-    text,
-    ([kind, id]) => (kind === "event" && Number.isSafeInteger(id) ? (id as number) : null),
-    "pass an endCursor from this order's history.",
-  );
+const eventCursor = idCursor("event", "pass an endCursor from this order's history.");
 
 @Resolver(() => Order)
 export class OrderHistoryResolver {
@@ -52,12 +46,12 @@ export class OrderHistoryResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ): Promise<OrderEventConnection> {
     const n = pageSize(first, { dflt: HISTORY_PAGE_SIZE });
-    const afterId = after ? decodeEventCursor(after) : null;
+    const afterId = after ? eventCursor.decode(after) : null;
     const rows = await ctx.loaders.history.page(n + 1, afterId).load(order.id);
     return new OrderEventConnection(
       toPage(rows, n, {
         after: afterId !== null,
-        cursorOf: eventCursor,
+        cursorOf: eventCursor.encode,
         count: () => ctx.loaders.history.count.load(order.id),
       }),
     );

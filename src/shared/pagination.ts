@@ -38,6 +38,15 @@ export function decodeCursor<T>(text: string, accept: (key: unknown[]) => T | nu
   return value;
 }
 
+/** Cursors that are a row's id tagged with its kind; `decode` refuses another kind's, saying `hint`. */
+export function idCursor(kind: string, hint: string) {
+  return {
+    encode: <T extends { id: number }>(row: T): string => encodeCursor([kind, row.id]),
+    decode: (text: string): number =>
+      decodeCursor(text, ([k, id]) => (k === kind && Number.isSafeInteger(id) ? (id as number) : null), hint),
+  };
+}
+
 /** One page of a list: its nodes, their cursors (made when asked for), and the count when asked for. */
 export interface Page<T> {
   nodes: T[];

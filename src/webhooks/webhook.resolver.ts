@@ -6,7 +6,7 @@ import type { Context } from "../context.js";
 import { OrderEvent } from "../history/event.type.js";
 import type { FieldFunction } from "../orders/order.fields.resolver.js";
 import { InvalidInputError } from "../shared/error-result.js";
-import { decodeCursor, encodeCursor, pageSize, toPage } from "../shared/pagination.js";
+import { idCursor, pageSize, toPage } from "../shared/pagination.js";
 import {
   CreateWebhookInput,
   CreateWebhookResult,
@@ -24,13 +24,7 @@ import {
 /** An id argument as a row id; null for anything that cannot be one (which then matches nothing). */
 const rowId = (id: string): number | null => (/^\d{1,9}$/.test(id) ? Number(id) : null);
 const asNode = (w: Webhook) => Object.assign(new Webhook(), w);
-const deliveryCursor = (d: WebhookDelivery) => encodeCursor(["delivery", d.id]);
-const decodeDeliveryCursor = (text: string) =>
-  decodeCursor(
-    text,
-    ([k, id]) => (k === "delivery" && Number.isSafeInteger(id) ? (id as number) : null),
-    "pass an endCursor from this webhook's deliveries.",
-  );
+const deliveryCursor = idCursor("delivery", "pass an endCursor from this webhook's deliveries.");
 
 @Resolver(() => Webhook)
 export class WebhookResolver {
@@ -105,12 +99,12 @@ export class WebhookResolver {
     @Arg("status", () => WebhookDeliveryStatusEnum, { nullable: true }) status: DeliveryStatus | null,
   ): Promise<WebhookDeliveryConnection> {
     const n = pageSize(first);
-    const beforeId = after ? decodeDeliveryCursor(after) : null;
+    const beforeId = after ? deliveryCursor.decode(after) : null;
     const rows = await ctx.loaders.deliveries.page(n + 1, beforeId, status).load(webhook.id);
     return new WebhookDeliveryConnection(
       toPage(rows, n, {
         after: beforeId !== null,
-        cursorOf: deliveryCursor,
+        cursorOf: deliveryCursor.encode,
         count: () => ctx.loaders.deliveries.count(status).load(webhook.id),
       }),
     );
