@@ -11,12 +11,6 @@ import type { PaymentRegistry } from "./payments/registry.js";
 export interface Context {
   viewer: Viewer;
   loaders: Loaders;
-  /**
-   * Lets the next use of `loaders` have new ones. A subscription's context lives as long as the
-   * subscription: each of its events is resolved with new loaders, so that nothing it shows is older
-   * than the event (made only if its fields use them). A request's context lives for one answer.
-   */
-  renewLoaders: () => void;
   orders: OrderService;
   payments: PaymentService;
   /** The configured payment methods. */

@@ -28,7 +28,7 @@ import { EventLog } from "./history/event-log.js";
 import { serveSubscriptions } from "./http/subscriptions.js";
 import { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import { WebhookService } from "./webhooks/webhook.service.js";
-import { createLoaders, type Loaders } from "./orders/order.loaders.js";
+import { createLoaders } from "./orders/order.loaders.js";
 import { FULL_SELECT, type ReadSelect } from "./orders/order.select.js";
 import { OrderService } from "./orders/order.service.js";
 import { DEFAULT_RULES, type OrderRules } from "./orders/status.js";
@@ -182,7 +182,6 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   const contextFor = (viewer: Viewer, select = FULL_SELECT): Context => ({
     viewer,
     loaders: loadersFor(viewer, select),
-    renewLoaders: () => {},
     orders,
     payments,
     registry,
@@ -190,22 +189,6 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     webhooks,
     select,
   });
-  /** A subscription's: its loaders are made when a field first uses them after each renewal. */
-  const subscriptionContextFor = (viewer: Viewer): Context => {
-    let loaders: Loaders | null = null;
-    return {
-      ...contextFor(viewer),
-      get loaders(): Loaders {
-        return (loaders ??= loadersFor(viewer, FULL_SELECT));
-      },
-      set loaders(l: Loaders) {
-        loaders = l;
-      },
-      renewLoaders: () => {
-        loaders = null;
-      },
-    };
-  };
   const drainPlugin: ApolloServerPlugin = ApolloServerPluginDrainHttpServer({ httpServer });
   const apollo = new ApolloServer<Context>({
     gateway: jitGateway(createSchema()),
@@ -312,7 +295,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     schema: createSchema(),
     config,
     viewerOf,
-    contextFor: subscriptionContextFor,
+    contextFor,
     formatError: (e) => formatError(e.toJSON(), e, log),
   });
   app.use(

@@ -1,6 +1,6 @@
 /** Subscription.orderEvents: the events of the orders a caller may see, as they are committed. */
 import "reflect-metadata";
-import { Arg, Ctx, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Resolver, Root, Subscription } from "type-graphql";
 import type { Context } from "../context.js";
 import { OrderEvent, OrderEventTypeEnum } from "../history/event.type.js";
 import type { OrderEventType } from "../orders/order.model.js";
@@ -26,13 +26,11 @@ export class EventSubscriptionResolver {
   })
   orderEvents(
     @Root() item: StreamItem,
-    @Ctx() ctx: Context,
     @Arg("ref", () => String, { nullable: true }) _ref: string | null,
     @Arg("token", () => String, { nullable: true }) _token: string | null,
     @Arg("types", () => [OrderEventTypeEnum], { nullable: true }) _types: OrderEventType[] | null,
   ): OrderEvent {
     if (item === DROPPED) throw droppedError();
-    ctx.renewLoaders();
     return item;
   }
 }

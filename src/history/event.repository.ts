@@ -43,7 +43,11 @@ export function toEvent(r: OrderEventRow, orderRef: string): OrderEventRecord {
   };
 }
 
-/** An event as it goes out (to subscribers and webhooks): with its order's owner and its actor. */
+/**
+ * An event as it goes out (to subscribers and webhooks): with its order's owner and its actor. What
+ * an event shows comes with it: a subscription's context, loaders included, lives as long as the
+ * subscription, and anything read through them would be as old as their first read.
+ */
 export type EventOut = OrderEventRecord & { orderOwnerId: number | null; actorUser: UserRecord | null };
 
 /**

@@ -12,7 +12,6 @@ import type {
   OrderRefund as OrderRefundRow,
 } from "../generated/prisma/client.js";
 import type { Money } from "../shared/money.js";
-import type { UserRecord } from "../users/user.repository.js";
 import type { OrderStatus } from "./status.js";
 
 export type JsonObject = Record<string, unknown>;
@@ -58,8 +57,6 @@ export type OrderEventRecord = Domain<
 > & {
   /** The order's ref, read with the event. */
   orderRef: string;
-  /** Its actor, when read with the event (the events subscribers get); otherwise through the loaders. */
-  actorUser?: UserRecord | null;
 };
 
 export const ORDER_EVENT_TYPES = [

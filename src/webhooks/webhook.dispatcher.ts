@@ -32,12 +32,8 @@ const POLL_MS = 500;
 /** The longest an endpoint's answer body is read. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 
-interface Attempt {
-  ok: boolean;
-  statusCode: number | null;
-  error: string | null;
-  durationMs: number;
-}
+/** How an attempt went. */
+type Attempt = Omit<AttemptMade, "id" | "attempts" | "at">;
 
 export class WebhookDispatcher {
   /** This server, in the leases it takes. */

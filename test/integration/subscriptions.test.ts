@@ -86,7 +86,7 @@ describe.each(backends())("subscriptions on %s", (backend) => {
     await sub.stop();
   });
 
-  it("reads each event's actor afresh: a subscription's loaders do not outlive the event", async () => {
+  it("reads each event's actor with the event: a user renamed between two events shows the new email", async () => {
     const clerk = await t.user("clerk@example.com", { staff: true });
     const sub = (await connect(staff.token)).subscribe<Got>(EVENTS, { types: ["NOTE_ADDED"] });
     await listening(1);
