@@ -1,39 +1,46 @@
 /**
  * npm run bench [-- --db embedded|postgres] [--orders N] [--duration S] [--warmup S] [--connections C]
- *                  [--scenarios a,b] [--out FILE] [--skip-floor] [--profile]
+ *                  [--scenarios a,b] [--rounds R] [--node current,22|PATH] [--peer postgraphile]
+ *                  [--out FILE] [--skip-floor] [--skip-events] [--profile] [--soak N]
  *
- * Seeds a benchmark shop (once per database and size), starts the real server (NODE_ENV=production)
- * in its own process, drives it over loopback with autocannon, then does the same for the floor (a
- * minimal SQL + JSON.stringify handler). Prints a table and writes JSON (bench/results/).
+ * Seeds a benchmark shop (once per database and size), then drives each side of the run over
+ * loopback with autocannon, one side at a time, each in its own process on the same database: the
+ * real server (NODE_ENV=production, `npm start`'s node flags) on each Node given (--node), the floor
+ * (a minimal SQL + JSON.stringify handler, bench/floor.ts) and any peer (--peer postgraphile:
+ * PostGraphile 5, bench/peers/postgraphile/). With --rounds R the sides take turns R times, the
+ * order reversed every other round, and the tables give each figure's range over the rounds.
+ * Before timing a peer, the bench checks that it answers each scenario with the same orders as the
+ * project. Prints the tables and writes JSON (bench/results/).
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import fs from "node:fs";
+import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import pg from "pg";
-import { print, type DocumentNode } from "graphql";
 import { openDatabase, createPrisma, type Database } from "../src/db/database.js";
 import { migrateDeploy } from "../src/db/schema-engine.js";
 import { encodeCursor } from "../src/shared/pagination.js";
 import { issueApiToken } from "../src/users/user.repository.js";
-import {
-  BenchAllOrdersDocument,
-  BenchFullOrdersDocument,
-  BenchHistoryPageDocument,
-  BenchMyOrdersDocument,
-  BenchOrderDetailDocument,
-  ChangeOrderStatusDocument,
-  OrderStatusDocument,
-  PayOrderDocument,
-  RecordOrderPaymentDocument,
-  RefundOrderPaymentDocument,
-} from "../test/generated/graphql.js";
 import { runEventBench, type EventResults } from "./events.js";
+import { DatabaseCpu, cpuMsOf, percentile, round2, rssOf } from "./measure.js";
+import { node22, postgraphileSide } from "./peers/postgraphile/peer.js";
+import { SCENARIOS, type Fixtures, type Scenario } from "./scenarios.js";
 import { seed, seededHistory, seededOrders, seedHistory } from "./seed.js";
+import {
+  floorSide,
+  nodeBinary,
+  projectSide,
+  root,
+  startSide,
+  stopSide,
+  type NodeBinary,
+  type Running,
+  type Side,
+} from "./sides.js";
+import { differences, substance } from "./substance.js";
+import fs from "node:fs";
 
-const root = path.resolve(__dirname, "..");
 const { values: args } = parseArgs({
   options: {
     db: { type: "string", default: "embedded" },
@@ -41,7 +48,17 @@ const { values: args } = parseArgs({
     duration: { type: "string", default: "10" },
     warmup: { type: "string", default: "3" },
     connections: { type: "string", default: "16" },
+    /** Scenario names; `events` for all of events out, `webhooks` for the webhook part only. */
     scenarios: { type: "string" },
+    /** How many times the sides take turns (in alternation, the order reversed every other round). */
+    rounds: { type: "string", default: "1" },
+    /**
+     * The Node binaries to run the project's server on, comma-separated: `current` (the one running
+     * the bench), `22` (the Node 22 installed beside the PostGraphile peer) or a path.
+     */
+    node: { type: "string", default: "current" },
+    /** Peers to drive the same scenarios through: `postgraphile` (needs --db postgres). */
+    peer: { type: "string" },
     out: { type: "string" },
     "skip-floor": { type: "boolean", default: false },
     /** Writes a V8 CPU profile of each server process to bench/profiles/ (open in Chrome DevTools). */
@@ -56,21 +73,8 @@ const N = Number(args.orders);
 const DURATION = Number(args.duration);
 const WARMUP = Number(args.warmup);
 const CONNECTIONS = Number(args.connections);
+const ROUNDS = Math.max(1, Number(args.rounds));
 const log = (m: string) => process.stderr.write(m + "\n");
-
-interface Fixtures {
-  staffToken: string;
-  customerToken: string;
-  guests: { ref: string; token: string }[];
-  statusRefs: string[];
-  /** The oldest orders: what the mutation scenarios change, away from the pages the reads fetch. */
-  mutable: string[];
-  payable: { ref: string; token: string }[];
-  /** Card payments of the oldest orders, to refund a cent of at a time. */
-  refundable: { ref: string; paymentId: string }[];
-  page500?: string;
-  page500Floor?: { date: string; id: number };
-}
 
 async function databaseUrl(): Promise<{ url: string; describe: string }> {
   if (args.db === "embedded") {
@@ -110,6 +114,7 @@ async function prepare(url: string): Promise<Fixtures> {
     const fixtures: Fixtures = {
       staffToken: await issueApiToken(prisma, staff),
       customerToken: await issueApiToken(prisma, 7),
+      customerId: 7,
       // Guest orders (no owner): what a guest opens from the link in their confirmation email.
       guests: (await db.pool.query(`SELECT ref, token FROM "Order" WHERE "userId" IS NULL ORDER BY id DESC LIMIT 2000`))
         .rows,
@@ -147,213 +152,11 @@ async function prepare(url: string): Promise<Fixtures> {
   }
 }
 
-interface Scenario {
-  name: string;
-  read: boolean;
-  /** GraphQL request bodies, taken in turn. */
-  graphql: (i: number, f: Fixtures) => { doc: DocumentNode; variables: Record<string, unknown>; token?: string };
-  /** The floor's equivalent: path and body. */
-  floor?: (i: number, f: Fixtures) => { path: string; body: unknown; token?: string };
-}
-
-let txn = 0;
-const SCENARIOS: Scenario[] = [
-  {
-    name: "guest-detail",
-    read: true,
-    graphql: (i, f) => ({ doc: BenchOrderDetailDocument, variables: f.guests[i % f.guests.length] }),
-    floor: (i, f) => ({ path: "/detail", body: f.guests[i % f.guests.length] }),
-  },
-  {
-    name: "my-orders-20",
-    read: true,
-    graphql: (_i, f) => ({ doc: BenchMyOrdersDocument, variables: { first: 20 }, token: f.customerToken }),
-    floor: (_i, f) => ({ path: "/mine", body: {}, token: f.customerToken }),
-  },
-  {
-    name: "staff-page-100",
-    read: true,
-    graphql: (_i, f) => ({ doc: BenchAllOrdersDocument, variables: { first: 100 }, token: f.staffToken }),
-    floor: (_i, f) => ({ path: "/all", body: { first: 100 }, token: f.staffToken }),
-  },
-  {
-    name: "staff-filtered-100",
-    read: true,
-    graphql: (_i, f) => ({
-      doc: BenchAllOrdersDocument,
-      variables: { first: 100, filter: { isPaid: false, status: ["CREATED", "HOLD"] } },
-      token: f.staffToken,
-    }),
-    floor: (_i, f) => ({
-      path: "/all",
-      body: { first: 100, isPaid: false, status: ["CREATED", "HOLD"] },
-      token: f.staffToken,
-    }),
-  },
-  {
-    name: "staff-page-500",
-    read: true,
-    graphql: (_i, f) => ({
-      doc: BenchAllOrdersDocument,
-      variables: { first: 100, after: f.page500 },
-      token: f.staffToken,
-    }),
-    floor: (_i, f) => ({ path: "/all", body: { first: 100, after: f.page500Floor }, token: f.staffToken }),
-  },
-  {
-    // Every field of the REST ancestor's order serializer, with items, payments and notes: the page
-    // django-salesman serves at 12.8/s and 121 ms of CPU on this kind of machine.
-    name: "staff-full-100",
-    read: true,
-    graphql: (_i, f) => ({ doc: BenchFullOrdersDocument, variables: { first: 100 }, token: f.staffToken }),
-    floor: (_i, f) => ({ path: "/full", body: { first: 100 }, token: f.staffToken }),
-  },
-  {
-    name: "staff-history-100",
-    read: true,
-    graphql: (_i, f) => ({ doc: BenchHistoryPageDocument, variables: { first: 100 }, token: f.staffToken }),
-    floor: (_i, f) => ({ path: "/history", body: { first: 100 }, token: f.staffToken }),
-  },
-  {
-    name: "staff-status",
-    read: true,
-    graphql: (i, f) => ({
-      doc: OrderStatusDocument,
-      variables: { ref: f.statusRefs[i % f.statusRefs.length] },
-      token: f.staffToken,
-    }),
-    floor: (i, f) => ({ path: "/status", body: { ref: f.statusRefs[i % f.statusRefs.length] }, token: f.staffToken }),
-  },
-  {
-    name: "change-status",
-    read: false,
-    graphql: (i, f) => ({
-      doc: ChangeOrderStatusDocument,
-      variables: { ref: f.mutable[i % 200], status: Math.floor(i / 200) % 2 === 0 ? "HOLD" : "CREATED" },
-      token: f.staffToken,
-    }),
-  },
-  {
-    name: "pay-dummy",
-    read: false,
-    graphql: (i, f) => ({
-      doc: PayOrderDocument,
-      variables: { ...f.payable[i % f.payable.length], paymentMethod: "dummy" },
-    }),
-  },
-  {
-    name: "refund-part",
-    read: false,
-    graphql: (i, f) => {
-      const p = f.refundable[i % f.refundable.length];
-      return {
-        doc: RefundOrderPaymentDocument,
-        variables: { ref: p.ref, input: { paymentId: p.paymentId, amount: "0.01" } },
-        token: f.staffToken,
-      };
-    },
-  },
-  {
-    name: "record-payment",
-    read: false,
-    graphql: (i, f) => ({
-      doc: RecordOrderPaymentDocument,
-      variables: {
-        ref: f.mutable[200 + (i % 300)],
-        input: { amount: "0.01", transactionId: `run-${process.pid}-${++txn}`, paymentMethod: "cash" },
-      },
-      token: f.staffToken,
-    }),
-  },
-];
-
-/** CPU time (user + system) the process has used so far, in ms. */
-function cpuMsOf(pid: number): number {
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
-}
-const CLOCK_TICKS = (() => {
-  try {
-    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-function rssOf(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-/** The node flags of package.json's `start` script (`exec node <flags> dist/main.js`). */
-function startFlags(): string[] {
-  const start = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.start as string;
-  return (/node (.*?)\s*dist\/main\.js/.exec(start)?.[1] ?? "").split(/\s+/).filter(Boolean);
-}
-
-async function startProcess(kind: "project" | "floor", url: string): Promise<{ child: ChildProcess; base: string }> {
-  const env = {
-    ...process.env,
-    NODE_ENV: "production",
-    DATABASE_URL: url,
-    PORT: "0",
-    LOG_LEVEL: "info", // the start-up line carries the URL; requests are logged only at debug
-    PAYMENT_METHODS: "credit-card,pay-in-advance,dummy",
-    EXPOSE_STATS: "on",
-    ORDER_RULES: path.join(root, "bench", "rules.js"),
-    WEBHOOK_ALLOW_PRIVATE: "on",
-    MAX_QUERY_COST: "100000",
-  };
-  const profile = args.profile
-    ? ["--cpu-prof", `--cpu-prof-dir=${path.join(root, "bench", "profiles", `${kind}-${Date.now()}`)}`]
-    : [];
-  // The project's server runs with the node flags `npm start` gives it (package.json), and
-  // BENCH_SERVER_FLAGS for experiments (GC settings, tracing).
-  const flags =
-    kind === "project" ? [...startFlags(), ...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean)] : [];
-  const argv = [
-    ...profile,
-    ...flags,
-    ...(kind === "project"
-      ? [path.join(root, "dist", "main.js")]
-      : ["--import", "tsx", path.join(root, "bench", "floor.ts")]),
-  ];
-  const child = spawn(process.execPath, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  const base = await new Promise<string>((resolve, reject) => {
-    const on = (d: Buffer) => {
-      out += d;
-      const m = /(http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(out);
-      if (m) resolve(m[1]);
-    };
-    child.stdout!.on("data", on);
-    child.stderr!.on("data", on);
-    child.on("exit", (code) => reject(new Error(`${kind} exited with ${code}: ${out}`)));
-  });
-  child.stdout!.removeAllListeners("data");
-  child.stdout!.on("data", (d) => process.stderr.write(`[${kind}] ${d}`));
-  child.stderr!.on("data", (d) => process.stderr.write(`[${kind}] ${d}`));
-  return { child, base };
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  const done = new Promise((r) => child.once("exit", r));
-  child.kill("SIGTERM");
-  await Promise.race([done, new Promise((r) => setTimeout(r, 20_000))]);
-  if (child.exitCode === null) child.kill("SIGKILL");
-}
-
 interface Result {
   scenario: string;
-  target: "project" | "floor";
+  /** The side's name (project, project (Node 22), floor, postgraphile). */
+  target: string;
+  round: number;
   requests: number;
   rps: number;
   p50: number;
@@ -365,22 +168,16 @@ interface Result {
   rssMaxMB: number;
   /** The server process's CPU time per answered request: its own cost, whatever else the machine does. */
   cpuMsPerRequest: number;
+  /** CPU time of the PostgreSQL backends serving it, per answered request (PostgreSQL server only). */
+  dbCpuMsPerRequest?: number;
 }
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
+type Stats = { statements: number; requests: number };
+const statsOf = async (r: Running): Promise<Stats | null> =>
+  r.side.hasStats ? ((await (await fetch(`${r.base}/stats`)).json()) as Stats) : null;
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function drive(
-  base: string,
-  pid: number,
-  target: "project" | "floor",
-  s: Scenario,
-  f: Fixtures,
-): Promise<Result> {
+async function drive(server: Running, s: Scenario, f: Fixtures, round: number, dbCpu?: DatabaseCpu): Promise<Result> {
+  const { side, base, pid } = server;
   let i = 0;
   let errors = 0;
   const latencies: number[] = [];
@@ -395,34 +192,9 @@ async function drive(
           requests: [
             {
               method: "POST",
-              setupRequest: (req: any) => {
-                const n = i++;
-                if (target === "floor") {
-                  const r = s.floor!(n, f);
-                  return {
-                    ...req,
-                    path: r.path,
-                    headers: {
-                      "content-type": "application/json",
-                      ...(r.token ? { authorization: `Bearer ${r.token}` } : {}),
-                    },
-                    body: JSON.stringify(r.body),
-                  };
-                }
-                const r = s.graphql(n, f);
-                return {
-                  ...req,
-                  path: "/graphql",
-                  headers: {
-                    "content-type": "application/json",
-                    ...(r.token ? { authorization: `Bearer ${r.token}` } : {}),
-                  },
-                  body: JSON.stringify({ query: print(r.doc), variables: r.variables }),
-                };
-              },
+              setupRequest: (req: any) => ({ ...req, ...side.request(s, i++, f) }),
               onResponse: (status: number, body: string) => {
-                const failed = target === "floor" ? body.startsWith('{"error') : body.includes('"errors":');
-                if (measuring && (status !== 200 || failed)) errors++;
+                if (measuring && (status !== 200 || side.failed(body))) errors++;
               },
             },
           ],
@@ -434,22 +206,25 @@ async function drive(
       });
     });
   if (WARMUP > 0) await run(WARMUP);
-  type Stats = { statements: number; requests: number };
-  const statsBefore = target === "project" ? ((await (await fetch(`${base}/stats`)).json()) as Stats) : null;
+  const statsBefore = await statsOf(server);
   let rssMax = 0;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssOf(pid))), 250);
+  const dbBefore = await dbCpu?.sample();
   const cpuBefore = cpuMsOf(pid);
   measuring = true;
   const res = await run(DURATION);
   measuring = false;
   const cpuUsed = cpuMsOf(pid) - cpuBefore;
+  const dbAfter = await dbCpu?.sample();
   clearInterval(sampler);
-  const statsAfter = target === "project" ? ((await (await fetch(`${base}/stats`)).json()) as Stats) : null;
+  const statsAfter = await statsOf(server);
   latencies.sort((a, b) => a - b);
   const rssEnd = rssOf(pid);
+  const answered = Math.max(1, res.requests.total);
   return {
     scenario: s.name,
-    target,
+    target: side.name,
+    round,
     requests: res.requests.total,
     rps: Math.round(res.requests.total / DURATION),
     p50: round2(percentile(latencies, 50)),
@@ -458,16 +233,184 @@ async function drive(
     errors: errors + res.errors + res.non2xx,
     statementsPerRequest:
       statsBefore && statsAfter
-        ? Math.round(
-            ((statsAfter.statements - statsBefore.statements) /
-              Math.max(1, statsAfter.requests - statsBefore.requests)) *
-              100,
-          ) / 100
+        ? round2(
+            (statsAfter.statements - statsBefore.statements) / Math.max(1, statsAfter.requests - statsBefore.requests),
+          )
         : undefined,
     rssEndMB: Math.round(rssEnd / 1048576),
     rssMaxMB: Math.round(Math.max(rssMax, rssEnd) / 1048576),
-    cpuMsPerRequest: round2(cpuUsed / Math.max(1, res.requests.total)),
+    cpuMsPerRequest: round2(cpuUsed / answered),
+    dbCpuMsPerRequest: dbBefore && dbAfter ? round2(DatabaseCpu.used(dbBefore, dbAfter) / answered) : undefined,
   };
+}
+
+/** One answer's data (an answer with errors, or without data, fails the check). */
+async function ask(server: Running, s: Scenario, i: number, f: Fixtures): Promise<any> {
+  const r = server.side.request(s, i, f);
+  const res = await fetch(server.base + r.path, { method: "POST", headers: r.headers, body: r.body });
+  const body = (await res.json()) as { data?: unknown; errors?: unknown };
+  if (res.status !== 200 || body.errors || !body.data)
+    throw new Error(`${server.side.name} answered ${s.name} with ${res.status}: ${JSON.stringify(body).slice(0, 500)}`);
+  return body.data;
+}
+
+/**
+ * Before a peer is timed: for each read scenario it answers, the first three requests of the
+ * scenario, asked of the project and of the peer, must give the same orders (same refs, amounts,
+ * items, payments, notes, history: bench/substance.ts). Throws at the first difference.
+ */
+async function checkAnswers(url: string, project: Side, peers: Side[], scenarios: Scenario[], f: Fixtures) {
+  const p = await startSide(project, url);
+  try {
+    for (const peer of peers) {
+      const q = await startSide(peer, url);
+      try {
+        log(`Checking that ${peer.name} and ${project.name} give the same answers…`);
+        for (const s of scenarios.filter((x) => x.read && peer.serves(x, f))) {
+          const oneSided = new Set<string>();
+          let orders = 0;
+          for (let i = 0; i < 3; i++) {
+            const [a, b] = await Promise.all([ask(p, s, i, f), ask(q, s, i, f)]);
+            const [ca, cb] = [substance(a), substance(b)];
+            const diffs = differences(ca, cb, "", oneSided);
+            if (ca.length === 0) throw new Error(`${s.name}: ${project.name} found no order to compare`);
+            if (diffs.length)
+              throw new Error(
+                `${s.name}, request ${i}: ${peer.name} does not answer as ${project.name}:\n  ${diffs.slice(0, 10).join("\n  ")}`,
+              );
+            orders += ca.length;
+          }
+          log(
+            `  ${s.name}: the same ${orders} orders in 3 answers` +
+              (oneSided.size ? ` (asked of one side only: ${[...oneSided].join(", ")})` : ""),
+          );
+        }
+      } finally {
+        await stopSide(q);
+      }
+    }
+  } finally {
+    await stopSide(p);
+  }
+}
+
+/** The project's sides, one per Node binary of --node. */
+function projectSides(): Side[] {
+  const nodes: NodeBinary[] = args
+    .node!.split(",")
+    .map((n) => n.trim())
+    .filter(Boolean)
+    .map((n) => (n === "current" ? nodeBinary(process.execPath) : n === "22" ? node22(log) : nodeBinary(n)));
+  if (nodes.length === 1 && nodes[0].bin === process.execPath) return [projectSide(nodes[0])];
+  return nodes.map((n) => projectSide(n, `project (Node ${n.major})`));
+}
+
+function peerSides(): Side[] {
+  const names = args.peer?.split(",").filter(Boolean) ?? [];
+  return names.map((name) => {
+    if (name !== "postgraphile") throw new Error(`unknown peer ${name} (known: postgraphile)`);
+    if (args.db !== "postgres")
+      throw new Error("--peer postgraphile needs --db postgres: it connects to a PostgreSQL server");
+    return postgraphileSide(log);
+  });
+}
+
+const range = (xs: (number | undefined)[], digits = 2): string => {
+  const v = xs.filter((x): x is number => x !== undefined && Number.isFinite(x));
+  if (v.length === 0) return "-";
+  const lo = Math.min(...v);
+  const hi = Math.max(...v);
+  const fmt = (x: number) => (digits === 0 ? String(Math.round(x)) : String(round2(x)));
+  return fmt(lo) === fmt(hi) ? fmt(lo) : `${fmt(lo)}–${fmt(hi)}`;
+};
+
+function markdownTable(header: string[], rows: string[][]): string[] {
+  return [
+    `| ${header.join(" | ")} |`,
+    `| ${header.map((h) => "-".repeat(Math.max(3, h.length))).join(" | ")} |`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+  ];
+}
+
+/** The tables: each side's figures (ranges over the rounds), then the project's ratios to the others. */
+function report(scenarios: Scenario[], sides: Side[], results: Result[]): string[] {
+  const of = (s: Scenario, side: Side) => results.filter((r) => r.scenario === s.name && r.target === side.name);
+  const rows: string[][] = [];
+  for (const s of scenarios)
+    for (const side of sides) {
+      const rs = of(s, side);
+      if (rs.length === 0) continue;
+      rows.push([
+        s.name,
+        side.name,
+        range(
+          rs.map((r) => r.rps),
+          0,
+        ),
+        range(rs.map((r) => r.p50)),
+        range(rs.map((r) => r.p99)),
+        range(rs.map((r) => r.cpuMsPerRequest)),
+        range(rs.map((r) => r.dbCpuMsPerRequest)),
+        range(rs.map((r) => r.statementsPerRequest)),
+        `${range(
+          rs.map((r) => r.rssEndMB),
+          0,
+        )} (${Math.max(...rs.map((r) => r.rssMaxMB))})`,
+        String(rs.reduce((n, r) => n + r.errors, 0)),
+      ]);
+    }
+  const lines = markdownTable(
+    [
+      "scenario",
+      "side",
+      "req/s",
+      "p50 ms",
+      "p99 ms",
+      "CPU ms/req",
+      "DB CPU ms/req",
+      "SQL/req",
+      "RSS MB (max)",
+      "errors",
+    ],
+    rows,
+  );
+  // Ratios, round by round: a project side's req/s over another side's, and its CPU per request over theirs.
+  const projects = sides.filter((x) => x.kind === "project");
+  const others = sides.filter((x) => x.kind !== "project");
+  const pairs = [
+    ...projects.flatMap((p) => others.map((o) => [p, o] as const)),
+    ...projects.slice(1).map((p) => [p, projects[0]] as const),
+  ];
+  const ratioRows: string[][] = [];
+  for (const s of scenarios) {
+    const cells: string[] = [];
+    let any = false;
+    for (const [p, o] of pairs) {
+      const rps: number[] = [];
+      const cpu: number[] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        const a = of(s, p).find((r) => r.round === round);
+        const b = of(s, o).find((r) => r.round === round);
+        if (!a || !b) continue;
+        rps.push(a.rps / Math.max(1, b.rps));
+        cpu.push(a.cpuMsPerRequest / Math.max(0.001, b.cpuMsPerRequest));
+      }
+      any ||= rps.length > 0;
+      cells.push(range(rps), range(cpu));
+    }
+    if (any) ratioRows.push([s.name, ...cells]);
+  }
+  if (ratioRows.length === 0) return lines;
+  return [
+    ...lines,
+    "",
+    `Ratios, round by round (req/s: the first side's over the second's; CPU: the first side's CPU ms per request over the second's):`,
+    "",
+    ...markdownTable(
+      ["scenario", ...pairs.flatMap(([p, o]) => [`${p.name}/${o.name} req/s`, `${p.name}/${o.name} CPU`])],
+      ratioRows,
+    ),
+  ];
 }
 
 async function checkConsistency(url: string): Promise<{ ordersChecked: number; inconsistent: number }> {
@@ -534,7 +477,7 @@ async function resetMutations(db: Database): Promise<void> {
  * subscribed, a delivery the dispatcher sends to a receiver here), in four equal rounds; the server's
  * RSS after each round shows whether memory grows with the work done.
  */
-async function soak(url: string, f: Fixtures, total: number): Promise<void> {
+async function soak(url: string, f: Fixtures, total: number, side: Side): Promise<void> {
   const rounds = 4;
   const http = await import("node:http");
   let received = 0;
@@ -547,7 +490,8 @@ async function soak(url: string, f: Fixtures, total: number): Promise<void> {
   });
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
   const hook = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
-  const { child, base } = await startProcess("project", url);
+  const server = await startSide(side, url);
+  const { child, base } = server;
   const series: { done: number; rssMB: number; rps: number; errors: number; delivered: number }[] = [];
   try {
     const created = await fetch(`${base}/graphql`, {
@@ -576,15 +520,7 @@ async function soak(url: string, f: Fixtures, total: number): Promise<void> {
             requests: [
               {
                 method: "POST",
-                setupRequest: (req: any) => {
-                  const r = s.graphql(i++, f);
-                  return {
-                    ...req,
-                    path: "/graphql",
-                    headers: { "content-type": "application/json", authorization: `Bearer ${r.token}` },
-                    body: JSON.stringify({ query: print(r.doc), variables: r.variables }),
-                  };
-                },
+                setupRequest: (req: any) => ({ ...req, ...side.request(s, i++, f) }),
                 onResponse: (status: number, body: string) => {
                   if (status !== 200 || body.includes('"errors":')) errors++;
                 },
@@ -612,7 +548,7 @@ async function soak(url: string, f: Fixtures, total: number): Promise<void> {
     while (received < series[series.length - 1].done && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 250));
   } finally {
-    await stopProcess(child);
+    await stopSide(server);
     receiver.close();
   }
   const last = series[series.length - 1];
@@ -634,79 +570,83 @@ async function soak(url: string, f: Fixtures, total: number): Promise<void> {
 async function main() {
   execFileSync(process.execPath, [path.join(root, "scripts", "build-if-stale.js")], { stdio: ["ignore", 2, 2] });
   const { url, describe } = await databaseUrl();
+  const projects = projectSides();
+  const peers = peerSides();
   const fixtures = await prepare(url);
-  if (args.soak) return soak(url, fixtures, Number(args.soak));
+  if (args.soak) return soak(url, fixtures, Number(args.soak), projects[0]);
   const wanted = args.scenarios?.split(",");
   const scenarios = SCENARIOS.filter((s) => (wanted ? wanted.includes(s.name) : true)).filter(
     (s) => s.name !== "staff-page-500" || fixtures.page500,
   );
+  const eventParts =
+    args["skip-events"] || (wanted && !wanted.includes("events") && !wanted.includes("webhooks"))
+      ? undefined
+      : { subscribers: !wanted || wanted.includes("events") };
+  const sides = [...projects, ...(args["skip-floor"] ? [] : [floorSide()]), ...peers];
+  if (peers.length) await checkAnswers(url, projects[0], peers, scenarios, fixtures);
+  const dbCpu = url.startsWith("postgres") ? await DatabaseCpu.open(url) : undefined;
   const results: Result[] = [];
-  let eventResults: EventResults | undefined;
-  let eventRss = 0;
-  for (const target of ["project", "floor"] as const) {
-    if (target === "floor" && args["skip-floor"]) continue;
-    const todo = scenarios.filter((s) => target === "project" || (s.read && s.floor));
-    const events = target === "project" && !args["skip-events"] && (!wanted || wanted.includes("events"));
-    if (todo.length === 0 && !events) continue;
-    const { child, base } = await startProcess(target, url);
-    try {
-      for (const s of todo) {
-        log(`${target}: ${s.name}…`);
-        const r = await drive(base, child.pid!, target, s, fixtures);
-        results.push(r);
-        log(
-          `  ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}${r.statementsPerRequest !== undefined ? `, ${r.statementsPerRequest} SQL/req` : ""}, RSS ${r.rssEndMB} MB`,
-        );
+  const events: { target: string; round: number; rssMB: number; results: EventResults }[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const order = round % 2 === 1 ? sides : [...sides].reverse();
+    for (const side of order) {
+      const todo = scenarios.filter((s) => side.serves(s, fixtures));
+      const withEvents = side.kind === "project" && eventParts !== undefined;
+      if (todo.length === 0 && !withEvents) continue;
+      const profileDir = args.profile
+        ? path.join(root, "bench", "profiles", `${side.name.replace(/\W+/g, "-")}-${round}-${Date.now()}`)
+        : undefined;
+      const server = await startSide(side, url, { profileDir });
+      try {
+        for (const s of todo) {
+          log(`${ROUNDS > 1 ? `round ${round}, ` : ""}${side.name}: ${s.name}…`);
+          const r = await drive(server, s, fixtures, round, dbCpu);
+          results.push(r);
+          log(
+            `  ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, CPU ${r.cpuMsPerRequest} ms/req` +
+              `${r.dbCpuMsPerRequest !== undefined ? ` (+ ${r.dbCpuMsPerRequest} in PostgreSQL)` : ""}` +
+              `${r.statementsPerRequest !== undefined ? `, ${r.statementsPerRequest} SQL/req` : ""}, RSS ${r.rssEndMB} MB`,
+          );
+        }
+        if (withEvents) {
+          const e = await runEventBench({
+            base: server.base,
+            token: fixtures.staffToken,
+            dbUrl: url,
+            refs: fixtures.mutable.slice(0, 100),
+            subscribers: eventParts.subscribers,
+            log,
+          });
+          events.push({ target: side.name, round, rssMB: Math.round(rssOf(server.pid) / 1048576), results: e });
+        }
+      } finally {
+        await stopSide(server);
       }
-      if (events) {
-        eventResults = await runEventBench({
-          base,
-          token: fixtures.staffToken,
-          dbUrl: url,
-          refs: fixtures.mutable.slice(0, 100),
-          log,
-        });
-        eventRss = Math.round(rssOf(child.pid!) / 1048576);
-      }
-    } finally {
-      await stopProcess(child);
     }
   }
+  await dbCpu?.close();
   const consistency = await checkConsistency(url);
 
-  const rows = scenarios.map((s) => {
-    const p = results.find((r) => r.scenario === s.name && r.target === "project");
-    const fl = results.find((r) => r.scenario === s.name && r.target === "floor");
-    return { s, p, fl, ratio: p && fl ? p.rps / fl.rps : undefined };
-  });
-  const header = `| scenario | req/s | p50 ms | p95 ms | p99 ms | errors | SQL/req | RSS MB (max) | CPU ms/req | floor req/s | floor p50 ms | floor CPU ms/req | project/floor |`;
   const lines = [
-    `Orders benchmark — ${N} orders on ${describe}, ${CONNECTIONS} connections, ${DURATION} s after ${WARMUP} s warm-up`,
-    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    `Orders benchmark — ${N} orders on ${describe}, ${CONNECTIONS} connections, ${DURATION} s after ${WARMUP} s warm-up` +
+      (ROUNDS > 1 ? `, ${ROUNDS} rounds in alternation (ranges over the rounds)` : ""),
+    `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; bench on Node ${process.version}`,
+    `Sides: ${sides.map((s) => `${s.name} on Node ${s.node.version}`).join("; ")}`,
     "",
-    header,
-    header
-      .replace(/[^|]/g, "-")
-      .replace(/\|-/g, "| ")
-      .replace(/-\|/g, " |")
-      .replace(/ -+ /g, (m) => ` ${"-".repeat(m.length - 2)} `),
-    ...rows.map(
-      ({ s, p, fl, ratio }) =>
-        `| ${s.name} | ${p?.rps ?? "-"} | ${p?.p50 ?? "-"} | ${p?.p95 ?? "-"} | ${p?.p99 ?? "-"} | ${p?.errors ?? "-"} | ${p?.statementsPerRequest ?? "-"} | ${p ? `${p.rssEndMB} (${p.rssMaxMB})` : "-"} | ${p?.cpuMsPerRequest ?? "-"} | ${fl?.rps ?? "-"} | ${fl?.p50 ?? "-"} | ${fl?.cpuMsPerRequest ?? "-"} | ${ratio !== undefined ? ratio.toFixed(2) : "-"} |`,
-    ),
+    ...report(scenarios, sides, results),
     "",
     `Consistency after the mutations: ${consistency.inconsistent} of ${consistency.ordersChecked} orders where amountPaid ≠ Σ payments, isPaid is wrong, amountRefunded ≠ Σ refunds or a refund lacks its event.`,
-    ...(eventResults
-      ? [
-          "",
-          `Events out (server RSS after them: ${eventRss} MB):`,
-          `- webhook latency, event → delivered: p50 ${eventResults.webhookLatency.p50} ms, p99 ${eventResults.webhookLatency.p99} ms, max ${eventResults.webhookLatency.max} ms (${eventResults.webhookLatency.events} events at 100/s)`,
-          eventResults.webhookThroughput
-            ? `- webhook throughput: ${eventResults.webhookThroughput.perSecond} deliveries/s (${eventResults.webhookThroughput.deliveries} deliveries to ${eventResults.webhookThroughput.endpoints} endpoints in ${eventResults.webhookThroughput.seconds} s)`
-            : "- webhook throughput: measured with --db postgres only",
-          `- subscriber latency, event → received, ${eventResults.subscriberLatency.subscribers} subscribers: p50 ${eventResults.subscriberLatency.p50} ms, p99 ${eventResults.subscriberLatency.p99} ms, max ${eventResults.subscriberLatency.max} ms (${eventResults.subscriberLatency.events} events at 20/s, ${eventResults.subscriberLatency.messages} messages)`,
-        ]
-      : []),
+    ...events.flatMap(({ target, round, rssMB, results: e }) => [
+      "",
+      `Events out, ${target}${ROUNDS > 1 ? `, round ${round}` : ""} (server RSS after them: ${rssMB} MB):`,
+      `- webhook latency, event → delivered: p50 ${e.webhookLatency.p50} ms, p99 ${e.webhookLatency.p99} ms, max ${e.webhookLatency.max} ms (${e.webhookLatency.events} events at 100/s; writes acknowledged at ${e.webhookLatency.writesPerSecond}/s, write p50 ${e.webhookLatency.writeP50} ms, p99 ${e.webhookLatency.writeP99} ms)`,
+      e.webhookThroughput
+        ? `- webhook throughput: ${e.webhookThroughput.perSecond} deliveries/s (${e.webhookThroughput.deliveries} deliveries to ${e.webhookThroughput.endpoints} endpoints in ${e.webhookThroughput.seconds} s)`
+        : "- webhook throughput: measured with --db postgres only",
+      e.subscriberLatency
+        ? `- subscriber latency, event → received, ${e.subscriberLatency.subscribers} subscribers: p50 ${e.subscriberLatency.p50} ms, p99 ${e.subscriberLatency.p99} ms, max ${e.subscriberLatency.max} ms (${e.subscriberLatency.events} events at 20/s, ${e.subscriberLatency.messages} messages)`
+        : "- subscribers: not measured (--scenarios webhooks)",
+    ]),
   ];
   console.log(lines.join("\n"));
   const out = args.out ?? path.join(root, "bench", "results", `${args.db}-${N}.json`);
@@ -717,12 +657,14 @@ async function main() {
       {
         date: new Date().toISOString(),
         orders: N,
-        events: eventResults,
         database: describe,
         connections: CONNECTIONS,
         duration: DURATION,
         warmup: WARMUP,
+        rounds: ROUNDS,
+        sides: sides.map((s) => ({ name: s.name, kind: s.kind, node: s.node.version })),
         results,
+        events,
         consistency,
       },
       null,

@@ -1,7 +1,10 @@
 /**
- * Events out, measured against a running server (npm run bench -- --events):
- * - webhook latency: events written at a steady rate through the API, each delivered to a receiver
- *   on 127.0.0.1; from the event's dateCreated to its arrival, p50 and p99;
+ * Events out, measured against a running server (npm run bench -- --scenarios events; `webhooks`
+ * for the first two parts only):
+ * - webhook latency: events written through the API at a fixed 100 writes/s (an open loop: each
+ *   write is sent on time whether or not the earlier ones were answered), each delivered to a
+ *   receiver on 127.0.0.1; from the event's dateCreated to its arrival, p50 and p99, and the rate
+ *   at which the writes were acknowledged;
  * - webhook throughput: a backlog of deliveries (four endpoints) sent as fast as the server can;
  * - subscriber latency: 1,000 graphql-ws subscribers connected, events at a steady rate; from the
  *   event's dateCreated to each subscriber's receipt, p50 and p99.
@@ -14,10 +17,21 @@ import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
 
 export interface EventResults {
-  webhookLatency: { events: number; p50: number; p99: number; max: number };
+  webhookLatency: {
+    events: number;
+    p50: number;
+    p99: number;
+    max: number;
+    /** Writes acknowledged per second (sent at 100/s whatever the answers: an open loop). */
+    writesPerSecond: number;
+    /** How long the writes took to be answered. */
+    writeP50: number;
+    writeP99: number;
+  };
   /** Only on a PostgreSQL server: the backlog is written into the database directly. */
   webhookThroughput?: { deliveries: number; seconds: number; perSecond: number; endpoints: number };
-  subscriberLatency: { subscribers: number; events: number; messages: number; p50: number; p99: number; max: number };
+  /** Left out with `--scenarios webhooks`. */
+  subscriberLatency?: { subscribers: number; events: number; messages: number; p50: number; p99: number; max: number };
 }
 
 const percentile = (sorted: number[], p: number) =>
@@ -52,21 +66,34 @@ async function receiver(onBody: (path: string, body: string, at: number) => void
   };
 }
 
-/** Writes `count` events (notes) through the API at `perSecond`, on orders `refs`. */
+/**
+ * Writes `count` events (notes) through the API at `perSecond`, on orders `refs`: each write is sent
+ * on its due time whether or not the earlier ones were answered (an open loop, so a slow server
+ * does not lower the rate it is asked to take). Returns how long each took to be answered, and the
+ * rate at which they were.
+ */
 async function writeEvents(base: string, token: string, refs: string[], count: number, perSecond: number) {
   const started = Date.now();
   const pending: Promise<unknown>[] = [];
+  const took: number[] = [];
+  let lastAnswer = started;
   for (let i = 0; i < count; i++) {
     const due = started + (i * 1000) / perSecond;
     const wait = due - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const sent = Date.now();
     pending.push(
       gql(base, token, `mutation($ref: String!) { addOrderNote(ref: $ref, message: "bench", public: true) { ref } }`, {
         ref: refs[i % refs.length],
+      }).then(() => {
+        lastAnswer = Date.now();
+        took.push(lastAnswer - sent);
       }),
     );
   }
   await Promise.all(pending);
+  took.sort((a, b) => a - b);
+  return { took, perSecond: Math.round((count * 1000) / Math.max(1, lastAnswer - started)) };
 }
 
 async function until(check: () => boolean, ms: number) {
@@ -81,6 +108,8 @@ export async function runEventBench(o: {
   /** The database's URL; the throughput part runs only when it is a PostgreSQL server's. */
   dbUrl: string;
   refs: string[];
+  /** Whether to measure the 1,000 subscribers too (the webhook part alone otherwise). */
+  subscribers?: boolean;
   log: (m: string) => void;
 }): Promise<EventResults> {
   const { base, token, refs, log } = o;
@@ -106,7 +135,7 @@ export async function runEventBench(o: {
     await writeEvents(base, token, refs, 300, 100);
     await until(() => latencies.length >= 300, 60_000);
     latencies.length = 0;
-    await writeEvents(base, token, refs, 1000, 100);
+    const writes = await writeEvents(base, token, refs, 1000, 100);
     await until(() => latencies.length >= 1000, 60_000);
     await gql(base, token, `mutation($id: ID!) { deleteWebhook(id: $id) }`, { id: String(hookIds.pop()) });
     const lsorted = [...latencies].sort((a, b) => a - b);
@@ -117,70 +146,80 @@ export async function runEventBench(o: {
     if (o.dbUrl.startsWith("postgres")) webhookThroughput = await throughput(o, rcv.url, arrivals);
     else log("events: webhook throughput skipped (it needs --db postgres)");
 
-    // 3. Subscribers: 1,000 connections, each subscribed to every order's events.
-    const subscribers = 1000;
-    log(`events: ${subscribers} subscribers…`);
-    const clients: Client[] = [];
-    const received: number[] = [];
-    let messages = 0;
-    for (let i = 0; i < subscribers; i++) {
-      const client = createClient({
-        url: `${base.replace(/^http/, "ws")}/graphql`,
-        webSocketImpl: WebSocket,
-        connectionParams: { authorization: `Bearer ${token}` },
-        lazy: false,
-        retryAttempts: 0,
-        onNonLazyError: () => {},
-      });
-      client.subscribe<{ orderEvents: { dateCreated: string } }>(
-        { query: `subscription { orderEvents(types: [NOTE_ADDED]) { dateCreated } }` },
-        {
-          next: (r) => {
-            messages++;
-            if (r.data) received.push(Date.now() - Date.parse(r.data.orderEvents.dateCreated));
-          },
-          error: () => {},
-          complete: () => {},
-        },
-      );
-      clients.push(client);
-    }
-    const stats = async () => (await (await fetch(`${base}/stats`)).json()) as { subscribers: number };
-    for (let i = 0; i < 600 && (await stats()).subscribers < subscribers; i++)
-      await new Promise((r) => setTimeout(r, 100));
-    await writeEvents(base, token, refs, 20, 20); // to warm up
-    await until(() => messages >= 20 * subscribers, 60_000);
-    received.length = 0;
-    messages = 0;
-    const events = 200;
-    await writeEvents(base, token, refs, events, 20);
-    await until(() => messages >= events * subscribers, 120_000);
-    for (const c of clients) await c.dispose();
-    const ssorted = received.sort((a, b) => a - b);
-
-    return {
-      webhookLatency: {
-        events: latencies.length,
-        p50: percentile(lsorted, 50),
-        p99: percentile(lsorted, 99),
-        max: lsorted.at(-1) ?? 0,
-      },
-      webhookThroughput,
-      subscriberLatency: {
-        subscribers,
-        events,
-        messages,
-        p50: percentile(ssorted, 50),
-        p99: percentile(ssorted, 99),
-        max: ssorted.at(-1) ?? 0,
-      },
+    const webhookLatency = {
+      events: latencies.length,
+      p50: percentile(lsorted, 50),
+      p99: percentile(lsorted, 99),
+      max: lsorted.at(-1) ?? 0,
+      writesPerSecond: writes.perSecond,
+      writeP50: percentile(writes.took, 50),
+      writeP99: percentile(writes.took, 99),
     };
+    if (o.subscribers === false) return { webhookLatency, webhookThroughput };
+    return { webhookLatency, webhookThroughput, subscriberLatency: await subscriberLatency(base, token, refs, log) };
   } finally {
     for (const id of hookIds) {
       await gql(base, token, `mutation($id: ID!) { deleteWebhook(id: $id) }`, { id: String(id) }).catch(() => {});
     }
     await rcv.close();
   }
+}
+
+/** 1,000 graphql-ws subscribers, each subscribed to every order's events; 200 events at 20/s. */
+async function subscriberLatency(
+  base: string,
+  token: string,
+  refs: string[],
+  log: (m: string) => void,
+): Promise<NonNullable<EventResults["subscriberLatency"]>> {
+  const subscribers = 1000;
+  log(`events: ${subscribers} subscribers…`);
+  const clients: Client[] = [];
+  const received: number[] = [];
+  let messages = 0;
+  for (let i = 0; i < subscribers; i++) {
+    const client = createClient({
+      url: `${base.replace(/^http/, "ws")}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      lazy: false,
+      retryAttempts: 0,
+      onNonLazyError: () => {},
+    });
+    client.subscribe<{ orderEvents: { dateCreated: string } }>(
+      { query: `subscription { orderEvents(types: [NOTE_ADDED]) { dateCreated } }` },
+      {
+        next: (r) => {
+          messages++;
+          if (r.data) received.push(Date.now() - Date.parse(r.data.orderEvents.dateCreated));
+        },
+        error: () => {},
+        complete: () => {},
+      },
+    );
+    clients.push(client);
+  }
+  const stats = async () => (await (await fetch(`${base}/stats`)).json()) as { subscribers: number };
+  for (let i = 0; i < 600 && (await stats()).subscribers < subscribers; i++)
+    await new Promise((r) => setTimeout(r, 100));
+  await writeEvents(base, token, refs, 20, 20); // to warm up
+  await until(() => messages >= 20 * subscribers, 60_000);
+  received.length = 0;
+  messages = 0;
+  const events = 200;
+  await writeEvents(base, token, refs, events, 20);
+  await until(() => messages >= events * subscribers, 120_000);
+  for (const c of clients) await c.dispose();
+  const ssorted = received.sort((a, b) => a - b);
+
+  return {
+    subscribers,
+    events,
+    messages,
+    p50: percentile(ssorted, 50),
+    p99: percentile(ssorted, 99),
+    max: ssorted.at(-1) ?? 0,
+  };
 }
 
 /** A backlog of 4 × 5,000 deliveries of existing events, released at once: deliveries per second. */

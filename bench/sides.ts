@@ -1,0 +1,169 @@
+/**
+ * The sides of a bench run: the servers the same scenarios are driven through, one at a time, in
+ * alternation. The project (on the Node it is given), the floor (bench/floor.ts) and peers
+ * (bench/peers/). Each is a process of its own started on the bench's database; the bench reads its
+ * CPU time and RSS from /proc and, where it has one, its statement count from GET /stats.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { print, type DocumentNode } from "graphql";
+import type { Fixtures, Scenario } from "./scenarios.js";
+
+export const root = path.resolve(__dirname, "..");
+
+/** One HTTP request of a scenario, as autocannon sends it. */
+export interface HttpRequest {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Side {
+  /** Its name in the tables: "project", "project (Node 22)", "floor", "postgraphile". */
+  name: string;
+  kind: "project" | "floor" | "peer";
+  /** The Node binary the process runs on, and its version. */
+  node: NodeBinary;
+  /** Whether it has an answer to this scenario (peers and the floor answer reads only, some of them). */
+  serves(s: Scenario, f: Fixtures): boolean;
+  /** The i-th request of the scenario. */
+  request(s: Scenario, i: number, f: Fixtures): HttpRequest;
+  /** Whether an answer with HTTP status 200 is still a failure. */
+  failed(body: string): boolean;
+  /** Whether it answers GET /stats with { requests, statements }. */
+  hasStats: boolean;
+  /** What to run: node arguments (after any profiling flags) and extra environment. */
+  command(): { argv: string[]; env: Record<string, string> };
+}
+
+export interface NodeBinary {
+  bin: string;
+  version: string;
+  /** "20", "22": the major version. */
+  major: string;
+}
+
+export function nodeBinary(bin: string): NodeBinary {
+  const version = execFileSync(bin, ["--version"], { encoding: "utf8" }).trim();
+  return { bin, version, major: version.replace(/^v/, "").split(".")[0] };
+}
+
+const printed = new WeakMap<DocumentNode, string>();
+/** A document's text, printed once (the load generator shares the 2 cores with the server). */
+function text(doc: DocumentNode): string {
+  let t = printed.get(doc);
+  if (t === undefined) printed.set(doc, (t = print(doc)));
+  return t;
+}
+
+const json = (token?: string): Record<string, string> => ({
+  "content-type": "application/json",
+  ...(token ? { authorization: `Bearer ${token}` } : {}),
+});
+
+/** A GraphQL request (any side that speaks GraphQL over HTTP POST at /graphql). */
+export function graphqlRequest(query: string, variables: Record<string, unknown>, token?: string): HttpRequest {
+  return { path: "/graphql", headers: json(token), body: JSON.stringify({ query, variables }) };
+}
+
+/** The node flags of package.json's `start` script (`exec node <flags> dist/main.js`). */
+function startFlags(): string[] {
+  const start = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.start as string;
+  return (/node (.*?)\s*dist\/main\.js/.exec(start)?.[1] ?? "").split(/\s+/).filter(Boolean);
+}
+
+/** The project's server (dist/main.js) with `npm start`'s node flags, on the given Node. */
+export function projectSide(node: NodeBinary, name = "project"): Side {
+  return {
+    name,
+    kind: "project",
+    node,
+    serves: () => true,
+    request(s, i, f) {
+      const r = s.graphql(i, f);
+      return graphqlRequest(text(r.doc), r.variables, r.token);
+    },
+    failed: (body) => body.includes('"errors":'),
+    hasStats: true,
+    command: () => ({
+      // BENCH_SERVER_FLAGS for experiments (GC settings, tracing).
+      argv: [
+        ...startFlags(),
+        ...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean),
+        path.join(root, "dist", "main.js"),
+      ],
+      env: {
+        LOG_LEVEL: "info", // the start-up line carries the URL; requests are logged only at debug
+        PAYMENT_METHODS: "credit-card,pay-in-advance,dummy",
+        EXPOSE_STATS: "on",
+        ORDER_RULES: path.join(root, "bench", "rules.js"),
+        WEBHOOK_ALLOW_PRIVATE: "on",
+        MAX_QUERY_COST: "100000",
+      },
+    }),
+  };
+}
+
+/** The floor: the read scenarios by hand-written SQL and JSON.stringify (bench/floor.ts). */
+export function floorSide(): Side {
+  return {
+    name: "floor",
+    kind: "floor",
+    node: nodeBinary(process.execPath),
+    serves: (s) => s.read && s.floor !== undefined,
+    request(s, i, f) {
+      const r = s.floor!(i, f);
+      return { path: r.path, headers: json(r.token), body: JSON.stringify(r.body) };
+    },
+    failed: (body) => body.startsWith('{"error'),
+    hasStats: false,
+    command: () => ({ argv: ["--import", "tsx", path.join(root, "bench", "floor.ts")], env: {} }),
+  };
+}
+
+export interface Running {
+  side: Side;
+  child: ChildProcess;
+  pid: number;
+  /** http://127.0.0.1:PORT */
+  base: string;
+}
+
+/** Starts a side on the database and waits for it to print its URL. */
+export async function startSide(side: Side, url: string, opts: { profileDir?: string } = {}): Promise<Running> {
+  const { argv, env } = side.command();
+  const profile = opts.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.profileDir}`] : [];
+  const child = spawn(side.node.bin, [...profile, ...argv], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", DATABASE_URL: url, PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const tag = `[${side.name}] `;
+  let out = "";
+  const base = await new Promise<string>((resolve, reject) => {
+    const on = (d: Buffer) => {
+      out += d;
+      const m = /(http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(out);
+      if (m) resolve(m[1]);
+    };
+    child.stdout!.on("data", on);
+    child.stderr!.on("data", on);
+    child.on("error", reject);
+    child.on("exit", (code) => reject(new Error(`${side.name} exited with ${code}: ${out}`)));
+  });
+  child.stdout!.removeAllListeners("data");
+  child.stderr!.removeAllListeners("data");
+  child.stdout!.on("data", (d) => process.stderr.write(tag + d));
+  child.stderr!.on("data", (d) => process.stderr.write(tag + d));
+  return { side, child, pid: child.pid!, base };
+}
+
+export async function stopSide(r: Running): Promise<void> {
+  const { child } = r;
+  if (child.exitCode !== null) return;
+  const done = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+  if (child.exitCode === null) child.kill("SIGKILL");
+}
