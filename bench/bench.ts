@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- --db embedded|postgres] [--orders N] [--duration S] [--warmup S] [--connections C]
  *                  [--scenarios a,b] [--rounds R] [--node current,22|PATH] [--peer postgraphile]
- *                  [--out FILE] [--skip-floor] [--skip-events] [--profile] [--soak N]
+ *                  [--out FILE] [--skip-floor] [--skip-events] [--profile] [--perf] [--soak N]
  *
  * Seeds a benchmark shop (once per database and size), then drives each side of the run over
  * loopback with autocannon, one side at a time, each in its own process on the same database: the
@@ -12,7 +12,8 @@
  * Before timing a peer, the bench checks that it answers each scenario with the same orders as the
  * project. Prints the tables and writes JSON (bench/results/).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -23,7 +24,7 @@ import { migrateDeploy } from "../src/db/schema-engine.js";
 import { encodeCursor } from "../src/shared/pagination.js";
 import { issueApiToken } from "../src/users/user.repository.js";
 import { runEventBench, type EventResults } from "./events.js";
-import { DatabaseCpu, cpuMsOf, percentile, round2, rssOf } from "./measure.js";
+import { DatabaseCpu, cpuOf, percentile, round2, rssOf } from "./measure.js";
 import { node22, postgraphileSide } from "./peers/postgraphile/peer.js";
 import { SCENARIOS, type Fixtures, type Scenario } from "./scenarios.js";
 import { seed, seededHistory, seededOrders, seedHistory } from "./seed.js";
@@ -39,7 +40,6 @@ import {
   type Side,
 } from "./sides.js";
 import { differences, substance } from "./substance.js";
-import fs from "node:fs";
 
 const { values: args } = parseArgs({
   options: {
@@ -63,6 +63,11 @@ const { values: args } = parseArgs({
     "skip-floor": { type: "boolean", default: false },
     /** Writes a V8 CPU profile of each server process to bench/profiles/ (open in Chrome DevTools). */
     profile: { type: "boolean", default: false },
+    /**
+     * Records each side's CPU time with Linux perf while each scenario is measured, in
+     * bench/profiles/<side>-<scenario>-<round>.perf.data (node bench/perf-summary.js FILE).
+     */
+    perf: { type: "boolean", default: false },
     /** Skips the events-out measurements (webhooks and subscribers). */
     "skip-events": { type: "boolean", default: false },
     /** Instead of the scenarios: N write transactions, the server's RSS sampled as they go. */
@@ -168,6 +173,8 @@ interface Result {
   rssMaxMB: number;
   /** The server process's CPU time per answered request: its own cost, whatever else the machine does. */
   cpuMsPerRequest: number;
+  /** The share of that CPU time spent in the kernel (system calls: socket writes and reads, epoll). */
+  kernelShare: number;
   /** CPU time of the PostgreSQL backends serving it, per answered request (PostgreSQL server only). */
   dbCpuMsPerRequest?: number;
 }
@@ -176,48 +183,99 @@ type Stats = { statements: number; requests: number };
 const statsOf = async (r: Running): Promise<Stats | null> =>
   r.side.hasStats ? ((await (await fetch(`${r.base}/stats`)).json()) as Stats) : null;
 
-async function drive(server: Running, s: Scenario, f: Fixtures, round: number, dbCpu?: DatabaseCpu): Promise<Result> {
-  const { side, base, pid } = server;
-  let i = 0;
+/** A side's name in a file name: "project (Node 22)" → "project-node-22". */
+const slug = (name: string) => name.toLowerCase().replace(/\W+/g, "-").replace(/^-|-$/g, "");
+
+/** `perf record` of the process's CPU time (all its threads, kernel included) for `seconds`. */
+function perfRecord(pid: number, seconds: number, out: string): Promise<void> {
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  const perf = spawn(
+    "perf",
+    ["record", "-e", "cpu-clock", "-F", "999", "-g", "-p", String(pid), "-o", out, "--", "sleep", String(seconds)],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let err = "";
+  perf.stderr.on("data", (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    perf.on("error", (e) => reject(new Error(`--perf needs Linux perf (Debian package linux-perf): ${e.message}`)));
+    perf.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`perf record failed: ${err}`))));
+  });
+}
+
+/**
+ * Sends a scenario's requests to a side for `seconds` over CONNECTIONS connections. `next` numbers
+ * the requests: one counter per scenario and process, so that a scenario goes on where its warm-up
+ * left off (the status scenario moves orders back and forth).
+ */
+function load(
+  server: Running,
+  s: Scenario,
+  f: Fixtures,
+  seconds: number,
+  next: { i: number },
+  on: { answer?: (failed: boolean) => void; latency?: (ms: number) => void } = {},
+): Promise<autocannon.Result> {
+  const { side, base } = server;
+  return new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: base,
+        connections: CONNECTIONS,
+        duration: seconds,
+        requests: [
+          {
+            method: "POST",
+            setupRequest: (req: any) => ({ ...req, ...side.request(s, next.i++, f) }),
+            onResponse: (status: number, body: string) => on.answer?.(status !== 200 || side.failed(body)),
+          },
+        ],
+      } as any,
+      (err: unknown, res: autocannon.Result) => (err ? reject(err) : resolve(res)),
+    );
+    if (on.latency) instance.on("response", (_c: unknown, _s: number, _b: number, ms: number) => on.latency!(ms));
+  });
+}
+
+async function drive(
+  server: Running,
+  s: Scenario,
+  f: Fixtures,
+  round: number,
+  next: { i: number },
+  dbCpu?: DatabaseCpu,
+): Promise<Result> {
+  const { side, pid } = server;
   let errors = 0;
   const latencies: number[] = [];
   let measuring = false;
   const run = (seconds: number) =>
-    new Promise<autocannon.Result>((resolve, reject) => {
-      const instance = autocannon(
-        {
-          url: base,
-          connections: CONNECTIONS,
-          duration: seconds,
-          requests: [
-            {
-              method: "POST",
-              setupRequest: (req: any) => ({ ...req, ...side.request(s, i++, f) }),
-              onResponse: (status: number, body: string) => {
-                if (measuring && (status !== 200 || side.failed(body))) errors++;
-              },
-            },
-          ],
-        } as any,
-        (err: unknown, res: autocannon.Result) => (err ? reject(err) : resolve(res)),
-      );
-      instance.on("response", (_c: unknown, _status: number, _bytes: number, ms: number) => {
+    load(server, s, f, seconds, next, {
+      answer: (failed) => {
+        if (measuring && failed) errors++;
+      },
+      latency: (ms) => {
         if (measuring) latencies.push(ms);
-      });
+      },
     });
   if (WARMUP > 0) await run(WARMUP);
   const statsBefore = await statsOf(server);
   let rssMax = 0;
   const sampler = setInterval(() => (rssMax = Math.max(rssMax, rssOf(pid))), 250);
   const dbBefore = await dbCpu?.sample();
-  const cpuBefore = cpuMsOf(pid);
+  const cpuBefore = cpuOf(pid);
   measuring = true;
+  const perf = args.perf
+    ? perfRecord(pid, DURATION, path.join(root, "bench", "profiles", `${slug(side.name)}-${s.name}-${round}.perf.data`))
+    : undefined;
   const res = await run(DURATION);
   measuring = false;
-  const cpuUsed = cpuMsOf(pid) - cpuBefore;
+  const cpuAfter = cpuOf(pid);
+  const cpuKernel = cpuAfter.system - cpuBefore.system;
+  const cpuUsed = cpuAfter.user - cpuBefore.user + cpuKernel;
   const dbAfter = await dbCpu?.sample();
   clearInterval(sampler);
   const statsAfter = await statsOf(server);
+  await perf;
   latencies.sort((a, b) => a - b);
   const rssEnd = rssOf(pid);
   const answered = Math.max(1, res.requests.total);
@@ -240,6 +298,7 @@ async function drive(server: Running, s: Scenario, f: Fixtures, round: number, d
     rssEndMB: Math.round(rssEnd / 1048576),
     rssMaxMB: Math.round(Math.max(rssMax, rssEnd) / 1048576),
     cpuMsPerRequest: round2(cpuUsed / answered),
+    kernelShare: round2(cpuKernel / Math.max(1, cpuUsed)),
     dbCpuMsPerRequest: dbBefore && dbAfter ? round2(DatabaseCpu.used(dbBefore, dbAfter) / answered) : undefined,
   };
 }
@@ -350,6 +409,10 @@ function report(scenarios: Scenario[], sides: Side[], results: Result[]): string
         range(rs.map((r) => r.p50)),
         range(rs.map((r) => r.p99)),
         range(rs.map((r) => r.cpuMsPerRequest)),
+        range(
+          rs.map((r) => r.kernelShare * 100),
+          0,
+        ) + "%",
         range(rs.map((r) => r.dbCpuMsPerRequest)),
         range(rs.map((r) => r.statementsPerRequest)),
         `${range(
@@ -367,6 +430,7 @@ function report(scenarios: Scenario[], sides: Side[], results: Result[]): string
       "p50 ms",
       "p99 ms",
       "CPU ms/req",
+      "of it in the kernel",
       "DB CPU ms/req",
       "SQL/req",
       "RSS MB (max)",
@@ -594,16 +658,23 @@ async function main() {
       const withEvents = side.kind === "project" && eventParts !== undefined;
       if (todo.length === 0 && !withEvents) continue;
       const profileDir = args.profile
-        ? path.join(root, "bench", "profiles", `${side.name.replace(/\W+/g, "-")}-${round}-${Date.now()}`)
+        ? path.join(root, "bench", "profiles", `${slug(side.name)}-${round}-${Date.now()}`)
         : undefined;
-      const server = await startSide(side, url, { profileDir });
+      const server = await startSide(side, url, { profileDir, perfMap: args.perf });
       try {
+        // Every scenario once before any is measured: the first one measured after start-up
+        // would otherwise pay for the JIT's warm-up of the code they share (longer on Node 22).
+        const counters = new Map(todo.map((s) => [s.name, { i: 0 }]));
+        if (WARMUP > 0 && todo.length > 1) {
+          log(`${side.name}: warming up on every scenario (${WARMUP} s each)…`);
+          for (const s of todo) await load(server, s, fixtures, WARMUP, counters.get(s.name)!);
+        }
         for (const s of todo) {
           log(`${ROUNDS > 1 ? `round ${round}, ` : ""}${side.name}: ${s.name}…`);
-          const r = await drive(server, s, fixtures, round, dbCpu);
+          const r = await drive(server, s, fixtures, round, counters.get(s.name)!, dbCpu);
           results.push(r);
           log(
-            `  ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, CPU ${r.cpuMsPerRequest} ms/req` +
+            `  ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, CPU ${r.cpuMsPerRequest} ms/req (${Math.round(r.kernelShare * 100)}% in the kernel)` +
               `${r.dbCpuMsPerRequest !== undefined ? ` (+ ${r.dbCpuMsPerRequest} in PostgreSQL)` : ""}` +
               `${r.statementsPerRequest !== undefined ? `, ${r.statementsPerRequest} SQL/req` : ""}, RSS ${r.rssEndMB} MB`,
           );

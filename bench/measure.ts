@@ -14,14 +14,20 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-/** CPU time (user + system) the process has used so far, in ms. */
-export function cpuMsOf(pid: number): number {
+/** CPU time the process has used so far, in ms: in user space and in the kernel (system calls: sockets, epoll…). */
+export function cpuOf(pid: number): { user: number; system: number } {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    return { user: (Number(fields[11]) * 1000) / CLOCK_TICKS, system: (Number(fields[12]) * 1000) / CLOCK_TICKS };
   } catch {
-    return 0;
+    return { user: 0, system: 0 };
   }
+}
+
+/** CPU time (user + system) the process has used so far, in ms. */
+export function cpuMsOf(pid: number): number {
+  const { user, system } = cpuOf(pid);
+  return user + system;
 }
 
 export function rssOf(pid: number): number {

@@ -130,10 +130,21 @@ export interface Running {
   base: string;
 }
 
-/** Starts a side on the database and waits for it to print its URL. */
-export async function startSide(side: Side, url: string, opts: { profileDir?: string } = {}): Promise<Running> {
+/**
+ * Starts a side on the database and waits for it to print its URL. `profileDir`: a V8 CPU profile
+ * of the process is written there when it ends; `perfMap`: V8 writes /tmp/perf-PID.map, so that
+ * `perf` can name the JavaScript functions it samples.
+ */
+export async function startSide(
+  side: Side,
+  url: string,
+  opts: { profileDir?: string; perfMap?: boolean } = {},
+): Promise<Running> {
   const { argv, env } = side.command();
-  const profile = opts.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.profileDir}`] : [];
+  const profile = [
+    ...(opts.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.profileDir}`] : []),
+    ...(opts.perfMap ? ["--perf-basic-prof"] : []),
+  ];
   const child = spawn(side.node.bin, [...profile, ...argv], {
     cwd: root,
     env: { ...process.env, NODE_ENV: "production", DATABASE_URL: url, PORT: "0", ...env },
