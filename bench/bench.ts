@@ -8,7 +8,8 @@
  * real server (NODE_ENV=production, `npm start`'s node flags) on each Node given (--node), the floor
  * (a minimal SQL + JSON.stringify handler, bench/floor.ts) and any peer (--peer postgraphile:
  * PostGraphile 5, bench/peers/postgraphile/). With --rounds R the sides take turns R times, the
- * order reversed every other round, and the tables give each figure's range over the rounds.
+ * order reversed every other round, and the tables give each figure's range over the rounds. Each
+ * process runs every one of its scenarios for the warm-up time before it measures the first.
  * Before timing a peer, the bench checks that it answers each scenario with the same orders as the
  * project. Prints the tables and writes JSON (bench/results/).
  */
