@@ -148,7 +148,7 @@ export class WebhookDispatcher {
           if (!e) continue; // deleted with its order meanwhile; its delivery went with it
           const body = deliveryBody(e, e.actorUser);
           const at = this.now();
-          const attempt = await this.send(webhook.url, deliveryHeaders(webhook.secret, String(d.id), body, at), body);
+          const attempt = await this.send(webhook.url, deliveryHeaders(webhook.secret, d.messageId, body, at), body);
           this.attempted++;
           sent.push({ id: d.id, attempts: d.attempts + 1, at, ...attempt });
         }
