@@ -177,7 +177,9 @@ export class WebhookDispatcher {
     }
     const host = hostOf(url);
     if (!allowPrivate && net.isIP(host) && isInternalAddress(host)) {
-      return Promise.resolve(done(false, null, `refused: ${host} is an internal address`));
+      return Promise.resolve(
+        done(false, null, `refused: ${host} is an internal address; WEBHOOK_ALLOW_PRIVATE=on allows it`),
+      );
     }
     return new Promise<Attempt>((resolve) => {
       const client = url.protocol === "https:" ? https : http;

@@ -341,6 +341,14 @@ describe("webhook URLs (private addresses refused)", () => {
     });
   });
 
+  it("says how to allow a private address (for development)", async () => {
+    const r = await t.ok(CreateWebhookDocument, { input: { url: `${receiver.url}/hook` } }, { token: staff.token });
+    expect(r.createWebhook).toMatchObject({ __typename: "InvalidInputError", field: "url" });
+    expect((r.createWebhook as { message: string }).message).toMatch(
+      /loopback, private or link-local address.*WEBHOOK_ALLOW_PRIVATE=on/,
+    );
+  });
+
   it("takes a public address, and refuses a private one on update too", async () => {
     const r = await t.ok(
       CreateWebhookDocument,
@@ -364,7 +372,7 @@ describe("webhook URLs (private addresses refused)", () => {
       (await t.ok(WebhookDeliveriesDocument, { id: String(w.id) }, { token: staff.token })).webhook!.deliveries
         .nodes[0];
     await waitFor(async () => (await d())?.status === "FAILED", "the refused attempt");
-    expect((await d()).lastError).toMatch(/internal address/);
+    expect((await d()).lastError).toMatch(/internal address.*WEBHOOK_ALLOW_PRIVATE=on/);
     expect(receiver.received).toHaveLength(0);
   });
 });
