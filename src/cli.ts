@@ -11,7 +11,7 @@
 import { parseArgs } from "node:util";
 import { runAdminCommand, sendAdminCommand, type AdminAnswer, type AdminCommand } from "./admin/admin-socket.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { createPrisma, openDatabase } from "./db/database.js";
+import { createPrisma, DatabaseUnreachableError, openDatabase } from "./db/database.js";
 import { DataDirInUseError } from "./db/embedded.js";
 import { migrateDeploy } from "./db/schema-engine.js";
 import { checkEmail, InputError } from "./orders/order.validation.js";
@@ -100,7 +100,11 @@ main(process.argv.slice(2)).then(
       console.error(`${e.message}\n${USAGE}`);
       process.exit(64);
     }
-    const known = e instanceof ConfigError || e instanceof DataDirInUseError || e instanceof InputError;
+    const known =
+      e instanceof ConfigError ||
+      e instanceof DataDirInUseError ||
+      e instanceof InputError ||
+      e instanceof DatabaseUnreachableError;
     console.error(known ? e.message : `cli failed: ${e instanceof Error ? e.message : e}`);
     process.exit(1);
   },

@@ -4,6 +4,7 @@
  * through npm. On the embedded database and, for start/stop, on PostgreSQL.
  */
 import fs from "node:fs";
+import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -167,6 +168,9 @@ describe("npm run demo", { timeout: 120_000 }, () => {
       await npm.exited;
       await waitFor(async () => !(await answers(npm.url)), "the server to stop", 20_000);
       expect(npm.output()).toMatch(new RegExp(`${signal}: draining requests and closing the database`));
+      expect(npm.output()).toMatch(
+        /stopped: requests drained, WebSocket connections closed, webhook attempts finished, database closed \(embedded PostgreSQL \(PGlite\) in .*demo\)\n/,
+      );
     } finally {
       try {
         process.kill(-npm.child.pid!, "SIGKILL");
@@ -201,6 +205,65 @@ describe("npm start configuration", () => {
     const m = await run("main.js", [], { PAYMENT_METHODS: "credit-card,bitcoin", DATABASE_URL: `file:${tmpDir()}/x` });
     expect(m.code).toBe(1);
     expect(m.stderr).toMatch(/unknown payment method "bitcoin"/);
+  });
+});
+
+/** A port on 127.0.0.1 that nothing listens on (taken, then given back). */
+async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+/** What a failed start printed: exactly one line, with no stack trace. */
+function oneLine(r: { code: number | null; stderr: string }): string {
+  expect(r.code, r.stderr).toBe(1);
+  const lines = r.stderr.trim().split("\n");
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  return lines[0];
+}
+
+describe("a start that cannot work says why in one line, without a stack trace", { timeout: 120_000 }, () => {
+  it("a busy port", async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const r = await run("main.js", [], {
+        PORT: String(port),
+        LOG_LEVEL: "warn",
+        DATABASE_URL: `file:${tmpDir()}/db`,
+      });
+      expect(oneLine(r)).toBe(
+        `Port ${port} on 127.0.0.1 is already in use (another program, or this server started earlier). Stop it, or choose another port: PORT=${port + 1} npm start (PORT=0 picks a free one).`,
+      );
+    } finally {
+      busy.close();
+    }
+  });
+
+  it("a PostgreSQL server that refuses the connection", async () => {
+    const port = await closedPort();
+    const url = `postgresql://orders@127.0.0.1:${port}/orders`;
+    const r = await run("main.js", [], { PORT: "0", DATABASE_URL: url });
+    expect(oneLine(r)).toBe(
+      `Cannot connect to PostgreSQL 127.0.0.1:${port}/orders: connection refused. Is PostgreSQL running on 127.0.0.1:${port}? (DATABASE_URL)`,
+    );
+    // the CLI says the same
+    const c = await cli(["create-user", "--email", "a@example.com"], { DATABASE_URL: url });
+    expect(oneLine(c)).toMatch(/^Cannot connect to PostgreSQL 127\.0\.0\.1:\d+\/orders: connection refused\./);
+  });
+
+  it.skipIf(!inject("pgAdminUrl"))("a PostgreSQL database that does not exist", async () => {
+    const u = new URL(inject("pgAdminUrl")!);
+    u.pathname = "/orders_missing_database";
+    const r = await run("main.js", [], { PORT: "0", DATABASE_URL: u.toString() });
+    expect(oneLine(r)).toBe(
+      `The database "orders_missing_database" does not exist on PostgreSQL ${u.hostname}:${u.port || 5432}. Create it first (createdb orders_missing_database), or set DATABASE_URL to one that exists.`,
+    );
   });
 });
 
