@@ -35,10 +35,12 @@ async function answers(url: string): Promise<boolean> {
 }
 
 describe("CLI on a fresh embedded database", { timeout: 120_000 }, () => {
-  it("creates users and tokens, issues and revokes them", async () => {
-    const env = { DATABASE_URL: `file:${tmpDir()}/db` };
+  it("creates users and tokens, issues and revokes them, saying which database it used", async () => {
+    const dir = `${tmpDir()}/db`;
+    const env = { DATABASE_URL: `file:${dir}` };
     const created = await cli(["create-user", "--email", "Staff@Example.com", "--staff"], env);
     expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toBe(`database: embedded PostgreSQL (PGlite) in ${dir} (new: made by this command)\n`);
     const lines = created.stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
     const user = JSON.parse(lines[0]);
@@ -55,6 +57,7 @@ describe("CLI on a fresh embedded database", { timeout: 120_000 }, () => {
     expect((await cli(["create-user", "--email", "nope"], env)).code).toBe(1);
     const issued = await cli(["issue-token", "--email", "staff@example.com"], env);
     expect(issued.code, issued.stderr).toBe(0);
+    expect(issued.stderr).toBe(`database: embedded PostgreSQL (PGlite) in ${dir}\n`);
     const token2 = JSON.parse(issued.stdout).token;
     expect(token2).not.toBe(user.token);
     expect((await cli(["revoke-token", "--token", token2], env)).code).toBe(0);
@@ -67,6 +70,9 @@ describe("CLI on a fresh embedded database", { timeout: 120_000 }, () => {
     try {
       const made = await cli(["create-user", "--email", "late@example.com", "--staff"], env);
       expect(made.code, made.stderr).toBe(0);
+      expect(made.stderr).toBe(
+        `database: embedded PostgreSQL (PGlite) in ${env.DATABASE_URL.slice(5)} (run by the server holding it, pid ${server.child.pid})\n`,
+      );
       const { token } = JSON.parse(made.stdout);
       expect((await gql(server.url, "{ me { email isStaff } }", token)).data.me).toEqual({
         email: "late@example.com",
@@ -87,6 +93,39 @@ describe("CLI on a fresh embedded database", { timeout: 120_000 }, () => {
     expect(fs.existsSync(path.join(dir, "admin.sock"))).toBe(false);
     // and without the server, the CLI opens the database itself
     expect((await cli(["issue-token", "--email", "late@example.com"], env)).code).toBe(0);
+  });
+});
+
+describe("CLI help", () => {
+  it.each(["--help", "-h", "help", "create-user --help"])(
+    "%s lists the commands and options on stdout",
+    async (args) => {
+      const r = await cli(args.split(" "));
+      expect(r.code, r.stderr).toBe(0);
+      for (const word of ["create-user --email E [--staff]", "issue-token --email E", "revoke-token --token T"])
+        expect(r.stdout).toContain(word);
+      for (const option of ["--demo", "--email E", "--staff", "--token T", "-h, --help", "DATABASE_URL"])
+        expect(r.stdout).toContain(option);
+      expect(r.stderr).toBe("");
+    },
+  );
+
+  it("without arguments prints the same on stderr and does nothing (exit 64)", async () => {
+    const cwd = tmpDir();
+    const r = await cli([], {}, cwd);
+    expect(r.code).toBe(64);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("create-user --email E [--staff]");
+    expect(r.stderr).toContain("-h, --help");
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
+  it("a mistake in the command line says what, and where the help is", async () => {
+    const r = await cli(["create-users", "--email", "a@example.com"]);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toBe(
+      'unknown command "create-users"\n(npm run -s cli -- --help lists the commands and options)\n',
+    );
   });
 });
 
@@ -136,7 +175,7 @@ describe("npm run demo", { timeout: 120_000 }, () => {
     }
   });
 
-  it("in its own folder, `npm run -s cli -- --demo create-user` gives a token that works on the running demo", async () => {
+  it("in its own folder, the CLI's token works on the running demo (with --demo, or with no database named), and stderr says which database", async () => {
     const cwd = tmpDir();
     const demo = await startServer(["--demo"], {}, { cwd });
     try {
@@ -149,6 +188,32 @@ describe("npm run demo", { timeout: 120_000 }, () => {
         email: "me@example.com",
         isStaff: true,
       });
+      const demoDb = `embedded PostgreSQL (PGlite) in ${fs.realpathSync(cwd)}/data/demo`;
+      expect(made.stderr).toBe(`database: ${demoDb} (run by the server holding it, pid ${demo.child.pid})\n`);
+
+      // Without --demo, while the demo runs and ./data/db was never made: the demo's database,
+      // said so, and no new ./data/db (whose token the demo would refuse).
+      const unnamed = await cli(["create-user", "--email", "you@example.com"], { DATABASE_URL: "" }, cwd);
+      expect(unnamed.code, unnamed.stderr).toBe(0);
+      expect(unnamed.stderr).toBe(
+        `note: no database named and the demo is running (pid ${demo.child.pid}): using the demo's database, as --demo would; set DATABASE_URL=file:./data/db for the default one.\n` +
+          `database: ${demoDb} (run by the server holding it, pid ${demo.child.pid})\n`,
+      );
+      const you = JSON.parse(unnamed.stdout).token;
+      expect((await gql(demo.url, "{ me { email } }", you)).data.me).toEqual({ email: "you@example.com" });
+      expect(fs.existsSync(path.join(cwd, "data", "db"))).toBe(false);
+
+      // Once ./data/db exists, an unnamed command uses it (the default), with a warning naming both.
+      const own = await cli(["create-user", "--email", "own@example.com"], { DATABASE_URL: "file:./data/db" }, cwd);
+      expect(own.code, own.stderr).toBe(0);
+      const other = await cli(["issue-token", "--email", "own@example.com"], { DATABASE_URL: "" }, cwd);
+      expect(other.code, other.stderr).toBe(0);
+      expect(other.stderr).toBe(
+        `warning: this command used the default database ./data/db, not the running demo's (./data/demo, pid ${demo.child.pid}), which will not know this user or token. For the demo, add --demo.\n` +
+          `database: embedded PostgreSQL (PGlite) in ${fs.realpathSync(cwd)}/data/db\n`,
+      );
+      const refused = await gql(demo.url, "{ me { email } }", JSON.parse(other.stdout).token);
+      expect(refused.errors?.[0].extensions.code).toBe("UNAUTHENTICATED");
       expect(await demo.stop()).toBe(0);
     } finally {
       demo.child.kill("SIGKILL");
