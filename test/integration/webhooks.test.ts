@@ -170,7 +170,12 @@ describe.each(backends())("webhooks on %s", (backend) => {
       message: "The payment method refused the refund.",
     });
     expect(bodies[6].data).toMatchObject({ type: "NOTE_ADDED", public: false, message: "private words" });
-    // the webhook-id is the delivery's id ("msg_" and 32 random hex digits), and the deliveries are visible to staff
+    // the webhook-id is the delivery's id ("msg_" and 32 random hex digits), and the deliveries are
+    // visible to staff (their outcomes are written once the receiver has answered: wait for them)
+    await waitFor(
+      async () => (await deliveries(hook.id, "SUCCEEDED")).totalCount === expected.length,
+      "the outcomes recorded",
+    );
     const list = await deliveries(hook.id);
     expect(list.totalCount).toBe(expected.length);
     expect(list.nodes.map((d) => d.id).sort()).toEqual(got.map((r) => r.headers["webhook-id"]).sort());
