@@ -104,9 +104,9 @@ function handleSignals(server: RunningServer): void {
 function startupFailure(e: unknown): string {
   if (e instanceof ConfigError || e instanceof DataDirInUseError || e instanceof DatabaseUnreachableError)
     return e.message;
-  const { code, address, port } = (e ?? {}) as NodeJS.ErrnoException & { address?: string; port?: number };
+  const { code, syscall, address, port } = (e ?? {}) as NodeJS.ErrnoException & { address?: string; port?: number };
   const command = process.argv.includes("--demo") ? "npm run demo" : "npm start";
-  switch (code) {
+  switch (syscall === "listen" ? code : undefined) {
     case "EADDRINUSE":
       return `Port ${port} on ${address} is already in use (another program, or this server started earlier). Stop it, or choose another port: PORT=${Number(port) + 1} ${command} (PORT=0 picks a free one).`;
     case "EACCES":

@@ -30,7 +30,7 @@ const LINE = 36;
  * A shell command as comment lines of at most LINE characters where it can be, continued with a
  * backslash; an option stays with its value.
  */
-export function commandLines(command: string): string[] {
+function commandLines(command: string): string[] {
   const words: string[] = [];
   for (const word of command.split(" ")) {
     const last = words[words.length - 1];
@@ -52,7 +52,7 @@ export function commandLines(command: string): string[] {
 }
 
 /** The first page's query; its comment says how to get a token with a command that works on this server. */
-export const defaultQuery = (tokenCommand: string, signedIn: boolean) =>
+const defaultQuery = (tokenCommand: string, signedIn: boolean) =>
   [
     "# Orders API",
     ...(signedIn
