@@ -248,8 +248,8 @@ async function throughput(
     }
     await db.query(`UPDATE "Webhook" SET enabled = false WHERE id = ANY($1)`, [burst]);
     await db.query(
-      `INSERT INTO "WebhookDelivery" ("webhookId", "eventId", "nextAttemptAt")
-         SELECT w, e.id, now() FROM unnest($1::int[]) AS w, (SELECT id FROM "OrderEvent" ORDER BY id LIMIT $2) e ORDER BY w, e.id`,
+      `INSERT INTO "WebhookDelivery" ("messageId", "webhookId", "eventId", "nextAttemptAt")
+         SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), w, e.id, now() FROM unnest($1::int[]) AS w, (SELECT id FROM "OrderEvent" ORDER BY id LIMIT $2) e ORDER BY w, e.id`,
       [burst, backlog],
     );
     log(`events: webhook throughput (${endpoints} × ${backlog} deliveries)…`);

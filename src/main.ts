@@ -5,10 +5,10 @@
 
 import v8 from "node:v8";
 import { ConfigError, DEFAULT_DATA_DIR, loadConfig } from "./config.js";
-import type { DatabaseLocation } from "./db/database.js";
+import { DatabaseUnreachableError, type DatabaseLocation } from "./db/database.js";
 import { ensureDemoData, DEMO_CUSTOMERS, DEMO_STAFF } from "./demo.js";
 import { DataDirInUseError } from "./db/embedded.js";
-import { createServer } from "./server.js";
+import { createServer, type RunningServer } from "./server.js";
 import { createLogger } from "./shared/log.js";
 import { loadOrderRules } from "./orders/rules-loader.js";
 
@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     prepare: demo ? async (s) => void (made = await ensureDemoData(s.prisma, s)) : undefined,
     graphiqlHeaders: demo ? () => made && { Authorization: `Bearer ${made.tokens.staff}` } : undefined,
   });
-  handleSignals(server.close);
+  handleSignals(server);
   if (made) {
     const { created, tokens } = made;
     const demoServer = server;
@@ -72,7 +72,7 @@ function tokenCommand(database: DatabaseLocation, demo: boolean): string {
   return `DATABASE_URL=${u.toString()} ${cli} ${args}`;
 }
 
-function handleSignals(close: () => Promise<void>): void {
+function handleSignals(server: RunningServer): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -80,8 +80,13 @@ function handleSignals(close: () => Promise<void>): void {
     process.stderr.write(`${signal}: draining requests and closing the database…\n`);
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
-    close().then(
-      () => process.exit(0),
+    server.close().then(
+      () => {
+        process.stderr.write(
+          `stopped: requests drained, WebSocket connections closed, webhook attempts finished, database closed (${server.db.description})\n`,
+        );
+        process.exit(0);
+      },
       (e) => {
         process.stderr.write(`shutdown failed: ${e instanceof Error ? e.message : e}\n`);
         process.exit(1);
@@ -92,10 +97,27 @@ function handleSignals(close: () => Promise<void>): void {
   process.on("SIGINT", () => stop("SIGINT"));
 }
 
+/**
+ * Why the server did not start: one line without a stack trace when the cause is known (the
+ * configuration, the database, the port), so that it reads as what to do; the stack of anything else.
+ */
+function startupFailure(e: unknown): string {
+  if (e instanceof ConfigError || e instanceof DataDirInUseError || e instanceof DatabaseUnreachableError)
+    return e.message;
+  const { code, syscall, address, port } = (e ?? {}) as NodeJS.ErrnoException & { address?: string; port?: number };
+  const command = process.argv.includes("--demo") ? "npm run demo" : "npm start";
+  switch (syscall === "listen" ? code : undefined) {
+    case "EADDRINUSE":
+      return `Port ${port} on ${address} is already in use (another program, or this server started earlier). Stop it, or choose another port: PORT=${Number(port) + 1} ${command} (PORT=0 picks a free one).`;
+    case "EACCES":
+      return `Not allowed to listen on port ${port} of ${address} (ports below 1024 need privileges): set PORT to 1024 or above.`;
+    case "EADDRNOTAVAIL":
+      return `HOST=${address} is not an address of this machine: set HOST to one that is (127.0.0.1, or 0.0.0.0 for all).`;
+  }
+  return `Failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+}
+
 main().catch((e) => {
-  const known = e instanceof ConfigError || e instanceof DataDirInUseError;
-  process.stderr.write(
-    `${known ? "" : "Failed to start: "}${e instanceof Error ? (known ? e.message : (e.stack ?? e.message)) : String(e)}\n`,
-  );
+  process.stderr.write(`${startupFailure(e)}\n`);
   process.exit(1);
 });

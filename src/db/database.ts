@@ -29,12 +29,57 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** What `Database.description` will say of a location, before it is opened (no credentials). */
+export function describeLocation(location: DatabaseLocation): string {
+  return location.kind === "postgres"
+    ? describeUrl(location.url)
+    : `embedded PostgreSQL (PGlite) in ${location.dataDir.startsWith("memory://") ? location.dataDir : path.resolve(location.dataDir)}`;
+}
+
 function describeUrl(url: string): string {
   try {
     const u = new URL(url);
     return `PostgreSQL ${u.hostname || "socket"}${u.port ? `:${u.port}` : ""}${u.pathname}`;
   } catch {
     return "PostgreSQL";
+  }
+}
+
+/**
+ * The PostgreSQL server named by DATABASE_URL cannot be used: its message is one line that says
+ * what to do (create the database, start the server, fix the URL), for the server's and the CLI's stderr.
+ */
+export class DatabaseUnreachableError extends Error {
+  constructor(url: string, cause: unknown) {
+    super(unreachableMessage(url, cause), { cause });
+    this.name = "DatabaseUnreachableError";
+  }
+}
+
+function unreachableMessage(url: string, e: unknown): string {
+  const where = describeUrl(url);
+  const { code, message } = (e ?? {}) as { code?: string; message?: string };
+  let u: URL | undefined;
+  try {
+    u = new URL(url);
+  } catch {
+    /* described as "PostgreSQL" */
+  }
+  const name = decodeURIComponent(u?.pathname.slice(1) ?? "") || decodeURIComponent(u?.username ?? "");
+  const host = u ? `${u.hostname || "localhost"}:${u.port || 5432}` : "the server";
+  switch (code) {
+    case "3D000": // invalid_catalog_name
+      return `The database "${name}" does not exist on PostgreSQL ${host}. Create it first (createdb ${name}), or set DATABASE_URL to one that exists.`;
+    case "ECONNREFUSED":
+      return `Cannot connect to ${where}: connection refused. Is PostgreSQL running on ${host}? (DATABASE_URL)`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `Cannot connect to ${where}: the host ${u?.hostname} was not found. (DATABASE_URL)`;
+    case "28P01": // invalid_password
+    case "28000": // invalid_authorization_specification
+      return `${where} refused the login: ${message}. Check the user and password in DATABASE_URL.`;
+    default:
+      return `Cannot connect to ${where}: ${message ?? String(e)}`;
   }
 }
 
@@ -93,7 +138,7 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
       await pool.query("SELECT 1");
     } catch (e) {
       await pool.end().catch(() => {});
-      throw new Error(`Cannot connect to ${describeUrl(location.url)}: ${(e as Error).message}`, { cause: e });
+      throw new DatabaseUnreachableError(location.url, e);
     }
     return {
       kind: "postgres",
@@ -126,7 +171,7 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
     kind: "embedded",
     observe,
     query: pool.query.bind(pool) as pg.Pool["query"],
-    description: `embedded PostgreSQL (PGlite) in ${dataDir}`,
+    description: describeLocation({ kind: "embedded", dataDir }),
     url: embedded.url,
     dataDir: inMemoryOrPath(dataDir),
     pool,

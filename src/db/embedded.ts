@@ -42,6 +42,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** The live process that holds the embedded database in `dataDir` (its lock file), or null. */
+export function dataDirHolder(dataDir: string): number | null {
+  try {
+    const pid = Number(fs.readFileSync(path.join(dataDir, "server.pid"), "utf8").trim());
+    return pid && isAlive(pid) ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Takes <dataDir>/server.pid exclusively; a file left by a dead process is replaced. */
 function lockDataDir(dataDir: string): () => void {
   fs.mkdirSync(dataDir, { recursive: true });

@@ -27,11 +27,14 @@ export class EventLog {
     const recorded = await insertEvent(tx, order, event, now);
     // Raw SQL, one statement whatever the number of webhooks: Prisma has no INSERT … SELECT (it
     // would be a read and then a write per webhook) and no API for NOTIFY. PostgreSQL sends the
-    // NOTIFY at commit, never for a rollback.
+    // NOTIFY at commit, never for a rollback. Each delivery's webhook-id is made here, with its row:
+    // "msg_" and the 32 hex digits of a random UUID, so that it is unique across databases (a row
+    // id repeats in every installation and in a restored backup) and the same on every attempt.
     await tx.$queryRaw`
       WITH deliveries AS (
-        INSERT INTO "WebhookDelivery" ("webhookId", "eventId", "nextAttemptAt", "dateCreated")
-        SELECT w."id", ${recorded.id}, ${now}, ${now} FROM "Webhook" w
+        INSERT INTO "WebhookDelivery" ("messageId", "webhookId", "eventId", "nextAttemptAt", "dateCreated")
+        SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), w."id", ${recorded.id}, ${now}, ${now}
+        FROM "Webhook" w
         WHERE w."enabled" AND (cardinality(w."events") = 0 OR CAST(${event.type} AS "OrderEventType") = ANY (w."events"))
         ORDER BY w."id"
         RETURNING 1)

@@ -71,7 +71,11 @@ export async function urlRefusal(text: string, allowPrivate: boolean): Promise<s
       return `The host ${host} could not be resolved.`;
     }
   }
-  if (addresses.some(isInternalAddress)) return "The URL's host is a loopback, private or link-local address.";
+  if (addresses.some(isInternalAddress))
+    return (
+      "The URL's host is a loopback, private or link-local address. Such addresses are refused unless " +
+      "the server runs with WEBHOOK_ALLOW_PRIVATE=on (for development)."
+    );
   return null;
 }
 
@@ -81,7 +85,10 @@ export const publicOnlyLookup: net.LookupFunction = (hostname, options, callback
     if (err) return callback(err, "", 0);
     const list = addresses as unknown as dns.LookupAddress[];
     const bad = list.find((a) => isInternalAddress(a.address));
-    if (bad) return callback(new Error(`refused: ${hostname} resolves to an internal address (${bad.address})`), "", 0);
+    if (bad) {
+      const why = `refused: ${hostname} resolves to an internal address (${bad.address}); WEBHOOK_ALLOW_PRIVATE=on allows it`;
+      return callback(new Error(why), "", 0);
+    }
     if ((options as dns.LookupOptions).all)
       return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
     callback(null, list[0].address, list[0].family);

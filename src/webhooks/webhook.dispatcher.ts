@@ -148,7 +148,7 @@ export class WebhookDispatcher {
           if (!e) continue; // deleted with its order meanwhile; its delivery went with it
           const body = deliveryBody(e, e.actorUser);
           const at = this.now();
-          const attempt = await this.send(webhook.url, deliveryHeaders(webhook.secret, String(d.id), body, at), body);
+          const attempt = await this.send(webhook.url, deliveryHeaders(webhook.secret, d.messageId, body, at), body);
           this.attempted++;
           sent.push({ id: d.id, attempts: d.attempts + 1, at, ...attempt });
         }
@@ -177,7 +177,9 @@ export class WebhookDispatcher {
     }
     const host = hostOf(url);
     if (!allowPrivate && net.isIP(host) && isInternalAddress(host)) {
-      return Promise.resolve(done(false, null, `refused: ${host} is an internal address`));
+      return Promise.resolve(
+        done(false, null, `refused: ${host} is an internal address; WEBHOOK_ALLOW_PRIVATE=on allows it`),
+      );
     }
     return new Promise<Attempt>((resolve) => {
       const client = url.protocol === "https:" ? https : http;

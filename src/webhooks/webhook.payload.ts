@@ -35,11 +35,14 @@ export function deliveryBody(event: OrderEventRecord, actor: UserRecord | null):
   });
 }
 
-/** The Standard Webhooks headers of one attempt. */
-export function deliveryHeaders(secret: string, deliveryId: string, body: string, at: Date): Record<string, string> {
+/**
+ * The Standard Webhooks headers of one attempt. `messageId` is the delivery's own ("msg_…", the same
+ * on every attempt); the order of events is in the body (`timestamp`, `data.id`), not in the id.
+ */
+export function deliveryHeaders(secret: string, messageId: string, body: string, at: Date): Record<string, string> {
   return {
-    "webhook-id": deliveryId,
+    "webhook-id": messageId,
     "webhook-timestamp": String(Math.floor(at.getTime() / 1000)),
-    "webhook-signature": new Signer(secret).sign(deliveryId, at, body),
+    "webhook-signature": new Signer(secret).sign(messageId, at, body),
   };
 }

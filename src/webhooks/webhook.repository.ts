@@ -18,6 +18,7 @@ export type WebhookRecord = Prisma.WebhookGetPayload<{ select: typeof WEBHOOK_SE
 
 export const DELIVERY_SELECT = {
   id: true,
+  messageId: true,
   webhookId: true,
   eventId: true,
   status: true,
@@ -106,10 +107,13 @@ export function attemptsOf(db: Db, deliveryIds: readonly number[]) {
 }
 
 /** Makes a delivery due now, whatever its state: a new attempt of the same delivery (same webhook-id). */
-export async function redeliver(db: Db, id: number, now: Date): Promise<DeliveryRecord | null> {
-  const found = await db.webhookDelivery.updateMany({ where: { id }, data: { status: "PENDING", nextAttemptAt: now } });
+export async function redeliver(db: Db, messageId: string, now: Date): Promise<DeliveryRecord | null> {
+  const found = await db.webhookDelivery.updateMany({
+    where: { messageId },
+    data: { status: "PENDING", nextAttemptAt: now },
+  });
   if (found.count === 0) return null;
-  return db.webhookDelivery.findUnique({ where: { id }, select: DELIVERY_SELECT });
+  return db.webhookDelivery.findUnique({ where: { messageId }, select: DELIVERY_SELECT });
 }
 
 // The dispatcher's queue (webhook.dispatcher.ts): endpoints leased to one server at a time.
@@ -167,7 +171,7 @@ export function dueDeliveries(db: Db, webhookId: number, now: Date, take: number
     where: { webhookId, status: "PENDING", nextAttemptAt: { lte: now } },
     orderBy: { id: "asc" },
     take,
-    select: { id: true, attempts: true, eventId: true },
+    select: { id: true, messageId: true, attempts: true, eventId: true },
   });
 }
 

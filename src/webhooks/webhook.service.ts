@@ -92,8 +92,8 @@ export class WebhookService {
   }
 
   /** Sends a delivery again (same webhook-id), now; null when there is none. */
-  async redeliver(id: number): Promise<repo.DeliveryRecord | null> {
-    const d = await repo.redeliver(this.deps.prisma, id, new Date());
+  async redeliver(messageId: string): Promise<repo.DeliveryRecord | null> {
+    const d = await repo.redeliver(this.deps.prisma, messageId, new Date());
     if (d) this.deps.onDue();
     return d;
   }

@@ -61,7 +61,15 @@ export class WebhookAttempt {
   description: "One event sent to one webhook: every attempt until it succeeds or is given up on.",
 })
 export class WebhookDelivery {
-  @Field(() => ID, { description: "Also the webhook-id header of every attempt, so the receiver can drop duplicates." })
+  // Shown as `id`: the delivery's webhook-id ("msg_…"), unique across databases, rather than its row
+  // id, which starts at 1 in every database. Not a simple resolver: the default one would read `id`.
+  @Field(() => ID, {
+    name: "id",
+    simple: false,
+    description: "Also the webhook-id header of every attempt, so the receiver can drop duplicates.",
+  })
+  messageId!: string;
+  /** The row's id: the order deliveries are sent and listed in (and their cursors). */
   id!: number;
   @Field(() => WebhookDeliveryStatusEnum) status!: DeliveryStatus;
   @Field(() => Int) attempts!: number;

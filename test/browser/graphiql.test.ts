@@ -1,9 +1,10 @@
 /// <reference lib="dom" />
 /**
  * GraphiQL in a real browser (Debian's chromium, driven by playwright-core), on the demo's data, as
- * a staff user would use it: the docs list the queries, autocomplete knows the schema, a typed query
- * shows orders, a refused status change shows its union member; the console stays clean and no
- * request leaves the server. Without a browser the test says so loudly; REQUIRE_BROWSER=1 (CI)
+ * a staff user would use it: the first page's text and token are not cut at the editors' width, the
+ * docs list the queries, autocomplete knows the schema, a typed query shows orders, a refused status
+ * change shows its union member, a subscription streams events over WebSocket with the page's token;
+ * the console stays clean and no request leaves the server. Without a browser the test says so loudly; REQUIRE_BROWSER=1 (CI)
  * makes that a failure.
  */
 import fs from "node:fs";
@@ -72,6 +73,28 @@ describe.skipIf(!CHROMIUM)("GraphiQL in chromium", () => {
   const leftTheServer: string[] = [];
   let staffToken = "";
 
+  /** The reference of an order in `status` (the demo has some in every status). */
+  async function staffOrderRef(status: string): Promise<string> {
+    const r = await fetch(`${t.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${staffToken}` },
+      body: JSON.stringify({ query: `{ allOrders(first: 1, filter: { status: [${status}] }) { nodes { ref } } }` }),
+    });
+    return ((await r.json()) as { data: { allOrders: { nodes: { ref: string }[] } } }).data.allOrders.nodes[0].ref;
+  }
+
+  async function changeStatus(ref: string, status: string): Promise<void> {
+    const r = await fetch(`${t.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${staffToken}` },
+      body: JSON.stringify({
+        query: `mutation($ref: String!) { changeOrderStatus(ref: $ref, status: ${status}) { __typename } }`,
+        variables: { ref },
+      }),
+    });
+    expect(await r.json()).toEqual({ data: { changeOrderStatus: { __typename: "Order" } } });
+  }
+
   beforeAll(async () => {
     let made: Awaited<ReturnType<typeof ensureDemoData>> | undefined;
     t = await startTestServer("embedded", {
@@ -119,6 +142,37 @@ describe.skipIf(!CHROMIUM)("GraphiQL in chromium", () => {
     expect(headers).not.toContain(staffToken); // not persisted in the browser
   });
 
+  it("cuts no line of the first page, its help text or the token in the Headers tab, at 1024 × 768", async () => {
+    await page.setViewportSize({ width: 1024, height: 768 });
+    try {
+      const text = await page.evaluate(() =>
+        [...document.querySelectorAll(".graphiql-container .CodeMirror")].map((el) =>
+          (el as unknown as { CodeMirror: { getValue(): string } }).CodeMirror.getValue(),
+        ),
+      );
+      expect(text.join("\n")).toContain("# A token for a new staff user,");
+      expect(text.join("\n")).toContain(staffToken);
+      // Every editor is as wide as its content: nothing runs past its right edge.
+      await expect
+        .poll(
+          () =>
+            page.evaluate(() =>
+              [...document.querySelectorAll(".graphiql-container .CodeMirror-scroll")].map((el) => [
+                el.scrollWidth,
+                el.clientWidth,
+              ]),
+            ),
+          { timeout: 15_000 },
+        )
+        .toSatisfy((sizes: number[][]) => sizes.length >= 2 && sizes.every(([scroll, client]) => scroll <= client));
+      // And the help text itself is short enough not to need wrapping at this width.
+      const longest = Math.max(...text[0].split("\n").map((l) => l.length));
+      expect(longest).toBeLessThanOrEqual(36);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
+  });
+
   it("the docs explorer lists the Query fields", async () => {
     await page.getByRole("button", { name: /Show Documentation Explorer/i }).click();
     await page.locator(".graphiql-doc-explorer").getByText("Query", { exact: true }).first().click();
@@ -161,6 +215,38 @@ describe.skipIf(!CHROMIUM)("GraphiQL in chromium", () => {
       fromStatus: "CANCELLED",
       toStatus: "SHIPPED",
     });
+  });
+
+  it("streams a subscription's events in the result pane, over WebSocket with the page's token", async () => {
+    const ref = await staffOrderRef("CREATED");
+    // Every order's events: staff only, so an event shown proves the WebSocket carried the token.
+    await setQuery(page, "subscription Watch {\n  orderEvents { type orderRef fromStatus toStatus }\n}");
+    for (let attempt = 0; t.server.events.subscriberCount === 0; attempt++) {
+      if (attempt === 10) throw new Error(`GraphiQL never subscribed: ${await responseText(page)}`);
+      await page.getByRole("button", { name: /Execute query/i }).click();
+      // Subscribed, or refused because GraphiQL sent the previous operation's name (see execute()).
+      await expect
+        .poll(
+          async () =>
+            t.server.events.subscriberCount > 0 || /OPERATION_RESOLUTION_FAILURE/.test(await responseText(page)),
+          {
+            timeout: 15_000,
+          },
+        )
+        .toBe(true);
+    }
+    await page.getByRole("button", { name: /Stop query/i }).waitFor({ state: "visible", timeout: 15_000 });
+    // A change made elsewhere (over HTTP, as another staff member would) appears in the result pane.
+    await changeStatus(ref, "HOLD");
+    await expect.poll(() => responseText(page), { timeout: 15_000 }).toContain(`"orderRef": "${ref}"`);
+    expect(JSON.parse(await responseText(page))).toEqual({
+      data: { orderEvents: { type: "STATUS_CHANGED", orderRef: ref, fromStatus: "CREATED", toStatus: "HOLD" } },
+    });
+    await changeStatus(ref, "CANCELLED");
+    await expect.poll(() => responseText(page), { timeout: 15_000 }).toContain('"toStatus": "CANCELLED"');
+    // Stopping it ends the subscription on the server.
+    await page.getByRole("button", { name: /Stop query/i }).click();
+    await expect.poll(() => t.server.events.subscriberCount, { timeout: 15_000 }).toBe(0);
   });
 
   it("a stale operation name gets a clear error, not an internal one", async () => {

@@ -91,3 +91,42 @@ describe.each(backends())("the history migration on %s", (backend) => {
     }
   });
 });
+
+describe.each(backends())("the webhook message-id migration on %s", (backend) => {
+  it("keeps the webhook-id a delivery was already sent with (its row id), and no two deliveries share one", async () => {
+    const t = await openTestDatabase(backend);
+    const before = fs.mkdtempSync(path.join(os.tmpdir(), "orders-migrations-"));
+    try {
+      for (const name of fs.readdirSync(MIGRATIONS_DIR)) {
+        if (!/^\d/.test(name) || name < "20261207")
+          fs.cpSync(path.join(MIGRATIONS_DIR, name), path.join(before, name), { recursive: true });
+      }
+      await migrateDeploy(t.db, before);
+      await t.db.query(`INSERT INTO "Order" ("ref", "token", "currency") VALUES ('2026-00001', 'tok', 'USD')`);
+      await t.db.query(
+        `INSERT INTO "OrderEvent" ("orderId", "type", "public") SELECT "id", 'ORDER_CREATED', true FROM "Order"`,
+      );
+      await t.db.query(
+        `INSERT INTO "Webhook" ("url", "events", "secret") VALUES ('https://example.com/', '{}', 'whsec_x')`,
+      );
+      await t.db.query(
+        `INSERT INTO "WebhookDelivery" ("webhookId", "eventId", "nextAttemptAt")
+         SELECT w."id", e."id", now() FROM "Webhook" w, "OrderEvent" e, generate_series(1, 2)`,
+      );
+      expect(await migrateDeploy(t.db)).toEqual(
+        fs.readdirSync(MIGRATIONS_DIR).filter((n) => /^\d/.test(n) && n >= "20261207"),
+      );
+      const rows = (await t.db.query(`SELECT "id", "messageId" FROM "WebhookDelivery" ORDER BY "id"`)).rows;
+      expect(rows).toEqual([
+        { id: 1, messageId: "1" },
+        { id: 2, messageId: "2" },
+      ]);
+      await expect(
+        t.db.query(`INSERT INTO "WebhookDelivery" ("webhookId", "eventId", "messageId") VALUES (1, 1, '1')`),
+      ).rejects.toThrow(/unique/);
+    } finally {
+      fs.rmSync(before, { recursive: true, force: true });
+      await t.drop();
+    }
+  });
+});

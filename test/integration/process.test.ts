@@ -4,6 +4,7 @@
  * through npm. On the embedded database and, for start/stop, on PostgreSQL.
  */
 import fs from "node:fs";
+import net, { type AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -23,6 +24,13 @@ function tmpDir(): string {
   return d;
 }
 
+/** The command for a token that GraphiQL's first page suggests (a comment, continued with backslashes). */
+function suggestedCommand(page: string): string {
+  const text: string = JSON.parse(/defaultQuery: ("(?:[^"\\]|\\.)*")/.exec(page)![1]);
+  const lines = text.replace(/ \\\n#\s+/g, " ").split("\n");
+  return lines[lines.indexOf("# while this server runs:") + 1].replace(/^#\s+/, "");
+}
+
 /** Whether anything still answers at `url`. */
 async function answers(url: string): Promise<boolean> {
   try {
@@ -34,10 +42,12 @@ async function answers(url: string): Promise<boolean> {
 }
 
 describe("CLI on a fresh embedded database", { timeout: 120_000 }, () => {
-  it("creates users and tokens, issues and revokes them", async () => {
-    const env = { DATABASE_URL: `file:${tmpDir()}/db` };
+  it("creates users and tokens, issues and revokes them, saying which database it used", async () => {
+    const dir = `${tmpDir()}/db`;
+    const env = { DATABASE_URL: `file:${dir}` };
     const created = await cli(["create-user", "--email", "Staff@Example.com", "--staff"], env);
     expect(created.code, created.stderr).toBe(0);
+    expect(created.stderr).toBe(`database: embedded PostgreSQL (PGlite) in ${dir} (new: made by this command)\n`);
     const lines = created.stdout.trim().split("\n");
     expect(lines).toHaveLength(1);
     const user = JSON.parse(lines[0]);
@@ -54,6 +64,7 @@ describe("CLI on a fresh embedded database", { timeout: 120_000 }, () => {
     expect((await cli(["create-user", "--email", "nope"], env)).code).toBe(1);
     const issued = await cli(["issue-token", "--email", "staff@example.com"], env);
     expect(issued.code, issued.stderr).toBe(0);
+    expect(issued.stderr).toBe(`database: embedded PostgreSQL (PGlite) in ${dir}\n`);
     const token2 = JSON.parse(issued.stdout).token;
     expect(token2).not.toBe(user.token);
     expect((await cli(["revoke-token", "--token", token2], env)).code).toBe(0);
@@ -66,6 +77,9 @@ describe("CLI on a fresh embedded database", { timeout: 120_000 }, () => {
     try {
       const made = await cli(["create-user", "--email", "late@example.com", "--staff"], env);
       expect(made.code, made.stderr).toBe(0);
+      expect(made.stderr).toBe(
+        `database: embedded PostgreSQL (PGlite) in ${env.DATABASE_URL.slice(5)} (run by the server holding it, pid ${server.child.pid})\n`,
+      );
       const { token } = JSON.parse(made.stdout);
       expect((await gql(server.url, "{ me { email isStaff } }", token)).data.me).toEqual({
         email: "late@example.com",
@@ -86,6 +100,39 @@ describe("CLI on a fresh embedded database", { timeout: 120_000 }, () => {
     expect(fs.existsSync(path.join(dir, "admin.sock"))).toBe(false);
     // and without the server, the CLI opens the database itself
     expect((await cli(["issue-token", "--email", "late@example.com"], env)).code).toBe(0);
+  });
+});
+
+describe("CLI help", () => {
+  it.each(["--help", "-h", "help", "create-user --help"])(
+    "%s lists the commands and options on stdout",
+    async (args) => {
+      const r = await cli(args.split(" "));
+      expect(r.code, r.stderr).toBe(0);
+      for (const word of ["create-user --email E [--staff]", "issue-token --email E", "revoke-token --token T"])
+        expect(r.stdout).toContain(word);
+      for (const option of ["--demo", "--email E", "--staff", "--token T", "-h, --help", "DATABASE_URL"])
+        expect(r.stdout).toContain(option);
+      expect(r.stderr).toBe("");
+    },
+  );
+
+  it("without arguments prints the same on stderr and does nothing (exit 64)", async () => {
+    const cwd = tmpDir();
+    const r = await cli([], {}, cwd);
+    expect(r.code).toBe(64);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("create-user --email E [--staff]");
+    expect(r.stderr).toContain("-h, --help");
+    expect(fs.readdirSync(cwd)).toEqual([]);
+  });
+
+  it("a mistake in the command line says what, and where the help is", async () => {
+    const r = await cli(["create-users", "--email", "a@example.com"]);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toBe(
+      'unknown command "create-users"\n(npm run -s cli -- --help lists the commands and options)\n',
+    );
   });
 });
 
@@ -119,7 +166,7 @@ describe("npm run demo", { timeout: 120_000 }, () => {
       const page = await (await fetch(`${demo.url}/graphiql`)).text();
       expect(page).toContain(staffToken);
       // the command that works for this demo's folder (not the default one)
-      expect(page).toContain(
+      expect(suggestedCommand(page)).toBe(
         `DATABASE_URL=${env.DATABASE_URL} npm run -s cli -- create-user --email you@example.com --staff`,
       );
       expect(await demo.stop()).toBe(0);
@@ -135,12 +182,12 @@ describe("npm run demo", { timeout: 120_000 }, () => {
     }
   });
 
-  it("in its own folder, `npm run -s cli -- --demo create-user` gives a token that works on the running demo", async () => {
+  it("in its own folder, the CLI's token works on the running demo (with --demo, or with no database named), and stderr says which database", async () => {
     const cwd = tmpDir();
     const demo = await startServer(["--demo"], {}, { cwd });
     try {
       const page = await (await fetch(`${demo.url}/graphiql`)).text();
-      expect(page).toContain("npm run -s cli -- --demo create-user --email you@example.com --staff");
+      expect(suggestedCommand(page)).toBe("npm run -s cli -- --demo create-user --email you@example.com --staff");
       const made = await cli(["--demo", "create-user", "--email", "me@example.com", "--staff"], {}, cwd);
       expect(made.code, made.stderr).toBe(0);
       const { token } = JSON.parse(made.stdout);
@@ -148,6 +195,32 @@ describe("npm run demo", { timeout: 120_000 }, () => {
         email: "me@example.com",
         isStaff: true,
       });
+      const demoDb = `embedded PostgreSQL (PGlite) in ${fs.realpathSync(cwd)}/data/demo`;
+      expect(made.stderr).toBe(`database: ${demoDb} (run by the server holding it, pid ${demo.child.pid})\n`);
+
+      // Without --demo, while the demo runs and ./data/db was never made: the demo's database,
+      // said so, and no new ./data/db (whose token the demo would refuse).
+      const unnamed = await cli(["create-user", "--email", "you@example.com"], { DATABASE_URL: "" }, cwd);
+      expect(unnamed.code, unnamed.stderr).toBe(0);
+      expect(unnamed.stderr).toBe(
+        `note: no database named and the demo is running (pid ${demo.child.pid}): using the demo's database, as --demo would; set DATABASE_URL=file:./data/db for the default one.\n` +
+          `database: ${demoDb} (run by the server holding it, pid ${demo.child.pid})\n`,
+      );
+      const you = JSON.parse(unnamed.stdout).token;
+      expect((await gql(demo.url, "{ me { email } }", you)).data.me).toEqual({ email: "you@example.com" });
+      expect(fs.existsSync(path.join(cwd, "data", "db"))).toBe(false);
+
+      // Once ./data/db exists, an unnamed command uses it (the default), with a warning naming both.
+      const own = await cli(["create-user", "--email", "own@example.com"], { DATABASE_URL: "file:./data/db" }, cwd);
+      expect(own.code, own.stderr).toBe(0);
+      const other = await cli(["issue-token", "--email", "own@example.com"], { DATABASE_URL: "" }, cwd);
+      expect(other.code, other.stderr).toBe(0);
+      expect(other.stderr).toBe(
+        `warning: this command used the default database ./data/db, not the running demo's (./data/demo, pid ${demo.child.pid}), which will not know this user or token. For the demo, add --demo.\n` +
+          `database: embedded PostgreSQL (PGlite) in ${fs.realpathSync(cwd)}/data/db\n`,
+      );
+      const refused = await gql(demo.url, "{ me { email } }", JSON.parse(other.stdout).token);
+      expect(refused.errors?.[0].extensions.code).toBe("UNAUTHENTICATED");
       expect(await demo.stop()).toBe(0);
     } finally {
       demo.child.kill("SIGKILL");
@@ -167,6 +240,9 @@ describe("npm run demo", { timeout: 120_000 }, () => {
       await npm.exited;
       await waitFor(async () => !(await answers(npm.url)), "the server to stop", 20_000);
       expect(npm.output()).toMatch(new RegExp(`${signal}: draining requests and closing the database`));
+      expect(npm.output()).toMatch(
+        /stopped: requests drained, WebSocket connections closed, webhook attempts finished, database closed \(embedded PostgreSQL \(PGlite\) in .*demo\)\n/,
+      );
     } finally {
       try {
         process.kill(-npm.child.pid!, "SIGKILL");
@@ -183,7 +259,7 @@ describe("npm run demo", { timeout: 120_000 }, () => {
       const page = await (await fetch(`${server.url}/graphiql`)).text();
       expect(page).not.toMatch(/oat_/);
       expect(page).toContain('defaultHeaders: ""');
-      expect(page).toContain(
+      expect(suggestedCommand(page)).toBe(
         `DATABASE_URL=${env.DATABASE_URL} npm run -s cli -- create-user --email you@example.com --staff`,
       );
       expect(await server.stop()).toBe(0);
@@ -201,6 +277,65 @@ describe("npm start configuration", () => {
     const m = await run("main.js", [], { PAYMENT_METHODS: "credit-card,bitcoin", DATABASE_URL: `file:${tmpDir()}/x` });
     expect(m.code).toBe(1);
     expect(m.stderr).toMatch(/unknown payment method "bitcoin"/);
+  });
+});
+
+/** A port on 127.0.0.1 that nothing listens on (taken, then given back). */
+async function closedPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, "127.0.0.1", resolve));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+/** What a failed start printed: exactly one line, with no stack trace. */
+function oneLine(r: { code: number | null; stderr: string }): string {
+  expect(r.code, r.stderr).toBe(1);
+  const lines = r.stderr.trim().split("\n");
+  expect(lines, r.stderr).toHaveLength(1);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  return lines[0];
+}
+
+describe("a start that cannot work says why in one line, without a stack trace", { timeout: 120_000 }, () => {
+  it("a busy port", async () => {
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const { port } = busy.address() as AddressInfo;
+    try {
+      const r = await run("main.js", [], {
+        PORT: String(port),
+        LOG_LEVEL: "warn",
+        DATABASE_URL: `file:${tmpDir()}/db`,
+      });
+      expect(oneLine(r)).toBe(
+        `Port ${port} on 127.0.0.1 is already in use (another program, or this server started earlier). Stop it, or choose another port: PORT=${port + 1} npm start (PORT=0 picks a free one).`,
+      );
+    } finally {
+      busy.close();
+    }
+  });
+
+  it("a PostgreSQL server that refuses the connection", async () => {
+    const port = await closedPort();
+    const url = `postgresql://orders@127.0.0.1:${port}/orders`;
+    const r = await run("main.js", [], { PORT: "0", DATABASE_URL: url });
+    expect(oneLine(r)).toBe(
+      `Cannot connect to PostgreSQL 127.0.0.1:${port}/orders: connection refused. Is PostgreSQL running on 127.0.0.1:${port}? (DATABASE_URL)`,
+    );
+    // the CLI says the same
+    const c = await cli(["create-user", "--email", "a@example.com"], { DATABASE_URL: url });
+    expect(oneLine(c)).toMatch(/^Cannot connect to PostgreSQL 127\.0\.0\.1:\d+\/orders: connection refused\./);
+  });
+
+  it.skipIf(!inject("pgAdminUrl"))("a PostgreSQL database that does not exist", async () => {
+    const u = new URL(inject("pgAdminUrl")!);
+    u.pathname = "/orders_missing_database";
+    const r = await run("main.js", [], { PORT: "0", DATABASE_URL: u.toString() });
+    expect(oneLine(r)).toBe(
+      `The database "orders_missing_database" does not exist on PostgreSQL ${u.hostname}:${u.port || 5432}. Create it first (createdb orders_missing_database), or set DATABASE_URL to one that exists.`,
+    );
   });
 });
 

@@ -170,10 +170,16 @@ describe.each(backends())("webhooks on %s", (backend) => {
       message: "The payment method refused the refund.",
     });
     expect(bodies[6].data).toMatchObject({ type: "NOTE_ADDED", public: false, message: "private words" });
-    // the webhook-id is the delivery's id, and the deliveries are visible to staff
+    // the webhook-id is the delivery's id ("msg_" and 32 random hex digits), and the deliveries are
+    // visible to staff (their outcomes are written once the receiver has answered: wait for them)
+    await waitFor(
+      async () => (await deliveries(hook.id, "SUCCEEDED")).totalCount === expected.length,
+      "the outcomes recorded",
+    );
     const list = await deliveries(hook.id);
     expect(list.totalCount).toBe(expected.length);
     expect(list.nodes.map((d) => d.id).sort()).toEqual(got.map((r) => r.headers["webhook-id"]).sort());
+    for (const r of got) expect(r.headers["webhook-id"]).toMatch(/^msg_[0-9a-f]{32}$/);
     expect(
       list.nodes.every(
         (d) => d.status === "SUCCEEDED" && d.attempts === 1 && d.lastStatusCode === 200 && d.dateDelivered,
@@ -233,9 +239,10 @@ describe.each(backends())("webhooks on %s", (backend) => {
     expect(again.redeliverWebhookDelivery).toMatchObject({ id: d.id, status: "PENDING" });
     await waitFor(() => at("/again").length >= 2, "the second delivery");
     expect(at("/again").map((r) => r.headers["webhook-id"])).toEqual([d.id, d.id]);
-    expect(
-      (await t.ok(RedeliverWebhookDeliveryDocument, { id: "999999" }, { token: staff.token })).redeliverWebhookDelivery,
-    ).toBeNull();
+    for (const id of ["999999", "1", "msg_00000000000000000000000000000000", "x".repeat(5000)])
+      expect(
+        (await t.ok(RedeliverWebhookDeliveryDocument, { id }, { token: staff.token })).redeliverWebhookDelivery,
+      ).toBeNull();
   });
 
   it("writes no delivery for a change that rolled back", async () => {
@@ -339,6 +346,14 @@ describe("webhook URLs (private addresses refused)", () => {
     });
   });
 
+  it("says how to allow a private address (for development)", async () => {
+    const r = await t.ok(CreateWebhookDocument, { input: { url: `${receiver.url}/hook` } }, { token: staff.token });
+    expect(r.createWebhook).toMatchObject({ __typename: "InvalidInputError", field: "url" });
+    expect((r.createWebhook as { message: string }).message).toMatch(
+      /loopback, private or link-local address.*WEBHOOK_ALLOW_PRIVATE=on/,
+    );
+  });
+
   it("takes a public address, and refuses a private one on update too", async () => {
     const r = await t.ok(
       CreateWebhookDocument,
@@ -362,7 +377,47 @@ describe("webhook URLs (private addresses refused)", () => {
       (await t.ok(WebhookDeliveriesDocument, { id: String(w.id) }, { token: staff.token })).webhook!.deliveries
         .nodes[0];
     await waitFor(async () => (await d())?.status === "FAILED", "the refused attempt");
-    expect((await d()).lastError).toMatch(/internal address/);
+    expect((await d()).lastError).toMatch(/internal address.*WEBHOOK_ALLOW_PRIVATE=on/);
     expect(receiver.received).toHaveLength(0);
+  });
+});
+
+describe("webhook-ids across databases", () => {
+  it("are unique: two installations never send the same webhook-id", async () => {
+    const receiver = await startReceiver();
+    const servers = await Promise.all(
+      backends()
+        .flatMap((b) => [b, b])
+        .map((b) => startTestServer(b, { env: { WEBHOOK_ALLOW_PRIVATE: "on" } })),
+    );
+    try {
+      // The same steps on each fresh database: the same row ids, so before the ids were random
+      // every installation sent webhook-id 1, 2, 3…
+      for (const [i, t] of servers.entries()) {
+        const staff = await t.user("staff@example.com", { staff: true });
+        const r = await t.ok(
+          CreateWebhookDocument,
+          { input: { url: `${receiver.url}/db${i}`, events: ["ORDER_CREATED"] as never } },
+          { token: staff.token },
+        );
+        expect(r.createWebhook.__typename).toBe("WebhookCreated");
+        for (let n = 0; n < 3; n++)
+          await t.ok(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token });
+      }
+      const expected = servers.length * 3;
+      await waitFor(() => receiver.received.length >= expected, `${expected} deliveries`);
+      const ids = receiver.received.map((r) => r.headers["webhook-id"]);
+      expect(ids).toHaveLength(expected);
+      expect(new Set(ids).size).toBe(expected);
+      // the order of events is in the body: the event's timestamp and id
+      for (const r of receiver.received) {
+        const body = JSON.parse(r.body);
+        expect(body.timestamp).toBe(body.data.dateCreated);
+        expect(body.data.id).toMatch(/^\d+$/);
+      }
+    } finally {
+      await Promise.all(servers.map((t) => t.close()));
+      await receiver.close();
+    }
   });
 });
