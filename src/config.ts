@@ -2,7 +2,9 @@
  * Configuration: read from the environment here and nowhere else, validated, with defaults.
  * A bad value stops the process with a message naming the variable.
  */
-import type { DatabaseLocation } from "./db/database.js";
+
+/** Where the database is: an embedded PostgreSQL's folder, or a PostgreSQL server's URL. */
+export type DatabaseLocation = { kind: "embedded"; dataDir: string } | { kind: "postgres"; url: string };
 
 export type LogLevel = "silent" | "error" | "warn" | "info" | "debug";
 const LOG_LEVELS: LogLevel[] = ["silent", "error", "warn", "info", "debug"];

@@ -15,21 +15,19 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import express from "express";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import type { Config } from "./config.js";
-import type { Context } from "./context.js";
-import { ANONYMOUS, isStaff, type Viewer } from "./auth/viewer.js";
+import { RequestContext, type Context } from "./context.js";
+import { ANONYMOUS, type Viewer } from "./auth/viewer.js";
 import { bearerToken } from "./auth/tokens.js";
 import { createPrisma, openDatabase, type Database } from "./db/database.js";
 import { migrateDeploy } from "./db/schema-engine.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { graphiqlRouter } from "./http/graphiql.js";
 import { serveAdminSocket } from "./admin/admin-socket.js";
-import { EventBus } from "./events/event-bus.js";
+import { EventBus } from "./subscriptions/event-bus.js";
 import { EventLog } from "./history/event-log.js";
 import { serveSubscriptions } from "./http/subscriptions.js";
 import { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import { WebhookService } from "./webhooks/webhook.service.js";
-import { createLoaders } from "./orders/order.loaders.js";
-import { FULL_SELECT, type ReadSelect } from "./orders/order.select.js";
 import { OrderService } from "./orders/order.service.js";
 import { DEFAULT_RULES, type OrderRules } from "./orders/status.js";
 import type { PaymentMethod } from "./payments/payment-method.js";
@@ -177,18 +175,8 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   await bus.start();
   dispatcher.start();
 
-  const loadersFor = (viewer: Viewer, select: ReadSelect) =>
-    createLoaders(prisma, { select, payments: registry, staff: isStaff(viewer) });
-  const contextFor = (viewer: Viewer, select = FULL_SELECT): Context => ({
-    viewer,
-    loaders: loadersFor(viewer, select),
-    orders,
-    payments,
-    registry,
-    events: bus,
-    webhooks,
-    select,
-  });
+  const services = { prisma, orders, payments, registry, events: bus, webhooks };
+  const contextFor = (viewer: Viewer): Context => new RequestContext(services, viewer);
   const drainPlugin: ApolloServerPlugin = ApolloServerPluginDrainHttpServer({ httpServer });
   const apollo = new ApolloServer<Context>({
     gateway: jitGateway(createSchema()),
@@ -203,7 +191,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       limitsPlugin(config),
-      orderReadsPlugin(loadersFor),
+      orderReadsPlugin(),
       idempotencyPlugin(prisma, { ttlSeconds: config.idempotencyTtlSeconds }),
       ...(config.logLevel === "debug" ? [logPlugin(log)] : []),
     ],

@@ -6,8 +6,7 @@ import type { Context } from "../context.js";
 import { isStaff } from "../auth/viewer.js";
 import type { Logger } from "../shared/log.js";
 import { enforceLimits, measure } from "./limits.js";
-import type { Loaders } from "../orders/order.loaders.js";
-import { selectFor, type ReadSelect } from "../orders/order.select.js";
+import { selectFor } from "../orders/order.select.js";
 import type { Viewer } from "../auth/viewer.js";
 
 /** PostgreSQL text cannot hold NUL (U+0000): refuse it up front rather than fail in the database. */
@@ -87,19 +86,16 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
 }
 
 /**
- * Gives the operation's order reads the columns it shows (order.select.ts), with loaders that fetch
- * just those. Here, once the operation is known, on the context Apollo hands the resolvers (its own
- * copy of the one the request started with).
+ * Gives the operation's order reads the columns it shows (order.select.ts): the request's loaders,
+ * made when a resolver first reads them (context.ts), fetch just those. Here, once the operation is
+ * known, on the context Apollo hands the resolvers (its own copy of the one the request started with).
  */
-export function orderReadsPlugin(
-  loadersFor: (viewer: Viewer, select: ReadSelect) => Loaders,
-): ApolloServerPlugin<Context> {
+export function orderReadsPlugin(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, schema, contextValue }) {
           contextValue.select = selectFor(schema, document);
-          contextValue.loaders = loadersFor(contextValue.viewer, contextValue.select);
         },
       };
     },

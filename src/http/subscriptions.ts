@@ -26,7 +26,7 @@ import { WebSocketServer } from "ws";
 import type { Viewer } from "../auth/viewer.js";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
-import { eventAudience } from "../history/history.fields.resolver.js";
+import { eventAudience } from "../history/event-audience.js";
 import { checkOperation } from "./plugins.js";
 
 export interface SubscriptionServer {

@@ -1,22 +1,12 @@
 /** Domain records as GraphQL objects (class instances, so that unions resolve by class). */
-import type { PaymentRegistry } from "../payments/registry.js";
-import type { OrderPaymentRecord, OrderRecord } from "./order.model.js";
-import { Order, type OrderPayment } from "./order.type.js";
+import { isErrorResult, type ErrorResult } from "../shared/error-result.js";
+import type { OrderRecord } from "./order.model.js";
+import { Order } from "./order.type.js";
 
 export function toOrderNode(o: OrderRecord): Order {
   return Object.assign(new Order(), o);
 }
 
-export function toPaymentNodes(payments: readonly OrderPaymentRecord[], registry: PaymentRegistry): OrderPayment[] {
-  return payments.map((p) => ({
-    id: p.id,
-    orderId: p.orderId,
-    amount: p.amount,
-    transactionId: p.transactionId,
-    paymentMethod: p.paymentMethod,
-    paymentMethodLabel: registry.label(p.paymentMethod),
-    dateCreated: p.dateCreated,
-    amountRefunded: p.amountRefunded,
-    refundedAt: p.refundedAt,
-  }));
-}
+/** A mutation's order as the union member it is; a refusal as it is. */
+export const orderOr = <T extends ErrorResult>(r: OrderRecord | T): Order | T =>
+  isErrorResult(r) ? r : toOrderNode(r);

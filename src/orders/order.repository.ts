@@ -4,7 +4,7 @@
  * Prisma's Decimal as our Money.
  */
 import { Prisma } from "../generated/prisma/client.js";
-import type { OrderPayment as OrderPaymentRow, OrderStatus as StoredStatus } from "../generated/prisma/client.js";
+import type { OrderStatus as StoredStatus } from "../generated/prisma/client.js";
 import type { OrderScope } from "../auth/viewer.js";
 import { USER_SELECT, type UserRecord } from "../users/user.repository.js";
 import type { Db, Tx } from "../db/transaction.js";
@@ -16,7 +16,6 @@ import type {
   OrderFilterInput,
   OrderItemRecord,
   OrderNoteRecord,
-  OrderPaymentRecord,
   OrderRecord,
   OrderSort,
 } from "./order.model.js";
@@ -113,19 +112,6 @@ export function toItem(r: ItemRow): OrderItemRecord {
     total: money(r.total),
     extraRows: toExtraRows(r.extraRows),
     extra: json(r.extra),
-  };
-}
-
-export function toPayment(r: OrderPaymentRow): OrderPaymentRecord {
-  return {
-    id: r.id,
-    orderId: r.orderId,
-    amount: new Money(r.amount),
-    transactionId: r.transactionId,
-    paymentMethod: r.paymentMethod,
-    dateCreated: r.dateCreated,
-    amountRefunded: new Money(r.amountRefunded),
-    refundedAt: r.refundedAt,
   };
 }
 
@@ -266,7 +252,7 @@ export async function findOrderById(db: Db, id: number): Promise<OrderRecord> {
   return toOrder(await db.order.findUniqueOrThrow({ where: { id }, select: FULL_SELECT.order }));
 }
 
-const byOrder = [{ orderId: "asc" }, { id: "asc" }] satisfies Prisma.OrderItemOrderByWithRelationInput[];
+export const byOrder = [{ orderId: "asc" }, { id: "asc" }] satisfies Prisma.OrderItemOrderByWithRelationInput[];
 
 export async function itemsOf(
   db: Db,
@@ -279,11 +265,6 @@ export async function itemsOf(
     select: select.item,
   });
   return rows.map((r) => toItem(r as ItemRow));
-}
-
-export async function paymentsOf(db: Db, orderIds: readonly number[]): Promise<OrderPaymentRecord[]> {
-  const rows = await db.orderPayment.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: byOrder });
-  return rows.map(toPayment);
 }
 
 export async function notesOf(

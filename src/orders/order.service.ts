@@ -4,11 +4,11 @@
  * (auth/auth-checker.ts); which orders a caller sees is the visibility rule (auth/viewer.ts).
  * Paying and refunding are in payments/payment.service.ts.
  */
-import { isStaff, orderScope, type Viewer } from "../auth/viewer.js";
+import { actorOf, isStaff, orderScope, type Viewer } from "../auth/viewer.js";
 import { newOrderToken } from "../auth/tokens.js";
-import { inTransaction } from "../db/transaction.js";
-import { actorOf, type EventLog } from "../history/event-log.js";
+import { inTransaction, type Tx } from "../db/transaction.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { isErrorResult } from "../shared/error-result.js";
 import { badUserInput } from "../shared/errors.js";
 import { pageSize, toPage, type Page } from "../shared/pagination.js";
 import { userExists } from "../users/user.repository.js";
@@ -21,10 +21,26 @@ import { CORE_SELECT, FULL_SELECT, type ReadSelect } from "./order.select.js";
 import { checkNewOrder, type NewOrderInput } from "./order.validation.js";
 import { statusLabel, statusTransitions, transitionError, type OrderRules, type OrderStatus } from "./status.js";
 
+/** A change the order services record with the order's history, in the change's own transaction. */
+export interface OrderChange {
+  type: "ORDER_CREATED" | "STATUS_CHANGED" | "NOTE_ADDED";
+  /** Whether the customer can see it. */
+  public: boolean;
+  actorId: number | null;
+  fromStatus?: OrderStatus | null;
+  toStatus?: OrderStatus | null;
+  message?: string | null;
+}
+
+/** Where changes are recorded: the order's history (history/event-log.ts), given by the server's wiring. */
+export interface OrderChangeLog {
+  record(tx: Tx, order: { id: number; ref: string }, change: OrderChange): Promise<unknown>;
+}
+
 export interface OrderServiceDeps {
   prisma: PrismaClient;
   rules: OrderRules;
-  events: EventLog;
+  events: OrderChangeLog;
   /** ISO 4217 code of new orders. */
   currency: string;
   now?: () => Date;
@@ -132,7 +148,7 @@ export class OrderService {
   /** Creates an order from a finished checkout (for staff: the storefront's back end). */
   async create(viewer: Viewer, input: NewOrderInput): Promise<OrderRecord | InvalidOrderInputError> {
     const checked = checkNewOrder(input);
-    if (checked instanceof InvalidOrderInputError) return checked;
+    if (isErrorResult(checked)) return checked;
     if (checked.userId !== null && !(await userExists(this.prisma, checked.userId))) {
       return new InvalidOrderInputError("userId", "No user has this id.");
     }

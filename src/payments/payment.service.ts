@@ -5,12 +5,19 @@
  * nothing behind.
  */
 import { GraphQLError } from "graphql";
-import { orderScope, type OrderScope, type Viewer } from "../auth/viewer.js";
+import { actorOf, orderScope, type OrderScope, type Viewer } from "../auth/viewer.js";
 import { inTransaction, type Tx } from "../db/transaction.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { actorOf, type EventLog } from "../history/event-log.js";
+import type { EventLog } from "../history/event-log.js";
+import { InvalidOrderInputError } from "../orders/order.errors.js";
+import { withLockedOrder } from "../orders/order.lock.js";
+import type { OrderRecord } from "../orders/order.model.js";
+import * as orders from "../orders/order.repository.js";
+import { paymentError, transitionError, type OrderRules, type OrderStatus } from "../orders/status.js";
+import { isDatabaseUnavailable } from "../shared/db-errors.js";
+import { isErrorResult } from "../shared/error-result.js";
+import { ZERO, type Money } from "../shared/money.js";
 import {
-  InvalidOrderInputError,
   OrderAlreadyPaidError,
   OrderAlreadyRefundedError,
   OrderNotPayableError,
@@ -18,14 +25,9 @@ import {
   PaymentMethodNotAvailableError,
   RefundAmountError,
   RefundFailedError,
-} from "../orders/order.errors.js";
-import { withLockedOrder } from "../orders/order.lock.js";
-import type { OrderPaymentRecord, OrderRecord, OrderRefundRecord } from "../orders/order.model.js";
-import * as orders from "../orders/order.repository.js";
-import { checkPayment, checkRefund } from "../orders/order.validation.js";
-import { paymentError, transitionError, type OrderRules, type OrderStatus } from "../orders/status.js";
-import { isDatabaseUnavailable } from "../shared/db-errors.js";
-import { ZERO, type Money } from "../shared/money.js";
+} from "./payment.errors.js";
+import type { OrderPaymentRecord, OrderRefundRecord } from "./payment.model.js";
+import { checkPayment, checkRefund } from "./payment.validation.js";
 import { PaymentError, type LockedOrder, type PayContext, type PaymentRequest } from "./payment-method.js";
 import * as repo from "./payment.repository.js";
 import type { PaymentRegistry } from "./registry.js";
@@ -63,16 +65,17 @@ export function withTimeout<T>(work: () => Promise<T> | T, ms: number): Promise<
   return Promise.race([running, deadline]).finally(() => clearTimeout(timer));
 }
 
-export type PayOutcome =
-  | { kind: "redirect"; url: string; data: Record<string, unknown> | null; order: OrderRecord }
+/** What payOrder answers: where the method sends the customer, or a refusal. */
+export type PayOrderOutcome =
+  | { url: string; data: Record<string, unknown> | null; order: OrderRecord }
   | PaymentMethodNotAvailableError
   | OrderNotPayableError
   | OrderAlreadyPaidError
   | PaymentFailedError;
 
+/** What refundOrder answers: the payments refunded and those that failed, or a refusal. */
 export type RefundOutcome =
-  | { kind: "refunded"; refunded: OrderPaymentRecord[]; failed: OrderPaymentRecord[]; order: OrderRecord }
-  | OrderAlreadyRefundedError;
+  { refunded: OrderPaymentRecord[]; failed: OrderPaymentRecord[]; order: OrderRecord } | OrderAlreadyRefundedError;
 
 export type RefundPaymentOutcome =
   OrderRefundRecord | RefundAmountError | RefundFailedError | OrderAlreadyRefundedError | InvalidOrderInputError;
@@ -198,7 +201,7 @@ export class PaymentService {
   }
 
   /** POST /orders/{ref}/pay/. Records nothing itself: the method does, when the money moves. */
-  async pay(viewer: Viewer, ref: string, identifier: string, token?: string | null): Promise<PayOutcome> {
+  async pay(viewer: Viewer, ref: string, identifier: string, token?: string | null): Promise<PayOrderOutcome> {
     const request: PaymentRequest = { viewer };
     const timeoutMs = this.deps.timeoutMs;
     try {
@@ -233,7 +236,7 @@ export class PaymentService {
           if (!outcome || typeof outcome.url !== "string" || !outcome.url) {
             throw new PaymentError("The payment method gave no URL to continue with.");
           }
-          return { kind: "redirect" as const, url: outcome.url, data: outcome.data ?? null, order: locked.order };
+          return { url: outcome.url, data: outcome.data ?? null, order: locked.order };
         },
         { timeoutMs: timeoutMs + SLACK_MS },
       );
@@ -259,7 +262,7 @@ export class PaymentService {
     input: { amount: unknown; transactionId: unknown; paymentMethod: unknown },
   ): Promise<OrderRecord | InvalidOrderInputError> {
     const payment = checkPayment(input);
-    if (payment instanceof InvalidOrderInputError) return payment;
+    if (isErrorResult(payment)) return payment;
     return withLockedOrder(this.prisma, ref, ALL, async (tx, order) => {
       if (await repo.hasTransaction(tx, order.id, payment.transactionId)) {
         return new InvalidOrderInputError(
@@ -391,7 +394,7 @@ export class PaymentService {
       }
     }
     if (failed.length === 0 && order.status !== "REFUNDED") order = await this.moveTo(tx, order, "REFUNDED", actorId);
-    return { kind: "refunded", refunded, failed, order };
+    return { refunded, failed, order };
   }
 
   /** Gives back part or all of one payment (for staff). */
@@ -401,7 +404,7 @@ export class PaymentService {
     input: { paymentId: unknown; amount?: unknown; reason?: unknown },
   ): Promise<RefundPaymentOutcome> {
     const checked = checkRefund(input);
-    if (checked instanceof InvalidOrderInputError) return checked;
+    if (isErrorResult(checked)) return checked;
     const actorId = actorOf(viewer);
     return withLockedOrder(
       this.prisma,

@@ -39,3 +39,8 @@ export class InvalidInputError extends ErrorResult {
     this.field = field;
   }
 }
+
+/** Whether a service's answer is a refusal (a member of ErrorResult) rather than what was asked for. */
+export function isErrorResult(value: unknown): value is ErrorResult {
+  return value instanceof ErrorResult;
+}

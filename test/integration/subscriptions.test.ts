@@ -13,7 +13,7 @@ import {
 import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
 import { waitFor } from "../helpers/receiver.js";
 import { connectSubscriber, type Collected, type Subscriber } from "../helpers/subscriber.js";
-import { DROPPED, EventStream, type BusEvent } from "../../src/events/event-bus.js";
+import { DROPPED, EventStream, type BusEvent } from "../../src/subscriptions/event-bus.js";
 import { Money } from "../../src/shared/money.js";
 
 const EVENTS = `subscription($ref: String, $token: String, $types: [OrderEventType!]) {

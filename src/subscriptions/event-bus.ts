@@ -17,7 +17,7 @@ import { listen, type Listening } from "../db/listener.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { eventsByIds, type EventOut } from "../history/event.repository.js";
 import { EVENTS_CHANNEL } from "../history/event-log.js";
-import type { OrderEventType } from "../orders/order.model.js";
+import type { OrderEventType } from "../history/event.model.js";
 import { findOrderByRef } from "../orders/order.repository.js";
 import { CORE_SELECT } from "../orders/order.select.js";
 import { notFound } from "../shared/errors.js";
