@@ -5,6 +5,7 @@
  * half-way closes what it had opened.
  */
 import "reflect-metadata";
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { serveAdminSocket } from "./admin/admin-socket.js";
@@ -123,7 +124,8 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       config,
       viewerOf,
       contextFor,
-      formatError: (e) => formatError(e.toJSON(), e, log),
+      formatError: (e, operation) =>
+        formatError(e.toJSON(), e, { log, request: { requestId: randomUUID(), operation } }),
     });
     opened.add(() => subscriptions.close());
     httpServer.on(

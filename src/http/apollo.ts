@@ -12,7 +12,7 @@ import type { Context } from "../context.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { idempotencyPlugin } from "../idempotency/idempotency.plugin.js";
 import type { Logger } from "../shared/log.js";
-import { formatError } from "./format-error.js";
+import { formatError, noteOperation } from "./format-error.js";
 import { jitGateway } from "./jit-executor.js";
 import { limitsPlugin, logPlugin, orderReadsPlugin } from "./plugins.js";
 
@@ -29,13 +29,15 @@ export async function startApollo(o: {
     introspection: true,
     includeStacktraceInErrorResponses: false,
     stopOnTerminationSignals: false, // main.ts closes the server, then the database
-    formatError: (formatted, error) => formatError(formatted, error, log),
+    formatError: (formatted, error) => formatError(formatted, error, { log }),
     // Cache control is off: it wraps every field resolver to compute cache hints nobody reads (the
     // API answers private data), which cost a fifth of the CPU time of a page of orders.
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: o.httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
+      // The operation's name, for the log line of an unexpected error (format-error.ts).
+      { requestDidStart: async () => ({ didResolveOperation: async (rc) => noteOperation(rc.operationName) }) },
       limitsPlugin(config),
       orderReadsPlugin(),
       idempotencyPlugin(o.prisma, { ttlSeconds: config.idempotencyTtlSeconds }),

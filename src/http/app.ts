@@ -7,7 +7,7 @@ import express from "express";
 import type { Config } from "../config.js";
 import type { PaymentService } from "../payments/payment.service.js";
 import type { PaymentRegistry } from "../payments/registry.js";
-import { ErrorCodes } from "../shared/errors.js";
+import { ThrownCode } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
 import { cors } from "./cors.js";
 import { MASKED_MESSAGE } from "./format-error.js";
@@ -100,7 +100,7 @@ export function createApp(o: AppOptions): express.Express {
           errors: [
             {
               message: `A batch may hold at most ${config.limits.batchSize} operations.`,
-              extensions: { code: "BAD_REQUEST" },
+              extensions: { code: ThrownCode.BAD_REQUEST },
             },
           ],
         });
@@ -110,7 +110,7 @@ export function createApp(o: AppOptions): express.Express {
     o.graphql,
   );
   app.use((_req: express.Request, res: express.Response) => {
-    res.status(404).json({ errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] });
+    res.status(404).json({ errors: [{ message: "Not found", extensions: { code: ThrownCode.NOT_FOUND } }] });
   });
   // Last resort: malformed JSON bodies, oversize bodies, bugs in a page. Never a stack trace.
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
@@ -133,6 +133,8 @@ function lastResort(err: unknown, res: http.ServerResponse, log: Logger): void {
           : MASKED_MESSAGE;
   if (!res.headersSent)
     sendJson(res, status, {
-      errors: [{ message, extensions: { code: status < 500 ? "BAD_REQUEST" : ErrorCodes.INTERNAL_SERVER_ERROR } }],
+      errors: [
+        { message, extensions: { code: status < 500 ? ThrownCode.BAD_REQUEST : ThrownCode.INTERNAL_SERVER_ERROR } },
+      ],
     });
 }

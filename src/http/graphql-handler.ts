@@ -5,6 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from "@apollo/server";
+import { answeredInBody as codeAnsweredInBody } from "../shared/error-codes.js";
+import { withRequestInfo } from "./format-error.js";
 
 /** A request with its body parsed by Express. */
 export type GraphQLHttpRequest = IncomingMessage & { body?: unknown; originalUrl?: string };
@@ -29,10 +31,9 @@ export function graphqlHandler<C extends BaseContext>(
         search: q >= 0 ? url.slice(q) : "",
         body: req.body,
       };
-      const response = await server.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: request,
-        context: () => context(req),
-      });
+      const response = await withRequestInfo(() =>
+        server.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: () => context(req) }),
+      );
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       if (response.body.kind === "complete") {
@@ -52,24 +53,16 @@ export function graphqlHandler<C extends BaseContext>(
 }
 
 /**
- * Errors of a well-formed request that the GraphQL-over-HTTP specification answers with 200 when
- * the client accepts `application/json` (it then reads the errors in the body); with
- * `application/graphql-response+json` they stay 400. A malformed request (no query, a bad body, a
- * batch too long) is 400 either way.
+ * Errors about the document or its variables (error-codes.ts: `inBody`), which the GraphQL over
+ * HTTP specification answers with 200 when the client accepts `application/json` (it then reads
+ * the errors in the body); with `application/graphql-response+json` they stay 400. A malformed
+ * request (no query, a bad body or header, a batch too long) is 400 either way.
  */
-const REQUEST_ERRORS = new Set([
-  "GRAPHQL_PARSE_FAILED",
-  "GRAPHQL_VALIDATION_FAILED",
-  "BAD_USER_INPUT",
-  "OPERATION_RESOLUTION_FAILURE",
-  "QUERY_TOO_COMPLEX",
-]);
-
 function answeredInBody(contentType: string | undefined, body: string): boolean {
   if (!contentType?.startsWith("application/json")) return false;
   try {
     const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] };
-    return !!parsed.errors?.length && parsed.errors.every((e) => REQUEST_ERRORS.has(e.extensions?.code ?? ""));
+    return !!parsed.errors?.length && parsed.errors.every((e) => codeAnsweredInBody(e.extensions?.code));
   } catch {
     return false;
   }

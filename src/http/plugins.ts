@@ -1,9 +1,10 @@
 /** Apollo plugins: query limits and introspection policy; one log line per operation. */
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, type DocumentNode, type OperationDefinitionNode } from "graphql";
+import type { DocumentNode, OperationDefinitionNode } from "graphql";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { isStaff } from "../auth/viewer.js";
+import { publicError, ThrownCode } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
 import { enforceLimits, measure } from "./limits.js";
 import { selectFor } from "../orders/order.select.js";
@@ -34,27 +35,27 @@ export function checkOperation(
   },
 ): void {
   if (hasNul(op.query, op.variables)) {
-    throw new GraphQLError("Text may not contain the NUL character (U+0000).", {
-      extensions: { code: "BAD_USER_INPUT", http: { status: 400 } },
-    });
+    throw publicError(ThrownCode.BAD_USER_INPUT, "Text may not contain the NUL character (U+0000).", { status: 400 });
   }
   if (!op.operation) {
     // GraphiQL sends a remembered operationName that the edited document may no longer have.
-    throw new GraphQLError(
+    throw publicError(
+      ThrownCode.OPERATION_RESOLUTION_FAILURE,
       op.operationName
         ? `The document has no operation named "${op.operationName}".`
         : "The document has no operation to run.",
-      { extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } } },
+      { status: 400 },
     );
   }
   const shape = measure(op.document, op.operation, op.variables ?? {});
   if (shape.introspection && config.introspection !== "on") {
     if (config.introspection === "off" || !isStaff(op.viewer)) {
-      throw new GraphQLError(
+      throw publicError(
+        ThrownCode.FORBIDDEN,
         config.introspection === "off"
           ? "Introspection is disabled on this server."
           : "Introspection is for staff on this server.",
-        { extensions: { code: "FORBIDDEN", http: { status: 403 } } },
+        { status: 403 },
       );
     }
   }
@@ -75,9 +76,11 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
             viewer: contextValue.viewer,
           });
           if (operation?.operation === "subscription") {
-            throw new GraphQLError("Subscriptions are served over WebSocket on this path (the graphql-ws protocol).", {
-              extensions: { code: "BAD_REQUEST", http: { status: 400 } },
-            });
+            throw publicError(
+              ThrownCode.BAD_REQUEST,
+              "Subscriptions are served over WebSocket on this path (the graphql-ws protocol).",
+              { status: 400 },
+            );
           }
         },
       };

@@ -9,6 +9,8 @@ import {
   ChangeOrderStatusDocument,
   CreateOrderDocument,
   PayOrderDocument,
+  RecordOrderPaymentDocument,
+  RefundOrderDocument,
 } from "../generated/graphql.js";
 import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
 import { waitFor } from "../helpers/receiver.js";
@@ -266,5 +268,47 @@ describe("a subscriber too slow for its queue", () => {
     expect((await next).value).toMatchObject({ id: 3 });
     await stream.return();
     expect((await stream.next()).done).toBe(true);
+  });
+});
+
+describe.each(backends())("a subscriber too slow for its queue, over WebSocket, on %s", (backend) => {
+  let t: TestServer;
+  let staff: { token: string };
+  beforeAll(async () => {
+    t = await startTestServer(backend, { env: { SUBSCRIPTION_QUEUE: "1" } });
+    staff = await t.user("staff@example.com", { staff: true });
+  });
+  afterAll(() => t?.close());
+
+  it("gets EVENTS_DROPPED with its message, then the subscription ends", async () => {
+    const s = await connectSubscriber(t.url, staff.token);
+    try {
+      const sub = s.subscribe<Got>(EVENTS);
+      await waitFor(() => t.server.events.subscriberCount === 1, "the subscription");
+      // A refund of an order's every payment commits its events together, more than one waiting slot holds.
+      for (let round = 0; round < 20 && sub.errors.length === 0; round++) {
+        const o = (
+          await t.ok(
+            CreateOrderDocument,
+            { input: orderInput({ status: "PROCESSING" }) as never },
+            { token: staff.token },
+          )
+        ).createOrder as { ref: string };
+        for (const n of [1, 2, 3, 4]) {
+          const input = { amount: "1.00", transactionId: `t${n}`, paymentMethod: "pay-in-advance" };
+          await t.ok(RecordOrderPaymentDocument, { ref: o.ref, input }, { token: staff.token });
+        }
+        await t.ok(RefundOrderDocument, { ref: o.ref }, { token: staff.token });
+      }
+      await waitFor(() => sub.errors.length > 0 || sub.completed, "the subscription to end");
+      expect(sub.errors).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/dropped/),
+          extensions: expect.objectContaining({ code: "EVENTS_DROPPED" }),
+        }),
+      ]);
+    } finally {
+      await s.dispose();
+    }
   });
 });
