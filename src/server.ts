@@ -30,6 +30,7 @@ import { createServices } from "./services.js";
 import { createLogger, type Logger } from "./shared/log.js";
 import type { EventBus } from "./subscriptions/event-bus.js";
 import type { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
+import type { WebhookService } from "./webhooks/webhook.service.js";
 
 export interface ServerOptions {
   /** An open database to use (and not close); by default the server opens config.database. */
@@ -56,6 +57,7 @@ export interface RunningServer {
   orders: OrderService;
   payments: PaymentService;
   registry: PaymentRegistry;
+  webhooks: WebhookService;
   /** Order events as they are committed, to this server's subscribers. */
   events: EventBus;
   /** This server's share of the webhook deliveries. */
@@ -177,6 +179,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       orders: services.orders,
       payments: services.payments,
       registry: services.registry,
+      webhooks: services.webhooks,
       events: services.events,
       dispatcher: services.dispatcher,
       close: () => (closing ??= opened.close()),
