@@ -6,22 +6,10 @@ import "reflect-metadata";
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import { isStaff } from "../auth/viewer.js";
 import { Order } from "../orders/order.type.js";
-import type { FieldFunction } from "../shared/field-function.js";
 import { HISTORY_PAGE_SIZE, idCursor, pageSize, toPage } from "../shared/pagination.js";
 import { User } from "../users/user.type.js";
 import { OrderEvent, OrderEventConnection } from "./event.type.js";
 import type { HistoryContext } from "./history.context.js";
-
-export const eventFields = {
-  actor: (e: OrderEvent, ctx: HistoryContext): Promise<User | null> | User | null =>
-    e.actorId === null || !isStaff(ctx.viewer)
-      ? null
-      : e.actorUser !== undefined
-        ? e.actorUser
-        : ctx.loaders.users.load(e.actorId),
-  message: (e: OrderEvent, { viewer }: HistoryContext): string | null =>
-    e.type === "PAYMENT_REFUNDED" && !isStaff(viewer) ? null : e.message,
-} satisfies Record<string, FieldFunction<OrderEvent, HistoryContext>>;
 
 const eventCursor = idCursor("event", "pass an endCursor from this order's history.");
 
@@ -57,7 +45,8 @@ export class EventFieldsResolver {
       "The signed-in user who caused it; null for a guest, a payment method's callback, or a non-staff viewer.",
   })
   actor(@Root() e: OrderEvent, @Ctx() ctx: HistoryContext): Promise<User | null> | User | null {
-    return eventFields.actor(e, ctx);
+    if (e.actorId === null || !isStaff(ctx.viewer)) return null;
+    return e.actorUser !== undefined ? e.actorUser : ctx.loaders.users.load(e.actorId);
   }
 
   @FieldResolver(() => String, {
@@ -65,6 +54,6 @@ export class EventFieldsResolver {
     description: "NOTE_ADDED: the note; REFUND_FAILED: why; PAYMENT_REFUNDED: the reason (staff only).",
   })
   message(@Root() e: OrderEvent, @Ctx() ctx: HistoryContext): string | null {
-    return eventFields.message(e, ctx);
+    return e.type === "PAYMENT_REFUNDED" && !isStaff(ctx.viewer) ? null : e.message;
   }
 }

@@ -4,7 +4,6 @@ import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver
 import { Role } from "../auth/auth-checker.js";
 import { OrderEvent } from "../history/event.type.js";
 import { isErrorResult } from "../shared/error-result.js";
-import type { FieldFunction } from "../shared/field-function.js";
 import { idCursor, pageSize, toPage } from "../shared/pagination.js";
 import type { WebhookContext } from "./webhook.context.js";
 import { CreateWebhookInput, UpdateWebhookInput } from "./webhook.input.js";
@@ -108,23 +107,17 @@ export class WebhookResolver {
   }
 }
 
-export const deliveryFields = {
-  event: (d: WebhookDelivery, { loaders }: WebhookContext): Promise<OrderEvent | null> => loaders.event.load(d.eventId),
-  attemptLog: (d: WebhookDelivery, { loaders }: WebhookContext): Promise<WebhookAttempt[]> =>
-    loaders.attempts.load(d.id),
-} satisfies Record<string, FieldFunction<WebhookDelivery, WebhookContext>>;
-
 @Resolver(() => WebhookDelivery)
 export class DeliveryFieldsResolver {
   @FieldResolver(() => OrderEvent)
   event(@Root() d: WebhookDelivery, @Ctx() ctx: WebhookContext): Promise<OrderEvent | null> {
-    return deliveryFields.event(d, ctx);
+    return ctx.loaders.event.load(d.eventId);
   }
 
   @FieldResolver(() => [WebhookAttempt], {
     description: "Every attempt, oldest first: its status code, error and time.",
   })
   attemptLog(@Root() d: WebhookDelivery, @Ctx() ctx: WebhookContext): Promise<WebhookAttempt[]> {
-    return deliveryFields.attemptLog(d, ctx);
+    return ctx.loaders.attempts.load(d.id);
   }
 }
