@@ -42,11 +42,6 @@ export interface Config {
   paymentTimeoutMs: number;
   /** EXPOSE_STATS=on: GET /stats answers request and SQL statement counts and memory (for the benchmark). */
   exposeStats: boolean;
-  /**
-   * HEAP_GROWTH_PERCENT: how far V8 lets the old generation grow past what the last full collection
-   * kept, in percent (V8's --heap-growing-percent); 0 leaves V8's own choice (up to 4×).
-   */
-  heapGrowthPercent: number;
   /** Webhook delivery settings (WEBHOOK_*). */
   webhooks: WebhookConfig;
   /** SUBSCRIPTION_QUEUE: events kept for a subscriber that reads too slowly before its subscription is ended (default 1000). */
@@ -206,7 +201,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
     idempotencyTtlSeconds: int("IDEMPOTENCY_TTL_SECONDS", 86_400, 1, 31_536_000),
     paymentTimeoutMs: int("PAYMENT_TIMEOUT_MS", 10_000, 10, 600_000),
     exposeStats: onOff("EXPOSE_STATS", false),
-    heapGrowthPercent: int("HEAP_GROWTH_PERCENT", 100, 0, 1000),
     webhooks: {
       timeoutMs: int("WEBHOOK_TIMEOUT_MS", 10_000, 10, 600_000),
       retryDelaysSeconds: retryDelays(env.WEBHOOK_RETRY_DELAYS),
