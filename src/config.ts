@@ -46,6 +46,10 @@ export interface Config {
   webhooks: WebhookConfig;
   /** SUBSCRIPTION_QUEUE: events kept for a subscriber that reads too slowly before its subscription is ended (default 1000). */
   subscriptionQueue: number;
+  /** ORDER_RULES: a module with custom transition rules (orders/rules-loader.ts); none by default. */
+  orderRules: string | undefined;
+  /** SCHEMA_ENGINE_DEBUG: any value prints the migration engine's messages to stderr. */
+  schemaEngineDebug: boolean;
 }
 
 export interface WebhookConfig {
@@ -209,6 +213,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
       concurrency: int("WEBHOOK_CONCURRENCY", 8, 1, 1000),
     },
     subscriptionQueue: int("SUBSCRIPTION_QUEUE", 1000, 1, 1_000_000),
+    orderRules: env.ORDER_RULES?.trim() || undefined,
+    schemaEngineDebug: Boolean(env.SCHEMA_ENGINE_DEBUG?.trim()),
     database: parseDatabaseUrl(env.DATABASE_URL, defaults.dataDir),
     host,
     port,

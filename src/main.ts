@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const demo = process.argv.includes("--demo");
   const config = loadConfig(process.env, demo ? { dataDir: "./data/demo" } : {});
   const log = createLogger(config.logLevel);
-  const rules = await loadOrderRules(process.env.ORDER_RULES);
+  const rules = await loadOrderRules(config.orderRules);
   let made: Awaited<ReturnType<typeof ensureDemoData>> | undefined;
   const server = await createServer(config, {
     logger: log,

@@ -91,7 +91,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   try {
     const db = opts.db ?? (await openDatabase(config.database, { poolMax: config.dbPoolMax }));
     if (!opts.db) opened.add(() => db.close());
-    const applied = await migrateDeploy(db);
+    const applied = await migrateDeploy(db, undefined, { debug: config.schemaEngineDebug });
     if (applied.length) log.info("migrations applied", { migrations: applied });
 
     const statements = { requests: 0, statements: 0 };
