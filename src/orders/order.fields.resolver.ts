@@ -10,6 +10,7 @@ import { DecimalScalar } from "../shared/scalars.js";
 import { User } from "../users/user.type.js";
 import type { OrderContext } from "./order.context.js";
 import type { OrderRecord } from "./order.model.js";
+import { shownItems } from "./order.nodes.js";
 import { Order, OrderItem, OrderNote, StatusTransition } from "./order.type.js";
 import { statusLabel } from "./status.js";
 
@@ -32,7 +33,7 @@ export class OrderFieldsResolver {
 
   @FieldResolver(() => [OrderItem])
   items(@Root() order: Order, @Ctx() ctx: OrderContext): Promise<OrderItem[]> {
-    return ctx.loaders.items.load(order.id);
+    return ctx.loaders.items.load(order.id).then(shownItems);
   }
 
   @FieldResolver(() => [OrderNote])

@@ -7,12 +7,13 @@ import DataLoader from "dataloader";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { groupBy } from "../shared/records.js";
 import type { UserLoaders } from "../users/user.loaders.js";
-import type { OrderItemRecord, OrderNoteRecord } from "./order.model.js";
+import type { OrderItemRead, OrderNoteRecord } from "./order.model.js";
 import { itemsOf, notesOf, type OrderWithRelations } from "./order.repository.js";
 import { FULL_SELECT, type ReadSelect } from "./order.select.js";
 
 export interface OrderLoaders {
-  items: DataLoader<number, OrderItemRecord[]>;
+  /** As the operation's select fetched them (order.select.ts). */
+  items: DataLoader<number, OrderItemRead[]>;
   /** Only the public ones unless the caller may see private notes. */
   notes: DataLoader<number, OrderNoteRecord[]>;
 }

@@ -10,6 +10,7 @@ import type {
 } from "../generated/prisma/client.js";
 import type { Money } from "../shared/money.js";
 import type { Domain } from "../shared/records.js";
+import type { ItemCoreColumn, OrderCoreColumn } from "./order.select.js";
 import type { OrderStatus } from "./status.js";
 
 export type JsonObject = Record<string, unknown>;
@@ -39,6 +40,15 @@ export type OrderItemRecord = Domain<
 };
 
 export type OrderNoteRecord = OrderNoteRow;
+
+/**
+ * An order as a read fetched it: the core columns always (order.select.ts), the others when the
+ * operation shows them. Writes and locks read every column and give an OrderRecord.
+ */
+export type OrderRead = Pick<OrderRecord, OrderCoreColumn> & Partial<OrderRecord>;
+
+/** An item as a read fetched it: the core columns always, the others when the operation shows them. */
+export type OrderItemRead = Pick<OrderItemRecord, ItemCoreColumn> & Partial<OrderItemRecord>;
 
 export type OrderSort = "DATE_CREATED_DESC" | "DATE_CREATED_ASC" | "TOTAL_DESC" | "TOTAL_ASC";
 

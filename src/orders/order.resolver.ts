@@ -9,7 +9,7 @@ import { OrderSortEnum, OrderStatusEnum } from "./order.enums.js";
 import { CreateOrderInput, OrderFilter } from "./order.input.js";
 import type { OrderSort } from "./order.model.js";
 import { primeLoaders } from "./order.loaders.js";
-import { orderOr, toOrderNode } from "./order.nodes.js";
+import { orderOr, shownOrder, shownPage, toOrderNode } from "./order.nodes.js";
 import type { OrderWithRelations } from "./order.repository.js";
 import { ChangeOrderStatusResult, CreateOrderResult } from "./order.results.js";
 import { Order, OrderStatusInfo } from "./order.type.js";
@@ -19,7 +19,7 @@ import type { OrderStatus } from "./status.js";
 function primed(ctx: OrderContext, found: OrderWithRelations | null): Order | null {
   if (!found) return null;
   primeLoaders(ctx.loaders, found);
-  return found.order;
+  return shownOrder(found.order);
 }
 
 @Resolver()
@@ -39,7 +39,9 @@ export class OrderResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<OrderConnection> {
-    return new OrderConnection(await ctx.orders.listOwn(ctx.viewer, { first, after, token, select: ctx.select }));
+    return new OrderConnection(
+      shownPage(await ctx.orders.listOwn(ctx.viewer, { first, after, token, select: ctx.select })),
+    );
   }
 
   @Query(() => Order, {
@@ -63,7 +65,9 @@ export class OrderResolver {
     @Arg("orderBy", () => OrderSortEnum, { nullable: true, defaultValue: "DATE_CREATED_DESC" })
     orderBy: OrderSort | null,
   ): Promise<OrderConnection> {
-    return new OrderConnection(await ctx.orders.listAll({ first, after, filter, orderBy, select: ctx.select }));
+    return new OrderConnection(
+      shownPage(await ctx.orders.listAll({ first, after, filter, orderBy, select: ctx.select })),
+    );
   }
 
   @Query(() => Order, {

@@ -14,7 +14,7 @@ import { pageSize, toPage, type Page } from "../shared/pagination.js";
 import { userExists } from "../users/user.repository.js";
 import { InvalidOrderInputError, InvalidStatusTransitionError } from "./order.errors.js";
 import { withLockedOrder } from "./order.lock.js";
-import type { OrderFilterInput, OrderRecord, OrderSort } from "./order.model.js";
+import type { OrderFilterInput, OrderRead, OrderRecord, OrderSort } from "./order.model.js";
 import { decodeOrderCursor, orderCursor } from "./order.pagination.js";
 import * as repo from "./order.repository.js";
 import { CORE_SELECT, FULL_SELECT, type ReadSelect } from "./order.select.js";
@@ -65,7 +65,7 @@ export class OrderService {
     return this.deps.rules;
   }
 
-  private async page(query: repo.OrderQuery, sort: OrderSort, args: ListArgs): Promise<Page<OrderRecord>> {
+  private async page(query: repo.OrderQuery, sort: OrderSort, args: ListArgs): Promise<Page<OrderRead>> {
     const first = pageSize(args.first);
     const after = args.after ? decodeOrderCursor(args.after, sort) : null;
     const rows = await repo.findOrders(this.prisma, { ...query, sort, after, take: first + 1, select: args.select });
@@ -77,14 +77,12 @@ export class OrderService {
   }
 
   /** GET /orders/: the caller's own orders, newest first (staff too). Anonymous: the order of `token`. */
-  listOwn(viewer: Viewer, args: ListArgs & { token?: string | null }): Promise<Page<OrderRecord>> {
+  listOwn(viewer: Viewer, args: ListArgs & { token?: string | null }): Promise<Page<OrderRead>> {
     return this.page({ scope: orderScope(viewer, { token: args.token, ownOnly: true }) }, "DATE_CREATED_DESC", args);
   }
 
   /** GET /orders/all/: every order, filtered and sorted (for staff). */
-  listAll(
-    args: ListArgs & { filter?: OrderFilterInput | null; orderBy?: OrderSort | null },
-  ): Promise<Page<OrderRecord>> {
+  listAll(args: ListArgs & { filter?: OrderFilterInput | null; orderBy?: OrderSort | null }): Promise<Page<OrderRead>> {
     if (args.filter?.search != null && args.filter.search.length > 256)
       throw badUserInput("filter.search is too long.");
     return this.page({ scope: { kind: "all" }, filter: args.filter }, args.orderBy ?? "DATE_CREATED_DESC", args);
