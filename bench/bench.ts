@@ -1,6 +1,6 @@
 /**
  * npm run bench [-- --db embedded|postgres] [--orders N] [--duration S] [--warmup S] [--connections C]
- *                  [--scenarios a,b] [--out FILE] [--skip-floor] [--profile]
+ *                  [--scenarios a,b] [--out FILE] [--skip-floor] [--profile] [--server-dist DIR]
  *
  * Seeds a benchmark shop (once per database and size), starts the real server (NODE_ENV=production)
  * in its own process, drives it over loopback with autocannon, then does the same for the floor (a
@@ -50,6 +50,8 @@ const { values: args } = parseArgs({
     "skip-events": { type: "boolean", default: false },
     /** Instead of the scenarios: N write transactions, the server's RSS sampled as they go. */
     soak: { type: "string" },
+    /** The compiled server to run (default dist): A/B runs of builds side by side. */
+    "server-dist": { type: "string", default: "dist" },
   },
 });
 const N = Number(args.orders);
@@ -323,7 +325,7 @@ async function startProcess(kind: "project" | "floor", url: string): Promise<{ c
     ...profile,
     ...flags,
     ...(kind === "project"
-      ? [path.join(root, "dist", "main.js")]
+      ? [path.resolve(root, args["server-dist"]!, "main.js")]
       : ["--import", "tsx", path.join(root, "bench", "floor.ts")]),
   ];
   const child = spawn(process.execPath, argv, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });

@@ -1,7 +1,11 @@
 /**
  * Apollo Server over HTTP: the request handler Apollo's Express integration provides, written out
- * here so that an answer goes on the wire as the string Apollo made (Express's `res.send` copies
- * every string body over 1 KB into a Buffer first).
+ * here for the GraphQL over HTTP status rule README's table states: errors about the document or
+ * its variables are answered 200 to a client that accepts `application/json` (400 to one that
+ * accepts `application/graphql-response+json`), which needs the content type Apollo chose for the
+ * answer. (It was first written to skip Express's copy of the body; measured on today's code, that
+ * saves nothing beyond the noise: BENCHMARKS.md, "Tricks measured".) Each request runs with an id
+ * of its own, which a masked error carries (format-error.ts).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from "@apollo/server";
