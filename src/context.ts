@@ -14,6 +14,7 @@ import type { OrderService } from "./orders/order.service.js";
 import type { PaymentContext } from "./payments/payment.context.js";
 import { createPaymentLoaders, type PaymentLoaders } from "./payments/payment.loaders.js";
 import type { PaymentService } from "./payments/payment.service.js";
+import type { RefundService } from "./payments/refund.service.js";
 import type { PaymentRegistry } from "./payments/registry.js";
 import type { EventBus } from "./subscriptions/event-bus.js";
 import type { SubscriptionContext } from "./subscriptions/subscription.context.js";
@@ -34,6 +35,7 @@ export interface ContextServices {
   prisma: PrismaClient;
   orders: OrderService;
   payments: PaymentService;
+  refunds: RefundService;
   registry: PaymentRegistry;
   events: EventBus;
   webhooks: WebhookService;
@@ -63,6 +65,7 @@ export function createLoaders(
 export class RequestContext implements Context {
   readonly orders: OrderService;
   readonly payments: PaymentService;
+  readonly refunds: RefundService;
   readonly registry: PaymentRegistry;
   readonly events: EventBus;
   readonly webhooks: WebhookService;
@@ -75,6 +78,7 @@ export class RequestContext implements Context {
   ) {
     this.orders = services.orders;
     this.payments = services.payments;
+    this.refunds = services.refunds;
     this.registry = services.registry;
     this.events = services.events;
     this.webhooks = services.webhooks;

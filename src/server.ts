@@ -24,6 +24,7 @@ import type { OrderService } from "./orders/order.service.js";
 import { DEFAULT_RULES, type OrderRules } from "./orders/status.js";
 import type { PaymentMethod } from "./payments/payment-method.js";
 import type { PaymentService } from "./payments/payment.service.js";
+import type { RefundService } from "./payments/refund.service.js";
 import type { PaymentRegistry } from "./payments/registry.js";
 import { createSchema } from "./schema.js";
 import { createServices } from "./services.js";
@@ -46,7 +47,12 @@ export interface ServerOptions {
   /** The command GraphiQL's first page suggests for getting a token. */
   tokenCommand?: string;
   /** Runs once everything is ready but before the server takes requests (the demo makes its data here). */
-  prepare?: (server: { prisma: PrismaClient; orders: OrderService; payments: PaymentService }) => Promise<void>;
+  prepare?: (server: {
+    prisma: PrismaClient;
+    orders: OrderService;
+    payments: PaymentService;
+    refunds: RefundService;
+  }) => Promise<void>;
   logger?: Logger;
 }
 
@@ -56,6 +62,7 @@ export interface RunningServer {
   db: Database;
   orders: OrderService;
   payments: PaymentService;
+  refunds: RefundService;
   registry: PaymentRegistry;
   webhooks: WebhookService;
   /** Order events as they are committed, to this server's subscribers. */
@@ -158,7 +165,12 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       }),
     );
 
-    await opts.prepare?.({ prisma, orders: services.orders, payments: services.payments });
+    await opts.prepare?.({
+      prisma,
+      orders: services.orders,
+      payments: services.payments,
+      refunds: services.refunds,
+    });
     if (db.dataDir) {
       const admin = await serveAdminSocket(db.dataDir, prisma, log).catch((e) => {
         log.warn("the CLI cannot reach this server (admin socket)", {
@@ -178,6 +190,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       db,
       orders: services.orders,
       payments: services.payments,
+      refunds: services.refunds,
       registry: services.registry,
       webhooks: services.webhooks,
       events: services.events,

@@ -10,6 +10,7 @@ import { OrderService } from "./orders/order.service.js";
 import type { OrderRules } from "./orders/status.js";
 import type { PaymentMethod } from "./payments/payment-method.js";
 import { PaymentService } from "./payments/payment.service.js";
+import { RefundService } from "./payments/refund.service.js";
 import { createPaymentRegistry, type PaymentRegistry } from "./payments/registry.js";
 import type { Logger } from "./shared/log.js";
 import { EventBus } from "./subscriptions/event-bus.js";
@@ -21,6 +22,7 @@ export interface Services {
   registry: PaymentRegistry;
   orders: OrderService;
   payments: PaymentService;
+  refunds: RefundService;
   webhooks: WebhookService;
   /** Order events as they are committed, to this server's subscribers. */
   events: EventBus;
@@ -47,16 +49,19 @@ export function createServices(o: {
   const registry = createPaymentRegistry(config.paymentMethods, o.paymentMethods);
   const history = new EventLog();
   const orders = new OrderService({ prisma, rules, events: history, currency: config.currency });
+  const onMethodError = (method: string, e: unknown) =>
+    log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) });
+  const timeoutMs = config.paymentTimeoutMs;
   const payments = new PaymentService({
     prisma,
     rules,
     events: history,
     registry,
     url: o.url,
-    timeoutMs: config.paymentTimeoutMs,
-    onMethodError: (method, e) =>
-      log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) }),
+    timeoutMs,
+    onMethodError,
   });
+  const refunds = new RefundService({ prisma, events: history, registry, timeoutMs, onMethodError });
   const dispatcher = new WebhookDispatcher({ prisma, config: config.webhooks, log });
   const webhooks = new WebhookService({
     prisma,
@@ -76,6 +81,7 @@ export function createServices(o: {
     registry,
     orders,
     payments,
+    refunds,
     webhooks,
     events,
     dispatcher,

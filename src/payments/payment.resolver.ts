@@ -1,4 +1,4 @@
-/** Payment queries and mutations: thin; access is declared here, everything else is decided in PaymentService. */
+/** Payment and refund queries and mutations: thin; access is declared here, the rest is decided in the services. */
 import "reflect-metadata";
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { Role } from "../auth/auth-checker.js";
@@ -55,7 +55,7 @@ export class PaymentResolver {
     @Ctx() ctx: PaymentContext,
     @Arg("ref", () => String) ref: string,
   ): Promise<typeof RefundOrderResult> {
-    const r = await ctx.payments.refund(ctx.viewer, ref);
+    const r = await ctx.refunds.refund(ctx.viewer, ref);
     if (isErrorResult(r)) return r;
     return new RefundResult(
       toPaymentNodes(r.refunded, ctx.registry),
@@ -86,7 +86,7 @@ export class PaymentResolver {
     @Arg("ref", () => String) ref: string,
     @Arg("input", () => RefundPaymentInput) input: RefundPaymentInput,
   ): Promise<typeof RefundOrderPaymentResult> {
-    const r = await ctx.payments.refundPayment(ctx.viewer, ref, input);
+    const r = await ctx.refunds.refundPayment(ctx.viewer, ref, input);
     return isErrorResult(r) ? r : Object.assign(new OrderRefund(), r);
   }
 }
