@@ -2,6 +2,7 @@
  * npm run bench [-- --db embedded|postgres] [--orders N] [--duration S] [--warmup S] [--connections C]
  *                  [--scenarios a,b] [--rounds R] [--node current,22|PATH] [--peer postgraphile]
  *                  [--out FILE] [--skip-floor] [--skip-events] [--profile] [--perf] [--soak N]
+ *                  [--server-dist DIR]
  *
  * Seeds a benchmark shop (once per database and size), then drives each side of the run over
  * loopback with autocannon, one side at a time, each in its own process on the same database: the
@@ -73,6 +74,8 @@ const { values: args } = parseArgs({
     "skip-events": { type: "boolean", default: false },
     /** Instead of the scenarios: N write transactions, the server's RSS sampled as they go. */
     soak: { type: "string" },
+    /** The compiled server to run (default dist): A/B runs of builds side by side. */
+    "server-dist": { type: "string", default: "dist" },
   },
 });
 const N = Number(args.orders);
@@ -361,8 +364,9 @@ function projectSides(): Side[] {
     .map((n) => n.trim())
     .filter(Boolean)
     .map((n) => (n === "current" ? nodeBinary(process.execPath) : n === "22" ? node22(log) : nodeBinary(n)));
-  if (nodes.length === 1 && nodes[0].bin === process.execPath) return [projectSide(nodes[0])];
-  return nodes.map((n) => projectSide(n, `project (Node ${n.major})`));
+  if (nodes.length === 1 && nodes[0].bin === process.execPath)
+    return [projectSide(nodes[0], "project", args["server-dist"])];
+  return nodes.map((n) => projectSide(n, `project (Node ${n.major})`, args["server-dist"]));
 }
 
 function peerSides(): Side[] {

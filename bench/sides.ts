@@ -73,8 +73,11 @@ function startFlags(): string[] {
   return (/node (.*?)\s*dist\/main\.js/.exec(start)?.[1] ?? "").split(/\s+/).filter(Boolean);
 }
 
-/** The project's server (dist/main.js) with `npm start`'s node flags, on the given Node. */
-export function projectSide(node: NodeBinary, name = "project"): Side {
+/**
+ * The project's server (dist/main.js, or main.js of another compiled tree for A/B runs of builds side
+ * by side) with `npm start`'s node flags, on the given Node.
+ */
+export function projectSide(node: NodeBinary, name = "project", dist = "dist"): Side {
   return {
     name,
     kind: "project",
@@ -91,7 +94,7 @@ export function projectSide(node: NodeBinary, name = "project"): Side {
       argv: [
         ...startFlags(),
         ...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean),
-        path.join(root, "dist", "main.js"),
+        path.resolve(root, dist, "main.js"),
       ],
       env: {
         LOG_LEVEL: "info", // the start-up line carries the URL; requests are logged only at debug

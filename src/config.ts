@@ -2,7 +2,9 @@
  * Configuration: read from the environment here and nowhere else, validated, with defaults.
  * A bad value stops the process with a message naming the variable.
  */
-import type { DatabaseLocation } from "./db/database.js";
+
+/** Where the database is: an embedded PostgreSQL's folder, or a PostgreSQL server's URL. */
+export type DatabaseLocation = { kind: "embedded"; dataDir: string } | { kind: "postgres"; url: string };
 
 export type LogLevel = "silent" | "error" | "warn" | "info" | "debug";
 const LOG_LEVELS: LogLevel[] = ["silent", "error", "warn", "info", "debug"];
@@ -40,15 +42,14 @@ export interface Config {
   paymentTimeoutMs: number;
   /** EXPOSE_STATS=on: GET /stats answers request and SQL statement counts and memory (for the benchmark). */
   exposeStats: boolean;
-  /**
-   * HEAP_GROWTH_PERCENT: how far V8 lets the old generation grow past what the last full collection
-   * kept, in percent (V8's --heap-growing-percent); 0 leaves V8's own choice (up to 4×).
-   */
-  heapGrowthPercent: number;
   /** Webhook delivery settings (WEBHOOK_*). */
   webhooks: WebhookConfig;
   /** SUBSCRIPTION_QUEUE: events kept for a subscriber that reads too slowly before its subscription is ended (default 1000). */
   subscriptionQueue: number;
+  /** ORDER_RULES: a module with custom transition rules (orders/rules-loader.ts); none by default. */
+  orderRules: string | undefined;
+  /** SCHEMA_ENGINE_DEBUG: any value prints the migration engine's messages to stderr. */
+  schemaEngineDebug: boolean;
 }
 
 export interface WebhookConfig {
@@ -204,7 +205,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
     idempotencyTtlSeconds: int("IDEMPOTENCY_TTL_SECONDS", 86_400, 1, 31_536_000),
     paymentTimeoutMs: int("PAYMENT_TIMEOUT_MS", 10_000, 10, 600_000),
     exposeStats: onOff("EXPOSE_STATS", false),
-    heapGrowthPercent: int("HEAP_GROWTH_PERCENT", 100, 0, 1000),
     webhooks: {
       timeoutMs: int("WEBHOOK_TIMEOUT_MS", 10_000, 10, 600_000),
       retryDelaysSeconds: retryDelays(env.WEBHOOK_RETRY_DELAYS),
@@ -213,6 +213,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
       concurrency: int("WEBHOOK_CONCURRENCY", 8, 1, 1000),
     },
     subscriptionQueue: int("SUBSCRIPTION_QUEUE", 1000, 1, 1_000_000),
+    orderRules: env.ORDER_RULES?.trim() || undefined,
+    schemaEngineDebug: Boolean(env.SCHEMA_ENGINE_DEBUG?.trim()),
     database: parseDatabaseUrl(env.DATABASE_URL, defaults.dataDir),
     host,
     port,

@@ -1,23 +1,94 @@
-/** What every resolver gets: the caller, per-request loaders, and the services. */
+/**
+ * What every resolver gets: the caller, the services, and per-request loaders. Each folder declares
+ * the part it uses (orders/order.context.ts, payments/payment.context.ts, …) and builds the loaders
+ * of its own relations; they are put together here, once per request.
+ */
 import type { Viewer } from "./auth/viewer.js";
-import type { EventBus } from "./events/event-bus.js";
-import type { WebhookService } from "./webhooks/webhook.service.js";
-import type { Loaders } from "./orders/order.loaders.js";
-import type { ReadSelect } from "./orders/order.select.js";
+import { isStaff } from "./auth/viewer.js";
+import type { PrismaClient } from "./generated/prisma/client.js";
+import type { HistoryContext } from "./history/history.context.js";
+import { createHistoryLoaders, type HistoryLoaders } from "./history/history.loaders.js";
+import { createOrderLoaders, type OrderLoaders } from "./orders/order.loaders.js";
+import { FULL_SELECT, type ReadSelect } from "./orders/order.select.js";
 import type { OrderService } from "./orders/order.service.js";
+import type { PaymentContext } from "./payments/payment.context.js";
+import { createPaymentLoaders, type PaymentLoaders } from "./payments/payment.loaders.js";
 import type { PaymentService } from "./payments/payment.service.js";
+import type { RefundService } from "./payments/refund.service.js";
 import type { PaymentRegistry } from "./payments/registry.js";
+import type { EventBus } from "./subscriptions/event-bus.js";
+import type { SubscriptionContext } from "./subscriptions/subscription.context.js";
+import { createUserLoaders, type UserLoaders } from "./users/user.loaders.js";
+import type { WebhookContext } from "./webhooks/webhook.context.js";
+import { createWebhookLoaders, type WebhookLoaders } from "./webhooks/webhook.loaders.js";
+import type { WebhookService } from "./webhooks/webhook.service.js";
 
-export interface Context {
-  viewer: Viewer;
+/** Every folder's per-request loaders. */
+export type Loaders = OrderLoaders & UserLoaders & PaymentLoaders & HistoryLoaders & WebhookLoaders;
+
+export interface Context extends PaymentContext, HistoryContext, WebhookContext, SubscriptionContext {
   loaders: Loaders;
+}
+
+/** The services a request's context hands to resolvers. */
+export interface ContextServices {
+  prisma: PrismaClient;
   orders: OrderService;
   payments: PaymentService;
-  /** The configured payment methods. */
+  refunds: RefundService;
   registry: PaymentRegistry;
-  /** Order events as they are committed, for subscriptions. */
   events: EventBus;
   webhooks: WebhookService;
-  /** What the operation's order reads fetch (everything until the operation is known; see order.select.ts). */
-  select: ReadSelect;
+}
+
+/** The loaders of one request: what the caller may see, with the columns `select` names. */
+export function createLoaders(
+  prisma: PrismaClient,
+  o: { select: ReadSelect; registry: PaymentRegistry; staff: boolean },
+): Loaders {
+  return {
+    ...createOrderLoaders(prisma, { select: o.select, staff: o.staff }),
+    ...createUserLoaders(prisma),
+    ...createPaymentLoaders(prisma, o.registry),
+    ...createHistoryLoaders(prisma, !o.staff),
+    ...createWebhookLoaders(prisma),
+  };
+}
+
+/**
+ * A request's context. Its loaders are made once, when a resolver first reads them: by then the
+ * operation is known and `select` says which columns its order reads fetch (http/plugins.ts sets
+ * it), and a subscription that resolves nothing makes none. (Apollo copies a context's own
+ * properties for each operation of a batch; the getter stays on the prototype, so each copy makes
+ * its own.)
+ */
+export class RequestContext implements Context {
+  readonly orders: OrderService;
+  readonly payments: PaymentService;
+  readonly refunds: RefundService;
+  readonly registry: PaymentRegistry;
+  readonly events: EventBus;
+  readonly webhooks: WebhookService;
+  private made: Loaders | undefined = undefined;
+
+  constructor(
+    private readonly services: ContextServices,
+    readonly viewer: Viewer,
+    public select: ReadSelect = FULL_SELECT,
+  ) {
+    this.orders = services.orders;
+    this.payments = services.payments;
+    this.refunds = services.refunds;
+    this.registry = services.registry;
+    this.events = services.events;
+    this.webhooks = services.webhooks;
+  }
+
+  get loaders(): Loaders {
+    return (this.made ??= createLoaders(this.services.prisma, {
+      select: this.select,
+      registry: this.registry,
+      staff: isStaff(this.viewer),
+    }));
+  }
 }

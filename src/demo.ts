@@ -7,6 +7,7 @@ import type { Viewer } from "./auth/viewer.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import type { OrderService } from "./orders/order.service.js";
 import type { PaymentService } from "./payments/payment.service.js";
+import type { RefundService } from "./payments/refund.service.js";
 import type { OrderStatus } from "./orders/status.js";
 import { createUser, findUserByEmail, issueApiToken } from "./users/user.repository.js";
 
@@ -42,7 +43,7 @@ export interface DemoTokens {
 /** Creates the demo data unless it exists, and issues fresh tokens for the demo users. */
 export async function ensureDemoData(
   prisma: PrismaClient,
-  { orders, payments }: { orders: OrderService; payments: PaymentService },
+  { orders, payments, refunds }: { orders: OrderService; payments: PaymentService; refunds: RefundService },
 ): Promise<{ created: boolean; tokens: DemoTokens }> {
   let staff = await findUserByEmail(prisma, DEMO_STAFF);
   const created = !staff;
@@ -90,7 +91,7 @@ export async function ensureDemoData(
           where: { orderId: order.id },
           select: { id: true },
         });
-        await payments.refundPayment(viewer, order.ref, {
+        await refunds.refundPayment(viewer, order.ref, {
           paymentId: String(payment.id),
           amount: "5.00",
           reason: "Mug arrived chipped.",

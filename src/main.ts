@@ -3,7 +3,6 @@
  * close it cleanly on SIGTERM/SIGINT.
  */
 
-import v8 from "node:v8";
 import { ConfigError, DEFAULT_DATA_DIR, loadConfig } from "./config.js";
 import { DatabaseUnreachableError, type DatabaseLocation } from "./db/database.js";
 import { ensureDemoData, DEMO_CUSTOMERS, DEMO_STAFF } from "./demo.js";
@@ -15,16 +14,8 @@ import { loadOrderRules } from "./orders/rules-loader.js";
 async function main(): Promise<void> {
   const demo = process.argv.includes("--demo");
   const config = loadConfig(process.env, demo ? { dataDir: "./data/demo" } : {});
-  // Under load V8 lets the old generation grow to 4× what survives a full collection; at 2× a busy
-  // server keeps tens of MB less for a few percent more CPU (BENCHMARKS.md). The factor is read at
-  // every collection, so setting it here takes effect.
-  if (config.heapGrowthPercent > 0) v8.setFlagsFromString(`--heap-growing-percent=${config.heapGrowthPercent}`);
-  // Prisma's query compiler is WebAssembly, run only when a query shape is new (plans are cached).
-  // V8's optimizing tier would compile all of it again in the background and keep both: baseline
-  // code only saves that memory (BENCHMARKS.md). Set before Prisma loads the module.
-  v8.setFlagsFromString("--liftoff-only");
   const log = createLogger(config.logLevel);
-  const rules = await loadOrderRules(process.env.ORDER_RULES);
+  const rules = await loadOrderRules(config.orderRules);
   let made: Awaited<ReturnType<typeof ensureDemoData>> | undefined;
   const server = await createServer(config, {
     logger: log,

@@ -1,22 +1,21 @@
 /** The GraphQL schema, built from the resolvers; `npm run build` writes it to schema.graphql. */
 import "reflect-metadata";
-import { GraphQLObjectType, isAbstractType, printSchema, type GraphQLSchema } from "graphql";
+import { isAbstractType, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchemaSync, getMetadataStorage } from "type-graphql";
 import { authChecker, PUBLIC_ROOT_FIELDS } from "./auth/auth-checker.js";
-import type { Context } from "./context.js";
-import { OrderFieldsResolver, orderFields, type FieldFunction } from "./orders/order.fields.resolver.js";
+// Imported in this order so that the types and fields of schema.graphql come in the order they always have.
+import { OrderFieldsResolver } from "./orders/order.fields.resolver.js";
 import { OrderResolver } from "./orders/order.resolver.js";
-import { PaymentResolver } from "./payments/payment.resolver.js";
 import {
-  paymentFields,
+  OrderPaymentFieldsResolver,
   PaymentFieldsResolver,
-  refundFields,
   RefundFieldsResolver,
-} from "./payments/refund.fields.resolver.js";
-import { eventFields, EventFieldsResolver, OrderHistoryResolver } from "./history/history.fields.resolver.js";
+} from "./payments/payment.fields.resolver.js";
+import { PaymentResolver } from "./payments/payment.resolver.js";
+import { EventFieldsResolver, OrderHistoryResolver } from "./history/history.fields.resolver.js";
 import { DateTimeISOScalar } from "./shared/scalars.js";
-import { EventSubscriptionResolver } from "./events/event.resolver.js";
-import { deliveryFields, DeliveryFieldsResolver, WebhookResolver } from "./webhooks/webhook.resolver.js";
+import { EventSubscriptionResolver } from "./subscriptions/order-events.resolver.js";
+import { DeliveryFieldsResolver, WebhookResolver } from "./webhooks/webhook.resolver.js";
 
 let schema: GraphQLSchema | undefined;
 
@@ -27,6 +26,7 @@ export function createSchema(): GraphQLSchema {
       OrderResolver,
       PaymentResolver,
       OrderFieldsResolver,
+      OrderPaymentFieldsResolver,
       OrderHistoryResolver,
       EventFieldsResolver,
       PaymentFieldsResolver,
@@ -35,7 +35,7 @@ export function createSchema(): GraphQLSchema {
       WebhookResolver,
       DeliveryFieldsResolver,
     ],
-    // Subscriptions bring their own event sources (events/event-bus.ts: every server hears every
+    // Subscriptions bring their own event sources (subscriptions/event-bus.ts: every server hears every
     // event through PostgreSQL); type-graphql asks for a PubSub all the same.
     pubSub: {
       publish: () => {
@@ -53,11 +53,6 @@ export function createSchema(): GraphQLSchema {
   const unguarded = unguardedRootFields(built);
   if (unguarded.length)
     throw new Error(`Root fields with no @Authorized rule that are not on PUBLIC_ROOT_FIELDS: ${unguarded.join(", ")}`);
-  resolveDirectly(built, OrderFieldsResolver, "Order", orderFields);
-  resolveDirectly(built, EventFieldsResolver, "OrderEvent", eventFields);
-  resolveDirectly(built, PaymentFieldsResolver, "OrderPayment", paymentFields);
-  resolveDirectly(built, RefundFieldsResolver, "OrderRefund", refundFields);
-  resolveDirectly(built, DeliveryFieldsResolver, "WebhookDelivery", deliveryFields);
   return (schema = built);
 }
 
@@ -81,36 +76,6 @@ export function unguardedRootFields(s: GraphQLSchema): string[] {
     }
   }
   return out;
-}
-
-/**
- * Points fields of a built type at their plain functions, without type-graphql's per-call wrapper
- * (see order.fields.resolver.ts). Refused for a field that takes arguments, or that carries an
- * authorization rule or middleware: only the wrapper applies those.
- */
-export function resolveDirectly(
-  s: GraphQLSchema,
-  resolver: Function,
-  typeName: string,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each function takes its own parent type
-  fns: Record<string, FieldFunction<any>>,
-): void {
-  const type = s.getType(typeName);
-  if (!(type instanceof GraphQLObjectType)) throw new Error(`${typeName} is not an object type`);
-  const storage = getMetadataStorage();
-  const classGuarded =
-    storage.authorizedResolver.some((r) => r.target === resolver) ||
-    storage.resolverMiddlewares.some((m) => m.target === resolver);
-  const fields = type.getFields();
-  for (const [name, fn] of Object.entries(fns)) {
-    const field = fields[name];
-    const guarded =
-      classGuarded ||
-      storage.authorizedFields.some((f) => f.target === resolver && f.fieldName === name) ||
-      storage.middlewares.some((m) => m.target === resolver && m.fieldName === name);
-    if (!field || field.args.length > 0 || guarded) throw new Error(`${typeName}.${name} cannot be resolved directly`);
-    field.resolve = (parent: unknown, _args: unknown, ctx: Context) => fn(parent, ctx);
-  }
 }
 
 /** The schema as committed in schema.graphql. */

@@ -1,50 +1,37 @@
 /**
- * createServer(config): the whole server as a value (database, migrations, HTTP app, GraphQL,
- * GraphiQL, payment pages, health). main.ts and the tests both start it through here.
+ * createServer(config): the whole server as a value. main.ts and the tests both start it through
+ * here. It opens the database, applies pending migrations, starts the services, Apollo, the HTTP
+ * app and WebSocket subscriptions, then listens; close() undoes that in reverse. A start that fails
+ * half-way closes what it had opened.
  */
 import "reflect-metadata";
+import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import {
-  ApolloServerPluginCacheControlDisabled,
-  ApolloServerPluginLandingPageDisabled,
-} from "@apollo/server/plugin/disabled";
-import { unwrapResolverError } from "@apollo/server/errors";
-import express from "express";
-import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { serveAdminSocket } from "./admin/admin-socket.js";
 import type { Config } from "./config.js";
-import type { Context } from "./context.js";
-import { ANONYMOUS, isStaff, type Viewer } from "./auth/viewer.js";
-import { bearerToken } from "./auth/tokens.js";
+import { RequestContext, type Context } from "./context.js";
 import { createPrisma, openDatabase, type Database } from "./db/database.js";
 import { migrateDeploy } from "./db/schema-engine.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
-import { graphiqlRouter } from "./http/graphiql.js";
-import { serveAdminSocket } from "./admin/admin-socket.js";
-import { EventBus } from "./events/event-bus.js";
-import { EventLog } from "./history/event-log.js";
+import { startApollo } from "./http/apollo.js";
+import { createApp } from "./http/app.js";
+import { authenticator } from "./http/authenticate.js";
+import { formatError } from "./http/format-error.js";
+import { graphqlHandler } from "./http/graphql-handler.js";
 import { serveSubscriptions } from "./http/subscriptions.js";
-import { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
-import { WebhookService } from "./webhooks/webhook.service.js";
-import { createLoaders } from "./orders/order.loaders.js";
-import { FULL_SELECT, type ReadSelect } from "./orders/order.select.js";
-import { OrderService } from "./orders/order.service.js";
+import type { OrderService } from "./orders/order.service.js";
 import { DEFAULT_RULES, type OrderRules } from "./orders/status.js";
 import type { PaymentMethod } from "./payments/payment-method.js";
-import { PaymentService } from "./payments/payment.service.js";
-import { createPaymentRegistry, type PaymentRegistry } from "./payments/registry.js";
+import type { PaymentService } from "./payments/payment.service.js";
+import type { RefundService } from "./payments/refund.service.js";
+import type { PaymentRegistry } from "./payments/registry.js";
 import { createSchema } from "./schema.js";
-import { jitGateway } from "./http/jit-executor.js";
-import { ErrorCodes, PUBLIC_CODES, serviceUnavailable, unauthenticated } from "./shared/errors.js";
-import { isDatabaseUnavailable } from "./shared/db-errors.js";
-import { cors } from "./http/cors.js";
-import { graphqlHandler, sendJson } from "./http/graphql-handler.js";
-import { limitsPlugin, logPlugin, orderReadsPlugin } from "./http/plugins.js";
-import { idempotencyPlugin } from "./idempotency/idempotency.plugin.js";
+import { createServices } from "./services.js";
 import { createLogger, type Logger } from "./shared/log.js";
-import { findUserByApiToken } from "./users/user.repository.js";
+import type { EventBus } from "./subscriptions/event-bus.js";
+import type { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
+import type { WebhookService } from "./webhooks/webhook.service.js";
 
 export interface ServerOptions {
   /** An open database to use (and not close); by default the server opens config.database. */
@@ -60,7 +47,12 @@ export interface ServerOptions {
   /** The command GraphiQL's first page suggests for getting a token. */
   tokenCommand?: string;
   /** Runs once everything is ready but before the server takes requests (the demo makes its data here). */
-  prepare?: (server: { prisma: PrismaClient; orders: OrderService; payments: PaymentService }) => Promise<void>;
+  prepare?: (server: {
+    prisma: PrismaClient;
+    orders: OrderService;
+    payments: PaymentService;
+    refunds: RefundService;
+  }) => Promise<void>;
   logger?: Logger;
 }
 
@@ -70,7 +62,9 @@ export interface RunningServer {
   db: Database;
   orders: OrderService;
   payments: PaymentService;
+  refunds: RefundService;
   registry: PaymentRegistry;
+  webhooks: WebhookService;
   /** Order events as they are committed, to this server's subscribers. */
   events: EventBus;
   /** This server's share of the webhook deliveries. */
@@ -79,276 +73,144 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const MASKED_MESSAGE = "Internal server error";
-const hasNulChar = (...texts: string[]) => texts.some((t) => t.includes("\0"));
-
-/** Known errors keep their message and code; everything else is masked, with no stack trace or SQL. */
-export function formatError(formatted: GraphQLFormattedError, error: unknown, log?: Logger): GraphQLFormattedError {
-  const code = formatted.extensions?.code as string | undefined;
-  if (code && PUBLIC_CODES.has(code)) {
-    const message = formatted.message.replace(/^Context creation failed: /, "");
-    const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, message, extensions };
+/** What has been opened, closed in reverse; every step is tried, and the first failure reported. */
+class Opened {
+  private readonly steps: (() => Promise<void> | void)[] = [];
+  add(close: () => Promise<void> | void): void {
+    this.steps.push(close);
   }
-  const original = unwrapResolverError(error);
-  // A refusal of the request itself (Apollo's, e.g. a persisted query whose hash does not match):
-  // made on purpose with a 4xx status, outside any resolver, wrapping nothing.
-  const head = (error as GraphQLError)?.extensions?.http as { status?: number } | undefined;
-  if (error instanceof GraphQLError && !error.originalError && !formatted.path && head?.status && head.status < 500) {
-    return { message: formatted.message, locations: formatted.locations, extensions: { code: "BAD_REQUEST" } };
+  async close(): Promise<void> {
+    let failure: unknown;
+    for (const step of this.steps.splice(0).reverse()) {
+      try {
+        await step();
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    if (failure !== undefined) throw failure;
   }
-  if (isDatabaseUnavailable(original)) {
-    log?.warn("database unavailable", { path: formatted.path });
-    return {
-      message: "The database is not available; try again shortly.",
-      locations: formatted.locations,
-      path: formatted.path,
-      extensions: { code: ErrorCodes.SERVICE_UNAVAILABLE },
-    };
-  }
-  log?.error("unexpected error", {
-    message: original instanceof Error ? original.message : String(original),
-    path: formatted.path,
-  });
-  return {
-    message: MASKED_MESSAGE,
-    locations: formatted.locations,
-    path: formatted.path,
-    extensions: { code: ErrorCodes.INTERNAL_SERVER_ERROR },
-  };
-}
-
-function adminUnavailable(e: unknown, log: Logger): null {
-  log.warn("the CLI cannot reach this server (admin socket)", { error: e instanceof Error ? e.message : String(e) });
-  return null;
 }
 
 export async function createServer(config: Config, opts: ServerOptions = {}): Promise<RunningServer> {
   const log = opts.logger ?? createLogger(config.logLevel);
-  const registry = createPaymentRegistry(config.paymentMethods, opts.paymentMethods);
-  const ownsDb = !opts.db;
-  const db = opts.db ?? (await openDatabase(config.database, { poolMax: config.dbPoolMax }));
-  const stats = { requests: 0, statements: 0 };
-  const stopObserving: (() => void)[] = [];
-  let prisma: PrismaClient;
+  const opened = new Opened();
   try {
-    const applied = await migrateDeploy(db);
+    const db = opts.db ?? (await openDatabase(config.database, { poolMax: config.dbPoolMax }));
+    if (!opts.db) opened.add(() => db.close());
+    const applied = await migrateDeploy(db, undefined, { debug: config.schemaEngineDebug });
     if (applied.length) log.info("migrations applied", { migrations: applied });
-    prisma = createPrisma(db);
-    if (opts.onQuery) stopObserving.push(db.observe(opts.onQuery));
-    if (config.exposeStats) stopObserving.push(db.observe(() => stats.statements++));
-  } catch (e) {
-    if (ownsDb) await db.close().catch(() => {});
-    throw e;
-  }
-  const app = express();
-  app.disable("x-powered-by");
-  app.set("etag", false); // answers are per caller and POSTed: hashing every body for an ETag buys nothing
-  const httpServer = http.createServer(app);
-  let publicUrl = config.publicUrl ?? "";
-  const url = (p: string) => `${publicUrl}${p}`;
-  const rules = opts.rules ?? DEFAULT_RULES;
-  const events = new EventLog();
-  const orders = new OrderService({ prisma, rules, events, currency: config.currency });
-  const payments = new PaymentService({
-    prisma,
-    rules,
-    events,
-    registry,
-    url,
-    timeoutMs: config.paymentTimeoutMs,
-    onMethodError: (method, e) =>
-      log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) }),
-  });
 
-  const dispatcher = new WebhookDispatcher({ prisma, config: config.webhooks, log });
-  const webhooks = new WebhookService({
-    prisma,
-    allowPrivate: config.webhooks.allowPrivate,
-    onDue: () => dispatcher.wake(),
-  });
-  const bus = new EventBus({
-    prisma,
-    db,
-    log,
-    capacity: config.subscriptionQueue,
-    onAnnounced: () => dispatcher.wake(),
-  });
-  await bus.start();
-  dispatcher.start();
+    const statements = { requests: 0, statements: 0 };
+    if (opts.onQuery) opened.add(db.observe(opts.onQuery));
+    if (config.exposeStats) opened.add(db.observe(() => statements.statements++));
+    const prisma = createPrisma(db);
+    opened.add(() => prisma.$disconnect());
 
-  const loadersFor = (viewer: Viewer, select: ReadSelect) =>
-    createLoaders(prisma, { select, payments: registry, staff: isStaff(viewer) });
-  const contextFor = (viewer: Viewer, select = FULL_SELECT): Context => ({
-    viewer,
-    loaders: loadersFor(viewer, select),
-    orders,
-    payments,
-    registry,
-    events: bus,
-    webhooks,
-    select,
-  });
-  const drainPlugin: ApolloServerPlugin = ApolloServerPluginDrainHttpServer({ httpServer });
-  const apollo = new ApolloServer<Context>({
-    gateway: jitGateway(createSchema()),
-    introspection: true,
-    includeStacktraceInErrorResponses: false,
-    stopOnTerminationSignals: false, // main.ts closes the server, then the database
-    formatError: (formatted, error) => formatError(formatted, error, log),
-    // Cache control is off: it wraps every field resolver to compute cache hints nobody reads (the
-    // API answers private data), which cost a fifth of the CPU time of a page of orders.
-    plugins: [
-      drainPlugin,
-      ApolloServerPluginLandingPageDisabled(),
-      ApolloServerPluginCacheControlDisabled(),
-      limitsPlugin(config),
-      orderReadsPlugin(loadersFor),
-      idempotencyPlugin(prisma, { ttlSeconds: config.idempotencyTtlSeconds }),
-      ...(config.logLevel === "debug" ? [logPlugin(log)] : []),
-    ],
-    parseOptions: { maxTokens: config.limits.tokens },
-    allowBatchedHttpRequests: config.limits.batchSize > 1,
-    // Apollo's CSRF prevention refuses GET queries that carry no special header. It guards against
-    // cross-site requests riding on a browser's cookies; this API takes credentials from the
-    // Authorization header only, which a cross-site page cannot make a browser send, so it would
-    // only turn away plain GET queries. (Mutations are never run from a GET.)
-    csrfPrevention: false,
-  });
-  await apollo.start();
-
-  async function viewerOf(authorization: string | undefined): Promise<Viewer> {
-    const token = bearerToken(authorization);
-    if (token === undefined) return ANONYMOUS;
-    if (token === null) throw unauthenticated("Malformed Authorization header: expected 'Bearer <token>'.");
-    let user;
-    try {
-      user = await findUserByApiToken(prisma, token);
-    } catch (e) {
-      if (isDatabaseUnavailable(e)) throw serviceUnavailable();
-      throw e;
-    }
-    if (!user) throw unauthenticated("Invalid or revoked API token.");
-    return { kind: "user", user };
-  }
-
-  app.get("/healthz", async (_req, res) => {
-    try {
-      await prisma.$queryRaw`SELECT 1`; // raw SQL: a ping, which Prisma has no API for
-      res.status(200).json({ status: "ok", database: "ok" });
-    } catch {
-      res.status(503).json({ status: "unavailable", database: "unreachable" });
-    }
-  });
-  if (config.exposeStats) {
-    app.get("/stats", (req, res) => {
-      const gc = (globalThis as { gc?: () => void }).gc;
-      if (req.query.gc === "1" && gc) gc(); // with node --expose-gc: what is retained, not what awaits collection
-      res.json({
-        ...stats,
-        subscribers: bus.subscriberCount,
-        connections: subscriptions.connections,
-        webhookAttempts: dispatcher.attempted,
-        rssBytes: process.memoryUsage.rss(),
-        memory: process.memoryUsage(),
-      });
-    });
-  }
-  app.get("/", (_req, res) => {
-    res
-      .type("html")
-      .send(
-        `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>Orders API</title><h1>Orders API</h1><ul><li><a href="/graphiql">GraphiQL</a></li><li>GraphQL endpoint: <code>/graphql</code></li><li><a href="/healthz">/healthz</a></li></ul>`,
-      );
-  });
-  if (config.graphiql) {
-    app.use(
-      "/graphiql",
-      graphiqlRouter({
-        endpoint: "/graphql",
-        defaultHeaders: opts.graphiqlHeaders,
-        tokenCommand: opts.tokenCommand ?? "npm run -s cli -- create-user --email you@example.com --staff",
-      }),
-    );
-  }
-  // Pages set no icon (rel=icon data:,), so a browser asks for none; a request for one gets an empty answer.
-  app.get("/favicon.ico", (_req, res) => void res.status(204).end());
-  for (const method of registry.methods) {
-    if (!method.routes) continue;
-    const router = express.Router();
-    method.routes(router, {
-      // PostgreSQL text cannot hold NUL: such a ref or token matches no order.
-      findOrder: async (ref, token) => (hasNulChar(ref, token) ? null : payments.findByToken(ref, token)),
-      withOrder: async (ref, token, fn) =>
-        hasNulChar(ref, token) ? null : payments.withOrderByToken(method.identifier, ref, token, fn),
-      paymentError: (order) => payments.refusal(order),
+    let publicUrl = config.publicUrl ?? "";
+    const url = (p: string) => `${publicUrl}${p}`;
+    const services = createServices({
+      config,
+      db,
+      prisma,
+      log,
+      rules: opts.rules ?? DEFAULT_RULES,
+      paymentMethods: opts.paymentMethods,
       url,
     });
-    app.use(`/payment/${method.identifier}`, router);
-  }
-  const serveGraphql = graphqlHandler(apollo, async (req) => {
-    if (config.exposeStats) stats.requests++;
-    return contextFor(await viewerOf(req.headers.authorization));
-  });
-  const subscriptions = serveSubscriptions(httpServer, {
-    path: "/graphql",
-    schema: createSchema(),
-    config,
-    viewerOf,
-    contextFor,
-    formatError: (e) => formatError(e.toJSON(), e, log),
-  });
-  app.use(
-    "/graphql",
-    cors(config.corsOrigins),
-    express.json({ limit: config.limits.bodyBytes }),
-    (req: express.Request, res: express.Response, next: express.NextFunction) => {
-      if (Array.isArray(req.body) && req.body.length > config.limits.batchSize) {
-        return sendJson(res, 400, {
-          errors: [
-            {
-              message: `A batch may hold at most ${config.limits.batchSize} operations.`,
-              extensions: { code: "BAD_REQUEST" },
-            },
-          ],
-        });
-      }
-      next();
-    },
-    serveGraphql,
-  );
-  app.use((_req: express.Request, res: express.Response) => {
-    res.status(404).json({ errors: [{ message: "Not found", extensions: { code: "NOT_FOUND" } }] });
-  });
-  // Last resort: malformed JSON bodies, oversize bodies, bugs in a page. Never a stack trace.
-  function lastResort(err: unknown, res: http.ServerResponse): void {
-    const status =
-      (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) log.error("request failed", { message: err instanceof Error ? err.message : String(err) });
-    const message =
-      status === 413
-        ? "Request body too large."
-        : status === 400
-          ? "Malformed request body."
-          : status < 500
-            ? "Bad request."
-            : MASKED_MESSAGE;
-    if (!res.headersSent)
-      sendJson(res, status, {
-        errors: [{ message, extensions: { code: status < 500 ? "BAD_REQUEST" : ErrorCodes.INTERNAL_SERVER_ERROR } }],
-      });
-  }
-  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
-    lastResort(err, res),
-  );
+    opened.add(() => services.stop());
+    await services.start();
 
-  await opts.prepare?.({ prisma, orders, payments });
-  const admin = db.dataDir
-    ? await serveAdminSocket(db.dataDir, prisma, log).catch((e) => adminUnavailable(e, log))
-    : null;
+    const httpServer = http.createServer();
+    const apollo = await startApollo({ config, schema: createSchema(), prisma, httpServer, log });
+    opened.add(() => apollo.stop()); // drains the HTTP server
+
+    const viewerOf = authenticator(prisma);
+    const contextFor = (viewer: Context["viewer"]): Context => new RequestContext(services, viewer);
+    const subscriptions = serveSubscriptions(httpServer, {
+      path: "/graphql",
+      schema: createSchema(),
+      config,
+      viewerOf,
+      contextFor,
+      formatError: (e, operation) =>
+        formatError(e.toJSON(), e, { log, request: { requestId: randomUUID(), operation } }),
+    });
+    opened.add(() => subscriptions.close());
+    httpServer.on(
+      "request",
+      createApp({
+        config,
+        log,
+        graphql: graphqlHandler(apollo, async (req) => {
+          if (config.exposeStats) statements.requests++;
+          return contextFor(await viewerOf(req.headers.authorization));
+        }),
+        ping: async () => void (await prisma.$queryRaw`SELECT 1`), // raw SQL: a ping, which Prisma has no API for
+        registry: services.registry,
+        payments: services.payments,
+        url,
+        stats: config.exposeStats
+          ? () => ({
+              ...statements,
+              subscribers: services.events.subscriberCount,
+              connections: subscriptions.connections,
+              webhookAttempts: services.dispatcher.attempted,
+              rssBytes: process.memoryUsage.rss(),
+              memory: process.memoryUsage(),
+            })
+          : undefined,
+        graphiqlHeaders: opts.graphiqlHeaders,
+        tokenCommand: opts.tokenCommand,
+      }),
+    );
+
+    await opts.prepare?.({
+      prisma,
+      orders: services.orders,
+      payments: services.payments,
+      refunds: services.refunds,
+    });
+    if (db.dataDir) {
+      const admin = await serveAdminSocket(db.dataDir, prisma, log).catch((e) => {
+        log.warn("the CLI cannot reach this server (admin socket)", {
+          error: e instanceof Error ? e.message : String(e),
+        });
+        return null;
+      });
+      if (admin) opened.add(() => admin.close());
+    }
+    const baseUrl = await listen(httpServer, config);
+    publicUrl ||= baseUrl;
+
+    let closing: Promise<void> | undefined;
+    return {
+      url: baseUrl,
+      prisma,
+      db,
+      orders: services.orders,
+      payments: services.payments,
+      refunds: services.refunds,
+      registry: services.registry,
+      webhooks: services.webhooks,
+      events: services.events,
+      dispatcher: services.dispatcher,
+      close: () => (closing ??= opened.close()),
+    };
+  } catch (e) {
+    await opened.close().catch(() => {});
+    throw e;
+  }
+}
+
+/** Listens on HOST:PORT; the base URL clients reach it at. */
+async function listen(httpServer: http.Server, config: Config): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
-    httpServer.listen(config.port, config.host, () => resolve());
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
   });
   const address = httpServer.address() as AddressInfo;
   const host =
@@ -357,31 +219,5 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       : config.host.includes(":")
         ? `[${config.host}]`
         : config.host;
-  const baseUrl = `http://${host}:${address.port}`;
-  publicUrl ||= baseUrl;
-
-  let closing: Promise<void> | undefined;
-  return {
-    url: baseUrl,
-    prisma,
-    db,
-    orders,
-    payments,
-    registry,
-    events: bus,
-    dispatcher,
-    close() {
-      closing ??= (async () => {
-        await subscriptions.close();
-        await admin?.close();
-        await apollo.stop(); // drains the HTTP server
-        await dispatcher.stop();
-        await bus.stop();
-        for (const stop of stopObserving) stop();
-        await prisma.$disconnect();
-        if (ownsDb) await db.close();
-      })();
-      return closing;
-    },
-  };
+  return `http://${host}:${address.port}`;
 }

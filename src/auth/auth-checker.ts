@@ -5,8 +5,8 @@
  * refuses to build otherwise (see schema.ts), so a new field cannot forget its rule.
  */
 import type { AuthChecker } from "type-graphql";
-import type { Context } from "../context.js";
 import { forbidden, unauthenticated } from "../shared/errors.js";
+import type { Viewer } from "./viewer.js";
 
 export enum Role {
   /** Staff users (User.isStaff). */
@@ -14,7 +14,7 @@ export enum Role {
 }
 
 /** UNAUTHENTICATED for no caller, FORBIDDEN for a caller without the role. */
-export const authChecker: AuthChecker<Context, Role> = ({ context }, roles) => {
+export const authChecker: AuthChecker<{ viewer: Viewer }, Role> = ({ context }, roles) => {
   const viewer = context.viewer;
   if (viewer.kind !== "user") throw unauthenticated();
   if (roles.includes(Role.STAFF) && !viewer.user.isStaff) throw forbidden();

@@ -51,3 +51,8 @@ export function inScope(scope: OrderScope, order: { userId: number | null; token
 export function isStaff(viewer: Viewer): boolean {
   return viewer.kind === "user" && viewer.user.isStaff;
 }
+
+/** The user a change is attributed to: the signed-in caller, or nobody (a guest, a page, a callback). */
+export function actorOf(viewer: Viewer | null): number | null {
+  return viewer?.kind === "user" ? viewer.user.id : null;
+}

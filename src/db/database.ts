@@ -7,9 +7,10 @@ import path from "node:path";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.js";
+import type { DatabaseLocation } from "../config.js";
 import { startEmbeddedPostgres } from "./embedded.js";
 
-export type DatabaseLocation = { kind: "embedded"; dataDir: string } | { kind: "postgres"; url: string };
+export type { DatabaseLocation };
 
 export interface Database {
   kind: "embedded" | "postgres";

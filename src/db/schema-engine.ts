@@ -23,6 +23,19 @@ declare const WebAssembly: {
   instantiate(bytes: Uint8Array, imports: object): Promise<{ instance: { exports: Record<string, unknown> } }>;
 };
 
+/**
+ * The versions the fixes below were written for and checked against (the adapter's three defects,
+ * the engine's WebAssembly glue, the engine of this Prisma). test/unit/prisma-versions.test.ts
+ * fails when an installed one moves: check each fix again then (STACK.md lists them).
+ */
+export const PATCHED_FOR = {
+  prisma: "7.10.0",
+  "@prisma/client": "7.10.0",
+  "@prisma/adapter-pg": "7.10.0",
+  "@prisma/driver-adapter-utils": "7.10.0",
+  "@prisma/schema-engine-wasm": "7.10.0-4.0edf323efd1d98336f3f0a68684b56f689b900d3",
+} as const;
+
 export const SCHEMA_PATH = path.resolve(__dirname, "../../prisma/schema.prisma");
 export const MIGRATIONS_DIR = path.resolve(__dirname, "../../prisma/migrations");
 
@@ -77,7 +90,16 @@ export interface EngineHandle {
   close(): Promise<void>;
 }
 
-export async function openSchemaEngine(db: Database, schemaPath = SCHEMA_PATH): Promise<EngineHandle> {
+/** How the engine is driven: `debug` prints its messages to stderr (SCHEMA_ENGINE_DEBUG). */
+export interface EngineOptions {
+  schemaPath?: string;
+  debug?: boolean;
+}
+
+export async function openSchemaEngine(
+  db: Database,
+  { schemaPath = SCHEMA_PATH, debug = false }: EngineOptions = {},
+): Promise<EngineHandle> {
   const glue = await loadSchemaEngineWasm();
   const base = new PrismaPg(db.pool);
   const factory: SqlMigrationAwareDriverAdapterFactory = {
@@ -101,7 +123,7 @@ export async function openSchemaEngine(db: Database, schemaPath = SCHEMA_PATH): 
   const engine = await glue.SchemaEngine.new(
     { datamodels: [[schemaPath, fs.readFileSync(schemaPath, "utf8")]] },
     (msg: unknown) => {
-      if (process.env.SCHEMA_ENGINE_DEBUG) console.error("[schema-engine]", msg);
+      if (debug) console.error("[schema-engine]", msg);
     },
     bindMigrationAwareSqlAdapterFactory(factory),
   );
@@ -172,9 +194,13 @@ async function allApplied(db: Database, migrationsDir: string): Promise<boolean 
  * already holds every migration, the engine (a 5 MB WebAssembly module, ~50 MB of memory) is not
  * loaded at all.
  */
-export async function migrateDeploy(db: Database, migrationsDir = MIGRATIONS_DIR): Promise<string[]> {
+export async function migrateDeploy(
+  db: Database,
+  migrationsDir = MIGRATIONS_DIR,
+  o: Pick<EngineOptions, "debug"> = {},
+): Promise<string[]> {
   if ((await allApplied(db, migrationsDir)) === true) return [];
-  const h = await openSchemaEngine(db);
+  const h = await openSchemaEngine(db, o);
   try {
     const out = await h.engine.applyMigrations({ migrationsList: listMigrations(migrationsDir), filters: noFilters });
     return out.appliedMigrationNames;

@@ -5,18 +5,12 @@
  * enabled webhook that wants its type, and a NOTIFY that PostgreSQL sends to every server of the
  * deployment when (and only if) the transaction commits.
  */
-import type { Viewer } from "../auth/viewer.js";
 import type { Tx } from "../db/transaction.js";
-import type { OrderEventRecord } from "../orders/order.model.js";
+import type { OrderEventRecord } from "./event.model.js";
 import { insertEvent, type NewEvent } from "./event.repository.js";
 
 /** The PostgreSQL channel events are announced on; the payload is the event's id. */
 export const EVENTS_CHANNEL = "order_events";
-
-/** The user an event is attributed to: the signed-in caller, or nobody (a guest, a page, a callback). */
-export function actorOf(viewer: Viewer | null): number | null {
-  return viewer?.kind === "user" ? viewer.user.id : null;
-}
 
 export class EventLog {
   constructor(private readonly now: () => Date = () => new Date()) {}

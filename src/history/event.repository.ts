@@ -5,7 +5,7 @@
 import { Prisma } from "../generated/prisma/client.js";
 import type { OrderEvent as OrderEventRow } from "../generated/prisma/client.js";
 import type { Db, Tx } from "../db/transaction.js";
-import type { OrderEventRecord, OrderEventType } from "../orders/order.model.js";
+import type { OrderEventRecord, OrderEventType } from "./event.model.js";
 import type { OrderStatus } from "../orders/status.js";
 import { Money } from "../shared/money.js";
 import { USER_SELECT, type UserRecord } from "../users/user.repository.js";

@@ -2,7 +2,7 @@
 import "reflect-metadata";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { OrderStatusEnum } from "../orders/order.enums.js";
-import { ORDER_EVENT_TYPES, type OrderEventType } from "../orders/order.model.js";
+import { ORDER_EVENT_TYPES, type OrderEventType } from "./event.model.js";
 import type { OrderStatus } from "../orders/status.js";
 import type { Money } from "../shared/money.js";
 import { Connection } from "../shared/connection.type.js";

@@ -4,33 +4,12 @@
  */
 import "reflect-metadata";
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
-import { isStaff, type Viewer } from "../auth/viewer.js";
-import type { Context } from "../context.js";
-import type { FieldFunction } from "../orders/order.fields.resolver.js";
+import { isStaff } from "../auth/viewer.js";
 import { Order } from "../orders/order.type.js";
 import { HISTORY_PAGE_SIZE, idCursor, pageSize, toPage } from "../shared/pagination.js";
 import { User } from "../users/user.type.js";
 import { OrderEvent, OrderEventConnection } from "./event.type.js";
-
-/**
- * The callers for whom every field of an event answers alike: staff, or everyone else. A
- * subscription's selection is executed once per event for each audience (http/subscriptions.ts), so
- * a field that answered differently for some other kind of caller would have to be told apart here.
- */
-export function eventAudience(viewer: Viewer): "staff" | "public" {
-  return isStaff(viewer) ? "staff" : "public";
-}
-
-export const eventFields = {
-  actor: (e: OrderEvent, ctx: Context): Promise<User | null> | User | null =>
-    e.actorId === null || !isStaff(ctx.viewer)
-      ? null
-      : e.actorUser !== undefined
-        ? e.actorUser
-        : ctx.loaders.users.load(e.actorId),
-  message: (e: OrderEvent, { viewer }: Context): string | null =>
-    e.type === "PAYMENT_REFUNDED" && !isStaff(viewer) ? null : e.message,
-} satisfies Record<string, FieldFunction<OrderEvent>>;
+import type { HistoryContext } from "./history.context.js";
 
 const eventCursor = idCursor("event", "pass an endCursor from this order's history.");
 
@@ -41,7 +20,7 @@ export class OrderHistoryResolver {
   })
   async history(
     @Root() order: Order,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: HistoryContext,
     @Arg("first", () => Int, { nullable: true, defaultValue: HISTORY_PAGE_SIZE }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ): Promise<OrderEventConnection> {
@@ -65,15 +44,16 @@ export class EventFieldsResolver {
     description:
       "The signed-in user who caused it; null for a guest, a payment method's callback, or a non-staff viewer.",
   })
-  actor(@Root() e: OrderEvent, @Ctx() ctx: Context): Promise<User | null> | User | null {
-    return eventFields.actor(e, ctx);
+  actor(@Root() e: OrderEvent, @Ctx() ctx: HistoryContext): Promise<User | null> | User | null {
+    if (e.actorId === null || !isStaff(ctx.viewer)) return null;
+    return e.actorUser !== undefined ? e.actorUser : ctx.loaders.users.load(e.actorId);
   }
 
   @FieldResolver(() => String, {
     nullable: true,
     description: "NOTE_ADDED: the note; REFUND_FAILED: why; PAYMENT_REFUNDED: the reason (staff only).",
   })
-  message(@Root() e: OrderEvent, @Ctx() ctx: Context): string | null {
-    return eventFields.message(e, ctx);
+  message(@Root() e: OrderEvent, @Ctx() ctx: HistoryContext): string | null {
+    return e.type === "PAYMENT_REFUNDED" && !isStaff(ctx.viewer) ? null : e.message;
   }
 }

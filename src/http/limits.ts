@@ -4,6 +4,7 @@
  */
 import {
   Kind,
+  type GraphQLError,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -11,8 +12,8 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from "graphql";
-import { GraphQLError } from "graphql";
 import type { Limits } from "../config.js";
+import { publicError, ThrownCode } from "../shared/errors.js";
 import { DEFAULT_PAGE_SIZE, HISTORY_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/pagination.js";
 
 export interface QueryShape {
@@ -117,7 +118,7 @@ export function measure(
 }
 
 function tooComplex(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: "QUERY_TOO_COMPLEX", http: { status: 400 } } });
+  return publicError(ThrownCode.QUERY_TOO_COMPLEX, message, { status: 400 });
 }
 
 /** Throws a QUERY_TOO_COMPLEX error naming the first limit the operation exceeds. */

@@ -1,13 +1,13 @@
 /** Apollo plugins: query limits and introspection policy; one log line per operation. */
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, type DocumentNode, type OperationDefinitionNode } from "graphql";
+import type { DocumentNode, OperationDefinitionNode } from "graphql";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { isStaff } from "../auth/viewer.js";
+import { publicError, ThrownCode } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
 import { enforceLimits, measure } from "./limits.js";
-import type { Loaders } from "../orders/order.loaders.js";
-import { selectFor, type ReadSelect } from "../orders/order.select.js";
+import { selectFor } from "../orders/order.select.js";
 import type { Viewer } from "../auth/viewer.js";
 
 /** PostgreSQL text cannot hold NUL (U+0000): refuse it up front rather than fail in the database. */
@@ -35,27 +35,27 @@ export function checkOperation(
   },
 ): void {
   if (hasNul(op.query, op.variables)) {
-    throw new GraphQLError("Text may not contain the NUL character (U+0000).", {
-      extensions: { code: "BAD_USER_INPUT", http: { status: 400 } },
-    });
+    throw publicError(ThrownCode.BAD_USER_INPUT, "Text may not contain the NUL character (U+0000).", { status: 400 });
   }
   if (!op.operation) {
     // GraphiQL sends a remembered operationName that the edited document may no longer have.
-    throw new GraphQLError(
+    throw publicError(
+      ThrownCode.OPERATION_RESOLUTION_FAILURE,
       op.operationName
         ? `The document has no operation named "${op.operationName}".`
         : "The document has no operation to run.",
-      { extensions: { code: "OPERATION_RESOLUTION_FAILURE", http: { status: 400 } } },
+      { status: 400 },
     );
   }
   const shape = measure(op.document, op.operation, op.variables ?? {});
   if (shape.introspection && config.introspection !== "on") {
     if (config.introspection === "off" || !isStaff(op.viewer)) {
-      throw new GraphQLError(
+      throw publicError(
+        ThrownCode.FORBIDDEN,
         config.introspection === "off"
           ? "Introspection is disabled on this server."
           : "Introspection is for staff on this server.",
-        { extensions: { code: "FORBIDDEN", http: { status: 403 } } },
+        { status: 403 },
       );
     }
   }
@@ -76,9 +76,11 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
             viewer: contextValue.viewer,
           });
           if (operation?.operation === "subscription") {
-            throw new GraphQLError("Subscriptions are served over WebSocket on this path (the graphql-ws protocol).", {
-              extensions: { code: "BAD_REQUEST", http: { status: 400 } },
-            });
+            throw publicError(
+              ThrownCode.BAD_REQUEST,
+              "Subscriptions are served over WebSocket on this path (the graphql-ws protocol).",
+              { status: 400 },
+            );
           }
         },
       };
@@ -87,19 +89,16 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
 }
 
 /**
- * Gives the operation's order reads the columns it shows (order.select.ts), with loaders that fetch
- * just those. Here, once the operation is known, on the context Apollo hands the resolvers (its own
- * copy of the one the request started with).
+ * Gives the operation's order reads the columns it shows (order.select.ts): the request's loaders,
+ * made when a resolver first reads them (context.ts), fetch just those. Here, once the operation is
+ * known, on the context Apollo hands the resolvers (its own copy of the one the request started with).
  */
-export function orderReadsPlugin(
-  loadersFor: (viewer: Viewer, select: ReadSelect) => Loaders,
-): ApolloServerPlugin<Context> {
+export function orderReadsPlugin(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, schema, contextValue }) {
           contextValue.select = selectFor(schema, document);
-          contextValue.loaders = loadersFor(contextValue.viewer, contextValue.select);
         },
       };
     },

@@ -26,7 +26,8 @@ import { WebSocketServer } from "ws";
 import type { Viewer } from "../auth/viewer.js";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
-import { eventAudience } from "../history/history.fields.resolver.js";
+import { eventAudience } from "../history/event-audience.js";
+import { publicError, ThrownCode } from "../shared/errors.js";
 import { checkOperation } from "./plugins.js";
 
 export interface SubscriptionServer {
@@ -37,7 +38,7 @@ export interface SubscriptionServer {
 
 const KEEP_ALIVE_MS = 12_000;
 
-const refusal = (message: string, code: string) => new GraphQLError(message, { extensions: { code } });
+const refusal = (message: string, code: ThrownCode) => publicError(code, message);
 
 type Answer = ExecutionResult | Promise<ExecutionResult>;
 
@@ -114,7 +115,7 @@ export function serveSubscriptions(
     /** The caller of an Authorization header value; throws for a bad one. */
     viewerOf(authorization: string | undefined): Promise<Viewer>;
     contextFor(viewer: Viewer): Context;
-    formatError(error: GraphQLError): GraphQLFormattedError;
+    formatError(error: GraphQLError, operationName: string | null | undefined): GraphQLFormattedError;
   },
 ): SubscriptionServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.config.limits.bodyBytes });
@@ -148,18 +149,18 @@ export function serveSubscriptions(
         try {
           document = parse(payload.query, { maxTokens: opts.config.limits.tokens });
         } catch (e) {
-          return [refusal(e instanceof Error ? e.message : String(e), "GRAPHQL_PARSE_FAILED")];
+          return [refusal(e instanceof Error ? e.message : String(e), ThrownCode.GRAPHQL_PARSE_FAILED)];
         }
         const invalid = validate(opts.schema, document);
-        if (invalid.length) return invalid.map((e) => refusal(e.message, "GRAPHQL_VALIDATION_FAILED"));
+        if (invalid.length) return invalid.map((e) => refusal(e.message, ThrownCode.GRAPHQL_VALIDATION_FAILED));
         const operation = getOperationAST(document, payload.operationName);
         if (!operation)
-          return [refusal("The document names no operation to run (check operationName).", "BAD_REQUEST")];
+          return [refusal("The document names no operation to run (check operationName).", ThrownCode.BAD_REQUEST)];
         if (operation.operation !== "subscription") {
           return [
             refusal(
               "Only subscriptions are served over WebSocket; send queries and mutations over HTTP.",
-              "BAD_REQUEST",
+              ThrownCode.BAD_REQUEST,
             ),
           ];
         }
@@ -188,9 +189,11 @@ export function serveSubscriptions(
           contextValue: opts.contextFor(viewer),
         };
       },
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => opts.formatError(e as GraphQLError)) } : result,
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => opts.formatError(e)),
+      onNext: (_ctx, _id, payload, _args, result) =>
+        result.errors
+          ? { ...result, errors: result.errors.map((e) => opts.formatError(e as GraphQLError, payload.operationName)) }
+          : result,
+      onError: (_ctx, _id, payload, errors) => errors.map((e) => opts.formatError(e, payload.operationName)),
     },
     wss,
     KEEP_ALIVE_MS,

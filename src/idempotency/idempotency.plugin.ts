@@ -10,12 +10,12 @@ import { createHash } from "node:crypto";
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from "@apollo/server";
 import type { Context } from "../context.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { ErrorCodes } from "../shared/errors.js";
+import { ThrownCode } from "../shared/errors.js";
 import { claimKey, completeKey, releaseKey } from "./idempotency.repository.js";
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 
-function errorResponse(status: number, code: string, message: string): GraphQLResponse {
+function errorResponse(status: number, code: ThrownCode, message: string): GraphQLResponse {
   return {
     http: { status, headers: new HeaderMap() },
     body: { kind: "single", singleResult: { errors: [{ message, extensions: { code } }] } },
@@ -37,7 +37,7 @@ export function idempotencyPlugin(
           if (!KEY.test(key))
             return errorResponse(
               400,
-              ErrorCodes.BAD_USER_INPUT,
+              ThrownCode.BAD_REQUEST,
               "Idempotency-Key must be 1 to 255 visible ASCII characters.",
             );
           const viewer = contextValue.viewer;
@@ -64,13 +64,13 @@ export function idempotencyPlugin(
             case "mismatch":
               return errorResponse(
                 422,
-                "IDEMPOTENCY_KEY_REUSED",
+                ThrownCode.IDEMPOTENCY_KEY_REUSED,
                 "This Idempotency-Key was used for a different request.",
               );
             case "busy":
               return errorResponse(
                 409,
-                "IDEMPOTENCY_KEY_IN_USE",
+                ThrownCode.IDEMPOTENCY_KEY_IN_USE,
                 "A request with this Idempotency-Key is still running; retry later.",
               );
           }
@@ -82,7 +82,7 @@ export function idempotencyPlugin(
           if (response.body.kind !== "single") return releaseKey(db, id);
           const result = response.body.singleResult;
           const unknownOutcome = result.errors?.some((e) =>
-            [ErrorCodes.INTERNAL_SERVER_ERROR, ErrorCodes.SERVICE_UNAVAILABLE].includes(e.extensions?.code as never),
+            [ThrownCode.INTERNAL_SERVER_ERROR, ThrownCode.SERVICE_UNAVAILABLE].includes(e.extensions?.code as never),
           );
           // Nothing ran (bad variables, no credentials...): forget the key, so that a corrected retry may use it.
           const refusedWhole = result.data == null;

@@ -47,10 +47,3 @@ export class CreateOrderInput {
   @Field(() => [ExtraRowInput], { nullable: true }) extraRows?: ExtraRowInput[] | null;
   @Field(() => JSONObjectScalar, { nullable: true }) extra?: JsonObject | null;
 }
-
-@InputType()
-export class RecordPaymentInput {
-  @Field(() => DecimalScalar) amount!: string;
-  @Field(() => String) transactionId!: string;
-  @Field(() => String) paymentMethod!: string;
-}

@@ -5,13 +5,12 @@
  */
 import type {
   Order as OrderRow,
-  OrderEvent as OrderEventRow,
   OrderItem as OrderItemRow,
   OrderNote as OrderNoteRow,
-  OrderPayment as OrderPaymentRow,
-  OrderRefund as OrderRefundRow,
 } from "../generated/prisma/client.js";
 import type { Money } from "../shared/money.js";
+import type { Domain } from "../shared/records.js";
+import type { ItemCoreColumn, OrderCoreColumn } from "./order.select.js";
 import type { OrderStatus } from "./status.js";
 
 export type JsonObject = Record<string, unknown>;
@@ -22,12 +21,6 @@ export interface ExtraRowRecord {
   modifier: string | null;
   extra: JsonObject;
 }
-
-/** A row with its Decimal columns as Money and its JSON columns typed. */
-type Domain<Row, MoneyKeys extends keyof Row, Json extends Partial<Record<keyof Row, unknown>>> = Omit<
-  Row,
-  MoneyKeys | keyof Json
-> & { [K in MoneyKeys]: null extends Row[K] ? Money | null : Money } & Json;
 
 export type OrderRecord = Domain<
   OrderRow,
@@ -46,31 +39,16 @@ export type OrderItemRecord = Domain<
   code: string;
 };
 
-export type OrderPaymentRecord = Domain<OrderPaymentRow, "amount" | "amountRefunded", object>;
-
-export type OrderRefundRecord = Domain<OrderRefundRow, "amount", object>;
-
-export type OrderEventRecord = Domain<
-  OrderEventRow,
-  "amount",
-  { type: OrderEventType; fromStatus: OrderStatus | null; toStatus: OrderStatus | null }
-> & {
-  /** The order's ref, read with the event. */
-  orderRef: string;
-};
-
-export const ORDER_EVENT_TYPES = [
-  "ORDER_CREATED",
-  "STATUS_CHANGED",
-  "PAYMENT_STARTED",
-  "PAYMENT_RECORDED",
-  "PAYMENT_REFUNDED",
-  "REFUND_FAILED",
-  "NOTE_ADDED",
-] as const;
-export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
-
 export type OrderNoteRecord = OrderNoteRow;
+
+/**
+ * An order as a read fetched it: the core columns always (order.select.ts), the others when the
+ * operation shows them. Writes and locks read every column and give an OrderRecord.
+ */
+export type OrderRead = Pick<OrderRecord, OrderCoreColumn> & Partial<OrderRecord>;
+
+/** An item as a read fetched it: the core columns always, the others when the operation shows them. */
+export type OrderItemRead = Pick<OrderItemRecord, ItemCoreColumn> & Partial<OrderItemRecord>;
 
 export type OrderSort = "DATE_CREATED_DESC" | "DATE_CREATED_ASC" | "TOTAL_DESC" | "TOTAL_ASC";
 

@@ -1,22 +1,32 @@
 /** Domain records as GraphQL objects (class instances, so that unions resolve by class). */
-import type { PaymentRegistry } from "../payments/registry.js";
-import type { OrderPaymentRecord, OrderRecord } from "./order.model.js";
-import { Order, type OrderPayment } from "./order.type.js";
+import { isErrorResult, type ErrorResult } from "../shared/error-result.js";
+import type { Page } from "../shared/pagination.js";
+import type { OrderItemRead, OrderRead, OrderRecord } from "./order.model.js";
+import { Order, type OrderItem } from "./order.type.js";
 
 export function toOrderNode(o: OrderRecord): Order {
   return Object.assign(new Order(), o);
 }
 
-export function toPaymentNodes(payments: readonly OrderPaymentRecord[], registry: PaymentRegistry): OrderPayment[] {
-  return payments.map((p) => ({
-    id: p.id,
-    orderId: p.orderId,
-    amount: p.amount,
-    transactionId: p.transactionId,
-    paymentMethod: p.paymentMethod,
-    paymentMethodLabel: registry.label(p.paymentMethod),
-    dateCreated: p.dateCreated,
-    amountRefunded: p.amountRefunded,
-    refundedAt: p.refundedAt,
-  }));
+/**
+ * An order as a read fetched it, as the GraphQL object. The read fetched every column the
+ * operation shows (order.select.ts: a field it does not know gets every column), so no field the
+ * operation asks for is missing; those it does not ask for may be.
+ */
+export function shownOrder(o: OrderRead): Order {
+  return Object.assign(new Order(), o);
 }
+
+/** Items as a read fetched them, as GraphQL objects (see shownOrder). */
+export function shownItems(items: OrderItemRead[]): OrderItem[] {
+  return items as OrderItem[];
+}
+
+/** A page of orders as a read fetched them, as GraphQL objects (see shownOrder). */
+export function shownPage(page: Page<OrderRead>): Page<Order> {
+  return page as unknown as Page<Order>;
+}
+
+/** A mutation's order as the union member it is; a refusal as it is. */
+export const orderOr = <T extends ErrorResult>(r: OrderRecord | T): Order | T =>
+  isErrorResult(r) ? r : toOrderNode(r);

@@ -1,9 +1,9 @@
 /** Cursors of order lists: the sort, the sort key's value and the id, checked against the list's sort. */
 import { decodeCursor, encodeCursor } from "../shared/pagination.js";
-import type { Cursor, OrderRecord, OrderSort } from "./order.model.js";
+import type { Cursor, OrderRead, OrderSort } from "./order.model.js";
 import { sortValue } from "./order.repository.js";
 
-export function orderCursor(sort: OrderSort, order: OrderRecord): string {
+export function orderCursor(sort: OrderSort, order: OrderRead): string {
   return encodeCursor([sort, sortValue(sort, order), order.id]);
 }
 

@@ -4,7 +4,7 @@
  * Prisma's Decimal as our Money.
  */
 import { Prisma } from "../generated/prisma/client.js";
-import type { OrderPayment as OrderPaymentRow, OrderStatus as StoredStatus } from "../generated/prisma/client.js";
+import type { OrderStatus as StoredStatus } from "../generated/prisma/client.js";
 import type { OrderScope } from "../auth/viewer.js";
 import { USER_SELECT, type UserRecord } from "../users/user.repository.js";
 import type { Db, Tx } from "../db/transaction.js";
@@ -14,13 +14,14 @@ import type {
   ExtraRowRecord,
   JsonObject,
   OrderFilterInput,
+  OrderItemRead,
   OrderItemRecord,
   OrderNoteRecord,
-  OrderPaymentRecord,
+  OrderRead,
   OrderRecord,
   OrderSort,
 } from "./order.model.js";
-import { FULL_SELECT, type ReadSelect } from "./order.select.js";
+import { FULL_SELECT, type ItemCoreColumn, type OrderCoreColumn, type ReadSelect } from "./order.select.js";
 import type { OrderStatus } from "./status.js";
 
 // The status rules' statuses are the stored enum's, in both directions.
@@ -30,8 +31,9 @@ void sameStatuses;
 
 // ---- rows to records --------------------------------------------------------------------------
 
-/** Reads a Decimal column (undefined when the read did not select it). */
-const money = (d: Prisma.Decimal): Money => (d === undefined ? (undefined as never) : new Money(d));
+/** A Decimal column, when the read selected it. */
+const money = <D extends Prisma.Decimal | undefined>(d: D): D extends undefined ? undefined : Money =>
+  (d === undefined ? undefined : new Money(d)) as D extends undefined ? undefined : Money;
 
 export function asObject(v: unknown): JsonObject {
   return v && typeof v === "object" && !Array.isArray(v) ? (v as JsonObject) : {};
@@ -39,7 +41,6 @@ export function asObject(v: unknown): JsonObject {
 
 /** Extra rows as stored: amounts as "12.30" text. */
 export function toExtraRows(v: unknown): ExtraRowRecord[] {
-  if (v === undefined) return undefined as never;
   if (!Array.isArray(v)) return [];
   return v.map((r) => {
     const row = asObject(r);
@@ -63,18 +64,23 @@ export function extraRowsJson(rows: readonly ExtraRowRecord[]): Prisma.InputJson
 
 type OrderRow = Prisma.OrderGetPayload<{ select: typeof FULL_SELECT.order }>;
 type ItemRow = Prisma.OrderItemGetPayload<{ select: typeof FULL_SELECT.item }>;
+/** A row as a narrowed select gives it: the core columns, and the others it selected. */
+type OrderReadRow = Pick<OrderRow, OrderCoreColumn> & Partial<OrderRow>;
+type ItemReadRow = Pick<ItemRow, ItemCoreColumn> & Partial<ItemRow>;
 
-const json = (v: Prisma.JsonValue): JsonObject => (v === undefined ? (undefined as never) : asObject(v));
+/** A column's value through `f`, when the read selected it. */
+const ifRead = <T, U>(v: T | undefined, f: (v: T) => U): U | undefined => (v === undefined ? undefined : f(v));
 
 function productText(v: unknown, fallback: string): string {
   return typeof v === "string" && v !== "" ? v : typeof v === "number" ? String(v) : fallback;
 }
 
 /**
- * A row as a record; columns the read did not select stay undefined (see order.select.ts). Built
- * field by field, so that every record has one shape whatever the select.
+ * A row as a read fetched it (see order.select.ts): the columns the read did not select stay
+ * undefined, and say so in the type. Built field by field, so that every record has one shape
+ * whatever the select.
  */
-export function toOrder(r: OrderRow): OrderRecord {
+export function readOrder(r: OrderReadRow): OrderRead {
   return {
     id: r.id,
     ref: r.ref,
@@ -90,15 +96,20 @@ export function toOrder(r: OrderRow): OrderRecord {
     amountPaid: money(r.amountPaid),
     amountRefunded: money(r.amountRefunded),
     isPaid: r.isPaid,
-    extra: json(r.extra),
-    extraRows: toExtraRows(r.extraRows),
+    extra: ifRead(r.extra, asObject),
+    extraRows: ifRead(r.extraRows, toExtraRows),
     dateCreated: r.dateCreated,
     dateUpdated: r.dateUpdated,
   };
 }
 
-export function toItem(r: ItemRow): OrderItemRecord {
-  const product = json(r.product);
+/** A row of every column as a record. */
+export function toOrder(r: OrderRow): OrderRecord {
+  return readOrder(r) as OrderRecord; // every column was selected: none is undefined
+}
+
+export function readItem(r: ItemReadRow): OrderItemRead {
+  const product = ifRead(r.product, asObject);
   return {
     id: r.id,
     orderId: r.orderId,
@@ -111,21 +122,8 @@ export function toItem(r: ItemRow): OrderItemRecord {
     quantity: r.quantity,
     subtotal: money(r.subtotal),
     total: money(r.total),
-    extraRows: toExtraRows(r.extraRows),
-    extra: json(r.extra),
-  };
-}
-
-export function toPayment(r: OrderPaymentRow): OrderPaymentRecord {
-  return {
-    id: r.id,
-    orderId: r.orderId,
-    amount: new Money(r.amount),
-    transactionId: r.transactionId,
-    paymentMethod: r.paymentMethod,
-    dateCreated: r.dateCreated,
-    amountRefunded: new Money(r.amountRefunded),
-    refundedAt: r.refundedAt,
+    extraRows: ifRead(r.extraRows, toExtraRows),
+    extra: ifRead(r.extra, asObject),
   };
 }
 
@@ -170,7 +168,7 @@ const SORTS: Record<OrderSort, { field: "dateCreated" | "total"; dir: Prisma.Sor
 };
 
 /** The key a cursor holds for an order under a sort. */
-export function sortValue(sort: OrderSort, o: OrderRecord): string {
+export function sortValue(sort: OrderSort, o: OrderRead): string {
   return SORTS[sort].field === "total" ? o.total.toFixed(2) : o.dateCreated.toISOString();
 }
 
@@ -196,7 +194,7 @@ export interface OrderQuery {
 export async function findOrders(
   db: Db,
   q: OrderQuery & { sort: OrderSort; after?: Cursor | null; take: number; select?: ReadSelect },
-): Promise<OrderRecord[]> {
+): Promise<OrderRead[]> {
   const scope = scopeWhere(q.scope);
   if (!scope || q.take <= 0) return [];
   const { field, dir } = SORTS[q.sort];
@@ -206,7 +204,7 @@ export async function findOrders(
     take: q.take,
     select: (q.select ?? FULL_SELECT).order,
   });
-  return rows.map((r) => toOrder(r as OrderRow));
+  return rows.map((r) => readOrder(r as OrderReadRow));
 }
 
 export async function countOrders(db: Db, q: OrderQuery): Promise<number> {
@@ -215,22 +213,29 @@ export async function countOrders(db: Db, q: OrderQuery): Promise<number> {
   return db.order.count({ where: { AND: [scope, ...filterWhere(q.filter)] } });
 }
 
-/** The order with this ref inside the scope, or null. */
+/** The order with this ref inside the scope (every column, or those `select` names), or null. */
+export async function findOrderByRef(db: Db, ref: string, scope: OrderScope): Promise<OrderRecord | null>;
+export async function findOrderByRef(
+  db: Db,
+  ref: string,
+  scope: OrderScope,
+  select: ReadSelect,
+): Promise<OrderRead | null>;
 export async function findOrderByRef(
   db: Db,
   ref: string,
   scope: OrderScope,
   select: ReadSelect = FULL_SELECT,
-): Promise<OrderRecord | null> {
+): Promise<OrderRead | null> {
   const where = scopeWhere(scope);
   if (!where) return null;
   const row = await db.order.findFirst({ where: { ref, ...where }, select: select.order });
-  return row ? toOrder(row as OrderRow) : null;
+  return row ? readOrder(row as OrderReadRow) : null;
 }
 
 /** An order with the relations its read fetched in the same statement. */
 export interface OrderWithRelations {
-  order: OrderRecord;
+  order: OrderRead;
   notes?: OrderNoteRecord[];
   user?: UserRecord | null;
 }
@@ -259,31 +264,26 @@ export async function findOneWithRelations(
   });
   if (!row) return null;
   const joined = row as typeof row & { notes?: OrderNoteRecord[]; user?: UserRecord | null };
-  return { order: toOrder(row as OrderRow), notes: joined.notes, user: joined.user };
+  return { order: readOrder(row as OrderReadRow), notes: joined.notes, user: joined.user };
 }
 
 export async function findOrderById(db: Db, id: number): Promise<OrderRecord> {
   return toOrder(await db.order.findUniqueOrThrow({ where: { id }, select: FULL_SELECT.order }));
 }
 
-const byOrder = [{ orderId: "asc" }, { id: "asc" }] satisfies Prisma.OrderItemOrderByWithRelationInput[];
+export const byOrder = [{ orderId: "asc" }, { id: "asc" }] satisfies Prisma.OrderItemOrderByWithRelationInput[];
 
 export async function itemsOf(
   db: Db,
   orderIds: readonly number[],
   select: ReadSelect = FULL_SELECT,
-): Promise<OrderItemRecord[]> {
+): Promise<OrderItemRead[]> {
   const rows = await db.orderItem.findMany({
     where: { orderId: { in: [...orderIds] } },
     orderBy: byOrder,
     select: select.item,
   });
-  return rows.map((r) => toItem(r as ItemRow));
-}
-
-export async function paymentsOf(db: Db, orderIds: readonly number[]): Promise<OrderPaymentRecord[]> {
-  const rows = await db.orderPayment.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: byOrder });
-  return rows.map(toPayment);
+  return rows.map((r) => readItem(r as ItemReadRow));
 }
 
 export async function notesOf(

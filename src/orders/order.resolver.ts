@@ -2,35 +2,30 @@
 import "reflect-metadata";
 import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from "type-graphql";
 import { Role } from "../auth/auth-checker.js";
-import type { Context } from "../context.js";
 import { User } from "../users/user.type.js";
 import { OrderConnection } from "./order.connection.js";
+import type { OrderContext } from "./order.context.js";
 import { OrderSortEnum, OrderStatusEnum } from "./order.enums.js";
-import { ErrorResult } from "../shared/error-result.js";
 import { CreateOrderInput, OrderFilter } from "./order.input.js";
-import type { OrderRecord, OrderSort } from "./order.model.js";
+import type { OrderSort } from "./order.model.js";
 import { primeLoaders } from "./order.loaders.js";
-import { toOrderNode } from "./order.nodes.js";
+import { orderOr, shownOrder, shownPage, toOrderNode } from "./order.nodes.js";
 import type { OrderWithRelations } from "./order.repository.js";
 import { ChangeOrderStatusResult, CreateOrderResult } from "./order.results.js";
 import { Order, OrderStatusInfo } from "./order.type.js";
 import type { OrderStatus } from "./status.js";
 
 /** The order of a read, its relations handed to the request's loaders. */
-function primed(ctx: Context, found: OrderWithRelations | null): Order | null {
+function primed(ctx: OrderContext, found: OrderWithRelations | null): Order | null {
   if (!found) return null;
   primeLoaders(ctx.loaders, found);
-  return found.order;
+  return shownOrder(found.order);
 }
-
-/** A mutation's order as the union member it is (unions resolve by class). */
-export const orderOr = <T extends ErrorResult>(r: OrderRecord | T): Order | T =>
-  r instanceof ErrorResult ? r : toOrderNode(r);
 
 @Resolver()
 export class OrderResolver {
   @Query(() => User, { nullable: true, description: "The signed-in user, or null." })
-  me(@Ctx() { viewer }: Context): User | null {
+  me(@Ctx() { viewer }: OrderContext): User | null {
     return viewer.kind === "user" ? viewer.user : null;
   }
 
@@ -39,12 +34,14 @@ export class OrderResolver {
       "GET /orders/: the caller's own orders, newest first (staff too see only their own). Anonymous: the order of `token`, else none.",
   })
   async orders(
-    @Ctx() ctx: Context,
+    @Ctx() ctx: OrderContext,
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<OrderConnection> {
-    return new OrderConnection(await ctx.orders.listOwn(ctx.viewer, { first, after, token, select: ctx.select }));
+    return new OrderConnection(
+      shownPage(await ctx.orders.listOwn(ctx.viewer, { first, after, token, select: ctx.select })),
+    );
   }
 
   @Query(() => Order, {
@@ -52,7 +49,7 @@ export class OrderResolver {
     description: "GET /orders/last/: the newest order the caller may see, or null.",
   })
   async lastOrder(
-    @Ctx() ctx: Context,
+    @Ctx() ctx: OrderContext,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<Order | null> {
     return primed(ctx, await ctx.orders.read(ctx.viewer, { token, select: ctx.select }));
@@ -61,14 +58,16 @@ export class OrderResolver {
   @Authorized(Role.STAFF)
   @Query(() => OrderConnection, { description: "GET /orders/all/: every order. Staff only." })
   async allOrders(
-    @Ctx() ctx: Context,
+    @Ctx() ctx: OrderContext,
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Arg("filter", () => OrderFilter, { nullable: true }) filter: OrderFilter | null,
     @Arg("orderBy", () => OrderSortEnum, { nullable: true, defaultValue: "DATE_CREATED_DESC" })
     orderBy: OrderSort | null,
   ): Promise<OrderConnection> {
-    return new OrderConnection(await ctx.orders.listAll({ first, after, filter, orderBy, select: ctx.select }));
+    return new OrderConnection(
+      shownPage(await ctx.orders.listAll({ first, after, filter, orderBy, select: ctx.select })),
+    );
   }
 
   @Query(() => Order, {
@@ -76,7 +75,7 @@ export class OrderResolver {
     description: "GET /orders/{ref}/: null when there is no such order or the caller may not see it.",
   })
   async order(
-    @Ctx() ctx: Context,
+    @Ctx() ctx: OrderContext,
     @Arg("ref", () => String) ref: string,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<Order | null> {
@@ -88,14 +87,14 @@ export class OrderResolver {
     nullable: true,
     description: "GET /orders/{ref}/status/. Staff only; null when there is no such order.",
   })
-  orderStatus(@Ctx() ctx: Context, @Arg("ref", () => String) ref: string): Promise<OrderStatusInfo | null> {
+  orderStatus(@Ctx() ctx: OrderContext, @Arg("ref", () => String) ref: string): Promise<OrderStatusInfo | null> {
     return ctx.orders.status(ref);
   }
 
   @Authorized(Role.STAFF)
   @Mutation(() => ChangeOrderStatusResult, { description: "PUT /orders/{ref}/status/. Staff only." })
   async changeOrderStatus(
-    @Ctx() ctx: Context,
+    @Ctx() ctx: OrderContext,
     @Arg("ref", () => String) ref: string,
     @Arg("status", () => OrderStatusEnum) status: OrderStatus,
   ): Promise<typeof ChangeOrderStatusResult> {
@@ -107,7 +106,7 @@ export class OrderResolver {
     description: "Create an order from a finished checkout (the storefront back end's call). Staff only.",
   })
   async createOrder(
-    @Ctx() ctx: Context,
+    @Ctx() ctx: OrderContext,
     @Arg("input", () => CreateOrderInput) input: CreateOrderInput,
   ): Promise<typeof CreateOrderResult> {
     return orderOr(await ctx.orders.create(ctx.viewer, input));
@@ -116,7 +115,7 @@ export class OrderResolver {
   @Authorized(Role.STAFF)
   @Mutation(() => Order, { description: "Add a note to an order. Staff only." })
   async addOrderNote(
-    @Ctx() ctx: Context,
+    @Ctx() ctx: OrderContext,
     @Arg("ref", () => String) ref: string,
     @Arg("message", () => String) message: string,
     @Arg("public", () => Boolean, { nullable: true, defaultValue: false }) isPublic: boolean | null,

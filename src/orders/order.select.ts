@@ -49,7 +49,7 @@ type ItemColumn = keyof typeof ITEM_COLUMNS;
  * Columns every read fetches: identity, and what the status rules (OrderFacts), cursors and
  * relations use.
  */
-const ORDER_CORE: readonly OrderColumn[] = [
+const ORDER_CORE = [
   "id",
   "ref",
   "status",
@@ -58,8 +58,13 @@ const ORDER_CORE: readonly OrderColumn[] = [
   "amountPaid",
   "isPaid",
   "dateCreated",
-];
-const ITEM_CORE: readonly ItemColumn[] = ["id", "orderId", "unitPrice", "quantity", "total"];
+] as const satisfies readonly OrderColumn[];
+const ITEM_CORE = ["id", "orderId", "unitPrice", "quantity", "total"] as const satisfies readonly ItemColumn[];
+
+/** The order columns every read fetches, whatever the operation shows. */
+export type OrderCoreColumn = (typeof ORDER_CORE)[number];
+/** The item columns every read fetches. */
+export type ItemCoreColumn = (typeof ITEM_CORE)[number];
 
 export interface ReadSelect {
   order: Prisma.OrderSelect;

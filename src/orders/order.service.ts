@@ -4,27 +4,43 @@
  * (auth/auth-checker.ts); which orders a caller sees is the visibility rule (auth/viewer.ts).
  * Paying and refunding are in payments/payment.service.ts.
  */
-import { isStaff, orderScope, type Viewer } from "../auth/viewer.js";
+import { actorOf, isStaff, orderScope, type Viewer } from "../auth/viewer.js";
 import { newOrderToken } from "../auth/tokens.js";
-import { inTransaction } from "../db/transaction.js";
-import { actorOf, type EventLog } from "../history/event-log.js";
+import { inTransaction, type Tx } from "../db/transaction.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
+import { isErrorResult } from "../shared/error-result.js";
 import { badUserInput } from "../shared/errors.js";
 import { pageSize, toPage, type Page } from "../shared/pagination.js";
 import { userExists } from "../users/user.repository.js";
 import { InvalidOrderInputError, InvalidStatusTransitionError } from "./order.errors.js";
 import { withLockedOrder } from "./order.lock.js";
-import type { OrderFilterInput, OrderRecord, OrderSort } from "./order.model.js";
+import type { OrderFilterInput, OrderRead, OrderRecord, OrderSort } from "./order.model.js";
 import { decodeOrderCursor, orderCursor } from "./order.pagination.js";
 import * as repo from "./order.repository.js";
 import { CORE_SELECT, FULL_SELECT, type ReadSelect } from "./order.select.js";
 import { checkNewOrder, type NewOrderInput } from "./order.validation.js";
 import { statusLabel, statusTransitions, transitionError, type OrderRules, type OrderStatus } from "./status.js";
 
+/** A change the order services record with the order's history, in the change's own transaction. */
+export interface OrderChange {
+  type: "ORDER_CREATED" | "STATUS_CHANGED" | "NOTE_ADDED";
+  /** Whether the customer can see it. */
+  public: boolean;
+  actorId: number | null;
+  fromStatus?: OrderStatus | null;
+  toStatus?: OrderStatus | null;
+  message?: string | null;
+}
+
+/** Where changes are recorded: the order's history (history/event-log.ts), given by the server's wiring. */
+export interface OrderChangeLog {
+  record(tx: Tx, order: { id: number; ref: string }, change: OrderChange): Promise<unknown>;
+}
+
 export interface OrderServiceDeps {
   prisma: PrismaClient;
   rules: OrderRules;
-  events: EventLog;
+  events: OrderChangeLog;
   /** ISO 4217 code of new orders. */
   currency: string;
   now?: () => Date;
@@ -49,7 +65,7 @@ export class OrderService {
     return this.deps.rules;
   }
 
-  private async page(query: repo.OrderQuery, sort: OrderSort, args: ListArgs): Promise<Page<OrderRecord>> {
+  private async page(query: repo.OrderQuery, sort: OrderSort, args: ListArgs): Promise<Page<OrderRead>> {
     const first = pageSize(args.first);
     const after = args.after ? decodeOrderCursor(args.after, sort) : null;
     const rows = await repo.findOrders(this.prisma, { ...query, sort, after, take: first + 1, select: args.select });
@@ -61,14 +77,12 @@ export class OrderService {
   }
 
   /** GET /orders/: the caller's own orders, newest first (staff too). Anonymous: the order of `token`. */
-  listOwn(viewer: Viewer, args: ListArgs & { token?: string | null }): Promise<Page<OrderRecord>> {
+  listOwn(viewer: Viewer, args: ListArgs & { token?: string | null }): Promise<Page<OrderRead>> {
     return this.page({ scope: orderScope(viewer, { token: args.token, ownOnly: true }) }, "DATE_CREATED_DESC", args);
   }
 
   /** GET /orders/all/: every order, filtered and sorted (for staff). */
-  listAll(
-    args: ListArgs & { filter?: OrderFilterInput | null; orderBy?: OrderSort | null },
-  ): Promise<Page<OrderRecord>> {
+  listAll(args: ListArgs & { filter?: OrderFilterInput | null; orderBy?: OrderSort | null }): Promise<Page<OrderRead>> {
     if (args.filter?.search != null && args.filter.search.length > 256)
       throw badUserInput("filter.search is too long.");
     return this.page({ scope: { kind: "all" }, filter: args.filter }, args.orderBy ?? "DATE_CREATED_DESC", args);
@@ -132,7 +146,7 @@ export class OrderService {
   /** Creates an order from a finished checkout (for staff: the storefront's back end). */
   async create(viewer: Viewer, input: NewOrderInput): Promise<OrderRecord | InvalidOrderInputError> {
     const checked = checkNewOrder(input);
-    if (checked instanceof InvalidOrderInputError) return checked;
+    if (isErrorResult(checked)) return checked;
     if (checked.userId !== null && !(await userExists(this.prisma, checked.userId))) {
       return new InvalidOrderInputError("userId", "No user has this id.");
     }

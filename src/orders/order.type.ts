@@ -38,26 +38,6 @@ export class OrderItem {
 }
 
 @ObjectType({ simpleResolvers: true })
-export class OrderPayment {
-  @Field(() => ID) id!: number;
-  @Field(() => DecimalScalar) amount!: Money;
-  @Field(() => String) transactionId!: string;
-  @Field(() => String, { description: "The payment method identifier." }) paymentMethod!: string;
-  @Field(() => String, {
-    description: "The payment method label, or the identifier when no such method is configured.",
-  })
-  paymentMethodLabel!: string;
-  @Field(() => DateTimeISOScalar) dateCreated!: Date;
-  @Field(() => DateTimeISOScalar, {
-    nullable: true,
-    description: "When this payment was refunded in full; null while any of it is not.",
-  })
-  refundedAt!: Date | null;
-  @Field(() => DecimalScalar, { description: "The sum of this payment's refunds." }) amountRefunded!: Money;
-  orderId!: number;
-}
-
-@ObjectType({ simpleResolvers: true })
 export class OrderNote {
   @Field(() => ID) id!: number;
   @Field(() => String) message!: string;

@@ -6,7 +6,8 @@
 import type { Router } from "express";
 import type { Viewer } from "../auth/viewer.js";
 import type { Money } from "../shared/money.js";
-import type { JsonObject, OrderPaymentRecord, OrderRecord } from "../orders/order.model.js";
+import type { JsonObject, OrderRecord } from "../orders/order.model.js";
+import type { OrderPaymentRecord } from "./payment.model.js";
 import type { OrderStatus } from "../orders/status.js";
 
 /** What a method may know of the request that asks it to pay. */

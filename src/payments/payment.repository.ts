@@ -1,10 +1,29 @@
 /** Payments through Prisma Client, inside the transactions of the payment service (the order locked). */
 import type { Db, Tx } from "../db/transaction.js";
-import type { OrderRefund as OrderRefundRow } from "../generated/prisma/client.js";
-import type { OrderPaymentRecord, OrderRecord, OrderRefundRecord } from "../orders/order.model.js";
-import { toOrder, toPayment } from "../orders/order.repository.js";
+import type { OrderPayment as OrderPaymentRow, OrderRefund as OrderRefundRow } from "../generated/prisma/client.js";
+import type { OrderRecord } from "../orders/order.model.js";
+import { byOrder, toOrder } from "../orders/order.repository.js";
 import { FULL_SELECT } from "../orders/order.select.js";
 import { Money } from "../shared/money.js";
+import type { OrderPaymentRecord, OrderRefundRecord } from "./payment.model.js";
+
+export function toPayment(r: OrderPaymentRow): OrderPaymentRecord {
+  return {
+    id: r.id,
+    orderId: r.orderId,
+    amount: new Money(r.amount),
+    transactionId: r.transactionId,
+    paymentMethod: r.paymentMethod,
+    dateCreated: r.dateCreated,
+    amountRefunded: new Money(r.amountRefunded),
+    refundedAt: r.refundedAt,
+  };
+}
+
+export async function paymentsOf(db: Db, orderIds: readonly number[]): Promise<OrderPaymentRecord[]> {
+  const rows = await db.orderPayment.findMany({ where: { orderId: { in: [...orderIds] } }, orderBy: byOrder });
+  return rows.map(toPayment);
+}
 
 /** Whether the order already has a payment with this transaction id. */
 export async function hasTransaction(tx: Tx, orderId: number, transactionId: string): Promise<boolean> {

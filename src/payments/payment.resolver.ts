@@ -1,11 +1,12 @@
-/** Payment queries and mutations: thin; access is declared here, everything else is decided in PaymentService. */
+/** Payment and refund queries and mutations: thin; access is declared here, the rest is decided in the services. */
 import "reflect-metadata";
 import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { Role } from "../auth/auth-checker.js";
-import type { Context } from "../context.js";
-import { RecordPaymentInput } from "../orders/order.input.js";
-import { toOrderNode, toPaymentNodes } from "../orders/order.nodes.js";
-import { orderOr } from "../orders/order.resolver.js";
+import { orderOr, toOrderNode } from "../orders/order.nodes.js";
+import { isErrorResult } from "../shared/error-result.js";
+import type { PaymentContext } from "./payment.context.js";
+import { RecordPaymentInput, RefundPaymentInput } from "./payment.input.js";
+import { toPaymentNodes } from "./payment.nodes.js";
 import {
   PaymentRedirect,
   PayOrderResult,
@@ -13,9 +14,9 @@ import {
   RefundOrderPaymentResult,
   RefundOrderResult,
   RefundResult,
-} from "../orders/order.results.js";
-import { OrderRefund, RefundPaymentInput } from "./refund.type.js";
-import { PaymentMethodChoice, PaymentMethodInfo } from "./payment-method.type.js";
+} from "./payment.results.js";
+import { PaymentMethodChoice, PaymentMethodInfo } from "./payment.type.js";
+import { OrderRefund } from "./refund.type.js";
 
 @Resolver()
 export class PaymentResolver {
@@ -24,7 +25,7 @@ export class PaymentResolver {
     description: "GET /orders/{ref}/pay/: null when the caller may not see the order.",
   })
   async orderPaymentMethods(
-    @Ctx() ctx: Context,
+    @Ctx() ctx: PaymentContext,
     @Arg("ref", () => String) ref: string,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<PaymentMethodChoice[] | null> {
@@ -33,26 +34,29 @@ export class PaymentResolver {
   }
 
   @Query(() => [PaymentMethodInfo], { description: "Every configured payment method." })
-  paymentMethods(@Ctx() ctx: Context): PaymentMethodInfo[] {
+  paymentMethods(@Ctx() ctx: PaymentContext): PaymentMethodInfo[] {
     return ctx.registry.methods.map((m) => ({ identifier: m.identifier, label: m.label }));
   }
 
   @Mutation(() => PayOrderResult, { description: "POST /orders/{ref}/pay/." })
   async payOrder(
-    @Ctx() ctx: Context,
+    @Ctx() ctx: PaymentContext,
     @Arg("ref", () => String) ref: string,
     @Arg("paymentMethod", () => String) paymentMethod: string,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<typeof PayOrderResult> {
     const r = await ctx.payments.pay(ctx.viewer, ref, paymentMethod, token);
-    return "kind" in r ? new PaymentRedirect(r.url, r.data, toOrderNode(r.order)) : r;
+    return isErrorResult(r) ? r : new PaymentRedirect(r.url, r.data, toOrderNode(r.order));
   }
 
   @Authorized(Role.STAFF)
   @Mutation(() => RefundOrderResult, { description: "POST /orders/{ref}/refund/. Staff only." })
-  async refundOrder(@Ctx() ctx: Context, @Arg("ref", () => String) ref: string): Promise<typeof RefundOrderResult> {
-    const r = await ctx.payments.refund(ctx.viewer, ref);
-    if (!("kind" in r)) return r;
+  async refundOrder(
+    @Ctx() ctx: PaymentContext,
+    @Arg("ref", () => String) ref: string,
+  ): Promise<typeof RefundOrderResult> {
+    const r = await ctx.refunds.refund(ctx.viewer, ref);
+    if (isErrorResult(r)) return r;
     return new RefundResult(
       toPaymentNodes(r.refunded, ctx.registry),
       toPaymentNodes(r.failed, ctx.registry),
@@ -65,7 +69,7 @@ export class PaymentResolver {
     description: "Record a payment taken outside the API (bank transfer, cash). Staff only.",
   })
   async recordOrderPayment(
-    @Ctx() ctx: Context,
+    @Ctx() ctx: PaymentContext,
     @Arg("ref", () => String) ref: string,
     @Arg("input", () => RecordPaymentInput) input: RecordPaymentInput,
   ): Promise<typeof RecordOrderPaymentResult> {
@@ -78,11 +82,11 @@ export class PaymentResolver {
       "Give back part or all of one payment. Staff only. The order becomes REFUNDED when all that was paid is refunded.",
   })
   async refundOrderPayment(
-    @Ctx() ctx: Context,
+    @Ctx() ctx: PaymentContext,
     @Arg("ref", () => String) ref: string,
     @Arg("input", () => RefundPaymentInput) input: RefundPaymentInput,
   ): Promise<typeof RefundOrderPaymentResult> {
-    const r = await ctx.payments.refundPayment(ctx.viewer, ref, input);
-    return "errorCode" in r ? r : Object.assign(new OrderRefund(), r);
+    const r = await ctx.refunds.refundPayment(ctx.viewer, ref, input);
+    return isErrorResult(r) ? r : Object.assign(new OrderRefund(), r);
   }
 }

@@ -1,33 +1,32 @@
 /**
- * Paying and refunding: what happens between an order and its payment methods. The order is locked
- * for the whole of a method call; each call is bounded by PAYMENT_TIMEOUT_MS; what a method records
- * is written in the same transaction, with its events, so a failed or timed-out payment leaves
- * nothing behind.
+ * Paying: what happens between an order and its payment methods when money comes in (refunds are
+ * refund.service.ts). The order is locked for the whole of a method call; each call is bounded by
+ * PAYMENT_TIMEOUT_MS; what a method records is written in the same transaction, with its events, so
+ * a failed or timed-out payment leaves nothing behind.
  */
 import { GraphQLError } from "graphql";
-import { orderScope, type OrderScope, type Viewer } from "../auth/viewer.js";
+import { actorOf, orderScope, type OrderScope, type Viewer } from "../auth/viewer.js";
 import { inTransaction, type Tx } from "../db/transaction.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { actorOf, type EventLog } from "../history/event-log.js";
+import type { EventLog } from "../history/event-log.js";
+import { InvalidOrderInputError } from "../orders/order.errors.js";
+import { withLockedOrder } from "../orders/order.lock.js";
+import type { OrderRecord } from "../orders/order.model.js";
+import * as orders from "../orders/order.repository.js";
+import { paymentError, transitionError, type OrderRules, type OrderStatus } from "../orders/status.js";
+import { isDatabaseUnavailable } from "../shared/db-errors.js";
+import { isErrorResult } from "../shared/error-result.js";
+import type { Money } from "../shared/money.js";
 import {
-  InvalidOrderInputError,
   OrderAlreadyPaidError,
-  OrderAlreadyRefundedError,
   OrderNotPayableError,
   PaymentFailedError,
   PaymentMethodNotAvailableError,
-  RefundAmountError,
-  RefundFailedError,
-} from "../orders/order.errors.js";
-import { withLockedOrder } from "../orders/order.lock.js";
-import type { OrderPaymentRecord, OrderRecord, OrderRefundRecord } from "../orders/order.model.js";
-import * as orders from "../orders/order.repository.js";
-import { checkPayment, checkRefund } from "../orders/order.validation.js";
-import { paymentError, transitionError, type OrderRules, type OrderStatus } from "../orders/status.js";
-import { isDatabaseUnavailable } from "../shared/db-errors.js";
-import { ZERO, type Money } from "../shared/money.js";
+} from "./payment.errors.js";
+import { checkPayment } from "./payment.validation.js";
 import { PaymentError, type LockedOrder, type PayContext, type PaymentRequest } from "./payment-method.js";
 import * as repo from "./payment.repository.js";
+import { METHOD_CALL_SLACK_MS, moveOrder, PaymentTimeoutError, withTimeout } from "./payment.steps.js";
 import type { PaymentRegistry } from "./registry.js";
 
 export interface PaymentServiceDeps {
@@ -44,47 +43,15 @@ export interface PaymentServiceDeps {
   now?: () => Date;
 }
 
-/** A payment method call that did not answer in time. */
-export class PaymentTimeoutError extends Error {
-  constructor(ms: number) {
-    super(`The payment method did not answer within ${ms} ms.`);
-    this.name = "PaymentTimeoutError";
-  }
-}
-
-/** Races `work` against a deadline; a late result or failure is ignored. */
-export function withTimeout<T>(work: () => Promise<T> | T, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new PaymentTimeoutError(ms)), ms);
-  });
-  const running = Promise.resolve().then(work);
-  running.catch(() => {}); // a call that fails after its deadline must not become an unhandled rejection
-  return Promise.race([running, deadline]).finally(() => clearTimeout(timer));
-}
-
-export type PayOutcome =
-  | { kind: "redirect"; url: string; data: Record<string, unknown> | null; order: OrderRecord }
+/** What payOrder answers: where the method sends the customer, or a refusal. */
+export type PayOrderOutcome =
+  | { url: string; data: Record<string, unknown> | null; order: OrderRecord }
   | PaymentMethodNotAvailableError
   | OrderNotPayableError
   | OrderAlreadyPaidError
   | PaymentFailedError;
 
-export type RefundOutcome =
-  | { kind: "refunded"; refunded: OrderPaymentRecord[]; failed: OrderPaymentRecord[]; order: OrderRecord }
-  | OrderAlreadyRefundedError;
-
-export type RefundPaymentOutcome =
-  OrderRefundRecord | RefundAmountError | RefundFailedError | OrderAlreadyRefundedError | InvalidOrderInputError;
-
-/** What a payment method answered when asked to give money back. */
-type MethodRefund = { ok: true; transactionId: string | null } | { ok: false; why: string; whole?: true };
-
 const ALL: OrderScope = { kind: "all" };
-/** Time a transaction gets beyond its payment method calls. */
-const SLACK_MS = 5_000;
-const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
 export class PaymentService {
   private readonly prisma: PrismaClient;
   private readonly events: EventLog;
@@ -137,7 +104,7 @@ export class PaymentService {
       setStatus: async (status: OrderStatus) => {
         open();
         if (status === order.status || transitionError(rules, order, status)) return false;
-        order = await this.moveTo(tx, order, status, actorId);
+        order = await moveOrder(tx, this.events, order, status, { actorId, now: this.now() });
         return true;
       },
       recordPayment: async (p) => {
@@ -147,19 +114,6 @@ export class PaymentService {
         return true;
       },
     };
-  }
-
-  /** Moves the order to `status` (the caller checked the rules) and records it. */
-  private async moveTo(tx: Tx, order: OrderRecord, status: OrderStatus, actorId: number | null): Promise<OrderRecord> {
-    const moved = await orders.setStatus(tx, order.id, status, this.now());
-    await this.events.record(tx, order, {
-      type: "STATUS_CHANGED",
-      public: true,
-      actorId,
-      fromStatus: order.status,
-      toStatus: status,
-    });
-    return moved;
   }
 
   private async insertPayment(
@@ -198,7 +152,7 @@ export class PaymentService {
   }
 
   /** POST /orders/{ref}/pay/. Records nothing itself: the method does, when the money moves. */
-  async pay(viewer: Viewer, ref: string, identifier: string, token?: string | null): Promise<PayOutcome> {
+  async pay(viewer: Viewer, ref: string, identifier: string, token?: string | null): Promise<PayOrderOutcome> {
     const request: PaymentRequest = { viewer };
     const timeoutMs = this.deps.timeoutMs;
     try {
@@ -233,9 +187,9 @@ export class PaymentService {
           if (!outcome || typeof outcome.url !== "string" || !outcome.url) {
             throw new PaymentError("The payment method gave no URL to continue with.");
           }
-          return { kind: "redirect" as const, url: outcome.url, data: outcome.data ?? null, order: locked.order };
+          return { url: outcome.url, data: outcome.data ?? null, order: locked.order };
         },
-        { timeoutMs: timeoutMs + SLACK_MS },
+        { timeoutMs: timeoutMs + METHOD_CALL_SLACK_MS },
       );
     } catch (e) {
       // The transaction rolled back: whatever the method changed is undone.
@@ -259,7 +213,7 @@ export class PaymentService {
     input: { amount: unknown; transactionId: unknown; paymentMethod: unknown },
   ): Promise<OrderRecord | InvalidOrderInputError> {
     const payment = checkPayment(input);
-    if (payment instanceof InvalidOrderInputError) return payment;
+    if (isErrorResult(payment)) return payment;
     return withLockedOrder(this.prisma, ref, ALL, async (tx, order) => {
       if (await repo.hasTransaction(tx, order.id, payment.transactionId)) {
         return new InvalidOrderInputError(
@@ -269,163 +223,5 @@ export class PaymentService {
       }
       return this.insertPayment(tx, order, payment, actorOf(viewer));
     });
-  }
-
-  /** Asks the payment's method to give `amount` back; never throws. */
-  private async askRefund(payment: OrderPaymentRecord, amount: Money, order: OrderRecord): Promise<MethodRefund> {
-    const method = this.deps.registry.get(payment.paymentMethod);
-    if (!method)
-      return { ok: false, why: `No payment method "${payment.paymentMethod}" is configured on this server.` };
-    const whole = amount.eq(payment.amount) && payment.amountRefunded.isZero();
-    if (method.refundsWholePaymentsOnly && !whole) {
-      return { ok: false, why: `${method.label} refunds whole payments only.`, whole: true };
-    }
-    try {
-      const answer = await withTimeout(() => method.refund(payment, amount, order), this.deps.timeoutMs);
-      if (answer === true) return { ok: true, transactionId: null };
-      if (answer && typeof answer === "object") return { ok: true, transactionId: answer.transactionId ?? null };
-      return { ok: false, why: "The payment method refused the refund." };
-    } catch (e) {
-      this.deps.onMethodError?.(payment.paymentMethod, e);
-      return {
-        ok: false,
-        why: e instanceof PaymentTimeoutError ? "The payment method did not answer in time." : errorText(e),
-      };
-    }
-  }
-
-  /**
-   * Gives `amount` of `payment` back through its method and records the outcome: the refund and its
-   * event, or a private REFUND_FAILED event with the method's words.
-   */
-  private async refundPart(
-    tx: Tx,
-    order: OrderRecord,
-    payment: OrderPaymentRecord,
-    amount: Money,
-    by: { actorId: number | null; reason: string | null },
-  ): Promise<
-    | { ok: true; refund: OrderRefundRecord; payment: OrderPaymentRecord; order: OrderRecord }
-    | { ok: false; why: string; whole?: true }
-  > {
-    const answer = await this.askRefund(payment, amount, order);
-    if (!answer.ok) {
-      await this.events.record(tx, order, {
-        type: "REFUND_FAILED",
-        public: false,
-        actorId: by.actorId,
-        amount,
-        paymentMethod: payment.paymentMethod,
-        transactionId: payment.transactionId,
-        message: answer.why,
-      });
-      return answer;
-    }
-    const done = await repo.insertRefund(tx, order, payment, {
-      amount,
-      transactionId: answer.transactionId,
-      ...by,
-      now: this.now(),
-    });
-    await this.events.record(tx, order, {
-      type: "PAYMENT_REFUNDED",
-      public: true,
-      actorId: by.actorId,
-      amount,
-      paymentMethod: payment.paymentMethod,
-      transactionId: answer.transactionId,
-      message: by.reason,
-    });
-    return { ok: true, ...done };
-  }
-
-  /** When all that was paid is refunded, the order is REFUNDED (bypassing the transition rules, as the ancestor does). */
-  private async refundedInFull(tx: Tx, order: OrderRecord, actorId: number | null): Promise<OrderRecord> {
-    if (order.status === "REFUNDED" || order.amountRefunded.lt(order.amountPaid)) return order;
-    return this.moveTo(tx, order, "REFUNDED", actorId);
-  }
-
-  /** POST /orders/{ref}/refund/ (for staff): gives back what is left of every payment. */
-  async refund(viewer: Viewer, ref: string): Promise<RefundOutcome> {
-    // The transaction is bounded by the method calls it will make: one per payment with something
-    // left to refund, counted first. A payment recorded between the count and the lock sends us round again.
-    for (;;) {
-      const budget = await repo.countUnrefunded(this.prisma, ref);
-      const outcome = await withLockedOrder(
-        this.prisma,
-        ref,
-        ALL,
-        async (tx, order) => {
-          if (order.status === "REFUNDED") return new OrderAlreadyRefundedError();
-          const payments = await repo.paymentsOfOrder(tx, order.id);
-          if (payments.filter((p) => !p.refundedAt).length > budget) return null;
-          return this.refundAll(tx, order, payments, actorOf(viewer));
-        },
-        { timeoutMs: budget * this.deps.timeoutMs + SLACK_MS },
-      );
-      if (outcome) return outcome;
-    }
-  }
-
-  private async refundAll(
-    tx: Tx,
-    initial: OrderRecord,
-    payments: OrderPaymentRecord[],
-    actorId: number | null,
-  ): Promise<RefundOutcome> {
-    let order = initial;
-    const refunded: OrderPaymentRecord[] = [];
-    const failed: OrderPaymentRecord[] = [];
-    for (const p of payments) {
-      const left = p.amount.minus(p.amountRefunded);
-      if (left.lte(ZERO)) {
-        refunded.push(p);
-        continue;
-      }
-      const r = await this.refundPart(tx, order, p, left, { actorId, reason: null });
-      if (r.ok) {
-        refunded.push(r.payment);
-        order = r.order;
-      } else {
-        failed.push(p);
-      }
-    }
-    if (failed.length === 0 && order.status !== "REFUNDED") order = await this.moveTo(tx, order, "REFUNDED", actorId);
-    return { kind: "refunded", refunded, failed, order };
-  }
-
-  /** Gives back part or all of one payment (for staff). */
-  async refundPayment(
-    viewer: Viewer,
-    ref: string,
-    input: { paymentId: unknown; amount?: unknown; reason?: unknown },
-  ): Promise<RefundPaymentOutcome> {
-    const checked = checkRefund(input);
-    if (checked instanceof InvalidOrderInputError) return checked;
-    const actorId = actorOf(viewer);
-    return withLockedOrder(
-      this.prisma,
-      ref,
-      ALL,
-      async (tx, order) => {
-        if (order.status === "REFUNDED") return new OrderAlreadyRefundedError();
-        const payment = (await repo.paymentsOfOrder(tx, order.id)).find((p) => p.id === checked.paymentId);
-        if (!payment) return new InvalidOrderInputError("paymentId", "This order has no payment with this id.");
-        const refundable = payment.amount.minus(payment.amountRefunded);
-        const amount = checked.amount ?? refundable;
-        if (amount.lte(ZERO) || amount.gt(refundable))
-          return new RefundAmountError(refundable.gt(ZERO) ? refundable : ZERO);
-        const r = await this.refundPart(tx, order, payment, amount, { actorId, reason: checked.reason });
-        if (!r.ok) {
-          return new RefundFailedError(
-            payment.paymentMethod,
-            r.whole ? `${r.why} Refund the whole payment instead; nothing was refunded.` : undefined,
-          );
-        }
-        await this.refundedInFull(tx, r.order, actorId);
-        return r.refund;
-      },
-      { timeoutMs: this.deps.timeoutMs + SLACK_MS },
-    );
   }
 }

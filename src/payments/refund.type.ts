@@ -1,6 +1,6 @@
-/** Refunds as the contract shows them, and the input of refundOrderPayment. */
+/** Refunds as the contract shows them. */
 import "reflect-metadata";
-import { Field, ID, InputType, ObjectType } from "type-graphql";
+import { Field, ID, ObjectType } from "type-graphql";
 import type { Money } from "../shared/money.js";
 import { DateTimeISOScalar, DecimalScalar } from "../shared/scalars.js";
 
@@ -21,15 +21,4 @@ export class OrderRefund {
   orderId!: number;
   reason!: string | null;
   actorId!: number | null;
-}
-
-@InputType()
-export class RefundPaymentInput {
-  @Field(() => ID, { description: "The OrderPayment.id to give money back from." }) paymentId!: string;
-  @Field(() => DecimalScalar, {
-    nullable: true,
-    description: "How much; the whole refundable amount of the payment when omitted.",
-  })
-  amount?: string | null;
-  @Field(() => String, { nullable: true }) reason?: string | null;
 }

@@ -18,7 +18,7 @@ const CODES = new Set([
   "P2024",
 ]);
 const MESSAGES =
-  /ECONNREFUSED|ECONNRESET|Connection terminated|connection timeout|terminating connection|Can't reach database|server closed the connection|the database system is (starting up|shutting down)|Unable to start a transaction in the given time|Timed out fetching a new connection|Client has encountered a connection error/i;
+  /ECONNREFUSED|ECONNRESET|Connection terminated|connection timeout|terminating connection|Can't reach database|server closed the connection|the database system is (starting up|shutting down)|Unable to start a transaction in the given time|Timed out fetching a new connection|Client has encountered a connection error|timeout exceeded when trying to connect/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
   const seen = new Set<unknown>();

@@ -4,19 +4,9 @@
  */
 import "reflect-metadata";
 import { Field, InterfaceType, ObjectType, registerEnumType } from "type-graphql";
+import { ErrorCode } from "./error-codes.js";
 
-export enum ErrorCode {
-  INVALID_STATUS_TRANSITION_ERROR = "INVALID_STATUS_TRANSITION_ERROR",
-  PAYMENT_METHOD_NOT_AVAILABLE_ERROR = "PAYMENT_METHOD_NOT_AVAILABLE_ERROR",
-  ORDER_NOT_PAYABLE_ERROR = "ORDER_NOT_PAYABLE_ERROR",
-  ORDER_ALREADY_PAID_ERROR = "ORDER_ALREADY_PAID_ERROR",
-  PAYMENT_FAILED_ERROR = "PAYMENT_FAILED_ERROR",
-  ORDER_ALREADY_REFUNDED_ERROR = "ORDER_ALREADY_REFUNDED_ERROR",
-  INVALID_ORDER_INPUT_ERROR = "INVALID_ORDER_INPUT_ERROR",
-  REFUND_AMOUNT_ERROR = "REFUND_AMOUNT_ERROR",
-  REFUND_FAILED_ERROR = "REFUND_FAILED_ERROR",
-  INVALID_INPUT_ERROR = "INVALID_INPUT_ERROR",
-}
+export { ErrorCode };
 registerEnumType(ErrorCode, { name: "ErrorCode" });
 
 @InterfaceType()
@@ -38,4 +28,9 @@ export class InvalidInputError extends ErrorResult {
     this.message = message;
     this.field = field;
   }
+}
+
+/** Whether a service's answer is a refusal (a member of ErrorResult) rather than what was asked for. */
+export function isErrorResult(value: unknown): value is ErrorResult {
+  return value instanceof ErrorResult;
 }

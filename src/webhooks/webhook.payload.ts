@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Webhook as Signer } from "standardwebhooks";
-import type { OrderEventRecord } from "../orders/order.model.js";
+import type { OrderEventRecord } from "../history/event.model.js";
 import { formatMoney } from "../shared/money.js";
 import type { UserRecord } from "../users/user.repository.js";
 

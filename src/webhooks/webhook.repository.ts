@@ -1,7 +1,7 @@
 /** Webhooks, their deliveries and attempts, through Prisma Client. */
 import { Prisma } from "../generated/prisma/client.js";
 import type { Db, Tx } from "../db/transaction.js";
-import type { OrderEventType } from "../orders/order.model.js";
+import type { OrderEventType } from "../history/event.model.js";
 import type { DeliveryStatus } from "./webhook.type.js";
 
 export const WEBHOOK_SELECT = {

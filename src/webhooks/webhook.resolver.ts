@@ -2,19 +2,15 @@
 import "reflect-metadata";
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Role } from "../auth/auth-checker.js";
-import type { Context } from "../context.js";
 import { OrderEvent } from "../history/event.type.js";
-import type { FieldFunction } from "../orders/order.fields.resolver.js";
-import { InvalidInputError } from "../shared/error-result.js";
+import { isErrorResult } from "../shared/error-result.js";
 import { idCursor, pageSize, toPage } from "../shared/pagination.js";
+import type { WebhookContext } from "./webhook.context.js";
+import { CreateWebhookInput, UpdateWebhookInput } from "./webhook.input.js";
+import { CreateWebhookResult, UpdateWebhookResult, WebhookCreated } from "./webhook.results.js";
 import {
-  CreateWebhookInput,
-  CreateWebhookResult,
-  UpdateWebhookInput,
-  UpdateWebhookResult,
   Webhook,
   WebhookAttempt,
-  WebhookCreated,
   WebhookDelivery,
   WebhookDeliveryConnection,
   WebhookDeliveryStatusEnum,
@@ -30,13 +26,13 @@ const deliveryCursor = idCursor("delivery", "pass an endCursor from this webhook
 export class WebhookResolver {
   @Authorized(Role.STAFF)
   @Query(() => [Webhook], { description: "Every webhook. Staff only." })
-  webhooks(@Ctx() ctx: Context): Promise<Webhook[]> {
+  webhooks(@Ctx() ctx: WebhookContext): Promise<Webhook[]> {
     return ctx.webhooks.list();
   }
 
   @Authorized(Role.STAFF)
   @Query(() => Webhook, { nullable: true, description: "One webhook, or null. Staff only." })
-  async webhook(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<Webhook | null> {
+  async webhook(@Ctx() ctx: WebhookContext, @Arg("id", () => ID) id: string): Promise<Webhook | null> {
     const n = rowId(id);
     return n === null ? null : ctx.webhooks.get(n);
   }
@@ -44,11 +40,11 @@ export class WebhookResolver {
   @Authorized(Role.STAFF)
   @Mutation(() => CreateWebhookResult, { description: "Staff only." })
   async createWebhook(
-    @Ctx() ctx: Context,
+    @Ctx() ctx: WebhookContext,
     @Arg("input", () => CreateWebhookInput) input: CreateWebhookInput,
   ): Promise<typeof CreateWebhookResult> {
     const r = await ctx.webhooks.create(input);
-    return r instanceof InvalidInputError ? r : new WebhookCreated(asNode(r.webhook), r.secret);
+    return isErrorResult(r) ? r : new WebhookCreated(asNode(r.webhook), r.secret);
   }
 
   @Authorized(Role.STAFF)
@@ -57,21 +53,21 @@ export class WebhookResolver {
     description: "Staff only; null when there is no such webhook.",
   })
   async updateWebhook(
-    @Ctx() ctx: Context,
+    @Ctx() ctx: WebhookContext,
     @Arg("id", () => ID) id: string,
     @Arg("input", () => UpdateWebhookInput) input: UpdateWebhookInput,
   ): Promise<typeof UpdateWebhookResult | null> {
     const n = rowId(id);
     if (n === null) return null;
     const r = await ctx.webhooks.update(n, input);
-    return r === null || r instanceof InvalidInputError ? r : asNode(r);
+    return r === null || isErrorResult(r) ? r : asNode(r);
   }
 
   @Authorized(Role.STAFF)
   @Mutation(() => Boolean, {
     description: "Staff only; false when there was no such webhook. Its pending deliveries are dropped.",
   })
-  async deleteWebhook(@Ctx() ctx: Context, @Arg("id", () => ID) id: string): Promise<boolean> {
+  async deleteWebhook(@Ctx() ctx: WebhookContext, @Arg("id", () => ID) id: string): Promise<boolean> {
     const n = rowId(id);
     return n === null ? false : ctx.webhooks.delete(n);
   }
@@ -83,7 +79,7 @@ export class WebhookResolver {
       "Sends a delivery again now (a new attempt of the same delivery, same webhook-id). Staff only; null when there is none.",
   })
   async redeliverWebhookDelivery(
-    @Ctx() ctx: Context,
+    @Ctx() ctx: WebhookContext,
     @Arg("id", () => ID) id: string,
   ): Promise<WebhookDelivery | null> {
     // A delivery is named by its webhook-id (WebhookDelivery.id); one longer than any can be matches none.
@@ -93,7 +89,7 @@ export class WebhookResolver {
   @FieldResolver(() => WebhookDeliveryConnection, { description: "Its deliveries, newest first." })
   async deliveries(
     @Root() webhook: Webhook,
-    @Ctx() ctx: Context,
+    @Ctx() ctx: WebhookContext,
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Arg("status", () => WebhookDeliveryStatusEnum, { nullable: true }) status: DeliveryStatus | null,
@@ -111,22 +107,17 @@ export class WebhookResolver {
   }
 }
 
-export const deliveryFields = {
-  event: (d: WebhookDelivery, { loaders }: Context): Promise<OrderEvent | null> => loaders.event.load(d.eventId),
-  attemptLog: (d: WebhookDelivery, { loaders }: Context): Promise<WebhookAttempt[]> => loaders.attempts.load(d.id),
-} satisfies Record<string, FieldFunction<WebhookDelivery>>;
-
 @Resolver(() => WebhookDelivery)
 export class DeliveryFieldsResolver {
   @FieldResolver(() => OrderEvent)
-  event(@Root() d: WebhookDelivery, @Ctx() ctx: Context): Promise<OrderEvent | null> {
-    return deliveryFields.event(d, ctx);
+  event(@Root() d: WebhookDelivery, @Ctx() ctx: WebhookContext): Promise<OrderEvent | null> {
+    return ctx.loaders.event.load(d.eventId);
   }
 
   @FieldResolver(() => [WebhookAttempt], {
     description: "Every attempt, oldest first: its status code, error and time.",
   })
-  attemptLog(@Root() d: WebhookDelivery, @Ctx() ctx: Context): Promise<WebhookAttempt[]> {
-    return deliveryFields.attemptLog(d, ctx);
+  attemptLog(@Root() d: WebhookDelivery, @Ctx() ctx: WebhookContext): Promise<WebhookAttempt[]> {
+    return ctx.loaders.attempts.load(d.id);
   }
 }

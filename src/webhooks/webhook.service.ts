@@ -1,7 +1,7 @@
 /** Webhook endpoints managed by staff: their URLs checked, their secrets made, their deliveries listed and resent. */
 import { inTransaction } from "../db/transaction.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import type { OrderEventType } from "../orders/order.model.js";
+import type { OrderEventType } from "../history/event.model.js";
 import { InvalidInputError } from "../shared/error-result.js";
 import { newWebhookSecret } from "./webhook.payload.js";
 import * as repo from "./webhook.repository.js";

@@ -1,9 +1,8 @@
-/** Webhooks and their deliveries as the contract shows them, and the inputs that manage them. */
+/** Webhooks and their deliveries as the contract shows them. */
 import "reflect-metadata";
-import { createUnionType, Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import type { OrderEventType } from "../history/event.model.js";
 import { OrderEventTypeEnum } from "../history/event.type.js";
-import type { OrderEventType } from "../orders/order.model.js";
-import { InvalidInputError } from "../shared/error-result.js";
 import { Connection } from "../shared/connection.type.js";
 import { DateTimeISOScalar } from "../shared/scalars.js";
 
@@ -89,44 +88,3 @@ export class WebhookDelivery {
 
 @ObjectType({ simpleResolvers: true })
 export class WebhookDeliveryConnection extends Connection(WebhookDelivery, "WebhookDeliveryEdge") {}
-
-@ObjectType({
-  simpleResolvers: true,
-  description: "A new webhook and its signing secret (whsec_…), which is shown this once.",
-})
-export class WebhookCreated {
-  @Field(() => Webhook) webhook: Webhook;
-  @Field(() => String) secret: string;
-  constructor(webhook: Webhook, secret: string) {
-    this.webhook = webhook;
-    this.secret = secret;
-  }
-}
-
-@InputType()
-export class CreateWebhookInput {
-  @Field(() => String) url!: string;
-  @Field(() => [OrderEventTypeEnum], { nullable: true }) events?: OrderEventType[] | null;
-  @Field(() => String, { nullable: true }) description?: string | null;
-}
-
-@InputType()
-export class UpdateWebhookInput {
-  @Field(() => String, { nullable: true }) url?: string | null;
-  @Field(() => [OrderEventTypeEnum], { nullable: true }) events?: OrderEventType[] | null;
-  @Field(() => String, { nullable: true }) description?: string | null;
-  @Field(() => Boolean, {
-    nullable: true,
-    description: "true switches a disabled webhook back on (its failed deliveries stay failed).",
-  })
-  enabled?: boolean | null;
-}
-
-export const CreateWebhookResult = createUnionType({
-  name: "CreateWebhookResult",
-  types: () => [WebhookCreated, InvalidInputError] as const,
-});
-export const UpdateWebhookResult = createUnionType({
-  name: "UpdateWebhookResult",
-  types: () => [Webhook, InvalidInputError] as const,
-});

@@ -12,7 +12,7 @@ import { openDatabase, type Database } from "../../src/db/database.js";
 import { createServer, type RunningServer, type ServerOptions } from "../../src/server.js";
 import { createUser, issueApiToken } from "../../src/users/user.repository.js";
 import { createLogger } from "../../src/shared/log.js";
-import type { PaymentMethod } from "../../src/payments/payment-method.js";
+import { CreateOrderDocument, type CreateOrderInput, type OrderFieldsFragment } from "../generated/graphql.js";
 
 export type Backend = "embedded" | "postgres";
 
@@ -73,8 +73,18 @@ export interface TestServer {
     opts?: { token?: string | null; headers?: Record<string, string> },
   ): Promise<GqlResponse<R>>;
   /** Like gql, but fails the test on errors and returns data. */
-  ok<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, opts?: { token?: string | null }): Promise<R>;
+  ok<R, V>(
+    doc: TypedDocumentNode<R, V>,
+    variables?: V,
+    opts?: { token?: string | null; headers?: Record<string, string> },
+  ): Promise<R>;
   user(email: string, opts?: { staff?: boolean }): Promise<{ id: string; email: string; token: string }>;
+  /**
+   * Scenario: a new order, made by createOrder from `orderInput(over)` as the user of `token` (by
+   * default a staff user the harness makes for this, scenarios@example.com); fails the test when
+   * it is refused.
+   */
+  order(over?: Partial<CreateOrderInput>, opts?: { token?: string }): Promise<OrderFieldsFragment>;
   close(): Promise<void>;
 }
 
@@ -121,20 +131,30 @@ export async function startTestServer(
     const body = (await res.json()) as GqlResponse<R>;
     return { ...body, status: res.status };
   };
+  const ok: TestServer["ok"] = async (doc, variables, o) => {
+    const r = await gql(doc, variables, o);
+    if (r.errors?.length || !r.data) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors)}`);
+    return r.data;
+  };
+  const user: TestServer["user"] = async (email, o = {}) => {
+    const u = await createUser(server.prisma, email, o.staff ?? false);
+    return { id: String(u.id), email: u.email, token: await issueApiToken(server.prisma, u.id) };
+  };
+  let scenarioStaff: Promise<{ token: string }> | undefined;
   return {
     server,
     backend,
     url: server.url,
     statements,
     gql,
-    async ok(doc, variables, o) {
-      const r = await gql(doc, variables, o);
-      if (r.errors?.length || !r.data) throw new Error(`GraphQL errors: ${JSON.stringify(r.errors)}`);
-      return r.data;
-    },
-    async user(email, o = {}) {
-      const u = await createUser(server.prisma, email, o.staff ?? false);
-      return { id: String(u.id), email: u.email, token: await issueApiToken(server.prisma, u.id) };
+    ok,
+    user,
+    async order(over = {}, o = {}) {
+      const token = o.token ?? (await (scenarioStaff ??= user("scenarios@example.com", { staff: true }))).token;
+      const r = await ok(CreateOrderDocument, { input: orderInput(over) }, { token });
+      if (r.createOrder.__typename !== "Order")
+        throw new Error(`createOrder refused: ${JSON.stringify(r.createOrder)}`);
+      return r.createOrder;
     },
     async close() {
       await server.close();
@@ -144,7 +164,7 @@ export async function startTestServer(
 }
 
 /** A valid createOrder input; override what the test is about. */
-export function orderInput(over: Record<string, unknown> = {}) {
+export function orderInput(over: Partial<CreateOrderInput> = {}): CreateOrderInput {
   return {
     email: "customer@example.com",
     billingAddress: "1 Test Street",
@@ -160,26 +180,4 @@ export function orderInput(over: Record<string, unknown> = {}) {
     ],
     ...over,
   };
-}
-
-/**
- * A payment method ("counting", not for paying) that records each payment it is asked to refund, by
- * transaction id, in call order; `delayMs` makes each refund take that long.
- */
-export function refundRecorder(delayMs = 0): { method: PaymentMethod; refunded: string[] } {
-  const refunded: string[] = [];
-  const method: PaymentMethod = {
-    identifier: "counting",
-    label: "Counting",
-    orderPayment: false,
-    async pay() {
-      throw new Error("not used");
-    },
-    async refund(payment) {
-      refunded.push(payment.transactionId);
-      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
-      return true;
-    },
-  };
-  return { method, refunded };
 }

@@ -87,7 +87,7 @@ describe.each(backends())("order reads fetch the columns an operation shows, on 
               extraRows: [{ label: "Wrap", amount: "1.00" }],
             },
           ],
-        }) as never,
+        }),
       },
       { token: staff.token },
     );

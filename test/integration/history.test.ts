@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   AddOrderNoteDocument,
   ChangeOrderStatusDocument,
-  CreateOrderDocument,
   OrderHistoryDocument,
   PageHistoriesDocument,
   PayOrderDocument,
@@ -11,24 +10,18 @@ import {
   RefundOrderDocument,
   RefundOrderPaymentDocument,
   type EventFieldsFragment,
+  type CreateOrderInput,
 } from "../generated/graphql.js";
-import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
-import type { PaymentMethod } from "../../src/payments/payment-method.js";
+import { backends, startTestServer, type TestServer } from "../helpers/harness.js";
+import { testPaymentMethod } from "../helpers/payment-method.js";
 
 /** A method whose refunds the test steers: refuses for "no-…" ids, throws for "boom-…" ids. */
-const steered: PaymentMethod = {
+const steered = testPaymentMethod({
   identifier: "steered",
   label: "Steered",
   orderPayment: false,
-  async pay() {
-    throw new Error("not used");
-  },
-  async refund(payment) {
-    if (payment.transactionId.startsWith("boom-")) throw new Error("gateway says: card account closed");
-    if (payment.transactionId.startsWith("no-")) return false;
-    return { transactionId: `re_${payment.transactionId}` };
-  },
-};
+  failure: "gateway says: card account closed",
+}).method;
 
 describe.each(backends())("order history on %s", (backend) => {
   let t: TestServer;
@@ -36,11 +29,7 @@ describe.each(backends())("order history on %s", (backend) => {
   let alice: { id: string; token: string };
   let bob: { token: string };
 
-  async function create(over: Record<string, unknown> = {}) {
-    const r = await t.ok(CreateOrderDocument, { input: orderInput(over) as never }, { token: staff.token });
-    if (r.createOrder.__typename !== "Order") throw new Error("refused");
-    return r.createOrder;
-  }
+  const create = (over: Partial<CreateOrderInput> = {}) => t.order(over, { token: staff.token });
   async function history(
     ref: string,
     opts: { token?: string; orderToken?: string; first?: number; after?: string } = {},

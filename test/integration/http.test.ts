@@ -120,6 +120,130 @@ describe.each(backends())("http on %s", (backend) => {
     });
   });
 
+  describe("status codes, as README's table says", () => {
+    const JSON_ACCEPT = "application/json";
+    const STRICT = "application/graphql-response+json";
+    /** The status a request gets with each Accept header, and the codes of its errors. */
+    const statuses = async (body: unknown, headers: Record<string, string> = {}) => {
+      const out: { json?: number; strict?: number; codes: string[] } = { codes: [] };
+      for (const [key, accept] of [
+        ["json", JSON_ACCEPT],
+        ["strict", STRICT],
+      ] as const) {
+        const res = await fetch(`${t.url}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept, ...headers },
+          body: typeof body === "string" ? body : JSON.stringify(body),
+        });
+        out[key] = res.status;
+        const answer = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
+        out.codes = (answer.errors ?? []).map((e) => e.extensions?.code ?? "");
+      }
+      return out;
+    };
+    const asStaff = () => ({ authorization: `Bearer ${staff.token}` });
+
+    it("an answer with field errors or typed refusals: 200", async () => {
+      const customer = await t.user("status-customer@example.com");
+      const o = (
+        await t.ok(CreateOrderDocument, { input: orderInput({ userId: customer.id }) }, { token: staff.token })
+      ).createOrder as { ref: string };
+      const cases: [unknown, Record<string, string>, string][] = [
+        [
+          { query: `{ order(ref: "${o.ref}") { ref statusTransitions { value } } }` },
+          { authorization: `Bearer ${customer.token}` },
+          "FORBIDDEN",
+        ],
+        [
+          { query: `mutation { changeOrderStatus(ref: "1999-00000", status: HOLD) { __typename } }` },
+          asStaff(),
+          "NOT_FOUND",
+        ],
+        [{ query: "{ allOrders(first: 101) { totalCount } }" }, asStaff(), "BAD_USER_INPUT"],
+      ];
+      for (const [body, headers, code] of cases) {
+        expect(await statuses(body, headers), JSON.stringify(body)).toEqual({ json: 200, strict: 200, codes: [code] });
+      }
+      const refused = await statuses(
+        { query: `mutation { changeOrderStatus(ref: "${o.ref}", status: SHIPPED) { __typename } }` },
+        asStaff(),
+      );
+      expect(refused).toEqual({ json: 200, strict: 200, codes: [] });
+    });
+
+    it("a document or variables that do not fit, no such operation, a limit: 200 with application/json, 400 with graphql-response+json", async () => {
+      const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: me { id }`).join(" ");
+      const cases: [unknown, string][] = [
+        [{ query: "{ me { id" }, "GRAPHQL_PARSE_FAILED"],
+        [{ query: "{ nope }" }, "GRAPHQL_VALIDATION_FAILED"],
+        [
+          { query: "query($n: Int) { allOrders(first: $n) { totalCount } }", variables: { n: "many" } },
+          "BAD_USER_INPUT",
+        ],
+        [{ query: "query A { me { id } }", operationName: "B" }, "OPERATION_RESOLUTION_FAILURE"],
+        [{ query: `{ ${aliases} }` }, "QUERY_TOO_COMPLEX"],
+      ];
+      for (const [body, code] of cases) {
+        expect(await statuses(body, asStaff()), JSON.stringify(body)).toEqual({
+          json: 200,
+          strict: 400,
+          codes: [code],
+        });
+      }
+    });
+
+    it("no or a bad API token where one was sent: 401", async () => {
+      expect(await statuses({ query: "{ me { id } }" }, { authorization: "Bearer oat_nobody" })).toEqual({
+        json: 401,
+        strict: 401,
+        codes: ["UNAUTHENTICATED"],
+      });
+    });
+
+    it("a malformed request, a malformed Idempotency-Key included: 400", async () => {
+      const cases: [unknown, Record<string, string>][] = [
+        ["{not json", {}],
+        [{}, {}],
+        [Array.from({ length: 11 }, () => ({ query: "{ me { id } }" })), {}],
+        [{ query: "subscription { orderEvents { type } }" }, asStaff()],
+        [
+          { query: `mutation { addOrderNote(ref: "1999-00000", message: "hi") { ref } }` },
+          { ...asStaff(), "idempotency-key": "with spaces is not a key" },
+        ],
+      ];
+      for (const [body, headers] of cases) {
+        const got = await statuses(body, headers);
+        expect([got.json, got.strict], JSON.stringify(body)).toEqual([400, 400]);
+        expect(
+          got.codes.every((c) => c === "BAD_REQUEST"),
+          JSON.stringify(got),
+        ).toBe(true);
+      }
+    });
+
+    it("a body over MAX_BODY_BYTES: 413", async () => {
+      const got = await statuses(JSON.stringify({ query: "{ me { id } }" }).padEnd(1_100_000, " "));
+      expect([got.json, got.strict]).toEqual([413, 413]);
+    });
+
+    it("an Idempotency-Key used for another request: 422", async () => {
+      const key = { ...asStaff(), "idempotency-key": "status-codes-1" };
+      const o = (await t.ok(CreateOrderDocument, { input: orderInput() }, { token: staff.token })).createOrder as {
+        ref: string;
+      };
+      const note = (message: string) => ({
+        query: `mutation($m: String!) { addOrderNote(ref: "${o.ref}", message: $m) { ref } }`,
+        variables: { m: message },
+      });
+      await statuses(note("first"), key);
+      expect(await statuses(note("second"), key)).toMatchObject({
+        json: 422,
+        strict: 422,
+        codes: ["IDEMPOTENCY_KEY_REUSED"],
+      });
+    });
+  });
+
   describe("service routes", () => {
     it("GET /healthz answers 200 while the database answers", async () => {
       const r = await fetch(`${t.url}/healthz`);
@@ -156,7 +280,7 @@ describe.each(backends())("http on %s", (backend) => {
                 unitPrice: "2.00",
                 quantity: k + 1,
               })),
-            }) as never,
+            }),
           },
           { token: staff.token },
         );
@@ -189,7 +313,7 @@ describe.each(backends())("http on %s", (backend) => {
     });
 
     it("an order's detail costs a handful of statements", async () => {
-      const r = await t.ok(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token });
+      const r = await t.ok(CreateOrderDocument, { input: orderInput() }, { token: staff.token });
       const o = r.createOrder as { ref: string; token: string };
       t.statements.length = 0;
       await t.ok(OrderDetailDocument, { ref: o.ref, token: o.token });

@@ -1,7 +1,6 @@
 /** Paying, recording payments and refunding, over HTTP on a real database. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  CreateOrderDocument,
   OrderDetailDocument,
   OrderPaymentMethodsDocument,
   PayOrderDocument,
@@ -10,48 +9,27 @@ import {
   RefundOrderDocument,
   ChangeOrderStatusDocument,
   type OrderFieldsFragment,
+  type CreateOrderInput,
 } from "../generated/graphql.js";
-import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
-import type { PaymentMethod } from "../../src/payments/payment-method.js";
-
-/** A method whose refunds are counted and steered by the test; disabled for anonymous callers. */
-function countingMethod() {
-  const calls: string[] = [];
-  let failNext = new Set<string>();
-  const method: PaymentMethod = {
-    identifier: "counting",
-    label: "Counting",
-    orderPayment: true,
-    isEnabled: (req) => req.viewer.kind === "user",
-    async pay(ctx) {
-      return { url: ctx.url("/counting"), data: { step: "redirect" } };
-    },
-    async refund(payment) {
-      calls.push(payment.transactionId);
-      if (failNext.has(payment.transactionId)) throw new Error("gateway down");
-      return true;
-    },
-  };
-  return { method, calls, failOn: (ids: string[]) => (failNext = new Set(ids)) };
-}
+import { backends, startTestServer, type TestServer } from "../helpers/harness.js";
+import { testPaymentMethod } from "../helpers/payment-method.js";
 
 describe.each(backends())("payments on %s", (backend) => {
   let t: TestServer;
   let staff: { token: string };
   let alice: { id: string; token: string };
-  const counting = countingMethod();
+  // Disabled for anonymous callers; its refunds are counted and steered by the test.
+  const method = testPaymentMethod({ identifier: "counting", label: "Counting", signedInOnly: true, reference: false });
+  const calls = () => method.refunds.map((r) => r.transactionId);
 
-  async function create(over: Record<string, unknown> = {}): Promise<OrderFieldsFragment> {
-    const r = await t.ok(CreateOrderDocument, { input: orderInput(over) as never }, { token: staff.token });
-    if (r.createOrder.__typename !== "Order") throw new Error("refused");
-    return r.createOrder;
-  }
+  const create = (over: Partial<CreateOrderInput> = {}): Promise<OrderFieldsFragment> =>
+    t.order(over, { token: staff.token });
   const record = (ref: string, amount: string, transactionId: string, paymentMethod = "pay-in-advance") =>
     t.ok(RecordOrderPaymentDocument, { ref, input: { amount, transactionId, paymentMethod } }, { token: staff.token });
 
   beforeAll(async () => {
     t = await startTestServer(backend, {
-      paymentMethods: [counting.method],
+      paymentMethods: [method.method],
       env: { PAYMENT_METHODS: "credit-card,pay-in-advance,dummy,counting" },
     });
     staff = await t.user("staff@example.com", { staff: true });
@@ -251,7 +229,7 @@ describe.each(backends())("payments on %s", (backend) => {
       await record(o.ref, "10.00", "r1", "counting");
       await record(o.ref, "23.00", "r2", "counting");
       await t.ok(ChangeOrderStatusDocument, { ref: o.ref, status: "PROCESSING" }, { token: staff.token });
-      counting.calls.length = 0;
+      method.refunds.length = 0;
       const r = (await t.ok(RefundOrderDocument, { ref: o.ref }, { token: staff.token })).refundOrder;
       expect(r.__typename).toBe("RefundResult");
       if (r.__typename !== "RefundResult") return;
@@ -259,13 +237,13 @@ describe.each(backends())("payments on %s", (backend) => {
       expect(r.refunded.every((p) => p.refundedAt !== null)).toBe(true);
       expect(r.failed).toEqual([]);
       expect(r.order).toMatchObject({ status: "REFUNDED", amountPaid: "33.00", amountRefunded: "33.00" });
-      expect(counting.calls).toEqual(["r1", "r2"]);
+      expect(calls()).toEqual(["r1", "r2"]);
       expect((await t.ok(RefundOrderDocument, { ref: o.ref }, { token: staff.token })).refundOrder).toEqual({
         __typename: "OrderAlreadyRefundedError",
         errorCode: "ORDER_ALREADY_REFUNDED_ERROR",
         message: "Order is already marked as Refunded.",
       });
-      expect(counting.calls).toHaveLength(2);
+      expect(calls()).toHaveLength(2);
     });
 
     it("after a partial failure keeps the status, and a retry only retries the failures", async () => {
@@ -274,19 +252,19 @@ describe.each(backends())("payments on %s", (backend) => {
       await record(o.ref, "6.00", "p-flaky", "counting");
       await record(o.ref, "7.00", "fail-dummy", "dummy");
       await record(o.ref, "8.00", "p-unknown", "no-such-method");
-      counting.calls.length = 0;
-      counting.failOn(["p-flaky"]);
+      method.refunds.length = 0;
+      method.failOn(["p-flaky"]);
       const first = (await t.ok(RefundOrderDocument, { ref: o.ref }, { token: staff.token })).refundOrder;
       if (first.__typename !== "RefundResult") throw new Error("expected a result");
       expect(first.refunded.map((p) => p.transactionId)).toEqual(["p-ok"]);
       expect(first.failed.map((p) => p.transactionId)).toEqual(["p-flaky", "fail-dummy", "p-unknown"]);
       expect(first.order).toMatchObject({ status: "HOLD", amountRefunded: "5.00" });
-      counting.failOn([]);
+      method.failOn([]);
       const second = (await t.ok(RefundOrderDocument, { ref: o.ref }, { token: staff.token })).refundOrder;
       if (second.__typename !== "RefundResult") throw new Error("expected a result");
       expect(second.refunded.map((p) => p.transactionId)).toEqual(["p-ok", "p-flaky"]);
       expect(second.failed.map((p) => p.transactionId)).toEqual(["fail-dummy", "p-unknown"]);
-      expect(counting.calls).toEqual(["p-ok", "p-flaky", "p-flaky"]);
+      expect(calls()).toEqual(["p-ok", "p-flaky", "p-flaky"]);
       expect(second.order.status).toBe("HOLD");
     });
 

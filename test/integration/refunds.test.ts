@@ -3,37 +3,26 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ChangeOrderStatusDocument,
-  CreateOrderDocument,
   OrderHistoryDocument,
   OrderRefundsDocument,
   RecordOrderPaymentDocument,
   RefundOrderDocument,
   RefundOrderPaymentDocument,
+  type CreateOrderInput,
 } from "../generated/graphql.js";
-import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
-import type { PaymentMethod } from "../../src/payments/payment-method.js";
+import { backends, startTestServer, type TestServer } from "../helpers/harness.js";
+import { testPaymentMethod } from "../helpers/payment-method.js";
 import { Money } from "../../src/shared/money.js";
 
 /** Records what it is asked to refund; refuses "no-…" ids, throws on "boom-…", hangs on "hang-…". */
 function recordingMethod(identifier: string, opts: { wholeOnly?: boolean } = {}) {
-  const calls: { transactionId: string; amount: string }[] = [];
-  const method: PaymentMethod = {
+  const m = testPaymentMethod({
     identifier,
     label: identifier === "whole" ? "Whole Pay" : "Parts Pay",
     orderPayment: false,
-    refundsWholePaymentsOnly: opts.wholeOnly,
-    async pay() {
-      throw new Error("not used");
-    },
-    async refund(payment, amount) {
-      calls.push({ transactionId: payment.transactionId, amount: amount.toFixed(2) });
-      if (payment.transactionId.startsWith("boom-")) throw new Error("gateway exploded");
-      if (payment.transactionId.startsWith("no-")) return false;
-      if (payment.transactionId.startsWith("hang-")) await new Promise(() => {});
-      return { transactionId: `r${calls.length}` };
-    },
-  };
-  return { method, calls };
+    wholeOnly: opts.wholeOnly,
+  });
+  return { method: m.method, calls: m.refunds };
 }
 
 describe.each(backends())("partial refunds on %s", (backend) => {
@@ -53,15 +42,15 @@ describe.each(backends())("partial refunds on %s", (backend) => {
   });
   afterAll(() => t?.close());
 
-  async function order(total = "33.00", over: Record<string, unknown> = {}) {
-    const items = [{ productType: "p", product: { name: "N", code: "C" }, unitPrice: total, quantity: 1 }];
-    const r = await t.ok(
-      CreateOrderDocument,
-      { input: orderInput({ items, status: "PROCESSING", ...over }) as never },
+  const order = (total = "33.00", over: Partial<CreateOrderInput> = {}) =>
+    t.order(
+      {
+        items: [{ productType: "p", product: { name: "N", code: "C" }, unitPrice: total, quantity: 1 }],
+        status: "PROCESSING",
+        ...over,
+      },
       { token: staff.token },
     );
-    return r.createOrder as { ref: string; token: string };
-  }
   async function pay(ref: string, amount: string, transactionId: string, paymentMethod = "parts") {
     await t.ok(
       RecordOrderPaymentDocument,

@@ -9,11 +9,14 @@ import {
   ChangeOrderStatusDocument,
   CreateOrderDocument,
   PayOrderDocument,
+  RecordOrderPaymentDocument,
+  RefundOrderDocument,
+  type CreateOrderInput,
 } from "../generated/graphql.js";
 import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
 import { waitFor } from "../helpers/receiver.js";
 import { connectSubscriber, type Collected, type Subscriber } from "../helpers/subscriber.js";
-import { DROPPED, EventStream, type BusEvent } from "../../src/events/event-bus.js";
+import { DROPPED, EventStream, type BusEvent } from "../../src/subscriptions/event-bus.js";
 import { Money } from "../../src/shared/money.js";
 
 const EVENTS = `subscription($ref: String, $token: String, $types: [OrderEventType!]) {
@@ -52,10 +55,7 @@ describe.each(backends())("subscriptions on %s", (backend) => {
     open.push(s);
     return s;
   }
-  async function order(over: Record<string, unknown> = {}) {
-    const r = await t.ok(CreateOrderDocument, { input: orderInput(over) as never }, { token: staff.token });
-    return r.createOrder as { ref: string; token: string };
-  }
+  const order = (over: Partial<CreateOrderInput> = {}) => t.order(over, { token: staff.token });
   const note = (ref: string, message: string, isPublic: boolean) =>
     t.ok(AddOrderNoteDocument, { ref, message, public: isPublic }, { token: staff.token });
   /** Waits until the server has `n` subscriptions open (they open asynchronously). */
@@ -266,5 +266,43 @@ describe("a subscriber too slow for its queue", () => {
     expect((await next).value).toMatchObject({ id: 3 });
     await stream.return();
     expect((await stream.next()).done).toBe(true);
+  });
+});
+
+describe.each(backends())("a subscriber too slow for its queue, over WebSocket, on %s", (backend) => {
+  let t: TestServer;
+  let staff: { token: string };
+  beforeAll(async () => {
+    t = await startTestServer(backend, { env: { SUBSCRIPTION_QUEUE: "1" } });
+    staff = await t.user("staff@example.com", { staff: true });
+  });
+  afterAll(() => t?.close());
+
+  it("gets EVENTS_DROPPED with its message, then the subscription ends", async () => {
+    const s = await connectSubscriber(t.url, staff.token);
+    try {
+      const sub = s.subscribe<Got>(EVENTS);
+      await waitFor(() => t.server.events.subscriberCount === 1, "the subscription");
+      // A refund of an order's every payment commits its events together, more than one waiting slot holds.
+      for (let round = 0; round < 20 && sub.errors.length === 0; round++) {
+        const o = (
+          await t.ok(CreateOrderDocument, { input: orderInput({ status: "PROCESSING" }) }, { token: staff.token })
+        ).createOrder as { ref: string };
+        for (const n of [1, 2, 3, 4]) {
+          const input = { amount: "1.00", transactionId: `t${n}`, paymentMethod: "pay-in-advance" };
+          await t.ok(RecordOrderPaymentDocument, { ref: o.ref, input }, { token: staff.token });
+        }
+        await t.ok(RefundOrderDocument, { ref: o.ref }, { token: staff.token });
+      }
+      await waitFor(() => sub.errors.length > 0 || sub.completed, "the subscription to end");
+      expect(sub.errors).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(/dropped/),
+          extensions: expect.objectContaining({ code: "EVENTS_DROPPED" }),
+        }),
+      ]);
+    } finally {
+      await s.dispose();
+    }
   });
 });

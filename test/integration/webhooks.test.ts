@@ -16,22 +16,15 @@ import {
   UpdateWebhookDocument,
   WebhookDeliveriesDocument,
   WebhooksDocument,
+  type CreateOrderInput,
+  type OrderEventType,
 } from "../generated/graphql.js";
 import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
 import { signatureIsValid, startReceiver, waitFor, type Receiver } from "../helpers/receiver.js";
-import type { PaymentMethod } from "../../src/payments/payment-method.js";
+import { testPaymentMethod } from "../helpers/payment-method.js";
 
-const failing: PaymentMethod = {
-  identifier: "refusing",
-  label: "Refusing",
-  orderPayment: false,
-  async pay() {
-    throw new Error("not used");
-  },
-  async refund() {
-    return false;
-  },
-};
+/** Refuses every refund ("no-…" transaction ids). */
+const failing = testPaymentMethod({ identifier: "refusing", label: "Refusing", orderPayment: false }).method;
 
 describe.each(backends())("webhooks on %s", (backend) => {
   let t: TestServer;
@@ -56,19 +49,16 @@ describe.each(backends())("webhooks on %s", (backend) => {
     await receiver?.close();
   });
 
-  async function webhook(path: string, events?: string[]) {
+  async function webhook(path: string, events?: OrderEventType[]) {
     const r = await t.ok(
       CreateWebhookDocument,
-      { input: { url: `${receiver.url}${path}`, events: events as never } },
+      { input: { url: `${receiver.url}${path}`, events } },
       { token: staff.token },
     );
     if (r.createWebhook.__typename !== "WebhookCreated") throw new Error(JSON.stringify(r.createWebhook));
     return { id: r.createWebhook.webhook.id, secret: r.createWebhook.secret };
   }
-  async function order(over: Record<string, unknown> = {}) {
-    const r = await t.ok(CreateOrderDocument, { input: orderInput(over) as never }, { token: staff.token });
-    return r.createOrder as { ref: string; token: string; id: string };
-  }
+  const order = (over: Partial<CreateOrderInput> = {}) => t.order(over, { token: staff.token });
   const at = (path: string) => receiver.received.filter((r) => r.path === path);
   const deliveries = async (id: string, status?: "PENDING" | "SUCCEEDED" | "FAILED") =>
     (await t.ok(WebhookDeliveriesDocument, { id, first: 100, status }, { token: staff.token })).webhook!.deliveries;
@@ -108,7 +98,7 @@ describe.each(backends())("webhooks on %s", (backend) => {
     await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "pay-in-advance", token: o.token });
     const paid = await t.ok(
       RecordOrderPaymentDocument,
-      { ref: o.ref, input: { amount: "33.00", transactionId: "w-1", paymentMethod: "refusing" } },
+      { ref: o.ref, input: { amount: "33.00", transactionId: "no-w1", paymentMethod: "refusing" } },
       { token: staff.token },
     );
     const paymentId = (paid.recordOrderPayment as { payments: { id: string }[] }).payments[0].id;
@@ -162,7 +152,7 @@ describe.each(backends())("webhooks on %s", (backend) => {
       amount: "33.00",
       paymentMethod: "pay-in-advance",
     });
-    expect(bodies[3].data).toMatchObject({ amount: "33.00", transactionId: "w-1", paymentMethod: "refusing" });
+    expect(bodies[3].data).toMatchObject({ amount: "33.00", transactionId: "no-w1", paymentMethod: "refusing" });
     expect(bodies[4].data).toMatchObject({
       type: "REFUND_FAILED",
       public: false,
@@ -283,11 +273,11 @@ describe.each(backends())("an endpoint failing for too long on %s", (backend) =>
     receiver.answer("/sick", () => (up ? 200 : 500));
     const r = await t.ok(
       CreateWebhookDocument,
-      { input: { url: `${receiver.url}/sick`, events: ["ORDER_CREATED"] as never } },
+      { input: { url: `${receiver.url}/sick`, events: ["ORDER_CREATED"] } },
       { token: staff.token },
     );
     const id = (r.createWebhook as { webhook: { id: string } }).webhook.id;
-    const create = () => t.ok(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token });
+    const create = () => t.ok(CreateOrderDocument, { input: orderInput() }, { token: staff.token });
     await create();
     const state = async () =>
       (await t.ok(WebhookDeliveriesDocument, { id, first: 10 }, { token: staff.token })).webhook!;
@@ -372,7 +362,7 @@ describe("webhook URLs (private addresses refused)", () => {
     const w = await t.server.prisma.webhook.create({
       data: { url: `${receiver.url}/private`, secret: "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", events: [] },
     });
-    await t.ok(CreateOrderDocument, { input: orderInput() as never }, { token: staff.token });
+    await t.ok(CreateOrderDocument, { input: orderInput() }, { token: staff.token });
     const d = async () =>
       (await t.ok(WebhookDeliveriesDocument, { id: String(w.id) }, { token: staff.token })).webhook!.deliveries
         .nodes[0];

@@ -4,53 +4,31 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  CreateOrderDocument,
   MeDocument,
   OrderDetailDocument,
   PayOrderDocument,
   RecordOrderPaymentDocument,
   RefundOrderDocument,
+  type CreateOrderInput,
 } from "../generated/graphql.js";
-import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
-import type { PaymentMethod } from "../../src/payments/payment-method.js";
+import { backends, startTestServer, type TestServer } from "../helpers/harness.js";
+import { testPaymentMethod } from "../helpers/payment-method.js";
 import { createLogger } from "../../src/shared/log.js";
 
-const never = () => new Promise<never>(() => {});
-
-/** pay: changes the status, then throws or hangs as the order's extra.fault says. refund: by transaction id. */
-const faulty: PaymentMethod = {
-  identifier: "faulty",
-  label: "Faulty",
-  orderPayment: true,
-  async pay(ctx) {
-    await ctx.setStatus("HOLD");
-    await ctx.recordPayment({ amount: ctx.order.total, transactionId: "half-written" });
-    if (ctx.order.extra.fault === "throw")
-      throw new TypeError("socket hang up at gateway.internal:443 with key sk_live_123");
-    if (ctx.order.extra.fault === "hang") await never();
-    return { url: ctx.url("/ok") };
-  },
-  async refund(p) {
-    if (p.transactionId.startsWith("throw")) throw new Error("gateway exploded");
-    if (p.transactionId.startsWith("hang")) await never();
-    return true;
-  },
-};
+/** pay: puts the order on HOLD, records a payment, then throws or hangs as the order's extra.fault says. refund: by transaction id. */
+const faulty = testPaymentMethod({ identifier: "faulty", label: "Faulty" }).method;
 
 describe.each(backends())("faults on %s", (backend) => {
   let t: TestServer;
   let staff: { token: string };
   const logLines: string[] = [];
 
-  async function create(over: Record<string, unknown> = {}) {
-    const r = await t.ok(CreateOrderDocument, { input: orderInput(over) as never }, { token: staff.token });
-    return r.createOrder as { ref: string; token: string; dateUpdated: string };
-  }
+  const create = (over: Partial<CreateOrderInput> = {}) => t.order(over, { token: staff.token });
 
   beforeAll(async () => {
     t = await startTestServer(backend, {
       paymentMethods: [faulty],
-      env: { PAYMENT_METHODS: "credit-card,dummy,faulty", PAYMENT_TIMEOUT_MS: "300", LOG_LEVEL: "debug" },
+      env: { PAYMENT_METHODS: "credit-card,dummy,faulty", PAYMENT_TIMEOUT_MS: "1500", LOG_LEVEL: "debug" },
       logger: createLogger("debug", (l) => logLines.push(l)),
     });
     staff = await t.user("staff@example.com", { staff: true });

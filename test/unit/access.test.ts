@@ -1,9 +1,9 @@
 /** Access is declared where a field is, and fails closed: no root field may go without a rule. */
 import "reflect-metadata";
 import { describe, expect, it } from "vitest";
-import { Authorized, buildSchemaSync, Field, FieldResolver, ObjectType, Query, Resolver, Root } from "type-graphql";
+import { Authorized, buildSchemaSync, Field, ObjectType, Query, Resolver } from "type-graphql";
 import { PUBLIC_ROOT_FIELDS, Role } from "../../src/auth/auth-checker.js";
-import { createSchema, resolveDirectly, unguardedRootFields } from "../../src/schema.js";
+import { createSchema, unguardedRootFields } from "../../src/schema.js";
 
 @ObjectType()
 class Probe {
@@ -21,12 +21,6 @@ class ProbeResolver {
   @Query(() => Probe)
   guarded(): Probe {
     return { name: "staff" };
-  }
-
-  @Authorized(Role.STAFF)
-  @FieldResolver(() => String)
-  secret(@Root() p: Probe): string {
-    return p.name;
   }
 }
 
@@ -53,12 +47,5 @@ describe("access", () => {
   it("finds a root field that forgot its rule", () => {
     const schema = buildSchemaSync({ resolvers: [ProbeResolver], authChecker: () => true });
     expect(unguardedRootFields(schema)).toEqual(["Query.forgotten"]);
-  });
-
-  it("refuses to resolve a field with an authorization rule without type-graphql's wrapper", () => {
-    const schema = buildSchemaSync({ resolvers: [ProbeResolver], authChecker: () => true });
-    expect(() => resolveDirectly(schema, ProbeResolver, "Probe", { secret: (p: Probe) => p.name })).toThrow(
-      /Probe.secret cannot be resolved directly/,
-    );
   });
 });

@@ -48,9 +48,7 @@ describe("configuration", () => {
       currency: "USD",
       paymentMethods: ["credit-card", "pay-in-advance"],
       logLevel: "info",
-      heapGrowthPercent: 100,
     });
-    expect(loadConfig({ HEAP_GROWTH_PERCENT: "0" }).heapGrowthPercent).toBe(0);
     expect(c.database).toEqual({ kind: "embedded", dataDir: "./data/db" });
   });
   it("reads DATABASE_URL as embedded or server", () => {
@@ -65,7 +63,6 @@ describe("configuration", () => {
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL/],
     [{ PUBLIC_URL: "not a url" }, /PUBLIC_URL/],
     [{ PAYMENT_METHODS: "dummy,dummy" }, /PAYMENT_METHODS/],
-    [{ HEAP_GROWTH_PERCENT: "-5" }, /HEAP_GROWTH_PERCENT/],
   ])("refuses %j with a message naming the variable", (env, re) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(re);

@@ -1,10 +1,10 @@
 /** Subscription.orderEvents: the events of the orders a caller may see, as they are committed. */
 import "reflect-metadata";
 import { Arg, Resolver, Root, Subscription } from "type-graphql";
-import type { Context } from "../context.js";
+import type { OrderEventType } from "../history/event.model.js";
 import { OrderEvent, OrderEventTypeEnum } from "../history/event.type.js";
-import type { OrderEventType } from "../orders/order.model.js";
 import { DROPPED, droppedError, type StreamItem } from "./event-bus.js";
+import type { SubscriptionContext } from "./subscription.context.js";
 
 interface OrderEventsArgs {
   ref?: string | null;
@@ -20,7 +20,7 @@ export class EventSubscriptionResolver {
       "Staff: every order's events, or one order's with `ref`. A signed-in customer: their own orders'.\n" +
       "Anonymous: one order's, with `ref` and its `token`. Same visibility rules as Order.history.",
     subscribe: ({ args, context }) => {
-      const ctx = context as Context;
+      const ctx = context as SubscriptionContext;
       return ctx.events.open(ctx.viewer, args as OrderEventsArgs);
     },
   })

@@ -9,7 +9,7 @@
  * A subscriber that reads too slowly has at most SUBSCRIPTION_QUEUE events waiting; beyond that its
  * subscription is ended with an EVENTS_DROPPED error (what it missed is in Order.history).
  */
-import { GraphQLError } from "graphql";
+import type { GraphQLError } from "graphql";
 import type { Viewer } from "../auth/viewer.js";
 import { orderScope } from "../auth/viewer.js";
 import type { Database } from "../db/database.js";
@@ -17,10 +17,10 @@ import { listen, type Listening } from "../db/listener.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { eventsByIds, type EventOut } from "../history/event.repository.js";
 import { EVENTS_CHANNEL } from "../history/event-log.js";
-import type { OrderEventType } from "../orders/order.model.js";
+import type { OrderEventType } from "../history/event.model.js";
 import { findOrderByRef } from "../orders/order.repository.js";
 import { CORE_SELECT } from "../orders/order.select.js";
-import { notFound } from "../shared/errors.js";
+import { notFound, publicError, ThrownCode } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
 
 /** Which events a subscription gets. */
@@ -205,9 +205,9 @@ export class EventBus {
 
 /** The error a subscription ends with when its reader fell too far behind. */
 export function droppedError(): GraphQLError {
-  return new GraphQLError(
+  return publicError(
+    ThrownCode.EVENTS_DROPPED,
     "Events were waiting for this subscription faster than it read them (SUBSCRIPTION_QUEUE): they were dropped and " +
       "the subscription ends. Read Order.history for what you missed and subscribe again.",
-    { extensions: { code: "EVENTS_DROPPED" } },
   );
 }

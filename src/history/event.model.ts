@@ -1,0 +1,27 @@
+/**
+ * Order events as the domain sees them: the Prisma model, with the amount as our decimal.js `Money`,
+ * and the types of event an order's history records.
+ */
+import type { OrderEvent as OrderEventRow } from "../generated/prisma/client.js";
+import type { OrderStatus } from "../orders/status.js";
+import type { Domain } from "../shared/records.js";
+
+export const ORDER_EVENT_TYPES = [
+  "ORDER_CREATED",
+  "STATUS_CHANGED",
+  "PAYMENT_STARTED",
+  "PAYMENT_RECORDED",
+  "PAYMENT_REFUNDED",
+  "REFUND_FAILED",
+  "NOTE_ADDED",
+] as const;
+export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+export type OrderEventRecord = Domain<
+  OrderEventRow,
+  "amount",
+  { type: OrderEventType; fromStatus: OrderStatus | null; toStatus: OrderStatus | null }
+> & {
+  /** The order's ref, read with the event. */
+  orderRef: string;
+};

@@ -1,0 +1,140 @@
+/**
+ * The Express app: GraphQL on /graphql, GraphiQL, /healthz, /stats, the payment methods' pages, and
+ * the last resort that answers what nothing else did, never with a stack trace.
+ */
+import type http from "node:http";
+import express from "express";
+import type { Config } from "../config.js";
+import type { PaymentService } from "../payments/payment.service.js";
+import type { PaymentRegistry } from "../payments/registry.js";
+import { ThrownCode } from "../shared/errors.js";
+import type { Logger } from "../shared/log.js";
+import { cors } from "./cors.js";
+import { MASKED_MESSAGE } from "./format-error.js";
+import { graphiqlRouter } from "./graphiql.js";
+import { sendJson } from "./graphql-handler.js";
+
+type Handler = (req: express.Request, res: express.Response, next: express.NextFunction) => unknown;
+
+export interface AppOptions {
+  config: Config;
+  log: Logger;
+  /** Serves a GraphQL request (Apollo over HTTP). */
+  graphql: Handler;
+  /** Whether the database answers. */
+  ping(): Promise<void>;
+  registry: PaymentRegistry;
+  payments: PaymentService;
+  url(path: string): string;
+  /** What GET /stats answers (EXPOSE_STATS=on). */
+  stats?: () => Record<string, unknown>;
+  /** Headers GraphiQL starts with. */
+  graphiqlHeaders?: () => Record<string, string> | undefined;
+  /** The command GraphiQL's first page suggests for getting a token. */
+  tokenCommand?: string;
+}
+
+/** PostgreSQL text cannot hold NUL: such a ref or token matches no order. */
+const hasNulChar = (...texts: string[]) => texts.some((t) => t.includes("\0"));
+
+export function createApp(o: AppOptions): express.Express {
+  const { config, log } = o;
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false); // answers are per caller and POSTed: hashing every body for an ETag buys nothing
+
+  app.get("/healthz", async (_req, res) => {
+    try {
+      await o.ping();
+      res.status(200).json({ status: "ok", database: "ok" });
+    } catch {
+      res.status(503).json({ status: "unavailable", database: "unreachable" });
+    }
+  });
+  const stats = o.stats;
+  if (stats) {
+    app.get("/stats", (req, res) => {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (req.query.gc === "1" && gc) gc(); // with node --expose-gc: what is retained, not what awaits collection
+      res.json(stats());
+    });
+  }
+  app.get("/", (_req, res) => {
+    res
+      .type("html")
+      .send(
+        `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><title>Orders API</title><h1>Orders API</h1><ul><li><a href="/graphiql">GraphiQL</a></li><li>GraphQL endpoint: <code>/graphql</code></li><li><a href="/healthz">/healthz</a></li></ul>`,
+      );
+  });
+  if (config.graphiql) {
+    app.use(
+      "/graphiql",
+      graphiqlRouter({
+        endpoint: "/graphql",
+        defaultHeaders: o.graphiqlHeaders,
+        tokenCommand: o.tokenCommand ?? "npm run -s cli -- create-user --email you@example.com --staff",
+      }),
+    );
+  }
+  // Pages set no icon (rel=icon data:,), so a browser asks for none; a request for one gets an empty answer.
+  app.get("/favicon.ico", (_req, res) => void res.status(204).end());
+  for (const method of o.registry.methods) {
+    if (!method.routes) continue;
+    const router = express.Router();
+    method.routes(router, {
+      findOrder: async (ref, token) => (hasNulChar(ref, token) ? null : o.payments.findByToken(ref, token)),
+      withOrder: async (ref, token, fn) =>
+        hasNulChar(ref, token) ? null : o.payments.withOrderByToken(method.identifier, ref, token, fn),
+      paymentError: (order) => o.payments.refusal(order),
+      url: o.url,
+    });
+    app.use(`/payment/${method.identifier}`, router);
+  }
+  app.use(
+    "/graphql",
+    cors(config.corsOrigins),
+    express.json({ limit: config.limits.bodyBytes }),
+    (req: express.Request, res: express.Response, next: express.NextFunction) => {
+      if (Array.isArray(req.body) && req.body.length > config.limits.batchSize) {
+        return sendJson(res, 400, {
+          errors: [
+            {
+              message: `A batch may hold at most ${config.limits.batchSize} operations.`,
+              extensions: { code: ThrownCode.BAD_REQUEST },
+            },
+          ],
+        });
+      }
+      next();
+    },
+    o.graphql,
+  );
+  app.use((_req: express.Request, res: express.Response) => {
+    res.status(404).json({ errors: [{ message: "Not found", extensions: { code: ThrownCode.NOT_FOUND } }] });
+  });
+  // Last resort: malformed JSON bodies, oversize bodies, bugs in a page. Never a stack trace.
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
+    lastResort(err, res, log),
+  );
+  return app;
+}
+
+function lastResort(err: unknown, res: http.ServerResponse, log: Logger): void {
+  const status =
+    (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode ?? 500;
+  if (status >= 500) log.error("request failed", { message: err instanceof Error ? err.message : String(err) });
+  const message =
+    status === 413
+      ? "Request body too large."
+      : status === 400
+        ? "Malformed request body."
+        : status < 500
+          ? "Bad request."
+          : MASKED_MESSAGE;
+  if (!res.headersSent)
+    sendJson(res, status, {
+      errors: [
+        { message, extensions: { code: status < 500 ? ThrownCode.BAD_REQUEST : ThrownCode.INTERNAL_SERVER_ERROR } },
+      ],
+    });
+}

@@ -1,0 +1,29 @@
+/** Who is calling: the user of the API token in the Authorization header, or nobody. */
+import { bearerToken } from "../auth/tokens.js";
+import { ANONYMOUS, type Viewer } from "../auth/viewer.js";
+import type { PrismaClient } from "../generated/prisma/client.js";
+import { isDatabaseUnavailable } from "../shared/db-errors.js";
+import { serviceUnavailable, unauthenticated } from "../shared/errors.js";
+import { findUserByApiToken } from "../users/user.repository.js";
+
+/**
+ * The caller of an Authorization header value (HTTP requests and WebSocket connections alike).
+ * Anonymous without a header; UNAUTHENTICATED for a malformed header or a token that matches no
+ * live token (never treated as anonymous); SERVICE_UNAVAILABLE when the database is gone.
+ */
+export function authenticator(prisma: PrismaClient): (authorization: string | undefined) => Promise<Viewer> {
+  return async (authorization) => {
+    const token = bearerToken(authorization);
+    if (token === undefined) return ANONYMOUS;
+    if (token === null) throw unauthenticated("Malformed Authorization header: expected 'Bearer <token>'.");
+    let user;
+    try {
+      user = await findUserByApiToken(prisma, token);
+    } catch (e) {
+      if (isDatabaseUnavailable(e)) throw serviceUnavailable();
+      throw e;
+    }
+    if (!user) throw unauthenticated("Invalid or revoked API token.");
+    return { kind: "user", user };
+  };
+}
