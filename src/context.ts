@@ -7,6 +7,7 @@ import type { Viewer } from "./auth/viewer.js";
 import { isStaff } from "./auth/viewer.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import type { HistoryContext } from "./history/history.context.js";
+import type { NodeContext } from "./nodes/node.context.js";
 import { createHistoryLoaders, type HistoryLoaders } from "./history/history.loaders.js";
 import { createOrderLoaders, type OrderLoaders } from "./orders/order.loaders.js";
 import { FULL_SELECT, type ReadSelect } from "./orders/order.select.js";
@@ -26,7 +27,7 @@ import type { WebhookService } from "./webhooks/webhook.service.js";
 /** Every folder's per-request loaders. */
 export type Loaders = OrderLoaders & UserLoaders & PaymentLoaders & HistoryLoaders & WebhookLoaders;
 
-export interface Context extends PaymentContext, HistoryContext, WebhookContext, SubscriptionContext {
+export interface Context extends PaymentContext, HistoryContext, WebhookContext, SubscriptionContext, NodeContext {
   loaders: Loaders;
 }
 
@@ -75,6 +76,8 @@ export class RequestContext implements Context {
     private readonly services: ContextServices,
     readonly viewer: Viewer,
     public select: ReadSelect = FULL_SELECT,
+    /** The request's Order-Token header (nodes/node.context.ts). */
+    readonly orderToken: string | null = null,
   ) {
     this.orders = services.orders;
     this.payments = services.payments;

@@ -1,6 +1,6 @@
 /** The GraphQL schema, built from the resolvers; `npm run build` writes it to schema.graphql. */
 import "reflect-metadata";
-import { isAbstractType, printSchema, type GraphQLSchema } from "graphql";
+import { isAbstractType, isObjectType, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchemaSync, getMetadataStorage } from "type-graphql";
 import { authChecker, PUBLIC_ROOT_FIELDS } from "./auth/auth-checker.js";
 // Imported in this order so that the types and fields of schema.graphql come in the order they always have.
@@ -16,6 +16,8 @@ import { EventFieldsResolver, OrderHistoryResolver } from "./history/history.fie
 import { DateTimeISOScalar } from "./shared/scalars.js";
 import { EventSubscriptionResolver } from "./subscriptions/order-events.resolver.js";
 import { DeliveryFieldsResolver, WebhookResolver } from "./webhooks/webhook.resolver.js";
+import { nodeKinds } from "./nodes/node.registry.js";
+import { NodeFieldsResolver, NodeResolver } from "./nodes/node.resolver.js";
 
 let schema: GraphQLSchema | undefined;
 
@@ -34,6 +36,8 @@ export function createSchema(): GraphQLSchema {
       EventSubscriptionResolver,
       WebhookResolver,
       DeliveryFieldsResolver,
+      NodeResolver,
+      NodeFieldsResolver,
     ],
     // Subscriptions bring their own event sources (subscriptions/event-bus.ts: every server hears every
     // event through PostgreSQL); type-graphql asks for a PubSub all the same.
@@ -53,7 +57,26 @@ export function createSchema(): GraphQLSchema {
   const unguarded = unguardedRootFields(built);
   if (unguarded.length)
     throw new Error(`Root fields with no @Authorized rule that are not on PUBLIC_ROOT_FIELDS: ${unguarded.join(", ")}`);
+  const unmatched = unmatchedNodeKinds(built);
+  if (unmatched.length) throw new Error(`Node types and registered Node kinds disagree: ${unmatched.join("; ")}`);
   return (schema = built);
+}
+
+/**
+ * Where the Node types of a schema and the Node kinds registered (nodes/node.registry.ts) disagree:
+ * a type that implements Node with no kind to load it by id, or a kind whose type is not a Node of
+ * the schema. None may exist.
+ */
+export function unmatchedNodeKinds(s: GraphQLSchema, kinds = nodeKinds()): string[] {
+  const node = s.getType("Node");
+  const types = node && !isObjectType(node) && isAbstractType(node) ? s.getPossibleTypes(node).map((t) => t.name) : [];
+  const named = new Set(kinds.map((k) => k.typeName));
+  return [
+    ...types.filter((t) => !named.has(t)).map((t) => `${t} implements Node and no Node kind was registered for it`),
+    ...[...named]
+      .filter((t) => !types.includes(t))
+      .map((t) => `a Node kind was registered for ${t}, which does not implement Node`),
+  ];
 }
 
 /** Root fields ("Query.x") that carry no authorization rule and are not declared public: none may exist. */

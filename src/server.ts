@@ -16,7 +16,7 @@ import { migrateDeploy } from "./db/schema-engine.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { startApollo } from "./http/apollo.js";
 import { createApp } from "./http/app.js";
-import { authenticator } from "./http/authenticate.js";
+import { authenticator, orderTokenHeader } from "./http/authenticate.js";
 import { formatError } from "./http/format-error.js";
 import { graphqlHandler } from "./http/graphql-handler.js";
 import { serveSubscriptions } from "./http/subscriptions.js";
@@ -126,7 +126,8 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     opened.add(() => apollo.stop()); // drains the HTTP server
 
     const viewerOf = authenticator(prisma);
-    const contextFor = (viewer: Context["viewer"]): Context => new RequestContext(services, viewer);
+    const contextFor = (viewer: Context["viewer"], orderToken: string | null = null): Context =>
+      new RequestContext(services, viewer, undefined, orderToken);
     const subscriptions = serveSubscriptions(httpServer, {
       path: "/graphql",
       schema: createSchema(),
@@ -144,7 +145,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
         log,
         graphql: graphqlHandler(apollo, async (req) => {
           if (config.exposeStats) statements.requests++;
-          return contextFor(await viewerOf(req.headers.authorization));
+          return contextFor(await viewerOf(req.headers.authorization), orderTokenHeader(req.headers["order-token"]));
         }),
         ping: async () => void (await prisma.$queryRaw`SELECT 1`), // raw SQL: a ping, which Prisma has no API for
         registry: services.registry,

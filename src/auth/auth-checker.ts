@@ -23,7 +23,8 @@ export const authChecker: AuthChecker<{ viewer: Viewer }, Role> = ({ context }, 
 
 /**
  * Root fields open to every caller. Each answers only what the caller may see: the visibility rule
- * (auth/viewer.ts) for orders, the caller themselves for `me`.
+ * (auth/viewer.ts) for orders, the caller themselves for `me`, each type's own rule for `node` and
+ * `nodes` (nodes/node.resolver.ts).
  */
 export const PUBLIC_ROOT_FIELDS: ReadonlySet<string> = new Set([
   "Query.me",
@@ -32,6 +33,8 @@ export const PUBLIC_ROOT_FIELDS: ReadonlySet<string> = new Set([
   "Query.order",
   "Query.orderPaymentMethods",
   "Query.paymentMethods",
+  "Query.node",
+  "Query.nodes",
   "Mutation.payOrder",
   "Subscription.orderEvents",
 ]);

@@ -4,8 +4,10 @@
  */
 import { Prisma } from "../generated/prisma/client.js";
 import type { OrderEvent as OrderEventRow } from "../generated/prisma/client.js";
+import type { OrderScope } from "../auth/viewer.js";
 import type { Db, Tx } from "../db/transaction.js";
 import type { OrderEventRecord, OrderEventType } from "./event.model.js";
+import { ownedByScope } from "../orders/order.repository.js";
 import type { OrderStatus } from "../orders/status.js";
 import { Money } from "../shared/money.js";
 import { USER_SELECT, type UserRecord } from "../users/user.repository.js";
@@ -61,6 +63,26 @@ export async function eventsByIds(db: Db, ids: readonly number[]): Promise<Event
     include: { order: { select: { ref: true, userId: true } }, actor: { select: USER_SELECT } },
   });
   return rows.map((r) => ({ ...toEvent(r, r.order.ref), orderOwnerId: r.order.userId, actorUser: r.actor }));
+}
+
+/**
+ * The events with these ids whose order the scope covers (node, nodes), public ones only when
+ * `publicOnly`, each with its order's ref, in one statement (the join is exact: the order's ref is
+ * the only column read through it).
+ */
+export async function visibleEventsByIds(
+  db: Db,
+  ids: readonly number[],
+  q: { scope: OrderScope; publicOnly: boolean },
+): Promise<OrderEventRecord[]> {
+  const owned = ownedByScope(q.scope);
+  if (!owned) return [];
+  const rows = await db.orderEvent.findMany({
+    relationLoadStrategy: "join",
+    where: { id: { in: [...ids] }, ...owned, ...(q.publicOnly ? { public: true } : {}) },
+    include: { order: { select: { ref: true } } },
+  });
+  return rows.map((r) => toEvent(r, r.order.ref));
 }
 
 /** Writes an event of the order, in the transaction of the change it records. */

@@ -3,6 +3,7 @@ import "reflect-metadata";
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { OrderStatusEnum } from "../orders/order.enums.js";
 import { ORDER_EVENT_TYPES, type OrderEventType } from "./event.model.js";
+import { Node } from "../nodes/node.type.js";
 import type { OrderStatus } from "../orders/status.js";
 import type { Money } from "../shared/money.js";
 import { Connection } from "../shared/connection.type.js";
@@ -18,6 +19,7 @@ registerEnumType(OrderEventTypeEnum, {
 });
 
 @ObjectType({
+  implements: Node,
   simpleResolvers: true,
   description: "One entry of an order's history. Non-staff callers see only public events, with no actor.",
 })

@@ -10,6 +10,7 @@ import { HISTORY_PAGE_SIZE, idCursor, pageSize, toPage } from "../shared/paginat
 import { User } from "../users/user.type.js";
 import { OrderEvent, OrderEventConnection } from "./event.type.js";
 import type { HistoryContext } from "./history.context.js";
+import "./event.node-kind.js"; // OrderEvent is a Node: registered wherever its fields are
 
 const eventCursor = idCursor("event", "pass an endCursor from this order's history.");
 

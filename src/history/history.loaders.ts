@@ -3,10 +3,12 @@
  * whatever the list's size, and their counts in one more when asked for.
  */
 import DataLoader from "dataloader";
+import type { OrderScope } from "../auth/viewer.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { groupBy } from "../shared/records.js";
+import { scopedLoaders } from "../nodes/node.registry.js";
+import { groupBy, oneBy } from "../shared/records.js";
 import type { OrderEventRecord } from "./event.model.js";
-import { countEvents, eventPages } from "./event.repository.js";
+import { countEvents, eventPages, visibleEventsByIds } from "./event.repository.js";
 
 export interface EventPageLoaders {
   /** The first `take` events after `afterId` of each order (one loader per distinct page). */
@@ -17,6 +19,8 @@ export interface EventPageLoaders {
 export interface HistoryLoaders {
   /** Order histories: public events only unless the caller is staff. */
   history: EventPageLoaders;
+  /** Events by id whose order a scope covers (`node`, `nodes`): public events only unless the caller is staff. */
+  visibleEvents(scope: OrderScope): DataLoader<number, OrderEventRecord | null>;
 }
 
 /** `publicOnly`: the caller is not staff and sees public events only. */
@@ -40,5 +44,8 @@ export function createHistoryLoaders(prisma: PrismaClient, publicOnly: boolean):
         return ids.map((id) => counts.get(id) ?? 0);
       }),
     },
+    visibleEvents: scopedLoaders(async (scope, ids) =>
+      oneBy(ids, await visibleEventsByIds(prisma, ids, { scope, publicOnly }), (e) => e.id),
+    ),
   };
 }

@@ -27,3 +27,12 @@ export function authenticator(prisma: PrismaClient): (authorization: string | un
     return { kind: "user", user };
   };
 }
+
+/**
+ * The order token of an Order-Token header (`node` and `nodes` read it: a guest's way to an order
+ * and what belongs to it there), or null when there is none.
+ */
+export function orderTokenHeader(value: string | string[] | undefined): string | null {
+  const token = (Array.isArray(value) ? value.join(",") : (value ?? "")).trim();
+  return token === "" ? null : token;
+}

@@ -13,7 +13,10 @@ export function cors(origins: readonly string[]) {
     if (origin && (any || allowed.has(origin))) {
       res.set("Access-Control-Allow-Origin", any ? "*" : origin);
       if (!any) res.append("Vary", "Origin");
-      res.set("Access-Control-Allow-Headers", "content-type, authorization, idempotency-key, apollo-require-preflight");
+      res.set(
+        "Access-Control-Allow-Headers",
+        "content-type, authorization, order-token, idempotency-key, apollo-require-preflight",
+      );
       res.set("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
       res.set("Access-Control-Max-Age", "600");
       res.set("Access-Control-Expose-Headers", "idempotent-replayed");

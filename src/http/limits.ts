@@ -1,6 +1,7 @@
 /**
  * Query limits, checked once the operation is known and before anything runs: depth, cost (fields
- * weighted by the `first` of the lists they are in), aliases, root fields, and introspection.
+ * weighted by the `first` of the lists they are in, and by the number of ids `nodes` is given),
+ * aliases, root fields, and introspection.
  */
 import {
   Kind,
@@ -13,6 +14,7 @@ import {
   type ValueNode,
 } from "graphql";
 import type { Limits } from "../config.js";
+import { MAX_NODE_IDS } from "../nodes/node.resolver.js";
 import { publicError, ThrownCode } from "../shared/errors.js";
 import { DEFAULT_PAGE_SIZE, HISTORY_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/pagination.js";
 
@@ -39,6 +41,14 @@ const PAGED: Record<string, { dflt: number; max: number }> = {
 };
 
 /**
+ * Root fields that take a list of ids, whose children repeat once per id: their cost is multiplied
+ * by the list's length, counted at most at its largest (a longer list is refused by the field).
+ */
+const ID_LISTS: Record<string, { arg: string; max: number }> = {
+  nodes: { arg: "ids", max: MAX_NODE_IDS },
+};
+
+/**
  * How deep an introspection field (`__schema`, `__type`) may nest. Introspection reads the schema,
  * never the database, and the queries tools send nest type references deep (graphql-js's standard
  * query is 15 levels); they are held to this instead of MAX_QUERY_DEPTH, and everything else in the
@@ -51,6 +61,17 @@ function argValue(node: ValueNode | undefined, variables: Record<string, unknown
   if (node.kind === Kind.VARIABLE) return variables[node.name.value];
   if (node.kind === Kind.INT) return Number(node.value);
   return undefined;
+}
+
+/** How many items a list argument holds (a single value stands for a list of one). */
+function listLength(node: ValueNode | undefined, variables: Record<string, unknown>): number {
+  if (!node) return 0;
+  if (node.kind === Kind.LIST) return node.values.length;
+  if (node.kind === Kind.VARIABLE) {
+    const value = variables[node.name.value];
+    return Array.isArray(value) ? value.length : value == null ? 0 : 1;
+  }
+  return node.kind === Kind.NULL ? 0 : 1;
 }
 
 /** Measures an operation; fragments are expanded (validation has already refused cycles). */
@@ -102,10 +123,14 @@ export function measure(
       if (!field.selectionSet) continue;
       let multiplier = 1;
       const paged = PAGED[name];
+      const ids = depth === 1 ? ID_LISTS[name] : undefined;
       if (paged && !entered) {
         const first = argValue(field.arguments?.find((a) => a.name.value === "first")?.value, variables);
         multiplier =
           typeof first === "number" && Number.isFinite(first) ? Math.min(Math.max(0, first), paged.max) : paged.dflt;
+      } else if (ids) {
+        const length = listLength(field.arguments?.find((a) => a.name.value === ids.arg)?.value, variables);
+        multiplier = Math.min(length, ids.max);
       }
       cost += 1 + multiplier * walk(field.selectionSet, depth + 1, entered);
     }
@@ -135,5 +160,7 @@ export function enforceLimits(shape: QueryShape, limits: Limits): void {
   if (shape.rootFields > limits.rootFields)
     throw tooComplex(`Query has ${shape.rootFields} root fields; the limit is ${limits.rootFields}.`);
   if (shape.cost > limits.cost)
-    throw tooComplex(`Query costs ${shape.cost}; the limit is ${limits.cost} (lists count once per \`first\`).`);
+    throw tooComplex(
+      `Query costs ${shape.cost}; the limit is ${limits.cost} (lists count once per \`first\`, \`nodes\` once per id).`,
+    );
 }

@@ -9,6 +9,7 @@ import { Money, ZERO } from "../shared/money.js";
 import { DecimalScalar } from "../shared/scalars.js";
 import { User } from "../users/user.type.js";
 import type { OrderContext } from "./order.context.js";
+import "./order.node-kinds.js"; // Order and OrderItem are Nodes: registered wherever their fields are
 import type { OrderRecord } from "./order.model.js";
 import { shownItems } from "./order.nodes.js";
 import { Order, OrderItem, OrderNote, StatusTransition } from "./order.type.js";

@@ -4,11 +4,13 @@
  * puts them together for a request.)
  */
 import DataLoader from "dataloader";
+import type { OrderScope } from "../auth/viewer.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
-import { groupBy } from "../shared/records.js";
+import { scopedLoaders } from "../nodes/node.registry.js";
+import { groupBy, oneBy } from "../shared/records.js";
 import type { UserLoaders } from "../users/user.loaders.js";
-import type { OrderItemRead, OrderNoteRecord } from "./order.model.js";
-import { itemsOf, notesOf, type OrderWithRelations } from "./order.repository.js";
+import type { OrderItemRead, OrderNoteRecord, OrderRead } from "./order.model.js";
+import { findItemsByIds, findOrdersByIds, itemsOf, notesOf, type OrderWithRelations } from "./order.repository.js";
 import { FULL_SELECT, type ReadSelect } from "./order.select.js";
 
 export interface OrderLoaders {
@@ -16,6 +18,10 @@ export interface OrderLoaders {
   items: DataLoader<number, OrderItemRead[]>;
   /** Only the public ones unless the caller may see private notes. */
   notes: DataLoader<number, OrderNoteRecord[]>;
+  /** Orders by id that a scope covers (`node`, `nodes`), as the operation's select fetches them. */
+  visibleOrders(scope: OrderScope): DataLoader<number, OrderRead | null>;
+  /** Items by id whose order a scope covers (`node`, `nodes`). */
+  visibleItems(scope: OrderScope): DataLoader<number, OrderItemRead | null>;
 }
 
 export interface OrderLoaderOptions {
@@ -33,6 +39,12 @@ export function createOrderLoaders(
   return {
     items: new DataLoader(async (ids) => groupBy(ids, await itemsOf(prisma, ids, select), byOrder)),
     notes: new DataLoader(async (ids) => groupBy(ids, await notesOf(prisma, ids, { privateToo: staff }), byOrder)),
+    visibleOrders: scopedLoaders(async (scope, ids) =>
+      oneBy(ids, await findOrdersByIds(prisma, ids, scope, select), (o) => o.id),
+    ),
+    visibleItems: scopedLoaders(async (scope, ids) =>
+      oneBy(ids, await findItemsByIds(prisma, ids, scope, select), (i) => i.id),
+    ),
   };
 }
 

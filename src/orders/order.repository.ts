@@ -267,6 +267,41 @@ export async function findOneWithRelations(
   return { order: readOrder(row as OrderReadRow), notes: joined.notes, user: joined.user };
 }
 
+/**
+ * What an order-owned row's filter adds for a scope (its order in the scope); null when the scope
+ * covers no order.
+ */
+export function ownedByScope(scope: OrderScope): { order?: Prisma.OrderWhereInput } | null {
+  const where = scopeWhere(scope);
+  return where && (scope.kind === "all" ? {} : { order: where });
+}
+
+/** The orders with these ids that the scope covers, with the columns `select` names (node, nodes). */
+export async function findOrdersByIds(
+  db: Db,
+  ids: readonly number[],
+  scope: OrderScope,
+  select: ReadSelect = FULL_SELECT,
+): Promise<OrderRead[]> {
+  const where = scopeWhere(scope);
+  if (!where) return [];
+  const rows = await db.order.findMany({ where: { id: { in: [...ids] }, ...where }, select: select.order });
+  return rows.map((r) => readOrder(r as OrderReadRow));
+}
+
+/** The items with these ids whose order the scope covers (node, nodes). */
+export async function findItemsByIds(
+  db: Db,
+  ids: readonly number[],
+  scope: OrderScope,
+  select: ReadSelect = FULL_SELECT,
+): Promise<OrderItemRead[]> {
+  const owned = ownedByScope(scope);
+  if (!owned) return [];
+  const rows = await db.orderItem.findMany({ where: { id: { in: [...ids] }, ...owned }, select: select.item });
+  return rows.map((r) => readItem(r as ItemReadRow));
+}
+
 export async function findOrderById(db: Db, id: number): Promise<OrderRecord> {
   return toOrder(await db.order.findUniqueOrThrow({ where: { id }, select: FULL_SELECT.order }));
 }

@@ -103,6 +103,7 @@ export const CORE_SELECT: ReadSelect = readSelect([], []);
 const ORDER_FROM_CORE = new Set([
   "__typename",
   "id",
+  "nodeId",
   "ref",
   "status",
   "statusDisplay",
@@ -121,7 +122,7 @@ const ORDER_FROM_CORE = new Set([
 ]);
 /** Order fields computed from other columns, and the columns they read beyond the core ones. */
 const ORDER_DERIVED: Partial<Record<string, OrderColumn>> = { refundableAmount: "amountRefunded" };
-const ITEM_FROM_CORE = new Set(["__typename", "id", "unitPrice", "quantity", "total"]);
+const ITEM_FROM_CORE = new Set(["__typename", "id", "nodeId", "unitPrice", "quantity", "total"]);
 /** Item fields and the column each shows (name and code come from the product). */
 const ITEM_FIELD_COLUMN: Partial<Record<string, ItemColumn>> = {
   name: "product",

@@ -4,6 +4,7 @@
  */
 import "reflect-metadata";
 import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Node } from "../nodes/node.type.js";
 import { DateTimeISOScalar, DecimalScalar, JSONObjectScalar } from "../shared/scalars.js";
 import type { Money } from "../shared/money.js";
 import type { JsonObject } from "./order.model.js";
@@ -18,7 +19,7 @@ export class ExtraRow {
   @Field(() => JSONObjectScalar) extra!: JsonObject;
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ implements: Node, simpleResolvers: true })
 export class OrderItem {
   @Field(() => ID) id!: number;
   @Field(() => String) productType!: string;
@@ -66,7 +67,7 @@ export class OrderStatusInfo {
   @Field(() => [StatusTransition]) statusTransitions!: StatusTransition[];
 }
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ implements: Node, simpleResolvers: true })
 export class Order {
   @Field(() => ID) id!: number;
   @Field(() => String) ref!: string;

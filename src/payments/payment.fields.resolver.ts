@@ -10,6 +10,7 @@ import { Order } from "../orders/order.type.js";
 import type { Money } from "../shared/money.js";
 import { DecimalScalar } from "../shared/scalars.js";
 import type { PaymentContext } from "./payment.context.js";
+import "./payment.node-kinds.js"; // OrderPayment and OrderRefund are Nodes: registered wherever their fields are
 import { OrderPayment, PaymentMethodChoice } from "./payment.type.js";
 import { OrderRefund } from "./refund.type.js";
 

@@ -1,8 +1,9 @@
 /** Payments through Prisma Client, inside the transactions of the payment service (the order locked). */
 import type { Db, Tx } from "../db/transaction.js";
 import type { OrderPayment as OrderPaymentRow, OrderRefund as OrderRefundRow } from "../generated/prisma/client.js";
+import type { OrderScope } from "../auth/viewer.js";
 import type { OrderRecord } from "../orders/order.model.js";
-import { byOrder, toOrder } from "../orders/order.repository.js";
+import { byOrder, ownedByScope, toOrder } from "../orders/order.repository.js";
 import { FULL_SELECT } from "../orders/order.select.js";
 import { Money } from "../shared/money.js";
 import type { OrderPaymentRecord, OrderRefundRecord } from "./payment.model.js";
@@ -134,4 +135,26 @@ export async function refundsOfPayments(db: Db, paymentIds: readonly number[]): 
 
 export async function paymentsByIds(db: Db, ids: readonly number[]): Promise<OrderPaymentRecord[]> {
   return (await db.orderPayment.findMany({ where: { id: { in: [...ids] } } })).map(toPayment);
+}
+
+/** The payments with these ids whose order the scope covers (node, nodes). */
+export async function visiblePaymentsByIds(
+  db: Db,
+  ids: readonly number[],
+  scope: OrderScope,
+): Promise<OrderPaymentRecord[]> {
+  const owned = ownedByScope(scope);
+  if (!owned) return [];
+  return (await db.orderPayment.findMany({ where: { id: { in: [...ids] }, ...owned } })).map(toPayment);
+}
+
+/** The refunds with these ids whose order the scope covers (node, nodes). */
+export async function visibleRefundsByIds(
+  db: Db,
+  ids: readonly number[],
+  scope: OrderScope,
+): Promise<OrderRefundRecord[]> {
+  const owned = ownedByScope(scope);
+  if (!owned) return [];
+  return (await db.orderRefund.findMany({ where: { id: { in: [...ids] }, ...owned } })).map(toRefund);
 }

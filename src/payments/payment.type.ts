@@ -1,10 +1,11 @@
 /** Payments and payment methods as the contract shows them. */
 import "reflect-metadata";
 import { Field, ID, ObjectType } from "type-graphql";
+import { Node } from "../nodes/node.type.js";
 import type { Money } from "../shared/money.js";
 import { DateTimeISOScalar, DecimalScalar } from "../shared/scalars.js";
 
-@ObjectType({ simpleResolvers: true })
+@ObjectType({ implements: Node, simpleResolvers: true })
 export class OrderPayment {
   @Field(() => ID) id!: number;
   @Field(() => DecimalScalar) amount!: Money;

@@ -1,10 +1,12 @@
 /** Refunds as the contract shows them. */
 import "reflect-metadata";
 import { Field, ID, ObjectType } from "type-graphql";
+import { Node } from "../nodes/node.type.js";
 import type { Money } from "../shared/money.js";
 import { DateTimeISOScalar, DecimalScalar } from "../shared/scalars.js";
 
 @ObjectType({
+  implements: Node,
   simpleResolvers: true,
   description: "Money given back from one payment. A payment can be refunded in several parts.",
 })

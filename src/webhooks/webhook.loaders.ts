@@ -4,7 +4,15 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { OrderEventRecord } from "../history/event.model.js";
 import { eventsByIds } from "../history/event.repository.js";
 import { groupBy, oneBy } from "../shared/records.js";
-import { attemptsOf, countDeliveries, deliveryPages, type DeliveryRecord } from "./webhook.repository.js";
+import {
+  attemptsOf,
+  countDeliveries,
+  deliveryPages,
+  findDeliveriesByMessageIds,
+  findWebhooksByIds,
+  type DeliveryRecord,
+  type WebhookRecord,
+} from "./webhook.repository.js";
 import type { DeliveryStatus, WebhookAttempt } from "./webhook.type.js";
 
 export interface DeliveryPageLoaders {
@@ -20,6 +28,10 @@ export interface WebhookLoaders {
   event: DataLoader<number, OrderEventRecord | null>;
   /** A delivery's attempts. */
   attempts: DataLoader<number, WebhookAttempt[]>;
+  /** Webhooks by id (`node`, `nodes`; staff only). */
+  webhooksById: DataLoader<number, WebhookRecord | null>;
+  /** Deliveries by webhook-id (`node`, `nodes`; staff only). */
+  deliveriesByMessageId: DataLoader<string, DeliveryRecord | null>;
 }
 
 function memo<V>(make: (key: string) => V): (key: string) => V {
@@ -51,5 +63,9 @@ export function createWebhookLoaders(prisma: PrismaClient): WebhookLoaders {
     },
     event: new DataLoader(async (ids) => oneBy(ids, await eventsByIds(prisma, ids), (e) => e.id)),
     attempts: new DataLoader(async (ids) => groupBy(ids, await attemptsOf(prisma, ids), (a) => a.deliveryId)),
+    webhooksById: new DataLoader(async (ids) => oneBy(ids, await findWebhooksByIds(prisma, ids), (w) => w.id)),
+    deliveriesByMessageId: new DataLoader(async (ids) =>
+      oneBy(ids, await findDeliveriesByMessageIds(prisma, ids), (d) => d.messageId),
+    ),
   };
 }

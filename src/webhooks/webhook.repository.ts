@@ -40,6 +40,16 @@ export function findWebhook(db: Db, id: number): Promise<WebhookRecord | null> {
   return db.webhook.findUnique({ where: { id }, select: WEBHOOK_SELECT });
 }
 
+/** The webhooks with these ids (node, nodes). */
+export function findWebhooksByIds(db: Db, ids: readonly number[]): Promise<WebhookRecord[]> {
+  return db.webhook.findMany({ where: { id: { in: [...ids] } }, select: WEBHOOK_SELECT });
+}
+
+/** The deliveries with these webhook-ids (node, nodes). */
+export function findDeliveriesByMessageIds(db: Db, messageIds: readonly string[]): Promise<DeliveryRecord[]> {
+  return db.webhookDelivery.findMany({ where: { messageId: { in: [...messageIds] } }, select: DELIVERY_SELECT });
+}
+
 export function insertWebhook(
   db: Db,
   w: { url: string; events: OrderEventType[]; description: string | null; secret: string },

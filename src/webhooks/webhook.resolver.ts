@@ -6,6 +6,7 @@ import { OrderEvent } from "../history/event.type.js";
 import { isErrorResult } from "../shared/error-result.js";
 import { idCursor, pageSize, toPage } from "../shared/pagination.js";
 import type { WebhookContext } from "./webhook.context.js";
+import "./webhook.node-kinds.js"; // Webhook and WebhookDelivery are Nodes: registered wherever their fields are
 import { CreateWebhookInput, UpdateWebhookInput } from "./webhook.input.js";
 import { CreateWebhookResult, UpdateWebhookResult, WebhookCreated } from "./webhook.results.js";
 import {

@@ -3,6 +3,7 @@ import "reflect-metadata";
 import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import type { OrderEventType } from "../history/event.model.js";
 import { OrderEventTypeEnum } from "../history/event.type.js";
+import { Node } from "../nodes/node.type.js";
 import { Connection } from "../shared/connection.type.js";
 import { DateTimeISOScalar } from "../shared/scalars.js";
 
@@ -21,6 +22,7 @@ registerEnumType(WebhookDeliveryStatusEnum, {
 });
 
 @ObjectType({
+  implements: Node,
   simpleResolvers: true,
   description:
     "An endpoint that is sent order events by HTTP POST, signed as the Standard Webhooks specification says.",
@@ -56,6 +58,7 @@ export class WebhookAttempt {
 }
 
 @ObjectType({
+  implements: Node,
   simpleResolvers: true,
   description: "One event sent to one webhook: every attempt until it succeeds or is given up on.",
 })

@@ -29,6 +29,9 @@ import {
   LastOrderDocument,
   MeDocument,
   MyOrdersDocument,
+  NodeDocument,
+  NodesDocument,
+  OrderNodeIdsDocument,
   OrderDetailDocument,
   OrderHistoryDocument,
   OrderPaymentMethodsDocument,
@@ -44,6 +47,7 @@ import {
   RefundOrderPaymentDocument,
   UpdateWebhookDocument,
   WebhookDeliveriesDocument,
+  WebhookNodeIdsDocument,
   WebhooksDocument,
 } from "../generated/graphql.js";
 import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
@@ -51,6 +55,7 @@ import { ANONYMOUS, type Viewer } from "../../src/auth/viewer.js";
 import { RequestContext, type Context } from "../../src/context.js";
 import { formatError } from "../../src/http/format-error.js";
 import { jitGateway } from "../../src/http/jit-executor.js";
+import { decodeGlobalId, encodeGlobalId } from "../../src/nodes/global-id.js";
 import { orderReadsPlugin } from "../../src/http/plugins.js";
 import { createSchema } from "../../src/schema.js";
 
@@ -93,8 +98,14 @@ const VOLATILE = new Set([
 ]);
 /** Webhook-ids are random (msg_ and 32 hex digits): the two shops' deliveries differ in them alone. */
 const WEBHOOK_ID = /^msg_[0-9a-f]{32}$/;
+/** A delivery's global id holds its webhook-id. */
+const isDeliveryNodeId = (s: string) => {
+  const decoded = decodeGlobalId(s);
+  return decoded?.typeName === "WebhookDelivery" && WEBHOOK_ID.test(decoded.key);
+};
 function normalized(value: unknown): unknown {
   if (typeof value === "string" && WEBHOOK_ID.test(value)) return "<webhook-id>";
+  if (typeof value === "string" && isDeliveryNodeId(value)) return "<delivery-node-id>";
   if (Array.isArray(value)) return value.map(normalized);
   if (value && typeof value === "object") {
     return Object.fromEntries(
@@ -202,6 +213,8 @@ const c = <R, V>(
 ): Case => ({ doc: doc as TypedDocumentNode<unknown, never>, variables, callers });
 const ALL: Caller[] = ["staff", "alice", "bob", "anonymous"];
 const none = () => ({});
+/** A global id of the seed's rows (alike in both shops). */
+const gid = (type: string, id: number) => encodeGlobalId(type, String(id));
 
 /** Queries, each as each caller given, with right and wrong variables. */
 const QUERIES: Case[] = [
@@ -237,6 +250,27 @@ const QUERIES: Case[] = [
   c(BenchAllOrdersDocument, () => ({ first: 100 }), ["staff"]),
   c(BenchFullOrdersDocument, () => ({ first: 100 }), ["staff"]),
   c(BenchHistoryPageDocument, () => ({ first: 100 }), ["staff"]),
+  c(NodeDocument, () => ({ id: gid("Order", 1) }), ALL),
+  c(NodeDocument, () => ({ id: gid("OrderItem", 2) }), ["staff", "alice", "bob"]),
+  c(NodeDocument, () => ({ id: gid("OrderPayment", 1) }), ["staff", "alice"]),
+  c(NodeDocument, () => ({ id: gid("OrderRefund", 1) }), ["staff", "alice"]),
+  c(NodeDocument, () => ({ id: gid("Webhook", 1) }), ["staff", "alice"]),
+  c(NodeDocument, () => ({ id: "17" }), ["staff"]),
+  c(
+    NodesDocument,
+    () => ({
+      ids: [
+        ...["Order", "OrderItem", "OrderPayment", "OrderRefund", "Webhook"].map((type) => gid(type, 1)),
+        ...Array.from({ length: 12 }, (_, i) => gid("OrderEvent", i + 1)),
+        gid("Order", 999),
+      ],
+    }),
+    ALL,
+  ),
+  c(NodesDocument, () => ({ ids: [gid("Order", 1), "garbage"] }), ["staff"]),
+  c(NodesDocument, () => ({ ids: Array.from({ length: 101 }, () => gid("Order", 1)) }), ["staff"]),
+  c(OrderNodeIdsDocument, (_w, r) => ({ ref: r[2] }), ["staff", "alice"]),
+  c(WebhookNodeIdsDocument, (w) => ({ id: w.webhookId }), ["staff"]),
 ];
 
 /** Mutations, run once each, in this order, on both shops. */

@@ -1,5 +1,6 @@
 /** Abuse limits, introspection policy, GraphiQL switch and CORS, with their documented defaults. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeGlobalId } from "../../src/nodes/global-id.js";
 import { startTestServer, type TestServer } from "../helpers/harness.js";
 
 async function post(t: TestServer, body: unknown, headers: Record<string, string> = {}) {
@@ -72,6 +73,37 @@ describe("limits (defaults)", () => {
     // a list counts at most its largest page: the list itself refuses a larger `first`, more clearly
     expect(viaVariable.json.errors[0]).toMatchObject({
       message: "first must be at most 100.",
+      extensions: { code: "BAD_USER_INPUT" },
+    });
+  });
+
+  it("weighs nodes by the number of its ids, as many times as they are, at most 100", async () => {
+    // each id costs 105: items, payments, notes and user 1 each, history 1 + 50 × (nodes 1 + actor 1)
+    const selection = `... on Order { items { name } payments { amount } notes { message } user { email } history { nodes { type actor { email } } } }`;
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => encodeGlobalId("Order", String(i + 1)));
+    const viaVariable = (n: number) =>
+      post(
+        t,
+        { query: `query($ids: [ID!]!) { nodes(ids: $ids) { ${selection} } }`, variables: { ids: ids(n) } },
+        auth(),
+      );
+    expect((await viaVariable(47)).status).toBe(200); // 1 + 47 × 105 = 4936
+    const over = await viaVariable(48); // 5041
+    expect(over.status).toBe(400);
+    expect(over.json.errors[0]).toMatchObject({
+      message: "Query costs 5041; the limit is 5000 (lists count once per `first`, `nodes` once per id).",
+      extensions: { code: "QUERY_TOO_COMPLEX" },
+    });
+    const literal = await post(t, { query: `{ nodes(ids: ${JSON.stringify(ids(48))}) { ${selection} } }` }, auth());
+    expect(literal.json.errors[0].message).toMatch(/^Query costs 5041;/);
+    // counted at most 100 times: a longer list is refused by nodes itself, more clearly
+    const long = await post(
+      t,
+      { query: `query($ids: [ID!]!) { nodes(ids: $ids) { __typename } }`, variables: { ids: ids(10_000) } },
+      auth(),
+    );
+    expect(long.json.errors[0]).toMatchObject({
+      message: "ids may hold at most 100 ids.",
       extensions: { code: "BAD_USER_INPUT" },
     });
   });
@@ -163,6 +195,7 @@ describe("limits (configured)", () => {
     });
     expect(pre.status).toBe(204);
     expect(pre.headers.get("access-control-allow-headers")).toMatch(/authorization/);
+    expect(pre.headers.get("access-control-allow-headers")).toMatch(/order-token/); // a guest's, for node and nodes
   });
 
   it("takes its numbers from the environment", async () => {

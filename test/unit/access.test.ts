@@ -3,10 +3,18 @@ import "reflect-metadata";
 import { describe, expect, it } from "vitest";
 import { Authorized, buildSchemaSync, Field, ObjectType, Query, Resolver } from "type-graphql";
 import { PUBLIC_ROOT_FIELDS, Role } from "../../src/auth/auth-checker.js";
-import { createSchema, unguardedRootFields } from "../../src/schema.js";
+import { nodeKinds, type RegisteredKind } from "../../src/nodes/node.registry.js";
+import { Node } from "../../src/nodes/node.type.js";
+import { createSchema, possibleTypes, unguardedRootFields, unmatchedNodeKinds } from "../../src/schema.js";
 
 @ObjectType()
 class Probe {
+  @Field(() => String) name!: string;
+}
+
+/** A Node type whose folder forgot to register how to load it by id. */
+@ObjectType({ implements: Node })
+class Unloadable {
   @Field(() => String) name!: string;
 }
 
@@ -35,6 +43,8 @@ describe("access", () => {
         "Mutation.payOrder",
         "Query.lastOrder",
         "Query.me",
+        "Query.node",
+        "Query.nodes",
         "Query.order",
         "Query.orderPaymentMethods",
         "Query.orders",
@@ -47,5 +57,28 @@ describe("access", () => {
   it("finds a root field that forgot its rule", () => {
     const schema = buildSchemaSync({ resolvers: [ProbeResolver], authChecker: () => true });
     expect(unguardedRootFields(schema)).toEqual(["Query.forgotten"]);
+  });
+
+  it("every Node type of the API has a registered kind (how node and nodes load it and who may see it)", () => {
+    const schema = createSchema();
+    expect(unmatchedNodeKinds(schema)).toEqual([]);
+    expect(
+      nodeKinds()
+        .map((k) => k.typeName)
+        .sort(),
+    ).toEqual(possibleTypes(schema).Node);
+  });
+
+  it("finds a Node type with no registered kind, and a kind whose type is not a Node", () => {
+    const schema = buildSchemaSync({
+      resolvers: [ProbeResolver],
+      orphanedTypes: [Unloadable],
+      authChecker: () => true,
+    });
+    const stray = { typeName: "Probe" } as RegisteredKind;
+    expect(unmatchedNodeKinds(schema, [stray])).toEqual([
+      "Unloadable implements Node and no Node kind was registered for it",
+      "a Node kind was registered for Probe, which does not implement Node",
+    ]);
   });
 });
