@@ -17,6 +17,9 @@ import { createPaymentLoaders, type PaymentLoaders } from "./payments/payment.lo
 import type { PaymentService } from "./payments/payment.service.js";
 import type { RefundService } from "./payments/refund.service.js";
 import type { PaymentRegistry } from "./payments/registry.js";
+import type { ShipmentContext } from "./shipments/shipment.context.js";
+import { createShipmentLoaders, type ShipmentLoaders } from "./shipments/shipment.loaders.js";
+import type { ShipmentService } from "./shipments/shipment.service.js";
 import type { EventBus } from "./subscriptions/event-bus.js";
 import type { SubscriptionContext } from "./subscriptions/subscription.context.js";
 import { createUserLoaders, type UserLoaders } from "./users/user.loaders.js";
@@ -25,9 +28,10 @@ import { createWebhookLoaders, type WebhookLoaders } from "./webhooks/webhook.lo
 import type { WebhookService } from "./webhooks/webhook.service.js";
 
 /** Every folder's per-request loaders. */
-export type Loaders = OrderLoaders & UserLoaders & PaymentLoaders & HistoryLoaders & WebhookLoaders;
+export type Loaders = OrderLoaders & UserLoaders & PaymentLoaders & HistoryLoaders & WebhookLoaders & ShipmentLoaders;
 
-export interface Context extends PaymentContext, HistoryContext, WebhookContext, SubscriptionContext, NodeContext {
+export interface Context
+  extends PaymentContext, HistoryContext, WebhookContext, SubscriptionContext, NodeContext, ShipmentContext {
   loaders: Loaders;
 }
 
@@ -40,6 +44,7 @@ export interface ContextServices {
   registry: PaymentRegistry;
   events: EventBus;
   webhooks: WebhookService;
+  shipments: ShipmentService;
 }
 
 /** The loaders of one request: what the caller may see, with the columns `select` names. */
@@ -53,6 +58,7 @@ export function createLoaders(
     ...createPaymentLoaders(prisma, o.registry),
     ...createHistoryLoaders(prisma, !o.staff),
     ...createWebhookLoaders(prisma),
+    ...createShipmentLoaders(prisma),
   };
 }
 
@@ -70,6 +76,7 @@ export class RequestContext implements Context {
   readonly registry: PaymentRegistry;
   readonly events: EventBus;
   readonly webhooks: WebhookService;
+  readonly shipments: ShipmentService;
   private made: Loaders | undefined = undefined;
 
   constructor(
@@ -85,6 +92,7 @@ export class RequestContext implements Context {
     this.registry = services.registry;
     this.events = services.events;
     this.webhooks = services.webhooks;
+    this.shipments = services.shipments;
   }
 
   get loaders(): Loaders {

@@ -17,6 +17,13 @@ import { DateTimeISOScalar } from "./shared/scalars.js";
 import { EventSubscriptionResolver } from "./subscriptions/order-events.resolver.js";
 import { DeliveryFieldsResolver, WebhookResolver } from "./webhooks/webhook.resolver.js";
 import { nodeKinds } from "./nodes/node.registry.js";
+import {
+  ItemShipmentFieldsResolver,
+  OrderShipmentFieldsResolver,
+  ShipmentFieldsResolver,
+  ShipmentLineFieldsResolver,
+  ShipmentResolver,
+} from "./shipments/shipment.resolver.js";
 import { NodeFieldsResolver, NodeResolver } from "./nodes/node.resolver.js";
 
 let schema: GraphQLSchema | undefined;
@@ -38,6 +45,12 @@ export function createSchema(): GraphQLSchema {
       DeliveryFieldsResolver,
       NodeResolver,
       NodeFieldsResolver,
+      // Shipments
+      ShipmentResolver,
+      OrderShipmentFieldsResolver,
+      ItemShipmentFieldsResolver,
+      ShipmentFieldsResolver,
+      ShipmentLineFieldsResolver,
     ],
     // Subscriptions bring their own event sources (subscriptions/event-bus.ts: every server hears every
     // event through PostgreSQL); type-graphql asks for a PubSub all the same.

@@ -32,6 +32,7 @@ import { createLogger, type Logger } from "./shared/log.js";
 import type { EventBus } from "./subscriptions/event-bus.js";
 import type { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import type { WebhookService } from "./webhooks/webhook.service.js";
+import type { ShipmentService } from "./shipments/shipment.service.js";
 
 export interface ServerOptions {
   /** An open database to use (and not close); by default the server opens config.database. */
@@ -52,6 +53,7 @@ export interface ServerOptions {
     orders: OrderService;
     payments: PaymentService;
     refunds: RefundService;
+    shipments: ShipmentService;
   }) => Promise<void>;
   logger?: Logger;
 }
@@ -65,6 +67,7 @@ export interface RunningServer {
   refunds: RefundService;
   registry: PaymentRegistry;
   webhooks: WebhookService;
+  shipments: ShipmentService;
   /** Order events as they are committed, to this server's subscribers. */
   events: EventBus;
   /** This server's share of the webhook deliveries. */
@@ -171,6 +174,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       orders: services.orders,
       payments: services.payments,
       refunds: services.refunds,
+      shipments: services.shipments,
     });
     if (db.dataDir) {
       const admin = await serveAdminSocket(db.dataDir, prisma, log).catch((e) => {
@@ -194,6 +198,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       refunds: services.refunds,
       registry: services.registry,
       webhooks: services.webhooks,
+      shipments: services.shipments,
       events: services.events,
       dispatcher: services.dispatcher,
       close: () => (closing ??= opened.close()),

@@ -13,6 +13,7 @@ import { PaymentService } from "./payments/payment.service.js";
 import { RefundService } from "./payments/refund.service.js";
 import { createPaymentRegistry, type PaymentRegistry } from "./payments/registry.js";
 import type { Logger } from "./shared/log.js";
+import { ShipmentService } from "./shipments/shipment.service.js";
 import { EventBus } from "./subscriptions/event-bus.js";
 import { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import { WebhookService } from "./webhooks/webhook.service.js";
@@ -24,6 +25,7 @@ export interface Services {
   payments: PaymentService;
   refunds: RefundService;
   webhooks: WebhookService;
+  shipments: ShipmentService;
   /** Order events as they are committed, to this server's subscribers. */
   events: EventBus;
   /** This server's share of the webhook deliveries. */
@@ -62,6 +64,7 @@ export function createServices(o: {
     onMethodError,
   });
   const refunds = new RefundService({ prisma, events: history, registry, timeoutMs, onMethodError });
+  const shipments = new ShipmentService({ prisma, rules, events: history });
   const dispatcher = new WebhookDispatcher({ prisma, config: config.webhooks, log });
   const webhooks = new WebhookService({
     prisma,
@@ -83,6 +86,7 @@ export function createServices(o: {
     payments,
     refunds,
     webhooks,
+    shipments,
     events,
     dispatcher,
     async start() {

@@ -14,13 +14,23 @@ export const ORDER_EVENT_TYPES = [
   "PAYMENT_REFUNDED",
   "REFUND_FAILED",
   "NOTE_ADDED",
+  // Shipments
+  "SHIPMENT_CREATED",
+  "SHIPMENT_DELIVERED",
 ] as const;
 export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+/** A line of a shipment event: an item and how many. */
+export interface EventLine {
+  itemId: number;
+  quantity: number;
+  restock?: boolean | null;
+}
 
 export type OrderEventRecord = Domain<
   OrderEventRow,
   "amount",
-  { type: OrderEventType; fromStatus: OrderStatus | null; toStatus: OrderStatus | null }
+  { type: OrderEventType; fromStatus: OrderStatus | null; toStatus: OrderStatus | null; lines: EventLine[] | null }
 > & {
   /** The order's ref, read with the event. */
   orderRef: string;

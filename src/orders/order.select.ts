@@ -119,10 +119,22 @@ const ORDER_FROM_CORE = new Set([
   "statusTransitions",
   "refunds",
   "history",
+  // Shipments: loaded by order id
+  "shipments",
+  "fulfillmentStatus",
 ]);
 /** Order fields computed from other columns, and the columns they read beyond the core ones. */
 const ORDER_DERIVED: Partial<Record<string, OrderColumn>> = { refundableAmount: "amountRefunded" };
-const ITEM_FROM_CORE = new Set(["__typename", "id", "nodeId", "unitPrice", "quantity", "total"]);
+const ITEM_FROM_CORE = new Set([
+  "__typename",
+  "id",
+  "nodeId",
+  "unitPrice",
+  "quantity",
+  "total",
+  // Shipments: loaded by order id
+  "quantityShipped",
+]);
 /** Item fields and the column each shows (name and code come from the product). */
 const ITEM_FIELD_COLUMN: Partial<Record<string, ItemColumn>> = {
   name: "product",

@@ -31,6 +31,9 @@ export function deliveryBody(event: OrderEventRecord, actor: UserRecord | null):
       paymentMethod: event.paymentMethod,
       transactionId: event.transactionId,
       message: event.message,
+      // Shipments
+      shipmentId: event.shipmentId === null ? null : String(event.shipmentId),
+      lines: event.lines && event.lines.map((l) => ({ itemId: String(l.itemId), quantity: l.quantity })),
     },
   });
 }

@@ -244,6 +244,8 @@ describe("a subscriber too slow for its queue", () => {
     transactionId: null,
     message: String(id),
     dateCreated: new Date(),
+    shipmentId: null,
+    lines: null,
   });
 
   it("keeps at most its queue, then drops it, says so once, and ends", async () => {
