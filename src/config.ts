@@ -50,6 +50,8 @@ export interface Config {
   orderRules: string | undefined;
   /** SCHEMA_ENGINE_DEBUG: any value prints the migration engine's messages to stderr. */
   schemaEngineDebug: boolean;
+  /** RETURN_WINDOW_DAYS: days after a line's shipment during which it may be returned (default 30). */
+  returnWindowDays: number;
 }
 
 export interface WebhookConfig {
@@ -215,6 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
     subscriptionQueue: int("SUBSCRIPTION_QUEUE", 1000, 1, 1_000_000),
     orderRules: env.ORDER_RULES?.trim() || undefined,
     schemaEngineDebug: Boolean(env.SCHEMA_ENGINE_DEBUG?.trim()),
+    returnWindowDays: int("RETURN_WINDOW_DAYS", 30, 0, 3650),
     database: parseDatabaseUrl(env.DATABASE_URL, defaults.dataDir),
     host,
     port,

@@ -17,6 +17,9 @@ import { createPaymentLoaders, type PaymentLoaders } from "./payments/payment.lo
 import type { PaymentService } from "./payments/payment.service.js";
 import type { RefundService } from "./payments/refund.service.js";
 import type { PaymentRegistry } from "./payments/registry.js";
+import type { ReturnContext } from "./returns/return.context.js";
+import { createReturnLoaders, type ReturnLoaders } from "./returns/return.loaders.js";
+import type { ReturnService } from "./returns/return.service.js";
 import type { ShipmentContext } from "./shipments/shipment.context.js";
 import { createShipmentLoaders, type ShipmentLoaders } from "./shipments/shipment.loaders.js";
 import type { ShipmentService } from "./shipments/shipment.service.js";
@@ -28,10 +31,23 @@ import { createWebhookLoaders, type WebhookLoaders } from "./webhooks/webhook.lo
 import type { WebhookService } from "./webhooks/webhook.service.js";
 
 /** Every folder's per-request loaders. */
-export type Loaders = OrderLoaders & UserLoaders & PaymentLoaders & HistoryLoaders & WebhookLoaders & ShipmentLoaders;
+export type Loaders = OrderLoaders &
+  UserLoaders &
+  PaymentLoaders &
+  HistoryLoaders &
+  WebhookLoaders &
+  ShipmentLoaders &
+  ReturnLoaders;
 
 export interface Context
-  extends PaymentContext, HistoryContext, WebhookContext, SubscriptionContext, NodeContext, ShipmentContext {
+  extends
+    PaymentContext,
+    HistoryContext,
+    WebhookContext,
+    SubscriptionContext,
+    NodeContext,
+    ShipmentContext,
+    ReturnContext {
   loaders: Loaders;
 }
 
@@ -45,6 +61,7 @@ export interface ContextServices {
   events: EventBus;
   webhooks: WebhookService;
   shipments: ShipmentService;
+  returns: ReturnService;
 }
 
 /** The loaders of one request: what the caller may see, with the columns `select` names. */
@@ -59,6 +76,7 @@ export function createLoaders(
     ...createHistoryLoaders(prisma, !o.staff),
     ...createWebhookLoaders(prisma),
     ...createShipmentLoaders(prisma),
+    ...createReturnLoaders(prisma),
   };
 }
 
@@ -77,6 +95,7 @@ export class RequestContext implements Context {
   readonly events: EventBus;
   readonly webhooks: WebhookService;
   readonly shipments: ShipmentService;
+  readonly returns: ReturnService;
   private made: Loaders | undefined = undefined;
 
   constructor(
@@ -93,6 +112,7 @@ export class RequestContext implements Context {
     this.events = services.events;
     this.webhooks = services.webhooks;
     this.shipments = services.shipments;
+    this.returns = services.returns;
   }
 
   get loaders(): Loaders {

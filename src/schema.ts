@@ -18,6 +18,13 @@ import { EventSubscriptionResolver } from "./subscriptions/order-events.resolver
 import { DeliveryFieldsResolver, WebhookResolver } from "./webhooks/webhook.resolver.js";
 import { nodeKinds } from "./nodes/node.registry.js";
 import {
+  ItemReturnFieldsResolver,
+  OrderReturnFieldsResolver,
+  ReturnFieldsResolver,
+  ReturnLineFieldsResolver,
+  ReturnResolver,
+} from "./returns/return.resolver.js";
+import {
   ItemShipmentFieldsResolver,
   OrderShipmentFieldsResolver,
   ShipmentFieldsResolver,
@@ -45,12 +52,17 @@ export function createSchema(): GraphQLSchema {
       DeliveryFieldsResolver,
       NodeResolver,
       NodeFieldsResolver,
-      // Shipments
+      // Shipments and returns
       ShipmentResolver,
       OrderShipmentFieldsResolver,
       ItemShipmentFieldsResolver,
       ShipmentFieldsResolver,
       ShipmentLineFieldsResolver,
+      ReturnResolver,
+      OrderReturnFieldsResolver,
+      ItemReturnFieldsResolver,
+      ReturnFieldsResolver,
+      ReturnLineFieldsResolver,
     ],
     // Subscriptions bring their own event sources (subscriptions/event-bus.ts: every server hears every
     // event through PostgreSQL); type-graphql asks for a PubSub all the same.

@@ -33,6 +33,7 @@ import type { EventBus } from "./subscriptions/event-bus.js";
 import type { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import type { WebhookService } from "./webhooks/webhook.service.js";
 import type { ShipmentService } from "./shipments/shipment.service.js";
+import type { ReturnService } from "./returns/return.service.js";
 
 export interface ServerOptions {
   /** An open database to use (and not close); by default the server opens config.database. */
@@ -54,6 +55,7 @@ export interface ServerOptions {
     payments: PaymentService;
     refunds: RefundService;
     shipments: ShipmentService;
+    returns: ReturnService;
   }) => Promise<void>;
   logger?: Logger;
 }
@@ -68,6 +70,7 @@ export interface RunningServer {
   registry: PaymentRegistry;
   webhooks: WebhookService;
   shipments: ShipmentService;
+  returns: ReturnService;
   /** Order events as they are committed, to this server's subscribers. */
   events: EventBus;
   /** This server's share of the webhook deliveries. */
@@ -175,6 +178,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       payments: services.payments,
       refunds: services.refunds,
       shipments: services.shipments,
+      returns: services.returns,
     });
     if (db.dataDir) {
       const admin = await serveAdminSocket(db.dataDir, prisma, log).catch((e) => {
@@ -199,6 +203,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       registry: services.registry,
       webhooks: services.webhooks,
       shipments: services.shipments,
+      returns: services.returns,
       events: services.events,
       dispatcher: services.dispatcher,
       close: () => (closing ??= opened.close()),

@@ -25,8 +25,9 @@ export interface NewEvent {
   paymentMethod?: string | null;
   transactionId?: string | null;
   message?: string | null;
-  // Shipments
+  // Shipments and returns
   shipmentId?: number | null;
+  returnId?: number | null;
   lines?: readonly EventLine[] | null;
 }
 
@@ -56,6 +57,7 @@ export function toEvent(r: OrderEventRow, orderRef: string): OrderEventRecord {
     message: r.message,
     dateCreated: r.dateCreated,
     shipmentId: r.shipmentId,
+    returnId: r.returnId,
     lines: toLines(r.lines),
   };
 }
@@ -121,6 +123,7 @@ export async function insertEvent(
       message: e.message ?? null,
       dateCreated: now,
       shipmentId: e.shipmentId ?? null,
+      returnId: e.returnId ?? null,
       ...(e.lines ? { lines: e.lines.map((l) => ({ ...l })) } : {}),
     },
   });

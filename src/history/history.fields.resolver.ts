@@ -16,8 +16,10 @@ import "./event.node-kind.js"; // OrderEvent is a Node: registered wherever its 
 /** Events whose message is staff's own words: non-staff callers read null. */
 const STAFF_ONLY_MESSAGES = new Set<OrderEventType>([
   "PAYMENT_REFUNDED",
-  // Shipments
+  // Shipments and returns
   "SHIPMENT_CREATED",
+  "RETURN_APPROVED",
+  "RETURN_RECEIVED",
 ]);
 
 const eventCursor = idCursor("event", "pass an endCursor from this order's history.");

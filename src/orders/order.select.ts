@@ -119,9 +119,10 @@ const ORDER_FROM_CORE = new Set([
   "statusTransitions",
   "refunds",
   "history",
-  // Shipments: loaded by order id
+  // Shipments and returns: loaded by order id
   "shipments",
   "fulfillmentStatus",
+  "returns",
 ]);
 /** Order fields computed from other columns, and the columns they read beyond the core ones. */
 const ORDER_DERIVED: Partial<Record<string, OrderColumn>> = { refundableAmount: "amountRefunded" };
@@ -132,8 +133,9 @@ const ITEM_FROM_CORE = new Set([
   "unitPrice",
   "quantity",
   "total",
-  // Shipments: loaded by order id
+  // Shipments and returns: loaded by order id
   "quantityShipped",
+  "quantityReturned",
 ]);
 /** Item fields and the column each shows (name and code come from the product). */
 const ITEM_FIELD_COLUMN: Partial<Record<string, ItemColumn>> = {

@@ -1,10 +1,11 @@
 /**
  * Scenario: an order with one object of every Node type hanging from it (items, a payment, a part
- * refund, public and private history events, a webhook's deliveries, a shipment), and their global ids.
+ * refund, public and private history events, a webhook's deliveries, a shipment, a return), and their global ids.
  */
 import {
   AddOrderNoteDocument,
   CreateShipmentDocument,
+  RequestReturnDocument,
   CreateWebhookDocument,
   OrderNodeIdsDocument,
   RecordOrderPaymentDocument,
@@ -23,7 +24,8 @@ export type NodeType =
   | "OrderEvent"
   | "Webhook"
   | "WebhookDelivery"
-  | "OrderShipment";
+  | "OrderShipment"
+  | "OrderReturn";
 
 export interface NodeScenario {
   ref: string;
@@ -84,6 +86,12 @@ export async function nodeScenario(
     { token },
   );
   if (shipped.createShipment.__typename !== "OrderShipment") throw new Error(JSON.stringify(shipped.createShipment));
+  const returned = await t.ok(
+    RequestReturnDocument,
+    { ref, input: { lines: [{ itemId: before.items[0].id, quantity: 1 }], reason: "Too many" } },
+    { token },
+  );
+  if (returned.requestReturn.__typename !== "OrderReturn") throw new Error(JSON.stringify(returned.requestReturn));
   await t.ok(AddOrderNoteDocument, { ref, message: "Gift wrapped", public: true }, { token });
   await t.ok(AddOrderNoteDocument, { ref, message: "Fragile: staff only", public: false }, { token });
   const shown = (await t.ok(OrderNodeIdsDocument, { ref }, { token })).order!;
@@ -103,6 +111,7 @@ export async function nodeScenario(
     Webhook: pick([hook]),
     WebhookDelivery: pick(deliveries),
     OrderShipment: pick(shown.shipments),
+    OrderReturn: pick(shown.returns),
   } satisfies Record<NodeType, unknown>;
   const privateEvent = events.find((e) => !e.public);
   if (!privateEvent || deliveries.length === 0) throw new Error("the scenario lacks a private event or deliveries");

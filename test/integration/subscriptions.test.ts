@@ -245,6 +245,7 @@ describe("a subscriber too slow for its queue", () => {
     message: String(id),
     dateCreated: new Date(),
     shipmentId: null,
+    returnId: null,
     lines: null,
   });
 

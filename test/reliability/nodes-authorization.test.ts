@@ -34,6 +34,7 @@ const AUDIENCE: Record<NodeType, Audience> = {
   Webhook: "staff",
   WebhookDelivery: "staff",
   OrderShipment: "order",
+  OrderReturn: "order",
 };
 const seesOrder: Record<Caller, boolean> = {
   anonymous: false,
