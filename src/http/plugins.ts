@@ -1,6 +1,6 @@
 /** Apollo plugins: query limits and introspection policy; one log line per operation. */
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { DocumentNode, OperationDefinitionNode } from "graphql";
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from "graphql";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { isStaff } from "../auth/viewer.js";
@@ -26,6 +26,7 @@ function hasNul(query: string | undefined, variables: unknown): boolean {
 export function checkOperation(
   config: Pick<Config, "limits" | "introspection">,
   op: {
+    schema: GraphQLSchema;
     query: string | undefined;
     document: DocumentNode;
     operation: OperationDefinitionNode | undefined;
@@ -47,7 +48,7 @@ export function checkOperation(
       { status: 400 },
     );
   }
-  const shape = measure(op.document, op.operation, op.variables ?? {});
+  const shape = measure(op.schema, op.document, op.operation, op.variables ?? {});
   if (shape.introspection && config.introspection !== "on") {
     if (config.introspection === "off" || !isStaff(op.viewer)) {
       throw publicError(
@@ -66,8 +67,9 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operation, request, contextValue }) {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
           checkOperation(config, {
+            schema,
             operationName: request.operationName,
             query: request.query,
             document,

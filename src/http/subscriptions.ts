@@ -167,6 +167,7 @@ export function serveSubscriptions(
         const viewer = ctx.extra.viewer ?? { kind: "anonymous" };
         try {
           checkOperation(opts.config, {
+            schema: opts.schema,
             query: payload.query,
             document,
             operation,

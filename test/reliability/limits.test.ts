@@ -119,6 +119,17 @@ describe("limits (defaults)", () => {
     );
   });
 
+  it("refuses more than 50 directives, counting a fragment's as often as it is spread", async () => {
+    const fields = (n: number) => Array.from({ length: n }, () => "__typename @include(if: true)").join(" ");
+    expect((await post(t, { query: `{ me { ${fields(50)} } }` })).status).toBe(200);
+    expect((await post(t, { query: `{ me { ${fields(51)} } }` })).status).toBe(400);
+    const spread = await post(t, { query: `{ me { ...D ...D ...D } } fragment D on User { ${fields(17)} }` });
+    expect(spread.json.errors[0]).toMatchObject({
+      message: "Query has 51 directives; the limit is 50.",
+      extensions: { code: "QUERY_TOO_COMPLEX" },
+    });
+  });
+
   it("refuses documents of more than 10000 tokens, bodies over 1 MiB and batches over 10", async () => {
     const huge = `{ ${Array.from({ length: 12_000 }, () => "__typename").join(" ")} }`;
     const tokens = await post(t, { query: huge });
