@@ -8,6 +8,11 @@
  * of it reuses that measure, so a document whose fragments spread each other twice, level after
  * level, costs what it weighs, not 2^levels. Nothing recurses deeper than a selection set nests
  * within one fragment, and that is cut off at NESTING_CUTOFF.
+ *
+ * The check runs per request, once the operation is known: after graphql-js's validation (itself
+ * linear on these shapes: every fragment pair and spread is compared once) and before execution.
+ * It cannot be a validation rule: Apollo validates a document once and serves it from its cache
+ * afterwards, and the cost depends on each request's variables.
  */
 import {
   getNamedType,
