@@ -117,7 +117,7 @@ export function suggestionsPlugin(config: Pick<Config, "introspection">): Apollo
     async requestDidStart() {
       return {
         async willSendResponse({ response, contextValue }) {
-          if (mayIntrospect(config, contextValue.viewer)) return;
+          if (mayIntrospect(config, contextValue?.viewer ?? { kind: "anonymous" })) return;
           const body = response.body;
           const result = body.kind === "single" ? body.singleResult : body.initialResult;
           if (result.errors)
