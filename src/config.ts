@@ -78,6 +78,8 @@ export interface Limits {
   rootFields: number;
   /** MAX_BATCH_SIZE: operations in one batched HTTP request (default 10). */
   batchSize: number;
+  /** MAX_DIRECTIVES: directives in an operation, each fragment counted as often as it is spread (default 50). */
+  directives: number;
   /** MAX_QUERY_TOKENS: lexical tokens in a document (default 10000). */
   tokens: number;
 }
@@ -197,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
       aliases: int("MAX_ALIASES", 30, 0, 10_000),
       rootFields: int("MAX_ROOT_FIELDS", 10, 1, 1000),
       batchSize: int("MAX_BATCH_SIZE", 10, 1, 1000),
+      directives: int("MAX_DIRECTIVES", 50, 0, 10_000),
       tokens: int("MAX_QUERY_TOKENS", 10_000, 100, 1_000_000),
     },
     introspection,

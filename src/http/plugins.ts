@@ -1,6 +1,9 @@
-/** Apollo plugins: query limits and introspection policy; one log line per operation. */
+/**
+ * Apollo plugins: query limits, introspection policy and the schema hints that go with it; one log
+ * line per operation.
+ */
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { DocumentNode, OperationDefinitionNode } from "graphql";
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from "graphql";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { isStaff } from "../auth/viewer.js";
@@ -18,6 +21,23 @@ function hasNul(query: string | undefined, variables: unknown): boolean {
   );
 }
 
+/** Whether INTROSPECTION lets this caller read the schema. */
+export function mayIntrospect(config: Pick<Config, "introspection">, viewer: Viewer): boolean {
+  return config.introspection === "on" || (config.introspection === "staff" && isStaff(viewer));
+}
+
+/**
+ * graphql-js's hints in its errors ("Did you mean \"allOrders\"?", "… the enum value …", "… to use an
+ * inline fragment on …"), for fields, arguments, input fields, enum values and types alike: enough to
+ * rebuild the schema one guess at a time, so a caller who may not introspect does not get them.
+ */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+/** The message without its schema hints. */
+export function withoutSuggestions(message: string): string {
+  return message.replace(SUGGESTION, "");
+}
+
 /**
  * Refuses, with an error naming the reason, an operation whose text holds NUL, that is introspection
  * where INTROSPECTION does not allow it, or that exceeds a limit. For HTTP (the plugin below) and
@@ -26,6 +46,7 @@ function hasNul(query: string | undefined, variables: unknown): boolean {
 export function checkOperation(
   config: Pick<Config, "limits" | "introspection">,
   op: {
+    schema: GraphQLSchema;
     query: string | undefined;
     document: DocumentNode;
     operation: OperationDefinitionNode | undefined;
@@ -47,17 +68,15 @@ export function checkOperation(
       { status: 400 },
     );
   }
-  const shape = measure(op.document, op.operation, op.variables ?? {});
-  if (shape.introspection && config.introspection !== "on") {
-    if (config.introspection === "off" || !isStaff(op.viewer)) {
-      throw publicError(
-        ThrownCode.FORBIDDEN,
-        config.introspection === "off"
-          ? "Introspection is disabled on this server."
-          : "Introspection is for staff on this server.",
-        { status: 403 },
-      );
-    }
+  const shape = measure(op.schema, op.document, op.operation, op.variables ?? {});
+  if (shape.introspection && !mayIntrospect(config, op.viewer)) {
+    throw publicError(
+      ThrownCode.FORBIDDEN,
+      config.introspection === "off"
+        ? "Introspection is disabled on this server."
+        : "Introspection is for staff on this server.",
+      { status: 403 },
+    );
   }
   enforceLimits(shape, config.limits);
 }
@@ -66,8 +85,9 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operation, request, contextValue }) {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
           checkOperation(config, {
+            schema,
             operationName: request.operationName,
             query: request.query,
             document,
@@ -82,6 +102,26 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
               { status: 400 },
             );
           }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Takes the schema hints out of every error a caller who may not introspect gets: from parsing,
+ * validation, variables that do not fit their type, and execution alike.
+ */
+export function suggestionsPlugin(config: Pick<Config, "introspection">): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (mayIntrospect(config, contextValue?.viewer ?? { kind: "anonymous" })) return;
+          const body = response.body;
+          const result = body.kind === "single" ? body.singleResult : body.initialResult;
+          if (result.errors)
+            result.errors = result.errors.map((e) => ({ ...e, message: withoutSuggestions(e.message) }));
         },
       };
     },

@@ -28,7 +28,7 @@ import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { eventAudience } from "../history/event-audience.js";
 import { publicError, ThrownCode } from "../shared/errors.js";
-import { checkOperation } from "./plugins.js";
+import { checkOperation, mayIntrospect, withoutSuggestions } from "./plugins.js";
 
 export interface SubscriptionServer {
   /** Open WebSocket connections. */
@@ -129,6 +129,10 @@ export function serveSubscriptions(
   };
   httpServer.on("upgrade", upgrade);
 
+  /** An error as the caller may see it: without schema hints unless they may introspect. */
+  const hinted = (viewer: Viewer | undefined, e: GraphQLFormattedError): GraphQLFormattedError =>
+    mayIntrospect(opts.config, viewer ?? { kind: "anonymous" }) ? e : { ...e, message: withoutSuggestions(e.message) };
+
   const shared = sharedSubscriptions();
   const served = useServer<Record<string, unknown> | undefined, { viewer: Viewer }>(
     {
@@ -145,6 +149,8 @@ export function serveSubscriptions(
         }
       },
       onSubscribe(ctx, _id, payload) {
+        const viewer = ctx.extra.viewer ?? { kind: "anonymous" };
+        const hints = mayIntrospect(opts.config, viewer);
         let document;
         try {
           document = parse(payload.query, { maxTokens: opts.config.limits.tokens });
@@ -152,7 +158,11 @@ export function serveSubscriptions(
           return [refusal(e instanceof Error ? e.message : String(e), ThrownCode.GRAPHQL_PARSE_FAILED)];
         }
         const invalid = validate(opts.schema, document);
-        if (invalid.length) return invalid.map((e) => refusal(e.message, ThrownCode.GRAPHQL_VALIDATION_FAILED));
+        if (invalid.length) {
+          return invalid.map((e) =>
+            refusal(hints ? e.message : withoutSuggestions(e.message), ThrownCode.GRAPHQL_VALIDATION_FAILED),
+          );
+        }
         const operation = getOperationAST(document, payload.operationName);
         if (!operation)
           return [refusal("The document names no operation to run (check operationName).", ThrownCode.BAD_REQUEST)];
@@ -164,9 +174,9 @@ export function serveSubscriptions(
             ),
           ];
         }
-        const viewer = ctx.extra.viewer ?? { kind: "anonymous" };
         try {
           checkOperation(opts.config, {
+            schema: opts.schema,
             query: payload.query,
             document,
             operation,
@@ -189,11 +199,17 @@ export function serveSubscriptions(
           contextValue: opts.contextFor(viewer),
         };
       },
-      onNext: (_ctx, _id, payload, _args, result) =>
+      onNext: (ctx, _id, payload, _args, result) =>
         result.errors
-          ? { ...result, errors: result.errors.map((e) => opts.formatError(e as GraphQLError, payload.operationName)) }
+          ? {
+              ...result,
+              errors: result.errors.map((e) =>
+                hinted(ctx.extra.viewer, opts.formatError(e as GraphQLError, payload.operationName)),
+              ),
+            }
           : result,
-      onError: (_ctx, _id, payload, errors) => errors.map((e) => opts.formatError(e, payload.operationName)),
+      onError: (ctx, _id, payload, errors) =>
+        errors.map((e) => hinted(ctx.extra.viewer, opts.formatError(e, payload.operationName))),
     },
     wss,
     KEEP_ALIVE_MS,
