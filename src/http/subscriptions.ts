@@ -5,6 +5,11 @@
  * refuses the connection (close code 4403). Only subscription operations are served here (queries
  * and mutations go over HTTP), with the same limits as HTTP. Connections are pinged to keep them
  * alive, and closed (1001) when the server stops.
+ *
+ * What one client can hold is bounded: a server takes at most MAX_WEBSOCKETS connections (one more
+ * is closed at once with 1013, "try again later"), and a connection at most
+ * MAX_SUBSCRIPTIONS_PER_SOCKET active subscriptions (one more is refused with a
+ * TOO_MANY_SUBSCRIPTIONS error before its document is even parsed, and the connection stays open).
  */
 import type http from "node:http";
 import type { Duplex } from "node:stream";
@@ -37,6 +42,9 @@ export interface SubscriptionServer {
 }
 
 const KEEP_ALIVE_MS = 12_000;
+
+/** The close code of a connection past MAX_WEBSOCKETS: 1013, "Try Again Later" (RFC 6455's registry). */
+export const CLOSE_TOO_MANY_CONNECTIONS = 1013;
 
 const refusal = (message: string, code: ThrownCode) => publicError(code, message);
 
@@ -125,6 +133,18 @@ export function serveSubscriptions(
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
+    // (ws completes an upgrade synchronously when there is no verifyClient: no upgrade is ever half-counted.)
+    if (wss.clients.size >= opts.config.limits.webSockets) {
+      // Accepted only to be closed with a code a WebSocket client can read (an HTTP refusal of the
+      // upgrade reaches graphql-ws clients as a bare 1006).
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        ws.close(
+          CLOSE_TOO_MANY_CONNECTIONS,
+          `Too many connections: at most ${opts.config.limits.webSockets} (MAX_WEBSOCKETS). Try again later.`,
+        ),
+      );
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   };
   httpServer.on("upgrade", upgrade);
@@ -145,6 +165,17 @@ export function serveSubscriptions(
         }
       },
       onSubscribe(ctx, _id, payload) {
+        // graphql-ws has already reserved this subscription's id: it counts among the active ones.
+        const max = opts.config.limits.subscriptionsPerSocket;
+        if (Object.keys(ctx.subscriptions).length > max) {
+          return [
+            refusal(
+              `This connection already has ${max} active subscriptions (MAX_SUBSCRIPTIONS_PER_SOCKET): ` +
+                "complete one before starting another, or open another connection.",
+              ThrownCode.TOO_MANY_SUBSCRIPTIONS,
+            ),
+          ];
+        }
         let document;
         try {
           document = parse(payload.query, { maxTokens: opts.config.limits.tokens });
