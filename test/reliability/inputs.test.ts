@@ -1,0 +1,186 @@
+/**
+ * Inputs a client types by hand or crafts, refused as bad input before anything runs, with nothing
+ * written: money that is not exactly an amount, NUL however it is escaped, cursors holding values
+ * their columns cannot, JSON nested without end, and a batch under one Idempotency-Key.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
+import { connectSubscriber } from "../helpers/subscriber.js";
+import { waitFor } from "../helpers/receiver.js";
+
+interface Answer {
+  status: number;
+  json: {
+    data?: Record<string, unknown> | null;
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  } & Record<string, unknown>;
+}
+
+const NUL_MESSAGE = "Text may not contain the NUL character (U+0000).";
+
+describe.each(backends())("hand-typed and crafted inputs on %s", (backend) => {
+  let t: TestServer;
+  let staff: { token: string };
+
+  beforeAll(async () => {
+    t = await startTestServer(backend, { env: { WEBHOOK_ALLOW_PRIVATE: "on" } });
+    staff = await t.user("staff@example.com", { staff: true });
+  });
+  afterAll(() => t?.close());
+
+  async function post(body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+    const res = await fetch(`${t.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    });
+    return { status: res.status, json: await res.json() };
+  }
+  const asStaff = () => ({ authorization: `Bearer ${staff.token}` });
+
+  /** Everything a refused request must have left as it was. */
+  async function snapshot(): Promise<string> {
+    const p = t.server.prisma;
+    const [orders, payments, refunds, notes, events] = await Promise.all([
+      p.order.findMany({
+        select: { ref: true, status: true, amountPaid: true, amountRefunded: true },
+        orderBy: { id: "asc" },
+      }),
+      p.orderPayment.count(),
+      p.orderRefund.count(),
+      p.orderNote.count(),
+      p.orderEvent.count(),
+    ]);
+    return JSON.stringify({ orders, payments, refunds, notes, events });
+  }
+
+  /**
+   * Sends `body`, expects it refused as BAD_USER_INPUT with `message`, and nothing changed: a
+   * request refused before it runs answers 400 with no data; an argument refused by its field
+   * (`executed`) answers 200 with the error.
+   */
+  async function refused(
+    body: unknown,
+    message: string | RegExp,
+    headers: Record<string, string> = asStaff(),
+    o: { executed?: boolean } = {},
+  ): Promise<Answer> {
+    const before = await snapshot();
+    const r = await post(body, headers);
+    expect(r.status, JSON.stringify(r.json)).toBe(o.executed ? 200 : 400);
+    if (!o.executed) expect(r.json.data ?? null).toBeNull();
+    expect(r.json.errors?.[0].extensions?.code, JSON.stringify(r.json)).toBe("BAD_USER_INPUT");
+    if (typeof message === "string") expect(r.json.errors?.[0].message).toBe(message);
+    else expect(r.json.errors?.[0].message).toMatch(message);
+    expect(await snapshot()).toBe(before);
+    return r;
+  }
+
+  describe("NUL in decoded values", () => {
+    it("refuses NUL written as \\u{0} or \\u0000, in literals and variables, with nothing written", async () => {
+      const o = await t.order();
+      const note = (message: string) => `mutation { addOrderNote(ref: "${o.ref}", message: "${message}") { ref } }`;
+      await refused({ query: note("a\\u{0}b") }, NUL_MESSAGE);
+      await refused({ query: note("a\\u0000b") }, NUL_MESSAGE);
+      await refused({ query: note("a\\u{000000}b") }, NUL_MESSAGE);
+      await refused(
+        {
+          query: "mutation($ref: String!, $m: String!) { addOrderNote(ref: $ref, message: $m) { ref } }",
+          variables: { ref: o.ref, m: "a\u0000b" },
+        },
+        NUL_MESSAGE,
+      );
+      // In a JSON input, as a value or as a key.
+      await refused(
+        {
+          query: "mutation($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }",
+          variables: { input: orderInput({ extra: { note: "x\u0000" } }) },
+        },
+        NUL_MESSAGE,
+      );
+      await refused(
+        {
+          query: "mutation($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }",
+          variables: { input: orderInput({ extra: { "k\u0000": 1 } }) },
+        },
+        NUL_MESSAGE,
+      );
+    });
+
+    it("refuses NUL in payOrder as bad input, never blaming the payment method", async () => {
+      const o = await t.order();
+      const pay = (ref: string, method: string, token: string) =>
+        `mutation { payOrder(ref: "${ref}", paymentMethod: "${method}", token: "${token}") { __typename ... on ErrorResult { message } } }`;
+      await refused({ query: pay(o.ref, "credit-card", `${o.token}\\u{0}`) }, NUL_MESSAGE, {});
+      await refused({ query: pay(`${o.ref}\\u{0}`, "credit-card", o.token) }, NUL_MESSAGE, {});
+      await refused({ query: pay(o.ref, "credit-card\\u{0}", o.token) }, NUL_MESSAGE, {});
+      await refused(
+        {
+          query:
+            "mutation($ref: String!, $m: String!, $token: String) { payOrder(ref: $ref, paymentMethod: $m, token: $token) { __typename } }",
+          variables: { ref: o.ref, m: "credit-card", token: `${o.token}\u0000` },
+        },
+        NUL_MESSAGE,
+        {},
+      );
+    });
+
+    it("refuses NUL in a subscription's values too", async () => {
+      const s = await connectSubscriber(t.url);
+      try {
+        const sub = s.subscribe('subscription { orderEvents(ref: "x\\u{0}", token: "y") { id } }');
+        await waitFor(() => sub.errors.length > 0, "the refusal");
+        expect(sub.errors).toMatchObject([{ message: NUL_MESSAGE, extensions: { code: "BAD_USER_INPUT" } }]);
+      } finally {
+        await s.dispose();
+      }
+    });
+  });
+
+  describe("deep JSON", () => {
+    const nest = (depth: number): unknown => {
+      let v: unknown = "x";
+      for (let i = 0; i < depth; i++) v = { a: v };
+      return v;
+    };
+    const DEEP = /^JSON may nest at most 64 levels \(MAX_JSON_DEPTH\)\.$/;
+
+    it("refuses variables nested 100,000 deep from anyone, with 400", async () => {
+      // Written by hand: JSON.stringify itself recurses.
+      const depth = 100_000;
+      const input = JSON.stringify(orderInput()).replace(
+        /}$/,
+        `,"extra":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}`,
+      );
+      const body = `{"query":"mutation($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }","variables":{"input":${input}}}`;
+      await refused(body, DEEP, {});
+    });
+
+    it("refuses an order's extra nested 20,000 deep, and one in a literal past the limit; takes one within it", async () => {
+      const depth = 20_000;
+      const input = JSON.stringify(orderInput()).replace(
+        /}$/,
+        `,"extra":${'{"a":'.repeat(depth)}1${"}".repeat(depth)}}`,
+      );
+      await refused(
+        `{"query":"mutation($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }","variables":{"input":${input}}}`,
+        DEEP,
+      );
+      const literal = (levels: number) =>
+        `mutation { createOrder(input: { email: "c@example.com", billingAddress: "b", shippingAddress: "s", items: [{ productType: "p", product: { name: "n", code: "c" }, unitPrice: "1.00", quantity: 1 }], extra: ${"{ a: ".repeat(levels)}1${" }".repeat(levels)} }) { __typename } }`;
+      // input is level 1, extra level 2: 63 levels of extra fit, 64 do not (in variables, the
+      // variables object is level 1 and input level 2: 62 levels of extra fit).
+      await refused({ query: literal(64) }, DEEP);
+      const ok = await post({ query: literal(63) }, asStaff());
+      expect(ok.json.data?.createOrder).toMatchObject({ __typename: "Order" });
+      const viaVariables = await post(
+        {
+          query: "mutation($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }",
+          variables: { input: orderInput({ extra: nest(62) as Record<string, unknown> }) },
+        },
+        asStaff(),
+      );
+      expect(viaVariables.json.data?.createOrder).toMatchObject({ __typename: "Order" });
+    });
+  });
+});
