@@ -183,4 +183,25 @@ describe.each(backends())("hand-typed and crafted inputs on %s", (backend) => {
       expect(viaVariables.json.data?.createOrder).toMatchObject({ __typename: "Order" });
     });
   });
+
+  describe("a batch under one Idempotency-Key", () => {
+    it("is refused with 400 before any of its operations runs", async () => {
+      const o = await t.order();
+      const note = (m: string) => ({ query: `mutation { addOrderNote(ref: "${o.ref}", message: "${m}") { ref } }` });
+      const before = await snapshot();
+      const r = await post([note("one"), note("two")], { ...asStaff(), "idempotency-key": "batch-key-1" });
+      expect(r.status).toBe(400);
+      expect(r.json.errors?.[0]).toMatchObject({
+        message: expect.stringMatching(/^An Idempotency-Key covers one operation/),
+        extensions: { code: "BAD_REQUEST" },
+      });
+      expect(await snapshot()).toBe(before);
+      // Without the key, the batch runs; with it, one operation runs.
+      const batch = await post([note("one"), note("two")], asStaff());
+      expect(batch.status).toBe(200);
+      const single = await post(note("three"), { ...asStaff(), "idempotency-key": "batch-key-1" });
+      expect(single.status).toBe(200);
+      expect(await t.server.prisma.orderNote.count({ where: { order: { ref: o.ref } } })).toBe(3);
+    });
+  });
 });
