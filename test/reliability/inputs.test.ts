@@ -4,6 +4,7 @@
  * their columns cannot, JSON nested without end, and a batch under one Idempotency-Key.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeCursor } from "../../src/shared/pagination.js";
 import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
 import { connectSubscriber } from "../helpers/subscriber.js";
 import { waitFor } from "../helpers/receiver.js";
@@ -21,10 +22,12 @@ const NUL_MESSAGE = "Text may not contain the NUL character (U+0000).";
 describe.each(backends())("hand-typed and crafted inputs on %s", (backend) => {
   let t: TestServer;
   let staff: { token: string };
+  let alice: { token: string };
 
   beforeAll(async () => {
     t = await startTestServer(backend, { env: { WEBHOOK_ALLOW_PRIVATE: "on" } });
     staff = await t.user("staff@example.com", { staff: true });
+    alice = await t.user("alice@example.com");
   });
   afterAll(() => t?.close());
 
@@ -134,6 +137,84 @@ describe.each(backends())("hand-typed and crafted inputs on %s", (backend) => {
       } finally {
         await s.dispose();
       }
+    });
+  });
+
+  describe("crafted cursors", () => {
+    const INVALID = /^Invalid cursor: /;
+    const ids = [2 ** 53 - 1, 2 ** 31, -(2 ** 31) - 1, 1.5];
+    const dates = [
+      "-271821-04-20T00:00:00.000Z",
+      "+275760-09-13T00:00:00.000Z",
+      "0000-01-01T00:00:00.000Z",
+      "2026-02-30T00:00:00.000Z",
+      "2026-01-01",
+    ];
+
+    it("refuses every cursor part its column cannot hold, for staff, customers and guests, on every list", async () => {
+      const guest = await t.order();
+      const good = "2026-01-01T00:00:00.000Z";
+      // allOrders, under each sort, as staff.
+      for (const [sort, value] of [
+        ["DATE_CREATED_DESC", good],
+        ["TOTAL_ASC", "1.00"],
+      ] as const) {
+        const page = (after: string) => ({
+          query: `query($after: String) { allOrders(orderBy: ${sort}, after: $after) { nodes { ref } } }`,
+          variables: { after },
+        });
+        for (const id of ids)
+          await refused(page(encodeCursor([sort, value, id])), INVALID, asStaff(), { executed: true });
+        if (sort === "DATE_CREATED_DESC")
+          for (const d of dates)
+            await refused(page(encodeCursor([sort, d, 1])), INVALID, asStaff(), { executed: true });
+        else
+          for (const v of ["1e20", "12345678901234567.00", "1.000"])
+            await refused(page(encodeCursor([sort, v, 1])), INVALID, asStaff(), { executed: true });
+        // In range: answered.
+        const ok = await post(page(encodeCursor([sort, value, 2 ** 31 - 1])), asStaff());
+        expect(ok.json.errors).toBeUndefined();
+      }
+      // orders, as a customer.
+      const mineQuery = (after: string) => ({
+        query: "query($after: String) { orders(after: $after) { nodes { ref } } }",
+        variables: { after },
+      });
+      for (const id of ids)
+        await refused(
+          mineQuery(encodeCursor(["DATE_CREATED_DESC", good, id])),
+          INVALID,
+          { authorization: `Bearer ${alice.token}` },
+          { executed: true },
+        );
+      for (const d of dates)
+        await refused(
+          mineQuery(encodeCursor(["DATE_CREATED_DESC", d, 1])),
+          INVALID,
+          { authorization: `Bearer ${alice.token}` },
+          { executed: true },
+        );
+      // history, as a guest with the order's token.
+      const history = (after: string) => ({
+        query: `query($after: String) { order(ref: "${guest.ref}", token: "${guest.token}") { history(after: $after) { nodes { type } } } }`,
+        variables: { after },
+      });
+      for (const id of ids) await refused(history(encodeCursor(["event", id])), INVALID, {}, { executed: true });
+      // deliveries, as staff.
+      const created = await post(
+        {
+          query:
+            'mutation { createWebhook(input: { url: "http://127.0.0.1:9/hook", events: [REFUND_FAILED] }) { __typename ... on WebhookCreated { webhook { id } } } }',
+        },
+        asStaff(),
+      );
+      const webhookId = (created.json.data?.createWebhook as { webhook: { id: string } }).webhook.id;
+      const deliveries = (after: string) => ({
+        query: `query($after: String) { webhook(id: "${webhookId}") { deliveries(after: $after) { nodes { id } } } }`,
+        variables: { after },
+      });
+      for (const id of ids)
+        await refused(deliveries(encodeCursor(["delivery", id])), INVALID, asStaff(), { executed: true });
     });
   });
 
