@@ -79,6 +79,106 @@ describe.each(backends())("hand-typed and crafted inputs on %s", (backend) => {
     return r;
   }
 
+  describe("money typed by hand", () => {
+    const RECORD = `mutation($ref: String!, $input: RecordPaymentInput!) {
+      recordOrderPayment(ref: $ref, input: $input) { __typename ... on Order { amountPaid } }
+    }`;
+    const REFUND = `mutation($ref: String!, $input: RefundPaymentInput!) {
+      refundOrderPayment(ref: $ref, input: $input) { __typename ... on OrderRefund { amount } ... on ErrorResult { message } }
+    }`;
+    const BAD = ["1e1", "5.555", "+3", ".5", "5.", " 7 ", "7 ", "1,5", "- 3", "0x10", "", "NaN"];
+
+    it("refuses more than two decimals, exponents, a +, a missing integer part and spaces, naming the field", async () => {
+      const o = await t.order({ status: "PROCESSING" });
+      for (const amount of BAD) {
+        const r = await refused(
+          {
+            query: RECORD,
+            variables: { ref: o.ref, input: { amount, transactionId: "t", paymentMethod: "pay-in-advance" } },
+          },
+          /^input\.amount: A money amount is a string of digits with at most two decimal places/,
+        );
+        expect(r.json.errors?.[0].extensions).toMatchObject({ field: "input.amount" });
+        expect(r.json.errors?.[0].message).not.toMatch(/Variable "\$/);
+      }
+    });
+
+    it("refuses bare JSON numbers and number literals", async () => {
+      const o = await t.order({ status: "PROCESSING" });
+      await refused(
+        {
+          query: RECORD,
+          variables: { ref: o.ref, input: { amount: 10, transactionId: "t", paymentMethod: "pay-in-advance" } },
+        },
+        /^input\.amount: A money amount/,
+      );
+      for (const literal of ["10", "10.5", '"1e1"', '"5.555"']) {
+        await refused(
+          {
+            query: `mutation { recordOrderPayment(ref: "${o.ref}", input: { amount: ${literal}, transactionId: "t", paymentMethod: "pay-in-advance" }) { __typename } }`,
+          },
+          /^input\.amount: A money amount/,
+        );
+      }
+    });
+
+    it("names the path the client wrote, wherever the amount sits", async () => {
+      const r = await refused(
+        {
+          query: "mutation($input: CreateOrderInput!) { createOrder(input: $input) { __typename } }",
+          variables: { input: orderInput({ items: [{ ...orderInput().items[0], unitPrice: "3.333" }] }) },
+        },
+        /^input\.items\.0\.unitPrice: A money amount/,
+      );
+      expect(r.json.errors?.[0].extensions).toMatchObject({ field: "input.items.0.unitPrice" });
+      const o = await t.order({ status: "PROCESSING" });
+      const recorded = await post(
+        {
+          query: RECORD,
+          variables: { ref: o.ref, input: { amount: "10", transactionId: "t", paymentMethod: "pay-in-advance" } },
+        },
+        asStaff(),
+      );
+      const payment = await t.server.prisma.orderPayment.findFirstOrThrow({ where: { order: { ref: o.ref } } });
+      expect(recorded.json.data?.recordOrderPayment).toMatchObject({ amountPaid: "10.00" });
+      // A variable inside an object literal: the path is the argument's, not the variable's name.
+      await refused(
+        {
+          query: `mutation($ref: String!, $amount: Decimal) { refundOrderPayment(ref: $ref, input: { paymentId: "${payment.id}", amount: $amount }) { __typename } }`,
+          variables: { ref: o.ref, amount: "1e1" },
+        },
+        /^input\.amount: A money amount/,
+      );
+    });
+
+    it("takes an amount with up to two places exactly, negative where a sign is allowed", async () => {
+      const o = await t.order({ status: "PROCESSING" });
+      const r = await post(
+        {
+          query: RECORD,
+          variables: { ref: o.ref, input: { amount: "12.3", transactionId: "t", paymentMethod: "pay-in-advance" } },
+        },
+        asStaff(),
+      );
+      expect(r.json.data?.recordOrderPayment).toMatchObject({ amountPaid: "12.30" });
+      const payment = await t.server.prisma.orderPayment.findFirstOrThrow({ where: { order: { ref: o.ref } } });
+      const refund = await post(
+        { query: REFUND, variables: { ref: o.ref, input: { paymentId: String(payment.id), amount: "5" } } },
+        asStaff(),
+      );
+      expect(refund.json.data?.refundOrderPayment).toMatchObject({ amount: "5.00" });
+      const extraRow = await post(
+        {
+          query:
+            "mutation($input: CreateOrderInput!) { createOrder(input: $input) { __typename ... on Order { total } } }",
+          variables: { input: orderInput({ extraRows: [{ label: "Discount", amount: "-3.00" }] }) },
+        },
+        asStaff(),
+      );
+      expect(extraRow.json.data?.createOrder).toMatchObject({ __typename: "Order", total: "30.00" });
+    });
+  });
+
   describe("NUL in decoded values", () => {
     it("refuses NUL written as \\u{0} or \\u0000, in literals and variables, with nothing written", async () => {
       const o = await t.order();
