@@ -58,18 +58,18 @@ type Answer = ExecutionResult | Promise<ExecutionResult>;
  * with the event object (the bus hands the same one to every subscription) and go when it goes.
  */
 export function sharedSubscriptions() {
-  const keys = new WeakMap<DocumentNode, string>();
+  const keys = new WeakMap<ExecutionArgs, string>();
   const answers = new WeakMap<object, Map<string, Answer>>();
 
   return {
-    /** Declares which subscribers may share `document`'s executions. */
-    share(document: DocumentNode, key: string): void {
-      keys.set(document, key);
+    /** Declares which subscribers may share the executions of the subscription `args` starts. */
+    share(args: ExecutionArgs, key: string): void {
+      keys.set(args, key);
     },
     async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
       const source = await createSourceEventStream(args);
       if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
-      const key = keys.get(args.document);
+      const key = keys.get(args);
       const run = (event: unknown) => execute({ ...args, rootValue: event });
       return mapEvents(source[Symbol.asyncIterator](), (event) => {
         if (key === undefined || typeof event !== "object" || event === null) return run(event);
@@ -114,6 +114,38 @@ function mapEvents(
   };
 }
 
+/**
+ * Subscription documents parsed and validated once per text, not once per subscription: a
+ * thousand dashboards that send the same document hold one syntax tree between them (each
+ * subscription keeps its document for as long as it runs). The most recent MAX_CACHED texts are
+ * kept; a refused text keeps its refusals.
+ */
+function checkedDocuments(schema: GraphQLSchema, maxTokens: number) {
+  const MAX_CACHED = 500;
+  const cache = new Map<string, DocumentNode | GraphQLError[]>();
+  return {
+    get(query: string): DocumentNode | GraphQLError[] {
+      let checked = cache.get(query);
+      if (checked) {
+        cache.delete(query); // the most recent at the end (LRU)
+      } else {
+        try {
+          const document = parse(query, { maxTokens });
+          const invalid = validate(schema, document);
+          checked = invalid.length
+            ? invalid.map((e) => refusal(e.message, ThrownCode.GRAPHQL_VALIDATION_FAILED))
+            : document;
+        } catch (e) {
+          checked = [refusal(e instanceof Error ? e.message : String(e), ThrownCode.GRAPHQL_PARSE_FAILED)];
+        }
+        if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(query, checked);
+      return checked;
+    },
+  };
+}
+
 export function serveSubscriptions(
   httpServer: http.Server,
   opts: {
@@ -150,6 +182,7 @@ export function serveSubscriptions(
   httpServer.on("upgrade", upgrade);
 
   const shared = sharedSubscriptions();
+  const documents = checkedDocuments(opts.schema, opts.config.limits.tokens);
   const served = useServer<Record<string, unknown> | undefined, { viewer: Viewer }>(
     {
       schema: opts.schema,
@@ -176,14 +209,9 @@ export function serveSubscriptions(
             ),
           ];
         }
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: opts.config.limits.tokens });
-        } catch (e) {
-          return [refusal(e instanceof Error ? e.message : String(e), ThrownCode.GRAPHQL_PARSE_FAILED)];
-        }
-        const invalid = validate(opts.schema, document);
-        if (invalid.length) return invalid.map((e) => refusal(e.message, ThrownCode.GRAPHQL_VALIDATION_FAILED));
+        const checked = documents.get(payload.query);
+        if (Array.isArray(checked)) return checked;
+        const document = checked;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation)
           return [refusal("The document names no operation to run (check operationName).", ThrownCode.BAD_REQUEST)];
@@ -208,17 +236,15 @@ export function serveSubscriptions(
           return [e as GraphQLError];
         }
         const variables = JSON.stringify(payload.variables ?? {});
-        shared.share(
-          document,
-          [eventAudience(viewer), payload.operationName ?? "", variables, payload.query].join("\n"),
-        );
-        return {
+        const args: ExecutionArgs = {
           schema: opts.schema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
           contextValue: opts.contextFor(viewer),
         };
+        shared.share(args, [eventAudience(viewer), payload.operationName ?? "", variables, payload.query].join("\n"));
+        return args;
       },
       onNext: (_ctx, _id, payload, _args, result) =>
         result.errors
