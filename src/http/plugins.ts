@@ -9,17 +9,10 @@ import type { Context } from "../context.js";
 import { isStaff } from "../auth/viewer.js";
 import { publicError, ThrownCode } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
+import { checkDocumentValues, checkJson } from "./inputs.js";
 import { enforceLimits, measure } from "./limits.js";
 import { selectFor } from "../orders/order.select.js";
 import type { Viewer } from "../auth/viewer.js";
-
-/** PostgreSQL text cannot hold NUL (U+0000): refuse it up front rather than fail in the database. */
-function hasNul(query: string | undefined, variables: unknown): boolean {
-  return (
-    (query !== undefined && (query.includes("\0") || /\\u0000/i.test(query))) ||
-    (variables != null && /\\u0000/i.test(JSON.stringify(variables)))
-  );
-}
 
 /** Whether INTROSPECTION lets this caller read the schema. */
 export function mayIntrospect(config: Pick<Config, "introspection">, viewer: Viewer): boolean {
@@ -39,7 +32,8 @@ export function withoutSuggestions(message: string): string {
 }
 
 /**
- * Refuses, with an error naming the reason, an operation whose text holds NUL, that is introspection
+ * Refuses, with an error naming the reason, an operation whose values hold NUL or nest too deep
+ * (inputs.ts: PostgreSQL text cannot hold NUL; refused up front rather than failed in the database), that is introspection
  * where INTROSPECTION does not allow it, or that exceeds a limit. For HTTP (the plugin below) and
  * subscriptions alike.
  */
@@ -55,9 +49,8 @@ export function checkOperation(
     viewer: Viewer;
   },
 ): void {
-  if (hasNul(op.query, op.variables)) {
-    throw publicError(ThrownCode.BAD_USER_INPUT, "Text may not contain the NUL character (U+0000).", { status: 400 });
-  }
+  checkJson(op.variables ?? {}, config.limits.jsonDepth);
+  checkDocumentValues(op.document, config.limits.jsonDepth);
   if (!op.operation) {
     // GraphiQL sends a remembered operationName that the edited document may no longer have.
     throw publicError(
