@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import { serveAdminSocket } from "./admin/admin-socket.js";
 import type { Config } from "./config.js";
 import { RequestContext, type Context } from "./context.js";
-import { createPrisma, openDatabase, type Database } from "./db/database.js";
+import { createPrisma, openDatabase, type Database, type StatementRoute } from "./db/database.js";
 import { migrateDeploy } from "./db/schema-engine.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { startApollo } from "./http/apollo.js";
@@ -40,8 +40,8 @@ export interface ServerOptions {
   rules?: OrderRules;
   /** Payment methods beyond the built-in ones (enabled when PAYMENT_METHODS lists them). */
   paymentMethods?: PaymentMethod[];
-  /** Called with each SQL statement sent to the database (tests count them). */
-  onQuery?: (sql: string) => void;
+  /** Called with each SQL statement sent to the database and the connection it went on (tests count them). */
+  onQuery?: (sql: string, route: StatementRoute) => void;
   /** Headers GraphiQL starts with (the demo puts a staff token there; nothing else should). */
   graphiqlHeaders?: () => Record<string, string> | undefined;
   /** The command GraphiQL's first page suggests for getting a token. */
@@ -148,6 +148,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
           return contextFor(await viewerOf(req.headers.authorization), orderTokenHeader(req.headers["order-token"]));
         }),
         ping: async () => void (await prisma.$queryRaw`SELECT 1`), // raw SQL: a ping, which Prisma has no API for
+        eventPath: () => services.events.eventPath,
         registry: services.registry,
         payments: services.payments,
         url,
