@@ -13,10 +13,10 @@ import { startEmbeddedPostgres } from "./embedded.js";
 export type { DatabaseLocation };
 
 /**
- * Which connection a statement went on: the pool (through a pooler, when there is one) or the
- * session connection (DATABASE_DIRECT_URL: migrations).
+ * Which connection a statement went on: the pool (through a pooler, when there is one), the
+ * session connection (DATABASE_DIRECT_URL: migrations), or a read replica (`replica:0`, …).
  */
-export type StatementRoute = "pool" | "session";
+export type StatementRoute = "pool" | "session" | `replica:${number}`;
 
 export interface Database {
   kind: "embedded" | "postgres";
@@ -34,6 +34,8 @@ export interface Database {
    * advisory lock (DATABASE_DIRECT_URL, else DATABASE_URL).
    */
   directUrl: string;
+  /** Read replicas (DATABASE_REPLICA_URLS); none on the embedded database. */
+  replicaUrls: string[];
   /** The embedded database's folder. */
   dataDir?: string;
   pool: pg.Pool;
@@ -46,6 +48,8 @@ export interface Database {
    * its one connection): session-level advisory locks are taken and released on the same session.
    */
   session(): Promise<Session>;
+  /** A pg Client class whose statements observers see as going on `route` (replicas' pools use it). */
+  observedClient(route: StatementRoute): typeof pg.Client;
   close(): Promise<void>;
 }
 
@@ -176,7 +180,9 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
       description: describeUrl(location.url),
       url: location.url,
       directUrl,
+      replicaUrls: location.replicaUrls ?? [],
       pool,
+      observedClient: (route) => observedClient(observers, route),
       async session() {
         // One connection, never handed to anyone else while open: what the engine's
         // pg_advisory_lock takes, its pg_advisory_unlock releases (a pool of several would unlock
@@ -224,8 +230,10 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
     description: describeLocation({ kind: "embedded", dataDir }),
     url: embedded.url,
     directUrl: embedded.url,
+    replicaUrls: [],
     dataDir: inMemoryOrPath(dataDir),
     pool,
+    observedClient: (route) => observedClient(observers, route),
     // The embedded database has one connection, which is its session: lent, never closed here.
     session: async () => ({ pool, query: pool.query.bind(pool) as pg.Pool["query"], close: async () => {} }),
     shadow: () => startEmbeddedPostgres("memory://"),

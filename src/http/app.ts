@@ -23,8 +23,12 @@ export interface AppOptions {
   graphql: Handler;
   /** Whether the database answers. */
   ping(): Promise<void>;
-  /** Whether this server hears the events it announces (the last event path check). */
+  /**
+   * Whether this server hears the events it announces (the last event path check), and what
+   * its read replicas are doing; both only reported.
+   */
   eventPath(): { status: "ok" | "degraded"; checkedAt: string | null; roundTripMs: number | null; reason?: string };
+  replicas?: () => unknown[];
   registry: PaymentRegistry;
   payments: PaymentService;
   url(path: string): string;
@@ -51,15 +55,17 @@ export function createApp(o: AppOptions): express.Express {
   // a full one (the cause is usually the same on every server). README says so.
   app.get("/healthz", async (_req, res) => {
     const { reason, ...events } = o.eventPath();
+    const replicas = o.replicas?.();
     try {
       await o.ping();
     } catch {
-      return void res.status(503).json({ status: "unavailable", database: "unreachable", events });
+      return void res.status(503).json({ status: "unavailable", database: "unreachable", events, replicas });
     }
     res.status(200).json({
       status: events.status === "ok" ? "ok" : "degraded",
       database: "ok",
       events: reason === undefined ? events : { ...events, reason },
+      ...(replicas ? { replicas } : {}),
     });
   });
   const stats = o.stats;

@@ -20,9 +20,9 @@ export type Backend = "embedded" | "postgres" | "pgbouncer";
 
 /**
  * Statements the server sends on its own, between requests: the webhook dispatcher looking for work,
- * the event path check.
+ * the event path check, the replicas' lag check.
  */
-export const BACKGROUND = /^\s*UPDATE "Webhook" SET "leaseUntil"|AS event_path_check/;
+export const BACKGROUND = /^\s*UPDATE "Webhook" SET "leaseUntil"|AS event_path_check|AS replica_lag_check/;
 
 /** The backends this run tests: embedded always, PostgreSQL when the global setup found a server. */
 export function backends(): Backend[] {
