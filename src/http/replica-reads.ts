@@ -46,7 +46,9 @@ export function replicaReadsPlugin(replicas: Replicas, prisma: PrismaClient): Ap
         async willSendResponse({ operation, contextValue }) {
           const viewer = contextValue.viewer;
           if (operation?.operation !== "mutation" || viewer.kind !== "user") return;
-          await noteUserWrite(prisma, viewer.user.id);
+          // Not recorded (the primary gone): the answer stands; the caller's lists may then come
+          // from a replica, at most REPLICA_MAX_LAG_MS behind.
+          await noteUserWrite(prisma, viewer.user.id).catch(() => {});
         },
       };
     },
