@@ -73,6 +73,9 @@ export async function startPrivateReplica(primary: PrivatePostgres): Promise<Pri
     "-R",
     "-X",
     "stream",
+    // A checkpoint at once: the default spreads it over checkpoint_timeout (minutes, when there is data).
+    "-c",
+    "fast",
   ]);
   return run(dir, data, asPostgres);
 }
