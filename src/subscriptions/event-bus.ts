@@ -187,6 +187,7 @@ export class EventBus {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    for (const done of this.waiting.values()) done(); // a check under way ends now, unrecorded
     for (const s of [...this.streams]) await s.return();
     await this.listening?.stop();
     await this.checking;
