@@ -27,6 +27,7 @@ import { encodeCursor } from "../src/shared/pagination.js";
 import { issueApiToken } from "../src/users/user.repository.js";
 import { startAttack } from "./attack.js";
 import { runEventBench, type EventResults } from "./events.js";
+import { replicaClusters, replicaTable, runReplicaBench } from "./replicas.js";
 import { DatabaseCpu, cpuOf, percentile, round2, rssOf } from "./measure.js";
 import { node22, postgraphileSide } from "./peers/postgraphile/peer.js";
 import { SCENARIOS, type Fixtures, type Scenario } from "./scenarios.js";
@@ -82,6 +83,11 @@ const { values: args } = parseArgs({
     attack: { type: "string" },
     /** The compiled server to run (default dist): A/B runs of builds side by side. */
     "server-dist": { type: "string", default: "dist" },
+    /**
+     * Instead of the scenarios: staff-page-100 on two servers with one primary, against the same with
+     * a streaming replica (private clusters; needs root). bench/replicas.ts.
+     */
+    replica: { type: "boolean", default: false },
   },
 });
 const N = Number(args.orders);
@@ -697,6 +703,7 @@ async function attack(url: string, f: Fixtures, side: Side, scenarios: Scenario[
 
 async function main() {
   execFileSync(process.execPath, [path.join(root, "scripts", "build-if-stale.js")], { stdio: ["ignore", 2, 2] });
+  if (args.replica) return replicaMain();
   const { url, describe } = await databaseUrl();
   const projects = projectSides();
   const peers = peerSides();
@@ -810,6 +817,41 @@ async function main() {
   log(`wrote ${path.relative(process.cwd(), out)}`);
   const bad = results.some((r) => r.errors > 0) || consistency.inconsistent > 0;
   process.exit(bad ? 1 : 0);
+}
+
+/** --replica: the primary alone against the primary with a replica (bench/replicas.ts). */
+async function replicaMain(): Promise<void> {
+  const clusters = await replicaClusters();
+  try {
+    log(`Private primary on ${clusters.primary.url}`);
+    const fixtures = await prepare(clusters.primary.url);
+    const results = await runReplicaBench({
+      primary: clusters.primary,
+      fixtures,
+      node: nodeBinary(process.execPath),
+      rounds: ROUNDS,
+      seconds: DURATION,
+      warmup: WARMUP,
+      connections: CONNECTIONS,
+      log,
+    });
+    console.log(
+      [
+        `Read replica benchmark — ${N} orders on a private primary, two servers, ${CONNECTIONS} connections in all, ${DURATION} s after ${WARMUP} s warm-up` +
+          (ROUNDS > 1 ? `, ${ROUNDS} rounds in alternation (ranges over the rounds)` : ""),
+        `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node ${process.version}`,
+        "",
+        ...replicaTable(results),
+      ].join("\n"),
+    );
+    const out = args.out ?? path.join(root, "bench", "results", `replica-${N}.json`);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), orders: N, results }, null, 2));
+    process.exitCode = results.some((r) => r.errors > 0) ? 1 : 0;
+  } finally {
+    clusters.close();
+  }
+  process.exit();
 }
 
 main().catch((e) => {
