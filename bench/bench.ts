@@ -31,7 +31,7 @@ import { replicaClusters, replicaTable, runReplicaBench } from "./replicas.js";
 import { DatabaseCpu, cpuOf, percentile, round2, rssOf } from "./measure.js";
 import { node22, postgraphileSide } from "./peers/postgraphile/peer.js";
 import { SCENARIOS, type Fixtures, type Scenario } from "./scenarios.js";
-import { seed, seededHistory, seededOrders, seedHistory } from "./seed.js";
+import { seed, seededFulfillment, seededHistory, seededOrders, seedFulfillment, seedHistory } from "./seed.js";
 import {
   floorSide,
   nodeBinary,
@@ -129,6 +129,7 @@ async function prepare(url: string): Promise<Fixtures> {
       log(`Seeded ${N} orders in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     } else log(`Using the ${have} orders already seeded`);
     if (!(await seededHistory(db.pool))) await seedHistory(db.pool, log);
+    if (!(await seededFulfillment(db.pool))) await seedFulfillment(db.pool, log);
     await resetMutations(db);
     const prisma = createPrisma(db);
     const staff = (await db.pool.query(`SELECT id FROM "User" WHERE email = 'staff@bench.example'`)).rows[0].id;
@@ -147,6 +148,8 @@ async function prepare(url: string): Promise<Fixtures> {
            WHERE p."paymentMethod" = 'credit-card' ORDER BY o.id ASC LIMIT 300`,
         )
       ).rows,
+      shippable: await bulkOrders(db, 500, 600),
+      returnable: await bulkOrders(db, 600, 700, { shipped: true }),
       payable: (
         await db.pool.query(
           `SELECT ref, token FROM "Order" WHERE NOT "isPaid" AND status IN ('CREATED','HOLD') ORDER BY id DESC LIMIT 500`,
@@ -515,6 +518,44 @@ async function checkConsistency(url: string): Promise<{ ordersChecked: number; i
 }
 
 /** Undoes what earlier runs' mutation scenarios wrote, so that every run reads the same shop. */
+/**
+ * Orders of the oldest 1,000 (away from the pages the reads fetch) whose first line holds a million
+ * units, so that the shipment and return scenarios ship or ask back one unit a run at a time without
+ * running out; `shipped`: all of them shipped once, before the run. Each with its first item's id.
+ */
+async function bulkOrders(
+  db: Database,
+  from: number,
+  to: number,
+  o: { shipped?: boolean } = {},
+): Promise<{ ref: string; token: string; itemId: string }[]> {
+  const { rows } = await db.pool.query(
+    `SELECT o.ref, o.token, min(i.id)::text AS "itemId" FROM "Order" o JOIN "OrderItem" i ON i."orderId" = o.id
+     WHERE o.id IN (SELECT id FROM "Order" ORDER BY id ASC OFFSET ${from} LIMIT ${to - from}) GROUP BY o.id ORDER BY o.id`,
+  );
+  const items = rows.map((r) => Number(r.itemId));
+  await db.pool.query(`UPDATE "Order" SET status = 'PROCESSING' WHERE ref = ANY($1)`, [rows.map((r) => r.ref)]);
+  await db.pool.query(`UPDATE "OrderItem" SET quantity = 1000000 WHERE id = ANY($1)`, [items]);
+  await db.pool.query(
+    `DELETE FROM "OrderShipment" WHERE "orderId" IN (SELECT "orderId" FROM "OrderItem" WHERE id = ANY($1))`,
+    [items],
+  );
+  await db.pool.query(
+    `DELETE FROM "OrderReturn" WHERE "orderId" IN (SELECT "orderId" FROM "OrderItem" WHERE id = ANY($1))`,
+    [items],
+  );
+  if (o.shipped) {
+    await db.pool.query(
+      `WITH s AS (INSERT INTO "OrderShipment" ("orderId", carrier, "trackingNumber")
+                  SELECT "orderId", 'DHL', 'BULK' || id FROM "OrderItem" WHERE id = ANY($1) ORDER BY id RETURNING id, "orderId")
+       INSERT INTO "ShipmentLine" ("shipmentId", "itemId", quantity)
+       SELECT s.id, i.id, 1000000 FROM s JOIN "OrderItem" i ON i."orderId" = s."orderId" AND i.id = ANY($1)`,
+      [items],
+    );
+  }
+  return rows;
+}
+
 async function resetMutations(db: Database): Promise<void> {
   // What runs wrote is dated after the newest seeded order (the seed writes nothing later).
   const events = await db.pool.query(

@@ -63,6 +63,8 @@ export interface Config {
   replicaMaxLagMs: number;
   /** EVENT_CHECK_MS: how often the server sends itself an event to prove its event path (default 30000). */
   eventCheckMs: number;
+  /** RETURN_WINDOW_DAYS: days after a line's shipment during which it may be returned (default 30). */
+  returnWindowDays: number;
 }
 
 export interface WebhookConfig {
@@ -272,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
     database: parseDatabaseEnv(env, defaults.dataDir),
     replicaMaxLagMs: int("REPLICA_MAX_LAG_MS", 5000, 100, 3_600_000),
     eventCheckMs: int("EVENT_CHECK_MS", 30_000, 100, 3_600_000),
+    returnWindowDays: int("RETURN_WINDOW_DAYS", 30, 0, 3650),
     host,
     port,
     publicUrl,

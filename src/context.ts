@@ -17,6 +17,12 @@ import { createPaymentLoaders, type PaymentLoaders } from "./payments/payment.lo
 import type { PaymentService } from "./payments/payment.service.js";
 import type { RefundService } from "./payments/refund.service.js";
 import type { PaymentRegistry } from "./payments/registry.js";
+import type { ReturnContext } from "./returns/return.context.js";
+import { createReturnLoaders, type ReturnLoaders } from "./returns/return.loaders.js";
+import type { ReturnService } from "./returns/return.service.js";
+import type { ShipmentContext } from "./shipments/shipment.context.js";
+import { createShipmentLoaders, type ShipmentLoaders } from "./shipments/shipment.loaders.js";
+import type { ShipmentService } from "./shipments/shipment.service.js";
 import type { EventBus } from "./subscriptions/event-bus.js";
 import type { SubscriptionContext } from "./subscriptions/subscription.context.js";
 import { createUserLoaders, type UserLoaders } from "./users/user.loaders.js";
@@ -25,9 +31,23 @@ import { createWebhookLoaders, type WebhookLoaders } from "./webhooks/webhook.lo
 import type { WebhookService } from "./webhooks/webhook.service.js";
 
 /** Every folder's per-request loaders. */
-export type Loaders = OrderLoaders & UserLoaders & PaymentLoaders & HistoryLoaders & WebhookLoaders;
+export type Loaders = OrderLoaders &
+  UserLoaders &
+  PaymentLoaders &
+  HistoryLoaders &
+  WebhookLoaders &
+  ShipmentLoaders &
+  ReturnLoaders;
 
-export interface Context extends PaymentContext, HistoryContext, WebhookContext, SubscriptionContext, NodeContext {
+export interface Context
+  extends
+    PaymentContext,
+    HistoryContext,
+    WebhookContext,
+    SubscriptionContext,
+    NodeContext,
+    ShipmentContext,
+    ReturnContext {
   loaders: Loaders;
 }
 
@@ -40,6 +60,8 @@ export interface ContextServices {
   registry: PaymentRegistry;
   events: EventBus;
   webhooks: WebhookService;
+  shipments: ShipmentService;
+  returns: ReturnService;
 }
 
 /** The loaders of one request: what the caller may see, with the columns `select` names. */
@@ -53,6 +75,8 @@ export function createLoaders(
     ...createPaymentLoaders(prisma, o.registry),
     ...createHistoryLoaders(prisma, !o.staff),
     ...createWebhookLoaders(prisma),
+    ...createShipmentLoaders(prisma),
+    ...createReturnLoaders(prisma),
   };
 }
 
@@ -70,6 +94,8 @@ export class RequestContext implements Context {
   readonly registry: PaymentRegistry;
   readonly events: EventBus;
   readonly webhooks: WebhookService;
+  readonly shipments: ShipmentService;
+  readonly returns: ReturnService;
   private made: Loaders | undefined = undefined;
   /**
    * A read replica for this request's reads (set before any is made, when the whole operation
@@ -90,6 +116,8 @@ export class RequestContext implements Context {
     this.registry = services.registry;
     this.events = services.events;
     this.webhooks = services.webhooks;
+    this.shipments = services.shipments;
+    this.returns = services.returns;
   }
 
   get loaders(): Loaders {

@@ -33,6 +33,8 @@ import { createLogger, type Logger } from "./shared/log.js";
 import type { EventBus } from "./subscriptions/event-bus.js";
 import type { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import type { WebhookService } from "./webhooks/webhook.service.js";
+import type { ShipmentService } from "./shipments/shipment.service.js";
+import type { ReturnService } from "./returns/return.service.js";
 
 export interface ServerOptions {
   /** An open database to use (and not close); by default the server opens config.database. */
@@ -53,6 +55,8 @@ export interface ServerOptions {
     orders: OrderService;
     payments: PaymentService;
     refunds: RefundService;
+    shipments: ShipmentService;
+    returns: ReturnService;
   }) => Promise<void>;
   logger?: Logger;
 }
@@ -66,6 +70,8 @@ export interface RunningServer {
   refunds: RefundService;
   registry: PaymentRegistry;
   webhooks: WebhookService;
+  shipments: ShipmentService;
+  returns: ReturnService;
   /** Order events as they are committed, to this server's subscribers. */
   events: EventBus;
   /** This server's share of the webhook deliveries. */
@@ -183,6 +189,8 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       orders: services.orders,
       payments: services.payments,
       refunds: services.refunds,
+      shipments: services.shipments,
+      returns: services.returns,
     });
     if (db.dataDir) {
       const admin = await serveAdminSocket(db.dataDir, prisma, log).catch((e) => {
@@ -206,6 +214,8 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       refunds: services.refunds,
       registry: services.registry,
       webhooks: services.webhooks,
+      shipments: services.shipments,
+      returns: services.returns,
       events: services.events,
       dispatcher: services.dispatcher,
       replicas,

@@ -13,6 +13,8 @@ import { PaymentService } from "./payments/payment.service.js";
 import { RefundService } from "./payments/refund.service.js";
 import { createPaymentRegistry, type PaymentRegistry } from "./payments/registry.js";
 import type { Logger } from "./shared/log.js";
+import { ShipmentService } from "./shipments/shipment.service.js";
+import { ReturnService } from "./returns/return.service.js";
 import { EventBus } from "./subscriptions/event-bus.js";
 import { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import { WebhookService } from "./webhooks/webhook.service.js";
@@ -24,6 +26,8 @@ export interface Services {
   payments: PaymentService;
   refunds: RefundService;
   webhooks: WebhookService;
+  shipments: ShipmentService;
+  returns: ReturnService;
   /** Order events as they are committed, to this server's subscribers. */
   events: EventBus;
   /** This server's share of the webhook deliveries. */
@@ -62,6 +66,14 @@ export function createServices(o: {
     onMethodError,
   });
   const refunds = new RefundService({ prisma, events: history, registry, timeoutMs, onMethodError });
+  const shipments = new ShipmentService({ prisma, rules, events: history });
+  const returns = new ReturnService({
+    prisma,
+    events: history,
+    refunds,
+    windowDays: config.returnWindowDays,
+    paymentTimeoutMs: timeoutMs,
+  });
   const dispatcher = new WebhookDispatcher({ prisma, config: config.webhooks, log });
   const webhooks = new WebhookService({
     prisma,
@@ -84,6 +96,8 @@ export function createServices(o: {
     payments,
     refunds,
     webhooks,
+    shipments,
+    returns,
     events,
     dispatcher,
     async start() {

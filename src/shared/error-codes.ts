@@ -21,6 +21,11 @@ export const ErrorCode = codeSet([
   "REFUND_AMOUNT_ERROR",
   "REFUND_FAILED_ERROR",
   "INVALID_INPUT_ERROR",
+  // Shipments and returns
+  "ORDER_NOT_SHIPPABLE_ERROR",
+  "QUANTITY_NOT_AVAILABLE_ERROR",
+  "RETURN_WINDOW_CLOSED_ERROR",
+  "INVALID_RETURN_TRANSITION_ERROR",
 ]);
 export type ErrorCode = keyof typeof ErrorCode;
 

@@ -31,6 +31,12 @@ export function deliveryBody(event: OrderEventRecord, actor: UserRecord | null):
       paymentMethod: event.paymentMethod,
       transactionId: event.transactionId,
       message: event.message,
+      // Shipments and returns
+      shipmentId: event.shipmentId === null ? null : String(event.shipmentId),
+      returnId: event.returnId === null ? null : String(event.returnId),
+      lines:
+        event.lines &&
+        event.lines.map((l) => ({ itemId: String(l.itemId), quantity: l.quantity, restock: l.restock ?? null })),
     },
   });
 }

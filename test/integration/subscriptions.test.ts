@@ -244,6 +244,9 @@ describe("a subscriber too slow for its queue", () => {
     transactionId: null,
     message: String(id),
     dateCreated: new Date(),
+    shipmentId: null,
+    returnId: null,
+    lines: null,
   });
 
   it("keeps at most its queue, then drops it, says so once, and ends", async () => {
