@@ -97,6 +97,11 @@ export class RequestContext implements Context {
   readonly shipments: ShipmentService;
   readonly returns: ReturnService;
   private made: Loaders | undefined = undefined;
+  /**
+   * A read replica for this request's reads (set before any is made, when the whole operation
+   * tolerates lag: http/replica-reads.ts); undefined: the primary.
+   */
+  reads: PrismaClient | undefined = undefined;
 
   constructor(
     private readonly services: ContextServices,
@@ -116,7 +121,7 @@ export class RequestContext implements Context {
   }
 
   get loaders(): Loaders {
-    return (this.made ??= createLoaders(this.services.prisma, {
+    return (this.made ??= createLoaders(this.reads ?? this.services.prisma, {
       select: this.select,
       registry: this.registry,
       staff: isStaff(this.viewer),

@@ -85,6 +85,7 @@ export function createServices(o: {
     db,
     log,
     capacity: config.subscriptionQueue,
+    checkEveryMs: config.eventCheckMs,
     onAnnounced: () => dispatcher.wake(),
   });
   let started = false;
