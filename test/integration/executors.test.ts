@@ -49,6 +49,17 @@ import {
   WebhookDeliveriesDocument,
   WebhookNodeIdsDocument,
   WebhooksDocument,
+  ApproveReturnDocument,
+  BenchFulfillmentPageDocument,
+  CreateShipmentDocument,
+  DeclineReturnDocument,
+  MarkShipmentDeliveredDocument,
+  OrderFulfillmentDocument,
+  OrderReturnsDocument,
+  PageFulfillmentDocument,
+  ReceiveReturnDocument,
+  RefundReturnDocument,
+  RequestReturnDocument,
 } from "../generated/graphql.js";
 import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
 import { ANONYMOUS, type Viewer } from "../../src/auth/viewer.js";
@@ -218,6 +229,10 @@ const gid = (type: string, id: number) => encodeGlobalId(type, String(id));
 
 /** Queries, each as each caller given, with right and wrong variables. */
 const QUERIES: Case[] = [
+  c(OrderFulfillmentDocument, (_w, r) => ({ ref: r[0] }), ALL),
+  c(OrderReturnsDocument, (_w, r) => ({ ref: r[0] }), ALL),
+  c(PageFulfillmentDocument, () => ({ first: 3 }), ["staff", "alice"]),
+  c(BenchFulfillmentPageDocument, () => ({ first: 3 }), ["staff"]),
   c(MeDocument, none, ALL),
   c(OrderDetailDocument, (_w, r) => ({ ref: r[0] }), ALL),
   c(OrderDetailDocument, (w, r) => ({ ref: r[1], token: w.tokens[r[1]] }), ["anonymous", "alice"]),
@@ -275,6 +290,28 @@ const QUERIES: Case[] = [
 
 /** Mutations, run once each, in this order, on both shops. */
 const MUTATIONS: Case[] = [
+  c(
+    CreateShipmentDocument,
+    (_w, r) => ({
+      ref: r[3],
+      input: { lines: [{ itemId: "999999", quantity: 1 }], carrier: "DHL", trackingNumber: "1" },
+    }),
+    ["staff", "alice"],
+  ),
+  c(MarkShipmentDeliveredDocument, (_w, r) => ({ ref: r[0], shipmentId: "999999" }), ["staff"]),
+  c(
+    RequestReturnDocument,
+    (_w, r) => ({ ref: r[0], input: { lines: [{ itemId: "999999", quantity: 1 }], reason: "x" } }),
+    ["staff", "anonymous"],
+  ),
+  c(ApproveReturnDocument, (_w, r) => ({ ref: r[0], returnId: "999999" }), ["staff"]),
+  c(DeclineReturnDocument, (_w, r) => ({ ref: r[0], returnId: "999999", reason: "no" }), ["staff"]),
+  c(
+    ReceiveReturnDocument,
+    (_w, r) => ({ ref: r[0], returnId: "999999", input: { lines: [{ itemId: "1", restock: true }] } }),
+    ["staff"],
+  ),
+  c(RefundReturnDocument, (_w, r) => ({ ref: r[0], returnId: "x" }), ["staff"]),
   c(CreateOrderDocument, () => ({ input: orderInput({ email: "new@example.com" }) }), ["staff"]),
   c(CreateOrderDocument, () => ({ input: orderInput({ items: [] }) }), ["staff"]),
   c(CreateOrderDocument, () => ({ input: orderInput() }), ["alice"]),

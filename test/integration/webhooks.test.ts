@@ -144,6 +144,9 @@ describe.each(backends())("webhooks on %s", (backend) => {
         paymentMethod: null,
         transactionId: null,
         message: null,
+        shipmentId: null,
+        returnId: null,
+        lines: null,
       },
     });
     expect(bodies[1].data).toMatchObject({
