@@ -14,6 +14,7 @@ import { RefundService } from "./payments/refund.service.js";
 import { createPaymentRegistry, type PaymentRegistry } from "./payments/registry.js";
 import type { Logger } from "./shared/log.js";
 import { EventBus } from "./subscriptions/event-bus.js";
+import type { Tracing } from "./telemetry/tracing.js";
 import { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import { WebhookService } from "./webhooks/webhook.service.js";
 
@@ -44,10 +45,14 @@ export function createServices(o: {
   paymentMethods?: PaymentMethod[];
   /** Absolute URL of a path on this server (known once it listens). */
   url(path: string): string;
+  /** Told of each webhook delivery attempt's outcome and duration (metrics). */
+  onDeliveryAttempt?: (ok: boolean, seconds: number) => void;
+  /** Tracing, when it is on: events keep their change's trace context; deliveries and fan-out link to it. */
+  tracing?: Tracing;
 }): Services {
   const { config, db, prisma, log, rules } = o;
   const registry = createPaymentRegistry(config.paymentMethods, o.paymentMethods);
-  const history = new EventLog();
+  const history = new EventLog(undefined, o.tracing);
   const orders = new OrderService({ prisma, rules, events: history, currency: config.currency });
   const onMethodError = (method: string, e: unknown) =>
     log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) });
@@ -62,7 +67,13 @@ export function createServices(o: {
     onMethodError,
   });
   const refunds = new RefundService({ prisma, events: history, registry, timeoutMs, onMethodError });
-  const dispatcher = new WebhookDispatcher({ prisma, config: config.webhooks, log });
+  const dispatcher = new WebhookDispatcher({
+    prisma,
+    config: config.webhooks,
+    log,
+    onAttempt: o.onDeliveryAttempt,
+    tracing: o.tracing,
+  });
   const webhooks = new WebhookService({
     prisma,
     allowPrivate: config.webhooks.allowPrivate,
@@ -74,6 +85,7 @@ export function createServices(o: {
     log,
     capacity: config.subscriptionQueue,
     onAnnounced: () => dispatcher.wake(),
+    tracing: o.tracing,
   });
   let started = false;
   return {

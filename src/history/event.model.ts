@@ -18,7 +18,7 @@ export const ORDER_EVENT_TYPES = [
 export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
 
 export type OrderEventRecord = Domain<
-  OrderEventRow,
+  Omit<OrderEventRow, "traceContext">, // the change's trace: for the events' hand-out only (EventOut)
   "amount",
   { type: OrderEventType; fromStatus: OrderStatus | null; toStatus: OrderStatus | null }
 > & {
