@@ -99,8 +99,15 @@ export class Metrics {
     });
     // The queue is read once per scrape, from the database: every server of a deployment reports the
     // same values (aggregate with max, not sum).
+    // A database that does not answer makes them NaN (unknown) rather than fail the whole scrape:
+    // the other metrics matter most then.
     let queue: Promise<WebhookQueue> | null = null;
-    const readQueue = () => (queue ??= sources.webhookQueue().finally(() => setImmediate(() => (queue = null))));
+    const unknown: WebhookQueue = { pending: NaN, due: NaN, oldestDueSeconds: NaN };
+    const readQueue = () =>
+      (queue ??= sources
+        .webhookQueue()
+        .catch(() => unknown)
+        .finally(() => setImmediate(() => (queue = null))));
     new Gauge({
       name: "webhook_deliveries_pending",
       help: "Webhook deliveries waiting for an attempt, due now or later (deployment-wide, read from the database).",
