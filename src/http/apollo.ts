@@ -15,7 +15,7 @@ import type { Logger } from "../shared/log.js";
 import type { Tracing } from "../telemetry/tracing.js";
 import { formatError } from "./format-error.js";
 import { jitGateway } from "./jit-executor.js";
-import { limitsPlugin, orderReadsPlugin } from "./plugins.js";
+import { limitsPlugin, orderReadsPlugin, suggestionsPlugin } from "./plugins.js";
 import { currentRequest, noteOperation } from "./request-info.js";
 
 export async function startApollo(o: {
@@ -50,6 +50,7 @@ export async function startApollo(o: {
         }),
       },
       limitsPlugin(config),
+      suggestionsPlugin(config),
       orderReadsPlugin(),
       idempotencyPlugin(o.prisma, { ttlSeconds: config.idempotencyTtlSeconds }),
     ],
