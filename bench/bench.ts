@@ -2,7 +2,7 @@
  * npm run bench [-- --db embedded|postgres] [--orders N] [--duration S] [--warmup S] [--connections C]
  *                  [--scenarios a,b] [--rounds R] [--node current,22|PATH] [--peer postgraphile]
  *                  [--out FILE] [--skip-floor] [--skip-events] [--profile] [--perf] [--soak N]
- *                  [--server-dist DIR] [--attack CLIENTS]
+ *                  [--server-dist DIR] [--attack CLIENTS] [--telemetry off,metrics,traces,traces-10]
  *
  * Seeds a benchmark shop (once per database and size), then drives each side of the run over
  * loopback with autocannon, one side at a time, each in its own process on the same database: the
@@ -12,10 +12,14 @@
  * order reversed every other round, and the tables give each figure's range over the rounds. Each
  * process runs every one of its scenarios for the warm-up time before it measures the first.
  * Before timing a peer, the bench checks that it answers each scenario with the same orders as the
- * project. Prints the tables and writes JSON (bench/results/).
+ * project. With --telemetry, the project's sides are its telemetry settings instead (bench/sides.ts,
+ * TELEMETRY: off, metrics on, traces sampled 100% or 10%, exported over OTLP/HTTP to a receiver in
+ * the bench process that reads and drops them). Prints the tables and writes JSON (bench/results/).
  */
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -33,6 +37,7 @@ import { node22, postgraphileSide } from "./peers/postgraphile/peer.js";
 import { SCENARIOS, type Fixtures, type Scenario } from "./scenarios.js";
 import { seed, seededFulfillment, seededHistory, seededOrders, seedFulfillment, seedHistory } from "./seed.js";
 import {
+  TELEMETRY,
   floorSide,
   nodeBinary,
   projectSide,
@@ -88,6 +93,8 @@ const { values: args } = parseArgs({
      * a streaming replica (private clusters; needs root). bench/replicas.ts.
      */
     replica: { type: "boolean", default: false },
+    /** The project's telemetry settings to compare, comma-separated (bench/sides.ts, TELEMETRY); implies --skip-events. */
+    telemetry: { type: "string" },
   },
 });
 const N = Number(args.orders);
@@ -199,8 +206,20 @@ interface Result {
 }
 
 type Stats = { statements: number; requests: number };
-const statsOf = async (r: Running): Promise<Stats | null> =>
-  r.side.hasStats ? ((await (await fetch(`${r.base}/stats`)).json()) as Stats) : null;
+/** Requests and statements so far: the SQL-statements histogram's _count and _sum, over all its series. */
+const statsOf = async (r: Running): Promise<Stats | null> => {
+  if (!r.side.hasStats) return null;
+  const text = await (await fetch(`${r.base}/metrics`)).text();
+  const total = (name: string) =>
+    text
+      .split("\n")
+      .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
+      .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+  return {
+    requests: total("graphql_server_operation_sql_statements_count"),
+    statements: total("graphql_server_operation_sql_statements_sum"),
+  };
+};
 
 /** A side's name in a file name: "project (Node 22)" → "project-node-22". */
 const slug = (name: string) => name.toLowerCase().replace(/\W+/g, "-").replace(/^-|-$/g, "");
@@ -372,8 +391,38 @@ async function checkAnswers(url: string, project: Side, peers: Side[], scenarios
   }
 }
 
-/** The project's sides, one per Node binary of --node. */
-function projectSides(): Side[] {
+/**
+ * An OTLP/HTTP receiver for the traced sides: it reads each export whole and answers 200 (an empty
+ * ExportTraceServiceResponse), keeping only the count of bytes.
+ */
+async function otlpSink(): Promise<{ url: string; bytes(): number; close(): Promise<void> }> {
+  let bytes = 0;
+  const server = http.createServer((req, res) => {
+    req.on("data", (d: Buffer) => (bytes += d.length));
+    req.on("end", () => res.writeHead(200, { "content-type": "application/x-protobuf" }).end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    bytes: () => bytes,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The project's sides, one per Node binary of --node (or one per --telemetry setting). */
+function projectSides(sink?: { url: string }): Side[] {
+  if (args.telemetry) {
+    return args.telemetry.split(",").map((t) => {
+      const setting = TELEMETRY[t.trim()];
+      if (!setting) throw new Error(`unknown --telemetry ${t} (known: ${Object.keys(TELEMETRY).join(", ")})`);
+      const traced = "OTEL_TRACES_SAMPLER" in setting.env;
+      return projectSide(nodeBinary(process.execPath), setting.label, args["server-dist"], {
+        ...setting.env,
+        ...(traced ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink!.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf" } : {}),
+      });
+    });
+  }
   const nodes: NodeBinary[] = args
     .node!.split(",")
     .map((n) => n.trim())
@@ -746,7 +795,8 @@ async function main() {
   execFileSync(process.execPath, [path.join(root, "scripts", "build-if-stale.js")], { stdio: ["ignore", 2, 2] });
   if (args.replica) return replicaMain();
   const { url, describe } = await databaseUrl();
-  const projects = projectSides();
+  const sink = args.telemetry ? await otlpSink() : undefined;
+  const projects = projectSides(sink);
   const peers = peerSides();
   const fixtures = await prepare(url);
   if (args.soak) return soak(url, fixtures, Number(args.soak), projects[0]);
@@ -756,7 +806,7 @@ async function main() {
   );
   if (args.attack) return attack(url, fixtures, projects[0], scenarios, Number(args.attack));
   const eventParts =
-    args["skip-events"] || (wanted && !wanted.includes("events") && !wanted.includes("webhooks"))
+    args["skip-events"] || args.telemetry || (wanted && !wanted.includes("events") && !wanted.includes("webhooks"))
       ? undefined
       : { subscribers: !wanted || wanted.includes("events") };
   const sides = [...projects, ...(args["skip-floor"] ? [] : [floorSide()]), ...peers];
@@ -809,6 +859,8 @@ async function main() {
     }
   }
   await dbCpu?.close();
+  if (sink) log(`OTLP receiver: ${Math.round(sink.bytes() / 1024)} KiB of traces received`);
+  await sink?.close();
   const consistency = await checkConsistency(url);
 
   const lines = [

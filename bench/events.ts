@@ -199,9 +199,10 @@ async function subscriberLatency(
     );
     clients.push(client);
   }
-  const stats = async () => (await (await fetch(`${base}/stats`)).json()) as { subscribers: number };
-  for (let i = 0; i < 600 && (await stats()).subscribers < subscribers; i++)
-    await new Promise((r) => setTimeout(r, 100));
+  // The server's own count of its subscriptions (METRICS=on).
+  const running = async () =>
+    Number(/^graphql_subscriptions_active (\d+)/m.exec(await (await fetch(`${base}/metrics`)).text())?.[1] ?? 0);
+  for (let i = 0; i < 600 && (await running()) < subscribers; i++) await new Promise((r) => setTimeout(r, 100));
   await writeEvents(base, token, refs, 20, 20); // to warm up
   await until(() => messages >= 20 * subscribers, 60_000);
   received.length = 0;

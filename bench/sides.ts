@@ -2,7 +2,7 @@
  * The sides of a bench run: the servers the same scenarios are driven through, one at a time, in
  * alternation. The project (on the Node it is given), the floor (bench/floor.ts) and peers
  * (bench/peers/). Each is a process of its own started on the bench's database; the bench reads its
- * CPU time and RSS from /proc and, where it has one, its statement count from GET /stats.
+ * CPU time and RSS from /proc and, where it has one, its statement count from GET /metrics.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -31,7 +31,10 @@ export interface Side {
   request(s: Scenario, i: number, f: Fixtures): HttpRequest;
   /** Whether an answer with HTTP status 200 is still a failure. */
   failed(body: string): boolean;
-  /** Whether it answers GET /stats with { requests, statements }. */
+  /**
+   * Whether it answers GET /metrics with graphql_server_operation_sql_statements (requests and
+   * statements as the histogram's _count and _sum).
+   */
   hasStats: boolean;
   /** What to run: node arguments (after any profiling flags) and extra environment. */
   command(): { argv: string[]; env: Record<string, string> };
@@ -73,11 +76,28 @@ function startFlags(): string[] {
   return (/node (.*?)\s*dist\/main\.js/.exec(start)?.[1] ?? "").split(/\s+/).filter(Boolean);
 }
 
+/** The project's telemetry settings a side runs with (--telemetry): the environment each adds. */
+export const TELEMETRY: Record<string, { label: string; env: Record<string, string> }> = {
+  off: { label: "telemetry off", env: {} },
+  metrics: { label: "metrics on", env: { METRICS: "on" } },
+  traces: { label: "traces 100%", env: { OTEL_TRACES_SAMPLER: "parentbased_always_on" } },
+  "traces-10": {
+    label: "traces 10%",
+    env: { OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.1" },
+  },
+};
+
 /**
  * The project's server (dist/main.js, or main.js of another compiled tree for A/B runs of builds side
- * by side) with `npm start`'s node flags, on the given Node.
+ * by side) with `npm start`'s node flags, on the given Node. By default with METRICS=on (the bench
+ * reads the statement counts there); `env` replaces that (the telemetry variants).
  */
-export function projectSide(node: NodeBinary, name = "project", dist = "dist"): Side {
+export function projectSide(
+  node: NodeBinary,
+  name = "project",
+  dist = "dist",
+  env: Record<string, string> = { METRICS: "on" },
+): Side {
   return {
     name,
     kind: "project",
@@ -88,7 +108,7 @@ export function projectSide(node: NodeBinary, name = "project", dist = "dist"): 
       return graphqlRequest(text(r.doc), r.variables, r.token);
     },
     failed: (body) => body.includes('"errors":'),
-    hasStats: true,
+    hasStats: env.METRICS === "on",
     command: () => ({
       // BENCH_SERVER_FLAGS for experiments (GC settings, tracing).
       argv: [
@@ -97,9 +117,10 @@ export function projectSide(node: NodeBinary, name = "project", dist = "dist"): 
         path.resolve(root, dist, "main.js"),
       ],
       env: {
-        LOG_LEVEL: "info", // the start-up line carries the URL; requests are logged only at debug
+        LOG_LEVEL: "info", // as shipped: the start-up line carries the URL, and each request gets a line
+        LOG_FORMAT: "json",
         PAYMENT_METHODS: "credit-card,pay-in-advance,dummy",
-        EXPOSE_STATS: "on",
+        ...env,
         ORDER_RULES: path.join(root, "bench", "rules.js"),
         WEBHOOK_ALLOW_PRIVATE: "on",
         MAX_QUERY_COST: "100000",
@@ -168,8 +189,15 @@ export async function startSide(
   });
   child.stdout!.removeAllListeners("data");
   child.stderr!.removeAllListeners("data");
-  child.stdout!.on("data", (d) => process.stderr.write(tag + d));
-  child.stderr!.on("data", (d) => process.stderr.write(tag + d));
+  // Everything but the request lines (one per request at info) goes on to the bench's stderr.
+  const forward = (d: Buffer) => {
+    const kept = String(d)
+      .split("\n")
+      .filter((l) => l && !l.includes('"msg":"request"'));
+    if (kept.length) process.stderr.write(kept.map((l) => tag + l + "\n").join(""));
+  };
+  child.stdout!.on("data", forward);
+  child.stderr!.on("data", forward);
   return { side, child, pid: child.pid!, base };
 }
 

@@ -49,8 +49,18 @@ export interface Config {
   idempotencyTtlSeconds: number;
   /** PAYMENT_TIMEOUT_MS: how long a payment method may take to pay or refund (default 10000). */
   paymentTimeoutMs: number;
-  /** EXPOSE_STATS=on: GET /stats answers request and SQL statement counts and memory (for the benchmark). */
-  exposeStats: boolean;
+  /** LOG_FORMAT: json (one JSON object a line) or pretty (for people); default pretty when stderr is a terminal. */
+  logFormat: "json" | "pretty";
+  /** METRICS=on: Prometheus metrics at GET /metrics (off by default). */
+  metrics: boolean;
+  /** METRICS_PORT: serve /metrics on this port of HOST instead of the API's (0 picks a free one). */
+  metricsPort: number | undefined;
+  /**
+   * Traces are exported over OTLP: OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+   * is set, and neither OTEL_SDK_DISABLED=true nor OTEL_TRACES_EXPORTER=none says otherwise. The
+   * OpenTelemetry SDK reads its own standard variables (sampler, headers, protocol, service name).
+   */
+  tracing: boolean;
   /** Webhook delivery settings (WEBHOOK_*). */
   webhooks: WebhookConfig;
   /** SUBSCRIPTION_QUEUE: events kept for a subscriber that reads too slowly before its subscription is ended (default 1000). */
@@ -170,7 +180,28 @@ function parsePort(v: string | undefined, name: string, dflt: number): number {
   return Number(v);
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dataDir?: string } = {}): Config {
+/** Whether the OTLP trace exporter is configured by the standard OpenTelemetry variables. */
+export function tracingOn(env: NodeJS.ProcessEnv = process.env): boolean {
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  const exporter = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
+  return Boolean(endpoint) && env.OTEL_SDK_DISABLED?.trim().toLowerCase() !== "true" && exporter !== "none";
+}
+
+function logFormat(v: string | undefined, terminal: boolean): Config["logFormat"] {
+  const f = v?.trim().toLowerCase();
+  if (!f) return terminal ? "pretty" : "json";
+  if (f !== "json" && f !== "pretty") throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${v}"`);
+  return f;
+}
+
+/**
+ * The configuration from the environment. `defaults.terminal`: stderr is a terminal (or the demo
+ * runs), so logs are written for people unless LOG_FORMAT says otherwise.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  defaults: { dataDir?: string; terminal?: boolean } = {},
+): Config {
   const host = env.HOST?.trim() || "127.0.0.1";
   const port = parsePort(env.PORT, "PORT", 4000);
 
@@ -260,7 +291,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
     corsOrigins,
     idempotencyTtlSeconds: int("IDEMPOTENCY_TTL_SECONDS", 86_400, 1, 31_536_000),
     paymentTimeoutMs: int("PAYMENT_TIMEOUT_MS", 10_000, 10, 600_000),
-    exposeStats: onOff("EXPOSE_STATS", false),
+    logFormat: logFormat(env.LOG_FORMAT, defaults.terminal ?? false),
+    metrics: onOff("METRICS", false),
+    metricsPort: env.METRICS_PORT?.trim() ? parsePort(env.METRICS_PORT, "METRICS_PORT", 0) : undefined,
+    tracing: tracingOn(env),
     webhooks: {
       timeoutMs: int("WEBHOOK_TIMEOUT_MS", 10_000, 10, 600_000),
       retryDelaysSeconds: retryDelays(env.WEBHOOK_RETRY_DELAYS),

@@ -3,6 +3,8 @@
  * close it cleanly on SIGTERM/SIGINT.
  */
 
+// First: tracing, when it is on, patches the modules the others load.
+import { tracing } from "./telemetry/boot.js";
 import { ConfigError, DEFAULT_DATA_DIR, loadConfig } from "./config.js";
 import { DatabaseUnreachableError, type DatabaseLocation } from "./db/database.js";
 import { ensureDemoData, DEMO_CUSTOMERS, DEMO_STAFF } from "./demo.js";
@@ -13,12 +15,19 @@ import { loadOrderRules } from "./orders/rules-loader.js";
 
 async function main(): Promise<void> {
   const demo = process.argv.includes("--demo");
-  const config = loadConfig(process.env, demo ? { dataDir: "./data/demo" } : {});
-  const log = createLogger(config.logLevel);
+  // Logs read as lines for a person at a terminal and in the demo; JSON otherwise (LOG_FORMAT).
+  const terminal = demo || process.stderr.isTTY === true;
+  const config = loadConfig(process.env, demo ? { dataDir: "./data/demo", terminal } : { terminal });
+  const log = createLogger(config.logLevel, {
+    format: config.logFormat,
+    // With tracing on, every line written inside a traced request names its trace.
+    mixin: traceIds(),
+  });
   const rules = await loadOrderRules(config.orderRules);
   let made: Awaited<ReturnType<typeof ensureDemoData>> | undefined;
   const server = await createServer(config, {
     logger: log,
+    tracing,
     rules,
     tokenCommand: tokenCommand(config.database, demo),
     // The demo's data and tokens exist before the server answers; only the demo's playground starts
@@ -51,6 +60,12 @@ async function main(): Promise<void> {
   });
 }
 
+/** With tracing on, the trace id for each log line written inside a traced request. */
+function traceIds(): (() => Record<string, unknown>) | undefined {
+  const t = tracing;
+  return t && (() => ({ traceId: t.traceId() }));
+}
+
 /** The CLI command that gives a new staff token for this server's database, while the server runs. */
 function tokenCommand(database: DatabaseLocation, demo: boolean): string {
   const cli = "npm run -s cli --";
@@ -71,18 +86,26 @@ function handleSignals(server: RunningServer): void {
     process.stderr.write(`${signal}: draining requests and closing the database…\n`);
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
-    server.close().then(
-      () => {
-        process.stderr.write(
-          `stopped: requests drained, WebSocket connections closed, webhook attempts finished, database closed (${server.db.description})\n`,
-        );
-        process.exit(0);
-      },
-      (e) => {
-        process.stderr.write(`shutdown failed: ${e instanceof Error ? e.message : e}\n`);
-        process.exit(1);
-      },
-    );
+    server
+      .close()
+      .then(() =>
+        tracing?.shutdown().then(
+          () => true,
+          () => false,
+        ),
+      )
+      .then(
+        (traces) => {
+          process.stderr.write(
+            `stopped: requests drained, WebSocket connections closed, webhook attempts finished, database closed (${server.db.description})${traces === undefined ? "" : traces ? "; traces sent" : "; traces could not be sent"}\n`,
+          );
+          process.exit(0);
+        },
+        (e) => {
+          process.stderr.write(`shutdown failed: ${e instanceof Error ? e.message : e}\n`);
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));

@@ -20,6 +20,7 @@ import { createApp } from "./http/app.js";
 import { authenticator, orderTokenHeader } from "./http/authenticate.js";
 import { formatError } from "./http/format-error.js";
 import { graphqlHandler } from "./http/graphql-handler.js";
+import { currentRequest } from "./http/request-info.js";
 import { serveSubscriptions } from "./http/subscriptions.js";
 import type { OrderService } from "./orders/order.service.js";
 import { DEFAULT_RULES, type OrderRules } from "./orders/status.js";
@@ -31,6 +32,9 @@ import { createSchema } from "./schema.js";
 import { createServices } from "./services.js";
 import { createLogger, type Logger } from "./shared/log.js";
 import type { EventBus } from "./subscriptions/event-bus.js";
+import type { Metrics } from "./telemetry/metrics.js";
+import type { Tracing } from "./telemetry/tracing.js";
+import { deliveryQueue } from "./webhooks/webhook.repository.js";
 import type { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import type { WebhookService } from "./webhooks/webhook.service.js";
 import type { ShipmentService } from "./shipments/shipment.service.js";
@@ -59,6 +63,8 @@ export interface ServerOptions {
     returns: ReturnService;
   }) => Promise<void>;
   logger?: Logger;
+  /** Tracing, when it is on (telemetry/boot.ts): operation spans, events' trace contexts. */
+  tracing?: Tracing;
 }
 
 export interface RunningServer {
@@ -78,6 +84,8 @@ export interface RunningServer {
   dispatcher: WebhookDispatcher;
   /** The read replicas this server reads from (DATABASE_REPLICA_URLS). */
   replicas: Replicas;
+  /** Where Prometheus scrapes this server (METRICS=on): `${url}/metrics`, or the METRICS_PORT listener's. */
+  metricsUrl?: string;
   /** Stops taking requests, lets those in flight finish, then closes the database (if it opened it). */
   close(): Promise<void>;
 }
@@ -102,7 +110,7 @@ class Opened {
 }
 
 export async function createServer(config: Config, opts: ServerOptions = {}): Promise<RunningServer> {
-  const log = opts.logger ?? createLogger(config.logLevel);
+  const log = opts.logger ?? createLogger(config.logLevel, { format: config.logFormat });
   const opened = new Opened();
   try {
     const db = opts.db ?? (await openDatabase(config.database, { poolMax: config.dbPoolMax }));
@@ -110,10 +118,30 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     const applied = await migrateDeploy(db, undefined, { debug: config.schemaEngineDebug });
     if (applied.length) log.info("migrations applied", { migrations: applied });
 
-    const statements = { requests: 0, statements: 0 };
     if (opts.onQuery) opened.add(db.observe(opts.onQuery));
-    if (config.exposeStats) opened.add(db.observe(() => statements.statements++));
+    // Each statement is counted to the request that sent it (its log line and metrics).
+    opened.add(
+      db.observe(() => {
+        const request = currentRequest();
+        if (request) request.statements++;
+      }),
+    );
     const prisma = createPrisma(db);
+    let subscriptionsOpen: { connections: number } = { connections: 0 };
+    let subscriberCount = () => 0;
+    // prom-client is loaded only when metrics are on (it loads OpenTelemetry's API for its exemplars).
+    const metrics: Metrics | undefined = config.metrics
+      ? new (await import("./telemetry/metrics.js")).Metrics({
+          subscriptions: () => subscriberCount(),
+          connections: () => subscriptionsOpen.connections,
+          webhookQueue: async () => {
+            const now = new Date();
+            const q = await deliveryQueue(prisma, now);
+            const oldestDueSeconds = q.oldestDue ? Math.max(0, (now.getTime() - q.oldestDue.getTime()) / 1000) : 0;
+            return { pending: q.pending, due: q.due, oldestDueSeconds };
+          },
+        })
+      : undefined;
     opened.add(() => prisma.$disconnect());
     const replicas = new Replicas(db, {
       maxLagMs: config.replicaMaxLagMs,
@@ -133,12 +161,23 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       rules: opts.rules ?? DEFAULT_RULES,
       paymentMethods: opts.paymentMethods,
       url,
+      onDeliveryAttempt: metrics && ((ok, seconds) => metrics.deliveryAttempt(ok, seconds)),
+      tracing: opts.tracing,
     });
+    subscriberCount = () => services.events.subscriberCount;
     opened.add(() => services.stop());
     await services.start();
 
     const httpServer = http.createServer();
-    const apollo = await startApollo({ config, schema: createSchema(), prisma, httpServer, log, replicas });
+    const apollo = await startApollo({
+      config,
+      schema: createSchema(),
+      prisma,
+      httpServer,
+      log,
+      replicas,
+      tracing: opts.tracing,
+    });
     opened.add(() => apollo.stop()); // drains the HTTP server
 
     const viewerOf = authenticator(prisma);
@@ -150,35 +189,52 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       config,
       viewerOf,
       contextFor,
-      formatError: (e, operation) =>
-        formatError(e.toJSON(), e, { log, request: { requestId: randomUUID(), operation } }),
+      formatError: (e, operation) => {
+        const answered = formatError(e.toJSON(), e, { log, request: { requestId: randomUUID(), operation } });
+        metrics?.error(String(answered.extensions?.code ?? "UNKNOWN"));
+        return answered;
+      },
     });
+    subscriptionsOpen = subscriptions;
     opened.add(() => subscriptions.close());
     httpServer.on(
       "request",
       createApp({
         config,
         log,
-        graphql: graphqlHandler(apollo, async (req) => {
-          if (config.exposeStats) statements.requests++;
-          return contextFor(await viewerOf(req.headers.authorization), orderTokenHeader(req.headers["order-token"]));
-        }),
+        graphql: graphqlHandler(
+          apollo,
+          async (req) =>
+            contextFor(await viewerOf(req.headers.authorization), orderTokenHeader(req.headers["order-token"])),
+          (info, status, seconds) => {
+            const operation = info.operations > 1 ? "(batch)" : info.operation;
+            const type = info.operations > 1 ? "batch" : (info.type ?? null);
+            log.info("request", {
+              requestId: info.requestId,
+              operation,
+              type,
+              status,
+              ms: Math.round(seconds * 10_000) / 10,
+              statements: info.statements,
+              ...(info.errorCodes.length ? { errors: info.errorCodes } : {}),
+            });
+            metrics?.request({
+              operation,
+              type,
+              status,
+              seconds,
+              statements: info.statements,
+              errorCodes: info.errorCodes,
+            });
+          },
+        ),
         ping: async () => void (await prisma.$queryRaw`SELECT 1`), // raw SQL: a ping, which Prisma has no API for
         eventPath: () => services.events.eventPath,
         replicas: replicas.count ? () => replicas.states() : undefined,
         registry: services.registry,
         payments: services.payments,
         url,
-        stats: config.exposeStats
-          ? () => ({
-              ...statements,
-              subscribers: services.events.subscriberCount,
-              connections: subscriptions.connections,
-              webhookAttempts: services.dispatcher.attempted,
-              rssBytes: process.memoryUsage.rss(),
-              memory: process.memoryUsage(),
-            })
-          : undefined,
+        metrics: metrics && config.metricsPort === undefined ? () => metrics.scrape() : undefined,
         graphiqlHeaders: opts.graphiqlHeaders,
         tokenCommand: opts.tokenCommand,
       }),
@@ -201,8 +257,15 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       });
       if (admin) opened.add(() => admin.close());
     }
+    let metricsUrl: string | undefined;
+    if (metrics && config.metricsPort !== undefined) {
+      const metricsServer = http.createServer(metricsOnly(() => metrics.scrape()));
+      metricsUrl = `${await listen(metricsServer, { ...config, port: config.metricsPort })}/metrics`;
+      opened.add(() => new Promise<void>((resolve) => metricsServer.close(() => resolve())));
+    }
     const baseUrl = await listen(httpServer, config);
     publicUrl ||= baseUrl;
+    if (metrics) metricsUrl ??= `${baseUrl}/metrics`;
 
     let closing: Promise<void> | undefined;
     return {
@@ -219,6 +282,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       events: services.events,
       dispatcher: services.dispatcher,
       replicas,
+      metricsUrl,
       close: () => (closing ??= opened.close()),
     };
   } catch (e) {
@@ -227,8 +291,22 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
   }
 }
 
+/** A listener of its own for GET /metrics (METRICS_PORT), which answers nothing else. */
+function metricsOnly(scrape: () => Promise<{ contentType: string; body: string }>): http.RequestListener {
+  return (req, res) => {
+    if (req.method !== "GET" || (req.url ?? "").split("?")[0] !== "/metrics") {
+      res.writeHead(404, { "content-type": "text/plain" }).end("Not found: metrics are at /metrics\n");
+      return;
+    }
+    scrape().then(
+      ({ contentType, body }) => res.writeHead(200, { "content-type": contentType }).end(body),
+      () => res.writeHead(500, { "content-type": "text/plain" }).end("metrics could not be read\n"),
+    );
+  };
+}
+
 /** Listens on HOST:PORT; the base URL clients reach it at. */
-async function listen(httpServer: http.Server, config: Config): Promise<string> {
+async function listen(httpServer: http.Server, config: Pick<Config, "host" | "port">): Promise<string> {
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(config.port, config.host, () => {

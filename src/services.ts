@@ -16,6 +16,7 @@ import type { Logger } from "./shared/log.js";
 import { ShipmentService } from "./shipments/shipment.service.js";
 import { ReturnService } from "./returns/return.service.js";
 import { EventBus } from "./subscriptions/event-bus.js";
+import type { Tracing } from "./telemetry/tracing.js";
 import { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import { WebhookService } from "./webhooks/webhook.service.js";
 
@@ -48,10 +49,14 @@ export function createServices(o: {
   paymentMethods?: PaymentMethod[];
   /** Absolute URL of a path on this server (known once it listens). */
   url(path: string): string;
+  /** Told of each webhook delivery attempt's outcome and duration (metrics). */
+  onDeliveryAttempt?: (ok: boolean, seconds: number) => void;
+  /** Tracing, when it is on: events keep their change's trace context; deliveries and fan-out link to it. */
+  tracing?: Tracing;
 }): Services {
   const { config, db, prisma, log, rules } = o;
   const registry = createPaymentRegistry(config.paymentMethods, o.paymentMethods);
-  const history = new EventLog();
+  const history = new EventLog(undefined, o.tracing);
   const orders = new OrderService({ prisma, rules, events: history, currency: config.currency });
   const onMethodError = (method: string, e: unknown) =>
     log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) });
@@ -74,7 +79,13 @@ export function createServices(o: {
     windowDays: config.returnWindowDays,
     paymentTimeoutMs: timeoutMs,
   });
-  const dispatcher = new WebhookDispatcher({ prisma, config: config.webhooks, log });
+  const dispatcher = new WebhookDispatcher({
+    prisma,
+    config: config.webhooks,
+    log,
+    onAttempt: o.onDeliveryAttempt,
+    tracing: o.tracing,
+  });
   const webhooks = new WebhookService({
     prisma,
     allowPrivate: config.webhooks.allowPrivate,
@@ -87,6 +98,7 @@ export function createServices(o: {
     capacity: config.subscriptionQueue,
     checkEveryMs: config.eventCheckMs,
     onAnnounced: () => dispatcher.wake(),
+    tracing: o.tracing,
   });
   let started = false;
   return {

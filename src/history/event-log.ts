@@ -8,17 +8,22 @@
 import type { Tx } from "../db/transaction.js";
 import type { OrderEventRecord } from "./event.model.js";
 import { insertEvent, type NewEvent } from "./event.repository.js";
+import type { Tracing } from "../telemetry/tracing.js";
 
 /** The PostgreSQL channel events are announced on; the payload is the event's id. */
 export const EVENTS_CHANNEL = "order_events";
 
 export class EventLog {
-  constructor(private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly now: () => Date = () => new Date(),
+    /** With tracing on, each event keeps its change's trace context (its deliveries link to it). */
+    private readonly tracing?: Pick<Tracing, "traceparent">,
+  ) {}
 
   /** Records an event of `order` in the transaction `tx`, with its webhook deliveries and its announcement. */
   async record(tx: Tx, order: { id: number; ref: string }, event: NewEvent): Promise<OrderEventRecord> {
     const now = this.now();
-    const recorded = await insertEvent(tx, order, event, now);
+    const recorded = await insertEvent(tx, order, { ...event, traceContext: this.tracing?.traceparent() }, now);
     // Raw SQL, one statement whatever the number of webhooks: Prisma has no INSERT … SELECT (it
     // would be a read and then a write per webhook) and no API for NOTIFY. PostgreSQL sends the
     // NOTIFY at commit, never for a rollback. Each delivery's webhook-id is made here, with its row:

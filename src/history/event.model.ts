@@ -32,7 +32,7 @@ export interface EventLine {
 }
 
 export type OrderEventRecord = Domain<
-  OrderEventRow,
+  Omit<OrderEventRow, "traceContext">, // the change's trace: for the events' hand-out only (EventOut)
   "amount",
   { type: OrderEventType; fromStatus: OrderStatus | null; toStatus: OrderStatus | null; lines: EventLine[] | null }
 > & {

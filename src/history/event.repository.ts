@@ -25,6 +25,8 @@ export interface NewEvent {
   paymentMethod?: string | null;
   transactionId?: string | null;
   message?: string | null;
+  /** The W3C traceparent of the change, when tracing is on. */
+  traceContext?: string;
   // Shipments and returns
   shipmentId?: number | null;
   returnId?: number | null;
@@ -67,7 +69,12 @@ export function toEvent(r: OrderEventRow, orderRef: string): OrderEventRecord {
  * an event shows comes with it: a subscription's context, loaders included, lives as long as the
  * subscription, and anything read through them would be as old as their first read.
  */
-export type EventOut = OrderEventRecord & { orderOwnerId: number | null; actorUser: UserRecord | null };
+export type EventOut = OrderEventRecord & {
+  orderOwnerId: number | null;
+  actorUser: UserRecord | null;
+  /** The W3C traceparent of the change that recorded it (when tracing was on). */
+  traceContext: string | null;
+};
 
 /**
  * Events by id, oldest first, each with its order's ref and owner and its actor, in one statement.
@@ -79,7 +86,12 @@ export async function eventsByIds(db: Db, ids: readonly number[]): Promise<Event
     orderBy: { id: "asc" },
     include: { order: { select: { ref: true, userId: true } }, actor: { select: USER_SELECT } },
   });
-  return rows.map((r) => ({ ...toEvent(r, r.order.ref), orderOwnerId: r.order.userId, actorUser: r.actor }));
+  return rows.map((r) => ({
+    ...toEvent(r, r.order.ref),
+    orderOwnerId: r.order.userId,
+    actorUser: r.actor,
+    traceContext: r.traceContext,
+  }));
 }
 
 /**
@@ -125,6 +137,7 @@ export async function insertEvent(
       shipmentId: e.shipmentId ?? null,
       returnId: e.returnId ?? null,
       ...(e.lines ? { lines: e.lines.map((l) => ({ ...l })) } : {}),
+      ...(e.traceContext ? { traceContext: e.traceContext } : {}),
     },
   });
   return toEvent(row, order.ref);

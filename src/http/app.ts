@@ -1,5 +1,5 @@
 /**
- * The Express app: GraphQL on /graphql, GraphiQL, /healthz, /stats, the payment methods' pages, and
+ * The Express app: GraphQL on /graphql, GraphiQL, /healthz, /metrics, the payment methods' pages, and
  * the last resort that answers what nothing else did, never with a stack trace.
  */
 import type http from "node:http";
@@ -32,8 +32,8 @@ export interface AppOptions {
   registry: PaymentRegistry;
   payments: PaymentService;
   url(path: string): string;
-  /** What GET /stats answers (EXPOSE_STATS=on). */
-  stats?: () => Record<string, unknown>;
+  /** What GET /metrics answers (METRICS=on without METRICS_PORT): Prometheus' text format. */
+  metrics?: () => Promise<{ contentType: string; body: string }>;
   /** Headers GraphiQL starts with. */
   graphiqlHeaders?: () => Record<string, string> | undefined;
   /** The command GraphiQL's first page suggests for getting a token. */
@@ -68,12 +68,16 @@ export function createApp(o: AppOptions): express.Express {
       ...(replicas ? { replicas } : {}),
     });
   });
-  const stats = o.stats;
-  if (stats) {
-    app.get("/stats", (req, res) => {
-      const gc = (globalThis as { gc?: () => void }).gc;
-      if (req.query.gc === "1" && gc) gc(); // with node --expose-gc: what is retained, not what awaits collection
-      res.json(stats());
+  const metrics = o.metrics;
+  if (metrics) {
+    app.get("/metrics", async (_req, res, next) => {
+      try {
+        const { contentType, body } = await metrics();
+        res.setHeader("content-type", contentType); // as prom-client gives it (Express's type() adds a charset)
+        res.end(body);
+      } catch (e) {
+        next(e);
+      }
     });
   }
   app.get("/", (_req, res) => {

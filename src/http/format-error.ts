@@ -10,7 +10,6 @@
  *   once, with the operation's name, the field's path and the request's id, which the client gets
  *   in `extensions.requestId`.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import { ApolloServerErrorCode } from "@apollo/server/errors";
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
@@ -18,26 +17,14 @@ import { isDatabaseUnavailable } from "../shared/db-errors.js";
 import { publicErrorIn, SERVICE_UNAVAILABLE_MESSAGE, ThrownCode } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
 import { inputPathOf } from "./input-paths.js";
+import { currentRequest } from "./request-info.js";
 
 export const MASKED_MESSAGE = "Internal server error";
 
 /** The request an error belongs to. */
-export interface RequestInfo {
+export interface ErrorRequest {
   requestId: string;
   operation?: string | null;
-}
-
-const current = new AsyncLocalStorage<RequestInfo>();
-
-/** Runs an HTTP request's handling with an id of its own, which formatError finds for its errors. */
-export function withRequestInfo<T>(fn: () => T): T {
-  return current.run({ requestId: randomUUID() }, fn);
-}
-
-/** Notes the running request's operation name (for the log line of an unexpected error). */
-export function noteOperation(name: string | null | undefined): void {
-  const info = current.getStore();
-  if (info) info.operation = name ?? null;
 }
 
 /** The codes Apollo gives the errors it makes about a request (its own vocabulary, not a list of ours). */
@@ -66,7 +53,7 @@ function* chain(error: unknown): Generator<unknown> {
 export function formatError(
   formatted: GraphQLFormattedError,
   error: unknown,
-  o: { log?: Logger; request?: RequestInfo } = {},
+  o: { log?: Logger; request?: ErrorRequest } = {},
 ): GraphQLFormattedError {
   const input = error instanceof GraphQLError ? inputPathOf(error) : null;
   if (input) {
@@ -86,7 +73,7 @@ export function formatError(
   if (error instanceof GraphQLError && !error.originalError && !formatted.path && head?.status && head.status < 500) {
     return { message: formatted.message, locations: formatted.locations, extensions: { code: ThrownCode.BAD_REQUEST } };
   }
-  const request = o.request ?? current.getStore();
+  const request = o.request ?? currentRequest();
   if ([...chain(error)].some(isDatabaseUnavailable)) {
     o.log?.warn("database unavailable", { requestId: request?.requestId, path: formatted.path });
     return {

@@ -10,17 +10,29 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from "@apollo/server";
 import { answeredInBody as codeAnsweredInBody } from "../shared/error-codes.js";
-import { withRequestInfo } from "./format-error.js";
+import { withRequestInfo, type RequestInfo } from "./request-info.js";
 
 /** A request with its body parsed by Express. */
 export type GraphQLHttpRequest = IncomingMessage & { body?: unknown; originalUrl?: string };
 
+/** A request answered: what it did (request-info.ts), its HTTP status and how long it took. */
+export type RequestDone = (info: RequestInfo, status: number, seconds: number) => void;
+
 export function graphqlHandler<C extends BaseContext>(
   server: ApolloServer<C>,
   context: (req: GraphQLHttpRequest) => Promise<C>,
+  done?: RequestDone,
 ): (req: GraphQLHttpRequest, res: ServerResponse, next: (e: unknown) => void) => Promise<void> {
   server.assertStarted("graphqlHandler()");
-  return async (req, res, next) => {
+  return (req, res, next) => withRequestInfo((info) => handle(req, res, next, info));
+
+  async function handle(
+    req: GraphQLHttpRequest,
+    res: ServerResponse,
+    next: (e: unknown) => void,
+    info: RequestInfo,
+  ): Promise<void> {
+    const started = performance.now();
     try {
       const headers = new HeaderMap();
       for (const key in req.headers) {
@@ -35,9 +47,10 @@ export function graphqlHandler<C extends BaseContext>(
         search: q >= 0 ? url.slice(q) : "",
         body: req.body,
       };
-      const response = await withRequestInfo(() =>
-        server.executeHTTPGraphQLRequest({ httpGraphQLRequest: request, context: () => context(req) }),
-      );
+      const response = await server.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: request,
+        context: () => context(req),
+      });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       if (response.body.kind === "complete") {
@@ -46,14 +59,15 @@ export function graphqlHandler<C extends BaseContext>(
         }
         res.setHeader("content-length", Buffer.byteLength(response.body.string));
         res.end(response.body.string);
-        return;
+      } else {
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
       }
-      for await (const chunk of response.body.asyncIterator) res.write(chunk);
-      res.end();
+      done?.(info, res.statusCode, (performance.now() - started) / 1000);
     } catch (e) {
       next(e);
     }
-  };
+  }
 }
 
 /**

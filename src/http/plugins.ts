@@ -1,6 +1,6 @@
 /**
- * Apollo plugins: query limits, introspection policy and the schema hints that go with it; one log
- * line per operation.
+ * Apollo plugins: query limits, introspection policy and the schema hints that go with it; the
+ * columns order reads select.
  */
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from "graphql";
@@ -8,7 +8,6 @@ import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { isStaff } from "../auth/viewer.js";
 import { publicError, ThrownCode } from "../shared/errors.js";
-import type { Logger } from "../shared/log.js";
 import { checkDocumentValues, checkJson } from "./inputs.js";
 import { enforceLimits, measure } from "./limits.js";
 import { selectFor } from "../orders/order.select.js";
@@ -132,26 +131,6 @@ export function orderReadsPlugin(): ApolloServerPlugin<Context> {
       return {
         async didResolveOperation({ document, schema, contextValue }) {
           contextValue.select = selectFor(schema, document);
-        },
-      };
-    },
-  };
-}
-
-/** At debug level: operation name and type, status and duration. Never variables or headers. */
-export function logPlugin(log: Logger): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart({ request }) {
-      const started = performance.now();
-      return {
-        async willSendResponse({ response, operation }) {
-          log.debug("graphql", {
-            operation: request.operationName ?? null,
-            type: operation?.operation ?? null,
-            status: response.http.status ?? 200,
-            errors: response.body.kind === "single" ? (response.body.singleResult.errors?.length ?? 0) : 0,
-            ms: Math.round(performance.now() - started),
-          });
         },
       };
     },

@@ -30,6 +30,7 @@ import { findOrderByRef } from "../orders/order.repository.js";
 import { CORE_SELECT } from "../orders/order.select.js";
 import { notFound, publicError, ThrownCode } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
+import type { Tracing } from "../telemetry/tracing.js";
 
 /** Which events a subscription gets. */
 export interface StreamFilter {
@@ -165,6 +166,8 @@ export class EventBus {
       checkEveryMs: number;
       /** Told of every announcement (the webhook dispatcher wakes up). */
       onAnnounced?: () => void;
+      /** With tracing on, each event's hand-out is a span linked to its change's trace. */
+      tracing?: Tracing;
     },
   ) {}
 
@@ -300,8 +303,18 @@ export class EventBus {
       while (this.announced.length > 0) {
         const ids = this.announced.splice(0, 500);
         // Each event's actor is read here, once, not by each of the subscriptions that show it.
+        const tracing = this.deps.tracing;
         for (const event of await eventsByIds(this.deps.prisma, ids)) {
-          for (const s of this.streams) s.push(event);
+          if (!tracing) for (const s of this.streams) s.push(event);
+          else
+            tracing.linked(
+              "orderEvents fan-out",
+              event.traceContext,
+              { "order_event.id": event.id, "order_event.type": event.type, subscriptions: this.streams.size },
+              () => {
+                for (const s of this.streams) s.push(event);
+              },
+            );
         }
       }
     } catch (e) {

@@ -20,6 +20,7 @@ import { inTransaction, type Tx } from "../db/transaction.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { eventsByIds } from "../history/event.repository.js";
 import type { Logger } from "../shared/log.js";
+import type { Tracing } from "../telemetry/tracing.js";
 import { deliveryBody, deliveryHeaders } from "./webhook.payload.js";
 import * as repo from "./webhook.repository.js";
 import type { AttemptMade } from "./webhook.repository.js";
@@ -48,10 +49,21 @@ export class WebhookDispatcher {
   private cycling: Promise<void> | null = null;
   private again = false;
   private stopping = false;
-  /** Attempts this server has made (for tests and /stats). */
+  /** Attempts this server has made (for tests). */
   attempted = 0;
 
-  constructor(private readonly deps: { prisma: PrismaClient; config: WebhookConfig; log: Logger; now?: () => Date }) {
+  constructor(
+    private readonly deps: {
+      prisma: PrismaClient;
+      config: WebhookConfig;
+      log: Logger;
+      now?: () => Date;
+      /** Told of each attempt's outcome and duration (metrics). */
+      onAttempt?: (ok: boolean, seconds: number) => void;
+      /** With tracing on, each attempt is a span linked to its event's change. */
+      tracing?: Tracing;
+    },
+  ) {
     this.leaseMs = deps.config.timeoutMs + 5_000;
   }
 
@@ -148,8 +160,25 @@ export class WebhookDispatcher {
           if (!e) continue; // deleted with its order meanwhile; its delivery went with it
           const body = deliveryBody(e, e.actorUser);
           const at = this.now();
-          const attempt = await this.send(webhook.url, deliveryHeaders(webhook.secret, d.messageId, body, at), body);
+          const headers = deliveryHeaders(webhook.secret, d.messageId, body, at);
+          const send = () => this.send(webhook.url, headers, body);
+          const tracing = this.deps.tracing;
+          const attempt = await (tracing
+            ? tracing.linked(
+                "webhook delivery",
+                e.traceContext,
+                {
+                  "webhook.id": webhookId,
+                  "webhook.message_id": d.messageId,
+                  "webhook.attempt": d.attempts + 1,
+                  "order_event.id": e.id,
+                  "order_event.type": e.type,
+                },
+                send,
+              )
+            : send());
           this.attempted++;
+          this.deps.onAttempt?.(attempt.ok, attempt.durationMs / 1000);
           sent.push({ id: d.id, attempts: d.attempts + 1, at, ...attempt });
         }
         held = await this.record(webhookId, sent);

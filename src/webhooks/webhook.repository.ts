@@ -237,3 +237,19 @@ export async function noteFailing(tx: Tx, webhookId: number, now: Date): Promise
   const w = await tx.webhook.findUnique({ where: { id: webhookId }, select: { failingSince: true, enabled: true } });
   return w?.enabled ? w.failingSince : null;
 }
+
+/** The delivery queue of the whole deployment: pending deliveries, those due now, and the oldest due one's due time. */
+export async function deliveryQueue(
+  db: Db,
+  now: Date,
+): Promise<{ pending: number; due: number; oldestDue: Date | null }> {
+  const [pending, due] = await Promise.all([
+    db.webhookDelivery.count({ where: { status: "PENDING" } }),
+    db.webhookDelivery.aggregate({
+      where: { status: "PENDING", nextAttemptAt: { lte: now } },
+      _count: { _all: true },
+      _min: { nextAttemptAt: true },
+    }),
+  ]);
+  return { pending, due: due._count._all, oldestDue: due._min.nextAttemptAt };
+}

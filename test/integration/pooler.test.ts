@@ -205,7 +205,7 @@ describe.skipIf(!inject("pgAdminUrl") || (missing !== null && !required))("behin
     const db = await open(pooled); // DATABASE_URL only: LISTEN goes through the pooler too
     const c = await createServer(config({ EVENT_CHECK_MS: "1000" }), {
       db,
-      logger: createLogger("error", (l) => lines.push(l)),
+      logger: createLogger("error", { format: "pretty", write: (l) => lines.push(l) }),
     });
     try {
       expect(lines.some((l) => /ERROR event path broken: .*DATABASE_DIRECT_URL/.test(l))).toBe(true);

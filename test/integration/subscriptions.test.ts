@@ -234,6 +234,7 @@ describe("a subscriber too slow for its queue", () => {
     orderRef: "2026-00001",
     orderOwnerId: null,
     actorUser: null,
+    traceContext: null,
     type: "NOTE_ADDED",
     public: true,
     actorId: null,

@@ -29,7 +29,7 @@ describe.each(backends())("faults on %s", (backend) => {
     t = await startTestServer(backend, {
       paymentMethods: [faulty],
       env: { PAYMENT_METHODS: "credit-card,dummy,faulty", PAYMENT_TIMEOUT_MS: "1500", LOG_LEVEL: "debug" },
-      logger: createLogger("debug", (l) => logLines.push(l)),
+      logger: createLogger("debug", { write: (l) => logLines.push(l) }),
     });
     staff = await t.user("staff@example.com", { staff: true });
   });

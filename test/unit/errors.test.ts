@@ -33,7 +33,7 @@ describe("the error vocabulary", () => {
   });
 
   const lines: string[] = [];
-  const log = createLogger("debug", (l) => lines.push(l));
+  const log = createLogger("debug", { write: (l) => lines.push(l) });
   const format = (e: GraphQLError) =>
     formatError(e.toJSON(), e, { log, request: { requestId: "r-1", operation: "Op" } });
 
@@ -52,7 +52,13 @@ describe("the error vocabulary", () => {
       extensions: { code: "INTERNAL_SERVER_ERROR", requestId: "r-1" },
     });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/unexpected error .*"requestId":"r-1".*"operation":"Op".*"path":\["order"\]/);
+    expect(JSON.parse(lines[0])).toMatchObject({
+      level: "error",
+      msg: "unexpected error",
+      requestId: "r-1",
+      operation: "Op",
+      path: ["order"],
+    });
   });
 
   it("finds a factory error or a database outage inside what an executor wraps it in", () => {
@@ -82,7 +88,7 @@ describe("errors of graphql-jit, through Apollo", () => {
 
   it("reach formatError: an outage is SERVICE_UNAVAILABLE, a bug masked with a request id, a refusal as it is", async () => {
     const lines: string[] = [];
-    const log = createLogger("debug", (l) => lines.push(l));
+    const log = createLogger("debug", { write: (l) => lines.push(l) });
     const apollo = new ApolloServer({
       gateway: jitGateway(schema),
       formatError: (formatted, error) => formatError(formatted, error, { log }),

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { inScope, orderScope, type Viewer } from "../../src/auth/viewer.js";
 import { decodeOrderCursor } from "../../src/orders/order.pagination.js";
 import { encodeCursor } from "../../src/shared/pagination.js";
-import { ConfigError, loadConfig, parseDatabaseUrl } from "../../src/config.js";
+import { ConfigError, loadConfig, parseDatabaseUrl, tracingOn } from "../../src/config.js";
 
 const staff: Viewer = { kind: "user", user: { id: 1, email: "s@x.com", isStaff: true } };
 const customer: Viewer = { kind: "user", user: { id: 2, email: "c@x.com", isStaff: false } };
@@ -48,8 +48,23 @@ describe("configuration", () => {
       currency: "USD",
       paymentMethods: ["credit-card", "pay-in-advance"],
       logLevel: "info",
+      logFormat: "json",
+      metrics: false,
+      metricsPort: undefined,
+      tracing: false,
     });
     expect(c.database).toEqual({ kind: "embedded", dataDir: "./data/db" });
+    expect(loadConfig({}, { terminal: true }).logFormat).toBe("pretty");
+    expect(loadConfig({ LOG_FORMAT: "json" }, { terminal: true }).logFormat).toBe("json");
+  });
+  it("turns tracing on with an OTLP endpoint, unless the standard variables turn it off", () => {
+    expect(tracingOn({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318" })).toBe(true);
+    expect(tracingOn({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:4318/v1/traces" })).toBe(true);
+    expect(tracingOn({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", OTEL_SDK_DISABLED: "true" })).toBe(false);
+    expect(tracingOn({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://127.0.0.1:4318", OTEL_TRACES_EXPORTER: "none" })).toBe(
+      false,
+    );
+    expect(tracingOn({ OTEL_SERVICE_NAME: "orders" })).toBe(false);
   });
   it("reads DATABASE_URL as embedded or server", () => {
     expect(parseDatabaseUrl("file:./x")).toEqual({ kind: "embedded", dataDir: "./x" });
@@ -63,6 +78,9 @@ describe("configuration", () => {
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL/],
     [{ PUBLIC_URL: "not a url" }, /PUBLIC_URL/],
     [{ PAYMENT_METHODS: "dummy,dummy" }, /PAYMENT_METHODS/],
+    [{ METRICS: "yes" }, /METRICS/],
+    [{ METRICS_PORT: "x" }, /METRICS_PORT/],
+    [{ LOG_FORMAT: "xml" }, /LOG_FORMAT/],
   ])("refuses %j with a message naming the variable", (env, re) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(re);

@@ -14,8 +14,9 @@
  * `orderByRef`: a detail is `allOrders(first: 1, condition: { ref, token })`.
  *
  * Environment: DATABASE_URL, PORT (0: any). Prints `… http://127.0.0.1:PORT/graphql` when ready.
- * GET /stats answers `{ requests, statements }` like the project's EXPOSE_STATS: POSTs to /graphql
- * and statements sent on the pool. With LOG_SQL=on, each distinct statement is printed once.
+ * GET /metrics answers, in Prometheus' text format, the two series of the project's metrics the bench
+ * reads: graphql_server_operation_sql_statements_count (POSTs to /graphql) and _sum (statements sent
+ * on the pool). With LOG_SQL=on, each distinct statement is printed once.
  */
 "use strict";
 const http = require("node:http");
@@ -71,8 +72,12 @@ async function main() {
   const serv = pgl.createServ(grafserv);
   const handler = serv.createHandler();
   const server = http.createServer((req, res) => {
-    if (req.url === "/stats") {
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(stats));
+    if (req.url === "/metrics") {
+      res
+        .writeHead(200, { "content-type": "text/plain; version=0.0.4" })
+        .end(
+          `graphql_server_operation_sql_statements_sum ${stats.statements}\ngraphql_server_operation_sql_statements_count ${stats.requests}\n`,
+        );
       return;
     }
     if (req.method === "POST" && req.url === "/graphql") stats.requests++;
