@@ -23,11 +23,15 @@ import { createUserLoaders, type UserLoaders } from "./users/user.loaders.js";
 import type { WebhookContext } from "./webhooks/webhook.context.js";
 import { createWebhookLoaders, type WebhookLoaders } from "./webhooks/webhook.loaders.js";
 import type { WebhookService } from "./webhooks/webhook.service.js";
+// order edits
+import type { EditContext } from "./edits/edit.context.js";
+import type { EditService } from "./edits/edit.service.js";
 
 /** Every folder's per-request loaders. */
 export type Loaders = OrderLoaders & UserLoaders & PaymentLoaders & HistoryLoaders & WebhookLoaders;
 
-export interface Context extends PaymentContext, HistoryContext, WebhookContext, SubscriptionContext, NodeContext {
+export interface Context
+  extends PaymentContext, HistoryContext, WebhookContext, SubscriptionContext, NodeContext, EditContext {
   loaders: Loaders;
 }
 
@@ -40,6 +44,7 @@ export interface ContextServices {
   registry: PaymentRegistry;
   events: EventBus;
   webhooks: WebhookService;
+  edits: EditService;
 }
 
 /** The loaders of one request: what the caller may see, with the columns `select` names. */
@@ -70,6 +75,7 @@ export class RequestContext implements Context {
   readonly registry: PaymentRegistry;
   readonly events: EventBus;
   readonly webhooks: WebhookService;
+  readonly edits: EditService;
   private made: Loaders | undefined = undefined;
 
   constructor(
@@ -85,6 +91,7 @@ export class RequestContext implements Context {
     this.registry = services.registry;
     this.events = services.events;
     this.webhooks = services.webhooks;
+    this.edits = services.edits;
   }
 
   get loaders(): Loaders {

@@ -18,6 +18,8 @@ import { EventSubscriptionResolver } from "./subscriptions/order-events.resolver
 import { DeliveryFieldsResolver, WebhookResolver } from "./webhooks/webhook.resolver.js";
 import { nodeKinds } from "./nodes/node.registry.js";
 import { NodeFieldsResolver, NodeResolver } from "./nodes/node.resolver.js";
+// order edits
+import { EditResolver, EventEditFieldsResolver, OrderEditFieldsResolver } from "./edits/edit.resolver.js";
 
 let schema: GraphQLSchema | undefined;
 
@@ -38,6 +40,10 @@ export function createSchema(): GraphQLSchema {
       DeliveryFieldsResolver,
       NodeResolver,
       NodeFieldsResolver,
+      // order edits
+      EditResolver,
+      OrderEditFieldsResolver,
+      EventEditFieldsResolver,
     ],
     // Subscriptions bring their own event sources (subscriptions/event-bus.ts: every server hears every
     // event through PostgreSQL); type-graphql asks for a PubSub all the same.

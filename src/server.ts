@@ -32,6 +32,8 @@ import { createLogger, type Logger } from "./shared/log.js";
 import type { EventBus } from "./subscriptions/event-bus.js";
 import type { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import type { WebhookService } from "./webhooks/webhook.service.js";
+// order edits
+import type { EditService } from "./edits/edit.service.js";
 
 export interface ServerOptions {
   /** An open database to use (and not close); by default the server opens config.database. */
@@ -65,6 +67,8 @@ export interface RunningServer {
   refunds: RefundService;
   registry: PaymentRegistry;
   webhooks: WebhookService;
+  /** Order edits. */
+  edits: EditService;
   /** Order events as they are committed, to this server's subscribers. */
   events: EventBus;
   /** This server's share of the webhook deliveries. */
@@ -194,6 +198,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       refunds: services.refunds,
       registry: services.registry,
       webhooks: services.webhooks,
+      edits: services.edits,
       events: services.events,
       dispatcher: services.dispatcher,
       close: () => (closing ??= opened.close()),

@@ -16,6 +16,8 @@ import type { Logger } from "./shared/log.js";
 import { EventBus } from "./subscriptions/event-bus.js";
 import { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import { WebhookService } from "./webhooks/webhook.service.js";
+// order edits
+import { EditService } from "./edits/edit.service.js";
 
 export interface Services {
   prisma: PrismaClient;
@@ -24,6 +26,8 @@ export interface Services {
   payments: PaymentService;
   refunds: RefundService;
   webhooks: WebhookService;
+  /** Order edits: preview and commit. */
+  edits: EditService;
   /** Order events as they are committed, to this server's subscribers. */
   events: EventBus;
   /** This server's share of the webhook deliveries. */
@@ -62,6 +66,7 @@ export function createServices(o: {
     onMethodError,
   });
   const refunds = new RefundService({ prisma, events: history, registry, timeoutMs, onMethodError });
+  const edits = new EditService({ prisma, rules, events: history, refunds, timeoutMs });
   const dispatcher = new WebhookDispatcher({ prisma, config: config.webhooks, log });
   const webhooks = new WebhookService({
     prisma,
@@ -83,6 +88,7 @@ export function createServices(o: {
     payments,
     refunds,
     webhooks,
+    edits,
     events,
     dispatcher,
     async start() {

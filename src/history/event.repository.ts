@@ -25,6 +25,8 @@ export interface NewEvent {
   paymentMethod?: string | null;
   transactionId?: string | null;
   message?: string | null;
+  /** ORDER_EDITED: the order before and after, and the settlement (edits/edit.model.ts: EditDetails). */
+  edit?: Record<string, unknown> | null;
 }
 
 export function toEvent(r: OrderEventRow, orderRef: string): OrderEventRecord {
@@ -42,6 +44,10 @@ export function toEvent(r: OrderEventRow, orderRef: string): OrderEventRecord {
     transactionId: r.transactionId,
     message: r.message,
     dateCreated: r.dateCreated,
+    edit:
+      r.edit !== null && typeof r.edit === "object" && !Array.isArray(r.edit)
+        ? (r.edit as Record<string, unknown>)
+        : null,
   };
 }
 
@@ -105,6 +111,7 @@ export async function insertEvent(
       transactionId: e.transactionId ?? null,
       message: e.message ?? null,
       dateCreated: now,
+      ...(e.edit ? { edit: e.edit as Prisma.InputJsonObject } : {}),
     },
   });
   return toEvent(row, order.ref);

@@ -21,6 +21,9 @@ export const ErrorCode = codeSet([
   "REFUND_AMOUNT_ERROR",
   "REFUND_FAILED_ERROR",
   "INVALID_INPUT_ERROR",
+  // order edits
+  "ORDER_NOT_EDITABLE_ERROR",
+  "ORDER_CHANGED_ERROR",
 ]);
 export type ErrorCode = keyof typeof ErrorCode;
 

@@ -244,6 +244,7 @@ describe("a subscriber too slow for its queue", () => {
     transactionId: null,
     message: String(id),
     dateCreated: new Date(),
+    edit: null,
   });
 
   it("keeps at most its queue, then drops it, says so once, and ends", async () => {
