@@ -1,6 +1,6 @@
 /**
  * Demo data: a staff user, two customers and a few dozen orders in varied statuses with items,
- * payments and notes, created once through the same service the API uses.
+ * payments and notes (and two edited orders), created once through the same services the API uses.
  */
 import { randomUUID } from "node:crypto";
 import type { Viewer } from "./auth/viewer.js";
@@ -10,6 +10,9 @@ import type { PaymentService } from "./payments/payment.service.js";
 import type { RefundService } from "./payments/refund.service.js";
 import type { OrderStatus } from "./orders/status.js";
 import { createUser, findUserByEmail, issueApiToken } from "./users/user.repository.js";
+// order edits
+import type { EditService } from "./edits/edit.service.js";
+import type { EditChanges, OverpaymentChoice } from "./edits/edit.model.js";
 
 export const DEMO_STAFF = "staff@demo.example";
 export const DEMO_CUSTOMERS = ["alice@demo.example", "bob@demo.example"];
@@ -43,7 +46,12 @@ export interface DemoTokens {
 /** Creates the demo data unless it exists, and issues fresh tokens for the demo users. */
 export async function ensureDemoData(
   prisma: PrismaClient,
-  { orders, payments, refunds }: { orders: OrderService; payments: PaymentService; refunds: RefundService },
+  {
+    orders,
+    payments,
+    refunds,
+    edits,
+  }: { orders: OrderService; payments: PaymentService; refunds: RefundService; edits: EditService },
 ): Promise<{ created: boolean; tokens: DemoTokens }> {
   let staff = await findUserByEmail(prisma, DEMO_STAFF);
   const created = !staff;
@@ -85,6 +93,37 @@ export async function ensureDemoData(
       for (const status of path) await orders.changeStatus(viewer, order.ref, status);
       if (i % 4 === 1) await orders.addNote(viewer, order.ref, "Customer asked for delivery after 5 pm.", true);
       if (i % 6 === 3) await orders.addNote(viewer, order.ref, "Checked stock by hand.", false);
+      // order edits: one order owes for a line added after it was paid, another was refunded a line it no longer has
+      if (i === 2 || i === 10) {
+        const lines = await prisma.orderItem.findMany({ where: { orderId: order.id }, orderBy: { id: "asc" } });
+        const filters = PRODUCTS[2];
+        const [changes, overpayment]: [EditChanges, OverpaymentChoice] =
+          i === 2
+            ? [
+                {
+                  addItems: [
+                    {
+                      productType: "shop.Product",
+                      productId: filters.code,
+                      product: { name: filters.name, code: filters.code },
+                      unitPrice: filters.price,
+                      quantity: 1,
+                    },
+                  ],
+                },
+                "KEEP",
+              ]
+            : [{ changeItems: [{ itemId: String(lines.at(-1)!.id), quantity: 1 }] }, "REFUND"];
+        const preview = await edits.preview(order.ref, changes);
+        if (!("after" in preview)) throw new Error(`demo edit refused: ${preview.message}`);
+        const done = await edits.commit(viewer, order.ref, {
+          changes,
+          expectedTotal: preview.after.total.toFixed(2),
+          expectedVersion: preview.editVersion,
+          overpayment,
+        });
+        if (!("edit" in done)) throw new Error(`demo edit refused: ${done.message}`);
+      }
       if (path.at(-1) === "COMPLETED" && i % 3 === 0) {
         // a part of the payment given back for a damaged item
         const payment = await prisma.orderPayment.findFirstOrThrow({

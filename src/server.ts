@@ -54,6 +54,7 @@ export interface ServerOptions {
     orders: OrderService;
     payments: PaymentService;
     refunds: RefundService;
+    edits: EditService;
   }) => Promise<void>;
   logger?: Logger;
 }
@@ -175,6 +176,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       orders: services.orders,
       payments: services.payments,
       refunds: services.refunds,
+      edits: services.edits,
     });
     if (db.dataDir) {
       const admin = await serveAdminSocket(db.dataDir, prisma, log).catch((e) => {
