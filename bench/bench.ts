@@ -135,6 +135,17 @@ async function prepare(url: string): Promise<Fixtures> {
            WHERE p."paymentMethod" = 'credit-card' ORDER BY o.id ASC LIMIT 300`,
         )
       ).rows,
+      // order edits: 200 orders that may be edited, after the 500 the other mutation scenarios change
+      editable: (
+        await db.pool.query(
+          `SELECT o.ref, i.id::text AS "itemId", i."unitPrice"::text AS "unitPrice", i.quantity, o.total::text AS total
+           FROM (SELECT id, ref, total FROM "Order" WHERE status IN ('CREATED','HOLD','FAILED','PROCESSING')
+                 AND id > (SELECT max(id) FROM (SELECT id FROM "Order" ORDER BY id ASC LIMIT 500) m)
+                 ORDER BY id ASC LIMIT 200) o
+           JOIN LATERAL (SELECT * FROM "OrderItem" WHERE "orderId" = o.id ORDER BY id LIMIT 1) i ON true
+           ORDER BY o.id`,
+        )
+      ).rows,
       payable: (
         await db.pool.query(
           `SELECT ref, token FROM "Order" WHERE NOT "isPaid" AND status IN ('CREATED','HOLD') ORDER BY id DESC LIMIT 500`,
