@@ -41,8 +41,8 @@ export class EditResolver {
   })
   async previewOrderEdit(
     @Ctx() ctx: EditContext,
-    @Arg("ref", () => String) ref: string,
-    @Arg("changes", () => OrderEditInput) changes: OrderEditInput,
+    @Arg("ref", () => String, { description: "The order's ref." }) ref: string,
+    @Arg("changes", () => OrderEditInput, { description: "What the edit would change." }) changes: OrderEditInput,
   ): Promise<typeof PreviewOrderEditResult> {
     const r = await ctx.edits.preview(ref, changesOf(changes));
     if (isErrorResult(r)) return r;
@@ -61,8 +61,11 @@ export class EditResolver {
   })
   async commitOrderEdit(
     @Ctx() ctx: EditContext,
-    @Arg("ref", () => String) ref: string,
-    @Arg("input", () => CommitOrderEditInput) input: CommitOrderEditInput,
+    @Arg("ref", () => String, { description: "The order's ref." }) ref: string,
+    @Arg("input", () => CommitOrderEditInput, {
+      description: "The previewed changes, the total the preview showed, and what to do with an overpayment.",
+    })
+    input: CommitOrderEditInput,
   ): Promise<typeof CommitOrderEditResult> {
     const r = await ctx.edits.commit(ctx.viewer, ref, { ...input, changes: changesOf(input.changes) });
     if (isErrorResult(r)) return r;

@@ -5,7 +5,7 @@
  * ORDER_EDITED event, all in one transaction.
  */
 import { actorOf, type OrderScope, type Viewer } from "../auth/viewer.js";
-import { inTransaction } from "../db/transaction.js";
+import { inTransaction, TRANSACTION_TIMEOUT_MS } from "../db/transaction.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { EventLog } from "../history/event-log.js";
 import { paidInFull } from "../orders/order.balance.js";
@@ -180,7 +180,8 @@ export class EditService {
           });
           return { order: written.order, edit: details, refunds };
         },
-        { timeoutMs: budget * this.deps.timeoutMs + METHOD_CALL_SLACK_MS },
+        // Lines are written as well as refunds asked for: the usual bound, and the refunds' on top.
+        { timeoutMs: TRANSACTION_TIMEOUT_MS + budget * (this.deps.timeoutMs + METHOD_CALL_SLACK_MS) },
       );
       if (outcome) return outcome;
     }

@@ -54,7 +54,7 @@ export class OrderEditInput {
 
 @InputType({ description: "An edit to commit: the changes that were previewed, and what the preview showed." })
 export class CommitOrderEditInput {
-  @Field(() => OrderEditInput) changes!: OrderEditInput;
+  @Field(() => OrderEditInput, { description: "The changes, as they were previewed." }) changes!: OrderEditInput;
   @Field(() => DecimalScalar, {
     description:
       "The new total the preview showed (OrderEditPreview.after.total). The commit is refused with OrderChangedError when the same changes now give another.",
@@ -79,19 +79,23 @@ export class OrderEditLine {
     description: "The line's OrderItem.id; null in a preview for a line the edit would add.",
   })
   itemId!: number | null;
-  @Field(() => String) productType!: string;
-  @Field(() => String, { nullable: true }) productId!: string | null;
+  @Field(() => String, { description: "The product's type in the shop's catalogue, as createOrder took it." })
+  productType!: string;
+  @Field(() => String, { nullable: true, description: "The product's id in the shop's catalogue, if any." })
+  productId!: string | null;
   @Field(() => JSONObjectScalar, { description: "The product snapshot; always has name and code." })
   product!: JsonObject;
   @Field(() => String, { description: 'product.name, or "(no name)".' }) name!: string;
   @Field(() => String, { description: 'product.code, or "(no code)".' }) code!: string;
-  @Field(() => DecimalScalar) unitPrice!: Money;
-  @Field(() => Int) quantity!: number;
+  @Field(() => DecimalScalar, { description: "The price of one, two places." }) unitPrice!: Money;
+  @Field(() => Int, { description: "How many, at least 1." }) quantity!: number;
   @Field(() => DecimalScalar, { description: "unitPrice × quantity, rounded half-even to two places." })
   subtotal!: Money;
-  @Field(() => [ExtraRow]) extraRows!: ExtraRow[];
+  @Field(() => [ExtraRow], { description: "The line's own extra rows (gift wrap…), kept by an edit." })
+  extraRows!: ExtraRow[];
   @Field(() => DecimalScalar, { description: "subtotal + the line's extra rows." }) total!: Money;
-  @Field(() => JSONObjectScalar) extra!: JsonObject;
+  @Field(() => JSONObjectScalar, { description: "The line's free-form data, as createOrder took it." })
+  extra!: JsonObject;
 }
 
 @ObjectType({
@@ -101,7 +105,8 @@ export class OrderEditLine {
 export class OrderEditSnapshot {
   @Field(() => [OrderEditLine], { description: "The lines, oldest first; lines an edit adds come last." })
   items!: OrderEditLine[];
-  @Field(() => [ExtraRow]) extraRows!: ExtraRow[];
+  @Field(() => [ExtraRow], { description: "The order's extra rows (shipping, discounts…)." })
+  extraRows!: ExtraRow[];
   @Field(() => DecimalScalar, { description: "Σ line totals." }) subtotal!: Money;
   @Field(() => DecimalScalar, { description: "subtotal + the order's extra rows." }) total!: Money;
 }
@@ -143,9 +148,14 @@ export class OrderEdit {
   version!: number;
   @Field(() => OverpaymentChoiceEnum, { description: "What the commit chose to do with an overpayment." })
   overpayment!: Choice;
-  @Field(() => OrderEditSnapshot) before!: OrderEditSnapshot;
-  @Field(() => OrderEditSnapshot) after!: OrderEditSnapshot;
-  @Field(() => OrderEditSettlement) settlement!: OrderEditSettlement;
+  @Field(() => OrderEditSnapshot, { description: "The order's lines and amounts before the edit." })
+  before!: OrderEditSnapshot;
+  @Field(() => OrderEditSnapshot, {
+    description: "The order's lines and amounts after the edit; added lines carry their new itemId.",
+  })
+  after!: OrderEditSnapshot;
+  @Field(() => OrderEditSettlement, { description: "How the money was settled, as it was done." })
+  settlement!: OrderEditSettlement;
 }
 
 @ObjectType({
@@ -156,7 +166,8 @@ export class OrderEdit {
 export class OrderEditPreview {
   @Field(() => Order, { description: "The order, unchanged." }) order!: Order;
   @Field(() => Int, { description: "The order's editVersion the preview was computed on." }) editVersion!: number;
-  @Field(() => OrderEditSnapshot) before!: OrderEditSnapshot;
+  @Field(() => OrderEditSnapshot, { description: "The order's lines and amounts as they are now." })
+  before!: OrderEditSnapshot;
   @Field(() => OrderEditSnapshot, { description: "The new lines, extra rows and totals." }) after!: OrderEditSnapshot;
   @Field(() => OrderEditSettlement, {
     description:
@@ -168,7 +179,7 @@ export class OrderEditPreview {
 @ObjectType({ simpleResolvers: true, description: "A committed edit and the order it left." })
 export class CommittedOrderEdit {
   @Field(() => Order, { description: "The order after the edit and its settlement." }) order!: Order;
-  @Field(() => OrderEdit) edit!: OrderEdit;
+  @Field(() => OrderEdit, { description: "What was changed, as the ORDER_EDITED event keeps it." }) edit!: OrderEdit;
   @Field(() => [OrderRefund], {
     description: "The refunds the settlement made, newest payment first; empty when none.",
   })
