@@ -18,9 +18,22 @@ import { statusLabel, type OrderRules } from "../orders/status.js";
 import { Money, ZERO } from "../shared/money.js";
 import type { EditChanges, EditLine, EditSnapshot, OverpaymentChoice, Settlement } from "./edit.model.js";
 
-/** Null when the order may be edited now, else why not (for OrderNotEditableError). */
-export function editRefusal(rules: OrderRules, order: Pick<OrderRecord, "status">): string | null {
+/** How many of each line (by item id) were shipped; a line not in it has shipped none. */
+export type ShippedQuantities = ReadonlyMap<number, number>;
+
+/**
+ * Null when the order may be edited now, else why not (for OrderNotEditableError): its status must
+ * still allow processing, and some of it must be left to ship.
+ */
+export function editRefusal(
+  rules: OrderRules,
+  order: Pick<OrderRecord, "status">,
+  lines: readonly Pick<OrderItemRecord, "id" | "quantity">[] = [],
+  shipped: ShippedQuantities = new Map(),
+): string | null {
   if (!editableStatus(rules, order.status)) return `Orders with status '${statusLabel(order.status)}' can't be edited.`;
+  if (lines.length > 0 && lines.every((l) => (shipped.get(l.id) ?? 0) >= l.quantity))
+    return "Every line of this order was shipped: it can't be edited.";
   return null;
 }
 
@@ -83,7 +96,12 @@ function snapshot(items: EditLine[], extraRows: ExtraRowRecord[], amounts: { sub
  * The order's lines and amounts after `changes`. Throws InputError naming the first refused value
  * ("changes.changeItems.0.quantity"); run it through `validated`.
  */
-export function planEdit(order: OrderRecord, items: readonly OrderItemRecord[], changes: EditChanges): EditPlan {
+export function planEdit(
+  order: OrderRecord,
+  items: readonly OrderItemRecord[],
+  changes: EditChanges,
+  shipped: ShippedQuantities = new Map(),
+): EditPlan {
   const lines = new Map(items.map((i) => [i.id, i]));
   const adds = changes.addItems ?? [];
   const edits = changes.changeItems ?? [];
@@ -95,6 +113,8 @@ export function planEdit(order: OrderRecord, items: readonly OrderItemRecord[], 
   const removed = removes.map((raw, i) => {
     const id = itemId(raw, `changes.removeItems.${i}`, lines);
     if (touched.has(id)) throw new InputError(`changes.removeItems.${i}`, "This line is named twice.");
+    if ((shipped.get(id) ?? 0) > 0)
+      throw new InputError(`changes.removeItems.${i}`, "Some of this line was shipped: it can't be removed.");
     touched.add(id);
     return id;
   });
@@ -110,6 +130,12 @@ export function planEdit(order: OrderRecord, items: readonly OrderItemRecord[], 
       { ...old, quantity: c.quantity ?? old.quantity, unitPrice: c.unitPrice ?? old.unitPrice },
       f,
     );
+    const floor = shipped.get(id) ?? 0;
+    if (next.quantity < floor)
+      throw new InputError(
+        `${f}.quantity`,
+        `${floor} of this line were shipped: the quantity can't go below ${floor}.`,
+      );
     return { itemId: id, line: next };
   });
   const added = adds.map((item, i) => checkItem(item, `changes.addItems.${i}`));

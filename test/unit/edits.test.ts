@@ -130,6 +130,40 @@ describe("order edits: rules", () => {
     expect(refused({ changeItems: [{ itemId: "2", unitPrice: "5.01" }] })).toBeNull();
   });
 
+  it("a shipped line cannot drop below its shipped quantity nor be removed; a fully shipped order is not editable", () => {
+    const o = order();
+    const lines = [line(1, "10.00", 3), line(2, "5.00", 1)];
+    const shipped = new Map([[1, 2]]);
+    const field = (changes: Parameters<typeof planEdit>[2]) => {
+      try {
+        planEdit(o, lines, changes, shipped);
+        return null;
+      } catch (e) {
+        return e instanceof InputError ? `${e.field}: ${e.message}` : String(e);
+      }
+    };
+    expect(field({ changeItems: [{ itemId: "1", quantity: 1 }] })).toBe(
+      "changes.changeItems.0.quantity: 2 of this line were shipped: the quantity can't go below 2.",
+    );
+    expect(field({ changeItems: [{ itemId: "1", quantity: 2 }] })).toBeNull();
+    expect(field({ removeItems: ["1"] })).toBe(
+      "changes.removeItems.0: Some of this line was shipped: it can't be removed.",
+    );
+    expect(field({ removeItems: ["2"] })).toBeNull();
+    expect(editRefusal(DEFAULT_RULES, o, lines, shipped)).toBeNull();
+    expect(
+      editRefusal(
+        DEFAULT_RULES,
+        o,
+        lines,
+        new Map([
+          [1, 3],
+          [2, 1],
+        ]),
+      ),
+    ).toBe("Every line of this order was shipped: it can't be edited.");
+  });
+
   it("settles to the cent: owed, refunded or kept, never more than was paid", () => {
     fc.assert(
       fc.property(
