@@ -179,6 +179,16 @@ describe.each(backends())("order edits on %s", (backend) => {
     // paid: nothing more to pay
     const third = await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "credit-card", token: o.token });
     expect(third.payOrder).toMatchObject({ __typename: "OrderAlreadyPaidError" });
+    // a bank transfer asks for what is owed too; an order never edited stays unpayable in PROCESSING
+    await edit(o.ref, { changeItems: [{ itemId: o.items[1].id, quantity: 4 }] });
+    const transfer = await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "pay-in-advance", token: o.token });
+    expect(transfer.payOrder).toMatchObject({ __typename: "PaymentRedirect", data: { amount: "5.00" } });
+    const never = await order();
+    const refused = await t.ok(PayOrderDocument, { ref: never.ref, paymentMethod: "credit-card", token: never.token });
+    expect(refused.payOrder).toMatchObject({
+      __typename: "OrderNotPayableError",
+      message: "Payment for order with status 'Processing' is not allowed.",
+    });
   });
 
   it("a lower total is refunded newest payment first, to the cent, when the caller says REFUND", async () => {
