@@ -2,7 +2,7 @@
  * npm run bench [-- --db embedded|postgres] [--orders N] [--duration S] [--warmup S] [--connections C]
  *                  [--scenarios a,b] [--rounds R] [--node current,22|PATH] [--peer postgraphile]
  *                  [--out FILE] [--skip-floor] [--skip-events] [--profile] [--perf] [--soak N]
- *                  [--server-dist DIR]
+ *                  [--server-dist DIR] [--attack CLIENTS]
  *
  * Seeds a benchmark shop (once per database and size), then drives each side of the run over
  * loopback with autocannon, one side at a time, each in its own process on the same database: the
@@ -25,6 +25,7 @@ import { openDatabase, createPrisma, type Database } from "../src/db/database.js
 import { migrateDeploy } from "../src/db/schema-engine.js";
 import { encodeCursor } from "../src/shared/pagination.js";
 import { issueApiToken } from "../src/users/user.repository.js";
+import { startAttack } from "./attack.js";
 import { runEventBench, type EventResults } from "./events.js";
 import { DatabaseCpu, cpuOf, percentile, round2, rssOf } from "./measure.js";
 import { node22, postgraphileSide } from "./peers/postgraphile/peer.js";
@@ -74,6 +75,11 @@ const { values: args } = parseArgs({
     "skip-events": { type: "boolean", default: false },
     /** Instead of the scenarios: N write transactions, the server's RSS sampled as they go. */
     soak: { type: "string" },
+    /**
+     * Instead of the sides' comparison: the project's scenarios measured alone and while CLIENTS
+     * attackers (bench/attack.ts) send the worst documents the limits allow and refuse, in alternation.
+     */
+    attack: { type: "string" },
     /** The compiled server to run (default dist): A/B runs of builds side by side. */
     "server-dist": { type: "string", default: "dist" },
   },
@@ -647,6 +653,59 @@ async function soak(url: string, f: Fixtures, total: number, side: Side): Promis
   process.exit(bad ? 1 : 0);
 }
 
+/**
+ * --attack CLIENTS: each scenario measured alone and under attack, the two in alternation (the order
+ * reversed every other round), on one server process.
+ */
+async function attack(url: string, f: Fixtures, side: Side, scenarios: Scenario[], clients: number) {
+  const server = await startSide(side, url);
+  const rows: { scenario: string; attacked: boolean; r: Result; attackRps: number; unexpected: number }[] = [];
+  try {
+    const counters = new Map(scenarios.map((s) => [s.name, { i: 0 }]));
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const s of scenarios) {
+        for (const attacked of round % 2 === 1 ? [false, true] : [true, false]) {
+          log(`round ${round}, ${s.name}${attacked ? `, ${clients} attackers` : ", alone"}…`);
+          const a = attacked ? startAttack(server.base, f.customerToken, clients) : undefined;
+          const started = Date.now();
+          const r = await drive(server, s, f, round, counters.get(s.name)!);
+          await a?.stop();
+          const attackRps = a ? Math.round(a.sent / ((Date.now() - started) / 1000)) : 0;
+          rows.push({ scenario: s.name, attacked, r, attackRps, unexpected: a?.unexpected ?? 0 });
+          log(
+            `  ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}` +
+              (a ? `; attacker ${attackRps} req/s, ${a.unexpected} unexpected answers` : ""),
+          );
+        }
+      }
+    }
+  } finally {
+    await stopSide(server);
+  }
+  const range = (xs: number[]) => {
+    const lo = Math.min(...xs);
+    const hi = Math.max(...xs);
+    return lo === hi ? String(lo) : `${lo}–${hi}`;
+  };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const lines = [
+    `Attack — ${N} orders, ${CONNECTIONS} legitimate connections, ${clients} attacker clients, ${ROUNDS} rounds of ${DURATION} s, alone and attacked in alternation`,
+    "",
+    "| scenario | p50 ms alone | p50 ms attacked | p99 ms alone | p99 ms attacked | p50 / p99 attacked ÷ alone (medians) | req/s alone / attacked | attacker req/s | errors | unexpected attacker answers |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const s of scenarios) {
+    const alone = rows.filter((x) => x.scenario === s.name && !x.attacked);
+    const hit = rows.filter((x) => x.scenario === s.name && x.attacked);
+    const ratio = (k: "p50" | "p99") =>
+      round2(median(hit.map((x) => x.r[k])) / Math.max(0.01, median(alone.map((x) => x.r[k]))));
+    lines.push(
+      `| ${s.name} | ${range(alone.map((x) => x.r.p50))} | ${range(hit.map((x) => x.r.p50))} | ${range(alone.map((x) => x.r.p99))} | ${range(hit.map((x) => x.r.p99))} | ${ratio("p50")} / ${ratio("p99")} | ${range(alone.map((x) => x.r.rps))} / ${range(hit.map((x) => x.r.rps))} | ${range(hit.map((x) => x.attackRps))} | ${[...alone, ...hit].reduce((n, x) => n + x.r.errors, 0)} | ${hit.reduce((n, x) => n + x.unexpected, 0)} |`,
+    );
+  }
+  console.log(lines.join("\n"));
+}
+
 async function main() {
   execFileSync(process.execPath, [path.join(root, "scripts", "build-if-stale.js")], { stdio: ["ignore", 2, 2] });
   const { url, describe } = await databaseUrl();
@@ -658,6 +717,7 @@ async function main() {
   const scenarios = SCENARIOS.filter((s) => (wanted ? wanted.includes(s.name) : true)).filter(
     (s) => s.name !== "staff-page-500" || fixtures.page500,
   );
+  if (args.attack) return attack(url, fixtures, projects[0], scenarios, Number(args.attack));
   const eventParts =
     args["skip-events"] || (wanted && !wanted.includes("events") && !wanted.includes("webhooks"))
       ? undefined

@@ -78,8 +78,16 @@ export interface Limits {
   rootFields: number;
   /** MAX_BATCH_SIZE: operations in one batched HTTP request (default 10). */
   batchSize: number;
+  /** MAX_DIRECTIVES: directives in an operation, each fragment counted as often as it is spread (default 50). */
+  directives: number;
   /** MAX_QUERY_TOKENS: lexical tokens in a document (default 10000). */
   tokens: number;
+  /** MAX_JSON_DEPTH: nesting of a request's JSON (variables, object and list arguments) (default 64). */
+  jsonDepth: number;
+  /** MAX_WEBSOCKETS: WebSocket connections one server holds at once (default 1000). */
+  webSockets: number;
+  /** MAX_SUBSCRIPTIONS_PER_SOCKET: subscriptions active at once on one WebSocket connection (default 100). */
+  subscriptionsPerSocket: number;
 }
 
 export class ConfigError extends Error {
@@ -197,7 +205,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
       aliases: int("MAX_ALIASES", 30, 0, 10_000),
       rootFields: int("MAX_ROOT_FIELDS", 10, 1, 1000),
       batchSize: int("MAX_BATCH_SIZE", 10, 1, 1000),
+      directives: int("MAX_DIRECTIVES", 50, 0, 10_000),
       tokens: int("MAX_QUERY_TOKENS", 10_000, 100, 1_000_000),
+      jsonDepth: int("MAX_JSON_DEPTH", 64, 2, 1000),
+      webSockets: int("MAX_WEBSOCKETS", 1000, 1, 1_000_000),
+      subscriptionsPerSocket: int("MAX_SUBSCRIPTIONS_PER_SOCKET", 100, 1, 100_000),
     },
     introspection,
     graphiql,

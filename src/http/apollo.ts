@@ -14,7 +14,7 @@ import { idempotencyPlugin } from "../idempotency/idempotency.plugin.js";
 import type { Logger } from "../shared/log.js";
 import { formatError, noteOperation } from "./format-error.js";
 import { jitGateway } from "./jit-executor.js";
-import { limitsPlugin, logPlugin, orderReadsPlugin } from "./plugins.js";
+import { limitsPlugin, logPlugin, orderReadsPlugin, suggestionsPlugin } from "./plugins.js";
 
 export async function startApollo(o: {
   config: Config;
@@ -39,6 +39,7 @@ export async function startApollo(o: {
       // The operation's name, for the log line of an unexpected error (format-error.ts).
       { requestDidStart: async () => ({ didResolveOperation: async (rc) => noteOperation(rc.operationName) }) },
       limitsPlugin(config),
+      suggestionsPlugin(config),
       orderReadsPlugin(),
       idempotencyPlugin(o.prisma, { ttlSeconds: config.idempotencyTtlSeconds }),
       ...(config.logLevel === "debug" ? [logPlugin(log)] : []),

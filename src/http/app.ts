@@ -95,15 +95,17 @@ export function createApp(o: AppOptions): express.Express {
     cors(config.corsOrigins),
     express.json({ limit: config.limits.bodyBytes }),
     (req: express.Request, res: express.Response, next: express.NextFunction) => {
-      if (Array.isArray(req.body) && req.body.length > config.limits.batchSize) {
-        return sendJson(res, 400, {
-          errors: [
-            {
-              message: `A batch may hold at most ${config.limits.batchSize} operations.`,
-              extensions: { code: ThrownCode.BAD_REQUEST },
-            },
-          ],
-        });
+      const refuse = (code: ThrownCode, message: string) =>
+        sendJson(res, 400, { errors: [{ message, extensions: { code } }] });
+      if (Array.isArray(req.body)) {
+        if (req.body.length > config.limits.batchSize)
+          return refuse(ThrownCode.BAD_REQUEST, `A batch may hold at most ${config.limits.batchSize} operations.`);
+        // A key stands for one request's one outcome; a batch's operations each have their own.
+        if (req.headers["idempotency-key"] !== undefined)
+          return refuse(
+            ThrownCode.BAD_REQUEST,
+            "An Idempotency-Key covers one operation: send a batch's mutations as separate requests, each with its own key.",
+          );
       }
       next();
     },

@@ -1,6 +1,7 @@
 /**
  * What a client sees of an error, on every path (queries and mutations over HTTP with either
  * executor, subscriptions over WebSocket):
+ * - an input value a scalar refused is named by the path the client wrote (input-paths.ts);
  * - an error made to be read (a PublicError, shared/errors.ts), and one graphql-js or Apollo made
  *   about the request itself (it does not parse or validate, a variable does not fit its type, no
  *   such operation, a malformed request), go out as they are;
@@ -16,6 +17,7 @@ import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { isDatabaseUnavailable } from "../shared/db-errors.js";
 import { publicErrorIn, SERVICE_UNAVAILABLE_MESSAGE, ThrownCode } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
+import { inputPathOf } from "./input-paths.js";
 
 export const MASKED_MESSAGE = "Internal server error";
 
@@ -66,6 +68,14 @@ export function formatError(
   error: unknown,
   o: { log?: Logger; request?: RequestInfo } = {},
 ): GraphQLFormattedError {
+  const input = error instanceof GraphQLError ? inputPathOf(error) : null;
+  if (input) {
+    return {
+      message: input.message,
+      locations: formatted.locations,
+      extensions: { code: ThrownCode.BAD_USER_INPUT, field: input.field },
+    };
+  }
   if (publicErrorIn(error) || aboutTheRequest(error)) {
     const message = formatted.message.replace(/^Context creation failed: /, "");
     const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};

@@ -1,14 +1,36 @@
 /**
  * Query limits, checked once the operation is known and before anything runs: depth, cost (fields
  * weighted by the `first` of the lists they are in, and by the number of ids `nodes` is given),
- * aliases, root fields, and introspection.
+ * aliases, root fields, directives, and introspection.
+ *
+ * Checking costs time linear in the document's size, whatever its fragments do: each fragment is
+ * measured once (in an order where the fragments it spreads are measured before it) and every spread
+ * of it reuses that measure, so a document whose fragments spread each other twice, level after
+ * level, costs what it weighs, not 2^levels. Nothing recurses deeper than a selection set nests
+ * within one fragment, and that is cut off at NESTING_CUTOFF.
+ *
+ * The check runs per request, once the operation is known: after graphql-js's validation (itself
+ * linear on these shapes: every fragment pair and spread is compared once) and before execution.
+ * It cannot be a validation rule: Apollo validates a document once and serves it from its cache
+ * afterwards, and the cost depends on each request's variables.
  */
 import {
+  getNamedType,
+  isInterfaceType,
+  isObjectType,
   Kind,
-  type GraphQLError,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
+  TypeNameMetaFieldDef,
+  valueFromASTUntyped,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLArgument,
+  type GraphQLError,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
@@ -16,29 +38,18 @@ import {
 import type { Limits } from "../config.js";
 import { MAX_NODE_IDS } from "../nodes/node.resolver.js";
 import { publicError, ThrownCode } from "../shared/errors.js";
-import { DEFAULT_PAGE_SIZE, HISTORY_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/pagination.js";
+import { MAX_PAGE_SIZE } from "../shared/pagination.js";
 
 export interface QueryShape {
   depth: number;
   cost: number;
   aliases: number;
   rootFields: number;
+  directives: number;
   introspection: boolean;
   /** How deep the deepest introspection field nests (0 without introspection). */
   introspectionDepth: number;
 }
-
-/**
- * Fields whose children repeat once per node of a page: their cost is multiplied by `first`, counted
- * at most at the list's largest page (a larger `first` is refused by the list itself, with a clearer
- * error than a cost).
- */
-const PAGED: Record<string, { dflt: number; max: number }> = {
-  orders: { dflt: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE },
-  allOrders: { dflt: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE },
-  history: { dflt: HISTORY_PAGE_SIZE, max: MAX_PAGE_SIZE },
-  deliveries: { dflt: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE },
-};
 
 /**
  * Root fields that take a list of ids, whose children repeat once per id: their cost is multiplied
@@ -56,95 +67,254 @@ const ID_LISTS: Record<string, { arg: string; max: number }> = {
  */
 export const INTROSPECTION_MAX_DEPTH = 30;
 
-function argValue(node: ValueNode | undefined, variables: Record<string, unknown>): unknown {
-  if (!node) return undefined;
-  if (node.kind === Kind.VARIABLE) return variables[node.name.value];
-  if (node.kind === Kind.INT) return Number(node.value);
-  return undefined;
+/**
+ * Selections nested deeper than this (fields and inline fragments, within one fragment or the
+ * operation) are not walked further: the document is already deeper than any limit allows
+ * (MAX_QUERY_DEPTH is at most 100), and stopping keeps the walk's own stack small.
+ */
+export const NESTING_CUTOFF = 128;
+
+/** Counts past this are all "too many": keeps sums and products finite (never Infinity × 0 = NaN). */
+const SATURATED = 1e15;
+const sat = (n: number): number => (n > SATURATED || Number.isNaN(n) ? SATURATED : n);
+
+/** What one selection set (or fragment) adds, measured relative to where it is spread. */
+interface Measure {
+  cost: number;
+  /** Deepest field outside introspection, 1 for the set's own fields (0: none). */
+  depth: number;
+  /** Deepest introspection depth found inside; for a set inside introspection, relative like `depth`. */
+  introspectionDepth: number;
+  introspection: boolean;
+  aliases: number;
+  directives: number;
+  /** Fields at the set's own level, through fragments (the operation's root fields). */
+  fields: number;
 }
 
-/** How many items a list argument holds (a single value stands for a list of one). */
-function listLength(node: ValueNode | undefined, variables: Record<string, unknown>): number {
-  if (!node) return 0;
-  if (node.kind === Kind.LIST) return node.values.length;
-  if (node.kind === Kind.VARIABLE) {
-    const value = variables[node.name.value];
-    return Array.isArray(value) ? value.length : value == null ? 0 : 1;
+const empty = (): Measure => ({
+  cost: 0,
+  depth: 0,
+  introspectionDepth: 0,
+  introspection: false,
+  aliases: 0,
+  directives: 0,
+  fields: 0,
+});
+
+/** The fragments a selection set spreads, at any nesting (without recursion). */
+function spreadsIn(set: SelectionSetNode): string[] {
+  const names: string[] = [];
+  const stack: SelectionSetNode[] = [set];
+  while (stack.length) {
+    for (const sel of stack.pop()!.selections) {
+      if (sel.kind === Kind.FRAGMENT_SPREAD) names.push(sel.name.value);
+      else if (sel.selectionSet) stack.push(sel.selectionSet);
+    }
   }
-  return node.kind === Kind.NULL ? 0 : 1;
+  return names;
 }
 
-/** Measures an operation; fragments are expanded (validation has already refused cycles). */
+/**
+ * The fragments an operation uses, each after the fragments it spreads (an iterative depth-first
+ * walk). A spread that closes a cycle is left out: validation refuses such documents anyway.
+ */
+function fragmentOrder(
+  operation: OperationDefinitionNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+): { order: FragmentDefinitionNode[]; cyclic: Set<string> } {
+  const order: FragmentDefinitionNode[] = [];
+  const state = new Map<string, "open" | "done">();
+  const cyclic = new Set<string>();
+  const stack: { name: string; next: string[] }[] = [];
+  const enter = (name: string) => {
+    const f = fragments.get(name);
+    if (!f || state.get(name) === "done") return;
+    if (state.get(name) === "open") {
+      cyclic.add(name);
+      return;
+    }
+    state.set(name, "open");
+    stack.push({ name, next: spreadsIn(f.selectionSet) });
+  };
+  for (const name of spreadsIn(operation.selectionSet)) {
+    enter(name);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const child = top.next.pop();
+      if (child !== undefined) enter(child);
+      else {
+        stack.pop();
+        state.set(top.name, "done");
+        order.push(fragments.get(top.name)!);
+      }
+    }
+  }
+  return { order, cyclic };
+}
+
+/**
+ * Measures an operation on the values execution will use: a `first` or an `ids` written in the
+ * document, sent as a variable, taken from the variable's default, or else the argument's default in
+ * the schema. Fragments are measured once each (see the top of this file).
+ */
 export function measure(
+  schema: GraphQLSchema,
   document: DocumentNode,
   operation: OperationDefinitionNode,
   variables: Record<string, unknown> = {},
 ): QueryShape {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
-  const shape: QueryShape = {
-    depth: 0,
-    cost: 0,
-    aliases: 0,
-    rootFields: 0,
-    introspection: false,
-    introspectionDepth: 0,
-  };
+  const defaults = new Map<string, ValueNode>();
+  for (const v of operation.variableDefinitions ?? []) {
+    if (v.defaultValue) defaults.set(v.variable.name.value, v.defaultValue);
+  }
+  const queryType = schema.getQueryType();
 
-  function fieldsOf(set: SelectionSetNode, seen: Set<string>): FieldNode[] {
-    const out: FieldNode[] = [];
-    for (const sel of set.selections) {
-      if (sel.kind === Kind.FIELD) out.push(sel);
-      else if (sel.kind === Kind.INLINE_FRAGMENT) out.push(...fieldsOf(sel.selectionSet, seen));
-      else {
-        const f = fragments.get(sel.name.value);
-        if (f && !seen.has(f.name.value)) out.push(...fieldsOf(f.selectionSet, new Set([...seen, f.name.value])));
-      }
+  /** The value an argument will have: written, sent, the variable's default, else the schema's. */
+  function argument(field: FieldNode, arg: GraphQLArgument | undefined, name: string): unknown {
+    const node = field.arguments?.find((a) => a.name.value === name)?.value;
+    if (node?.kind === Kind.VARIABLE) {
+      const v = node.name.value;
+      if (Object.prototype.hasOwnProperty.call(variables, v)) return variables[v];
+      const dflt = defaults.get(v);
+      return dflt ? valueFromASTUntyped(dflt) : arg?.defaultValue;
     }
-    return out;
+    return node ? valueFromASTUntyped(node, variables) : arg?.defaultValue;
   }
 
+  function fieldDef(parent: GraphQLNamedType | undefined, name: string): GraphQLField<unknown, unknown> | undefined {
+    if (name === "__typename") return TypeNameMetaFieldDef;
+    if (parent && parent === queryType) {
+      if (name === "__schema") return SchemaMetaFieldDef;
+      if (name === "__type") return TypeMetaFieldDef;
+    }
+    return parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[name] : undefined;
+  }
+
+  /** How many times a field's children run: its page size, or its number of ids, else once. */
+  function multiplier(parent: GraphQLNamedType | undefined, field: FieldNode, def: GraphQLField<unknown, unknown>) {
+    const ids = parent === queryType ? ID_LISTS[field.name.value] : undefined;
+    if (ids) {
+      const value = argument(
+        field,
+        def.args.find((a) => a.name === ids.arg),
+        ids.arg,
+      );
+      const length = Array.isArray(value) ? value.length : value == null ? 0 : 1;
+      return Math.min(length, ids.max);
+    }
+    const firstArg = def.args.find((a) => a.name === "first");
+    if (!firstArg) return 1;
+    const value = argument(field, firstArg, "first") ?? firstArg.defaultValue;
+    // A `first` that is not a number is refused by validation or by the list itself.
+    if (typeof value !== "number" || !Number.isFinite(value)) return MAX_PAGE_SIZE;
+    return Math.min(Math.max(0, value), MAX_PAGE_SIZE);
+  }
+
+  /** Measures of fragments, by name and by whether they are spread inside introspection. */
+  const measured = new Map<string, Measure>();
+  const key = (name: string, inside: boolean) => `${inside ? "i" : "o"}:${name}`;
+
   /**
-   * Cost of a selection set: 1 per composite field, times `first` under paged lists. `inside` is the
-   * depth at which an introspection field was entered (0 outside introspection).
+   * Measures a selection set whose fields are at relative depth `level` (1 for the set measured).
+   * `inside`: the set is within an introspection field, where `depth` counts introspection levels.
    */
-  function walk(set: SelectionSetNode, depth: number, inside = 0): number {
+  function walk(
+    set: SelectionSetNode,
+    parent: GraphQLNamedType | undefined,
+    inside: boolean,
+    level: number,
+    into: Measure,
+    nesting: number,
+  ): number {
     let cost = 0;
-    for (const field of fieldsOf(set, new Set())) {
-      const name = field.name.value;
-      let entered = inside;
-      if (!entered && (name === "__schema" || name === "__type")) {
-        shape.introspection = true;
-        entered = depth;
+    if (nesting > NESTING_CUTOFF) {
+      into.depth = Math.max(into.depth, level + NESTING_CUTOFF);
+      return 0;
+    }
+    for (const sel of set.selections) {
+      into.directives = sat(into.directives + (sel.directives?.length ?? 0));
+      if (sel.kind === Kind.FRAGMENT_SPREAD) {
+        const m = measured.get(key(sel.name.value, inside));
+        if (!m) continue; // unknown or cyclic: validation refuses it
+        cost = sat(cost + m.cost);
+        // Inside introspection a fragment's levels are introspection levels (measureSet moved them).
+        const depth = inside ? m.introspectionDepth : m.depth;
+        if (depth) into.depth = Math.max(into.depth, level - 1 + depth);
+        if (!inside) into.introspectionDepth = Math.max(into.introspectionDepth, m.introspectionDepth);
+        into.introspection ||= m.introspection;
+        into.aliases = sat(into.aliases + m.aliases);
+        into.directives = sat(into.directives + m.directives);
+        if (level === 1) into.fields = sat(into.fields + m.fields);
+        continue;
       }
-      if (field.alias) shape.aliases++;
-      if (entered) shape.introspectionDepth = Math.max(shape.introspectionDepth, depth - entered + 1);
-      else shape.depth = Math.max(shape.depth, depth);
-      if (!field.selectionSet) continue;
-      let multiplier = 1;
-      const paged = PAGED[name];
-      const ids = depth === 1 ? ID_LISTS[name] : undefined;
-      if (paged && !entered) {
-        const first = argValue(field.arguments?.find((a) => a.name.value === "first")?.value, variables);
-        multiplier =
-          typeof first === "number" && Number.isFinite(first) ? Math.min(Math.max(0, first), paged.max) : paged.dflt;
-      } else if (ids) {
-        const length = listLength(field.arguments?.find((a) => a.name.value === ids.arg)?.value, variables);
-        multiplier = Math.min(length, ids.max);
+      if (sel.kind === Kind.INLINE_FRAGMENT) {
+        const type = sel.typeCondition ? schema.getType(sel.typeCondition.name.value) : parent;
+        cost = sat(cost + walk(sel.selectionSet, type, inside, level, into, nesting + 1));
+        continue;
       }
-      cost += 1 + multiplier * walk(field.selectionSet, depth + 1, entered);
+      const name = sel.name.value;
+      if (level === 1) into.fields++;
+      if (sel.alias) into.aliases = sat(into.aliases + 1);
+      const enters = !inside && (name === "__schema" || name === "__type") && parent === queryType;
+      if (!enters) into.depth = Math.max(into.depth, level);
+      if (!sel.selectionSet) continue;
+      const def = fieldDef(parent, name);
+      const type = def ? getNamedType(def.type) : undefined;
+      if (enters) {
+        into.introspection = true;
+        const inner = empty();
+        inner.cost = walk(sel.selectionSet, type, true, 2, inner, nesting + 1);
+        into.introspectionDepth = Math.max(into.introspectionDepth, inner.depth, 1);
+        into.aliases = sat(into.aliases + inner.aliases);
+        into.directives = sat(into.directives + inner.directives);
+        cost = sat(cost + 1 + inner.cost);
+        continue;
+      }
+      const times = def && !inside ? multiplier(parent, sel, def) : 1;
+      cost = sat(cost + 1 + times * walk(sel.selectionSet, type, inside, level + 1, into, nesting + 1));
     }
     return cost;
   }
 
-  shape.rootFields = fieldsOf(operation.selectionSet, new Set()).length;
-  shape.cost = walk(operation.selectionSet, 1);
-  return shape;
+  function measureSet(set: SelectionSetNode, parent: GraphQLNamedType | undefined, inside: boolean): Measure {
+    const m = empty();
+    m.cost = walk(set, parent, inside, 1, m, 0);
+    if (inside) {
+      m.introspectionDepth = m.depth;
+      m.depth = 0;
+    }
+    return m;
+  }
+
+  const { order } = fragmentOrder(operation, fragments);
+  for (const f of order) {
+    const type = schema.getType(f.typeCondition.name.value);
+    for (const inside of [false, true]) {
+      const m = measureSet(f.selectionSet, type, inside);
+      m.directives = sat(m.directives + (f.directives?.length ?? 0));
+      measured.set(key(f.name.value, inside), m);
+    }
+  }
+  const root = measureSet(operation.selectionSet, schema.getRootType(operation.operation) ?? undefined, false);
+  return {
+    depth: root.depth,
+    cost: root.cost,
+    aliases: root.aliases,
+    rootFields: root.fields,
+    directives: sat(root.directives + (operation.directives?.length ?? 0)),
+    introspection: root.introspection,
+    introspectionDepth: root.introspectionDepth,
+  };
 }
 
 function tooComplex(message: string): GraphQLError {
   return publicError(ThrownCode.QUERY_TOO_COMPLEX, message, { status: 400 });
 }
+
+const count = (n: number) => (n >= SATURATED ? "more than 10^15" : String(n));
 
 /** Throws a QUERY_TOO_COMPLEX error naming the first limit the operation exceeds. */
 export function enforceLimits(shape: QueryShape, limits: Limits): void {
@@ -156,11 +326,13 @@ export function enforceLimits(shape: QueryShape, limits: Limits): void {
   if (shape.depth > limits.depth)
     throw tooComplex(`Query is ${shape.depth} levels deep; the limit is ${limits.depth}.`);
   if (shape.aliases > limits.aliases)
-    throw tooComplex(`Query has ${shape.aliases} aliases; the limit is ${limits.aliases}.`);
+    throw tooComplex(`Query has ${count(shape.aliases)} aliases; the limit is ${limits.aliases}.`);
   if (shape.rootFields > limits.rootFields)
-    throw tooComplex(`Query has ${shape.rootFields} root fields; the limit is ${limits.rootFields}.`);
+    throw tooComplex(`Query has ${count(shape.rootFields)} root fields; the limit is ${limits.rootFields}.`);
+  if (shape.directives > limits.directives)
+    throw tooComplex(`Query has ${count(shape.directives)} directives; the limit is ${limits.directives}.`);
   if (shape.cost > limits.cost)
     throw tooComplex(
-      `Query costs ${shape.cost}; the limit is ${limits.cost} (lists count once per \`first\`, \`nodes\` once per id).`,
+      `Query costs ${count(shape.cost)}; the limit is ${limits.cost} (lists count once per \`first\`, \`nodes\` once per id).`,
     );
 }

@@ -1,31 +1,46 @@
-/** Apollo plugins: query limits and introspection policy; one log line per operation. */
+/**
+ * Apollo plugins: query limits, introspection policy and the schema hints that go with it; one log
+ * line per operation.
+ */
 import type { ApolloServerPlugin } from "@apollo/server";
-import type { DocumentNode, OperationDefinitionNode } from "graphql";
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from "graphql";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { isStaff } from "../auth/viewer.js";
 import { publicError, ThrownCode } from "../shared/errors.js";
 import type { Logger } from "../shared/log.js";
+import { checkDocumentValues, checkJson } from "./inputs.js";
 import { enforceLimits, measure } from "./limits.js";
 import { selectFor } from "../orders/order.select.js";
 import type { Viewer } from "../auth/viewer.js";
 
-/** PostgreSQL text cannot hold NUL (U+0000): refuse it up front rather than fail in the database. */
-function hasNul(query: string | undefined, variables: unknown): boolean {
-  return (
-    (query !== undefined && (query.includes("\0") || /\\u0000/i.test(query))) ||
-    (variables != null && /\\u0000/i.test(JSON.stringify(variables)))
-  );
+/** Whether INTROSPECTION lets this caller read the schema. */
+export function mayIntrospect(config: Pick<Config, "introspection">, viewer: Viewer): boolean {
+  return config.introspection === "on" || (config.introspection === "staff" && isStaff(viewer));
 }
 
 /**
- * Refuses, with an error naming the reason, an operation whose text holds NUL, that is introspection
+ * graphql-js's hints in its errors ("Did you mean \"allOrders\"?", "… the enum value …", "… to use an
+ * inline fragment on …"), for fields, arguments, input fields, enum values and types alike: enough to
+ * rebuild the schema one guess at a time, so a caller who may not introspect does not get them.
+ */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+/** The message without its schema hints. */
+export function withoutSuggestions(message: string): string {
+  return message.replace(SUGGESTION, "");
+}
+
+/**
+ * Refuses, with an error naming the reason, an operation whose values hold NUL or nest too deep
+ * (inputs.ts: PostgreSQL text cannot hold NUL; refused up front rather than failed in the database), that is introspection
  * where INTROSPECTION does not allow it, or that exceeds a limit. For HTTP (the plugin below) and
  * subscriptions alike.
  */
 export function checkOperation(
   config: Pick<Config, "limits" | "introspection">,
   op: {
+    schema: GraphQLSchema;
     query: string | undefined;
     document: DocumentNode;
     operation: OperationDefinitionNode | undefined;
@@ -34,9 +49,8 @@ export function checkOperation(
     viewer: Viewer;
   },
 ): void {
-  if (hasNul(op.query, op.variables)) {
-    throw publicError(ThrownCode.BAD_USER_INPUT, "Text may not contain the NUL character (U+0000).", { status: 400 });
-  }
+  checkJson(op.variables ?? {}, config.limits.jsonDepth);
+  checkDocumentValues(op.document, config.limits.jsonDepth);
   if (!op.operation) {
     // GraphiQL sends a remembered operationName that the edited document may no longer have.
     throw publicError(
@@ -47,17 +61,15 @@ export function checkOperation(
       { status: 400 },
     );
   }
-  const shape = measure(op.document, op.operation, op.variables ?? {});
-  if (shape.introspection && config.introspection !== "on") {
-    if (config.introspection === "off" || !isStaff(op.viewer)) {
-      throw publicError(
-        ThrownCode.FORBIDDEN,
-        config.introspection === "off"
-          ? "Introspection is disabled on this server."
-          : "Introspection is for staff on this server.",
-        { status: 403 },
-      );
-    }
+  const shape = measure(op.schema, op.document, op.operation, op.variables ?? {});
+  if (shape.introspection && !mayIntrospect(config, op.viewer)) {
+    throw publicError(
+      ThrownCode.FORBIDDEN,
+      config.introspection === "off"
+        ? "Introspection is disabled on this server."
+        : "Introspection is for staff on this server.",
+      { status: 403 },
+    );
   }
   enforceLimits(shape, config.limits);
 }
@@ -66,8 +78,9 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operation, request, contextValue }) {
+        async didResolveOperation({ schema, document, operation, request, contextValue }) {
           checkOperation(config, {
+            schema,
             operationName: request.operationName,
             query: request.query,
             document,
@@ -82,6 +95,26 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
               { status: 400 },
             );
           }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Takes the schema hints out of every error a caller who may not introspect gets: from parsing,
+ * validation, variables that do not fit their type, and execution alike.
+ */
+export function suggestionsPlugin(config: Pick<Config, "introspection">): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (mayIntrospect(config, contextValue?.viewer ?? { kind: "anonymous" })) return;
+          const body = response.body;
+          const result = body.kind === "single" ? body.singleResult : body.initialResult;
+          if (result.errors)
+            result.errors = result.errors.map((e) => ({ ...e, message: withoutSuggestions(e.message) }));
         },
       };
     },

@@ -5,6 +5,11 @@
  * refuses the connection (close code 4403). Only subscription operations are served here (queries
  * and mutations go over HTTP), with the same limits as HTTP. Connections are pinged to keep them
  * alive, and closed (1001) when the server stops.
+ *
+ * What one client can hold is bounded: a server takes at most MAX_WEBSOCKETS connections (one more
+ * is closed at once with 1013, "try again later"), and a connection at most
+ * MAX_SUBSCRIPTIONS_PER_SOCKET active subscriptions (one more is refused with a
+ * TOO_MANY_SUBSCRIPTIONS error before its document is even parsed, and the connection stays open).
  */
 import type http from "node:http";
 import type { Duplex } from "node:stream";
@@ -28,7 +33,7 @@ import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { eventAudience } from "../history/event-audience.js";
 import { publicError, ThrownCode } from "../shared/errors.js";
-import { checkOperation } from "./plugins.js";
+import { checkOperation, mayIntrospect, withoutSuggestions } from "./plugins.js";
 
 export interface SubscriptionServer {
   /** Open WebSocket connections. */
@@ -37,6 +42,9 @@ export interface SubscriptionServer {
 }
 
 const KEEP_ALIVE_MS = 12_000;
+
+/** The close code of a connection past MAX_WEBSOCKETS: 1013, "Try Again Later" (RFC 6455's registry). */
+export const CLOSE_TOO_MANY_CONNECTIONS = 1013;
 
 const refusal = (message: string, code: ThrownCode) => publicError(code, message);
 
@@ -50,18 +58,18 @@ type Answer = ExecutionResult | Promise<ExecutionResult>;
  * with the event object (the bus hands the same one to every subscription) and go when it goes.
  */
 export function sharedSubscriptions() {
-  const keys = new WeakMap<DocumentNode, string>();
+  const keys = new WeakMap<ExecutionArgs, string>();
   const answers = new WeakMap<object, Map<string, Answer>>();
 
   return {
-    /** Declares which subscribers may share `document`'s executions. */
-    share(document: DocumentNode, key: string): void {
-      keys.set(document, key);
+    /** Declares which subscribers may share the executions of the subscription `args` starts. */
+    share(args: ExecutionArgs, key: string): void {
+      keys.set(args, key);
     },
     async subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
       const source = await createSourceEventStream(args);
       if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
-      const key = keys.get(args.document);
+      const key = keys.get(args);
       const run = (event: unknown) => execute({ ...args, rootValue: event });
       return mapEvents(source[Symbol.asyncIterator](), (event) => {
         if (key === undefined || typeof event !== "object" || event === null) return run(event);
@@ -106,6 +114,38 @@ function mapEvents(
   };
 }
 
+/**
+ * Subscription documents parsed and validated once per text, not once per subscription: a
+ * thousand dashboards that send the same document hold one syntax tree between them (each
+ * subscription keeps its document for as long as it runs). The most recent MAX_CACHED texts are
+ * kept; a refused text keeps its refusals.
+ */
+function checkedDocuments(schema: GraphQLSchema, maxTokens: number) {
+  const MAX_CACHED = 500;
+  const cache = new Map<string, DocumentNode | GraphQLError[]>();
+  return {
+    get(query: string): DocumentNode | GraphQLError[] {
+      let checked = cache.get(query);
+      if (checked) {
+        cache.delete(query); // the most recent at the end (LRU)
+      } else {
+        try {
+          const document = parse(query, { maxTokens });
+          const invalid = validate(schema, document);
+          checked = invalid.length
+            ? invalid.map((e) => refusal(e.message, ThrownCode.GRAPHQL_VALIDATION_FAILED))
+            : document;
+        } catch (e) {
+          checked = [refusal(e instanceof Error ? e.message : String(e), ThrownCode.GRAPHQL_PARSE_FAILED)];
+        }
+        if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(query, checked);
+      return checked;
+    },
+  };
+}
+
 export function serveSubscriptions(
   httpServer: http.Server,
   opts: {
@@ -125,11 +165,28 @@ export function serveSubscriptions(
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
+    // (ws completes an upgrade synchronously when there is no verifyClient: no upgrade is ever half-counted.)
+    if (wss.clients.size >= opts.config.limits.webSockets) {
+      // Accepted only to be closed with a code a WebSocket client can read (an HTTP refusal of the
+      // upgrade reaches graphql-ws clients as a bare 1006).
+      wss.handleUpgrade(req, socket, head, (ws) =>
+        ws.close(
+          CLOSE_TOO_MANY_CONNECTIONS,
+          `Too many connections: at most ${opts.config.limits.webSockets} (MAX_WEBSOCKETS). Try again later.`,
+        ),
+      );
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   };
   httpServer.on("upgrade", upgrade);
 
+  /** An error as the caller may see it: without schema hints unless they may introspect. */
+  const hinted = (viewer: Viewer | undefined, e: GraphQLFormattedError): GraphQLFormattedError =>
+    mayIntrospect(opts.config, viewer ?? { kind: "anonymous" }) ? e : { ...e, message: withoutSuggestions(e.message) };
+
   const shared = sharedSubscriptions();
+  const documents = checkedDocuments(opts.schema, opts.config.limits.tokens);
   const served = useServer<Record<string, unknown> | undefined, { viewer: Viewer }>(
     {
       schema: opts.schema,
@@ -145,14 +202,24 @@ export function serveSubscriptions(
         }
       },
       onSubscribe(ctx, _id, payload) {
-        let document;
-        try {
-          document = parse(payload.query, { maxTokens: opts.config.limits.tokens });
-        } catch (e) {
-          return [refusal(e instanceof Error ? e.message : String(e), ThrownCode.GRAPHQL_PARSE_FAILED)];
+        // graphql-ws has already reserved this subscription's id: it counts among the active ones.
+        const max = opts.config.limits.subscriptionsPerSocket;
+        if (Object.keys(ctx.subscriptions).length > max) {
+          return [
+            refusal(
+              `This connection already has ${max} active subscriptions (MAX_SUBSCRIPTIONS_PER_SOCKET): ` +
+                "complete one before starting another, or open another connection.",
+              ThrownCode.TOO_MANY_SUBSCRIPTIONS,
+            ),
+          ];
         }
-        const invalid = validate(opts.schema, document);
-        if (invalid.length) return invalid.map((e) => refusal(e.message, ThrownCode.GRAPHQL_VALIDATION_FAILED));
+        const viewer = ctx.extra.viewer ?? { kind: "anonymous" };
+        const checked = documents.get(payload.query);
+        if (Array.isArray(checked)) {
+          if (mayIntrospect(opts.config, viewer)) return checked;
+          return checked.map((e) => refusal(withoutSuggestions(e.message), e.extensions.code as ThrownCode));
+        }
+        const document = checked;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation)
           return [refusal("The document names no operation to run (check operationName).", ThrownCode.BAD_REQUEST)];
@@ -164,9 +231,9 @@ export function serveSubscriptions(
             ),
           ];
         }
-        const viewer = ctx.extra.viewer ?? { kind: "anonymous" };
         try {
           checkOperation(opts.config, {
+            schema: opts.schema,
             query: payload.query,
             document,
             operation,
@@ -177,23 +244,27 @@ export function serveSubscriptions(
           return [e as GraphQLError];
         }
         const variables = JSON.stringify(payload.variables ?? {});
-        shared.share(
-          document,
-          [eventAudience(viewer), payload.operationName ?? "", variables, payload.query].join("\n"),
-        );
-        return {
+        const args: ExecutionArgs = {
           schema: opts.schema,
           document,
           operationName: payload.operationName,
           variableValues: payload.variables,
           contextValue: opts.contextFor(viewer),
         };
+        shared.share(args, [eventAudience(viewer), payload.operationName ?? "", variables, payload.query].join("\n"));
+        return args;
       },
-      onNext: (_ctx, _id, payload, _args, result) =>
+      onNext: (ctx, _id, payload, _args, result) =>
         result.errors
-          ? { ...result, errors: result.errors.map((e) => opts.formatError(e as GraphQLError, payload.operationName)) }
+          ? {
+              ...result,
+              errors: result.errors.map((e) =>
+                hinted(ctx.extra.viewer, opts.formatError(e as GraphQLError, payload.operationName)),
+              ),
+            }
           : result,
-      onError: (_ctx, _id, payload, errors) => errors.map((e) => opts.formatError(e, payload.operationName)),
+      onError: (ctx, _id, payload, errors) =>
+        errors.map((e) => hinted(ctx.extra.viewer, opts.formatError(e, payload.operationName))),
     },
     wss,
     KEEP_ALIVE_MS,

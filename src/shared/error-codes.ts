@@ -57,6 +57,8 @@ const THROWN = {
   IDEMPOTENCY_KEY_IN_USE: {},
   /** A subscription's reader fell too far behind (SUBSCRIPTION_QUEUE). */
   EVENTS_DROPPED: {},
+  /** A WebSocket connection already has MAX_SUBSCRIPTIONS_PER_SOCKET subscriptions active. */
+  TOO_MANY_SUBSCRIPTIONS: {},
   /** The database is not available. */
   SERVICE_UNAVAILABLE: {},
   /** Anything unexpected, masked (with a request id the log line carries too). */

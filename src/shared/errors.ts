@@ -69,3 +69,16 @@ export const SERVICE_UNAVAILABLE_MESSAGE = "The database is not available; try a
 export function serviceUnavailable(message = SERVICE_UNAVAILABLE_MESSAGE): PublicError {
   return publicError(ThrownCode.SERVICE_UNAVAILABLE, message, { status: 200 });
 }
+
+/**
+ * A scalar's refusal of an input value. A plain Error, not a GraphQLError, so that graphql-js
+ * reports it with the node or variable it came from; formatError (http/input-paths.ts) then names
+ * it by the path the client wrote (`input.amount: …`) instead of by graphql-js's wording.
+ */
+export class InputValueError extends Error {
+  readonly extensions = { code: ThrownCode.BAD_USER_INPUT };
+  constructor(message: string) {
+    super(message);
+    this.name = "InputValueError";
+  }
+}

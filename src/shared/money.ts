@@ -89,24 +89,21 @@ export function sumMoney(values: Iterable<Money>): Money {
   return sum;
 }
 
-const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+/**
+ * How a money amount is written by a client: an optional leading minus, digits, and at most two
+ * decimal places ("12", "12.3", "-12.30"). No exponent, no "+", no ".5" or "5.", no spaces, no
+ * thousands separators: what is typed by hand is either exactly an amount or refused, never
+ * rounded or read loosely.
+ */
+export const MONEY_TEXT = /^-?\d+(\.\d{1,2})?$/;
 
 /**
- * Parses a decimal given as text (or a JSON number, which is taken by its shortest text form),
- * rounded to two places. Null when it is not a finite decimal or does not fit decimal(18,2).
+ * Parses an amount written as MONEY_TEXT (a string; JSON numbers are refused: a float cannot be
+ * trusted to hold cents). Null when it is not such a text or does not fit decimal(18,2).
  */
 export function parseMoney(raw: unknown): Money | null {
-  let text: string;
-  if (typeof raw === "string") text = raw.trim();
-  else if (typeof raw === "number" && Number.isFinite(raw)) text = String(raw);
-  else return null;
-  if (!DECIMAL_TEXT.test(text) && !/^[+-]?\d+(\.\d+)?e[+-]?\d+$/i.test(text)) return null;
-  let value: Money;
-  try {
-    value = roundMoney(new Money(text));
-  } catch {
-    return null;
-  }
-  if (!value.isFinite() || value.abs().gte(LIMIT)) return null;
+  if (typeof raw !== "string" || !MONEY_TEXT.test(raw)) return null;
+  const value = new Money(raw);
+  if (value.abs().gte(LIMIT)) return null;
   return value.isZero() ? ZERO : value; // no "-0.00"
 }

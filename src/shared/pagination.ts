@@ -38,12 +38,31 @@ export function decodeCursor<T>(text: string, accept: (key: unknown[]) => T | nu
   return value;
 }
 
+/**
+ * Whether a cursor's id fits the `Int` (int4) id columns. A cursor is the client's text: a value its
+ * column cannot hold would fail in the database instead of being refused as bad input.
+ */
+export function isRowId(id: unknown): id is number {
+  return Number.isInteger(id) && (id as number) >= -2_147_483_648 && (id as number) <= 2_147_483_647;
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * Whether a cursor's timestamp is one the server writes (`toISOString()` of a date in the years 1 to
+ * 9999): a real instant, which both PostgreSQL's timestamp columns and a JavaScript Date hold.
+ */
+export function isCursorInstant(value: unknown): value is string {
+  if (typeof value !== "string" || !ISO_INSTANT.test(value) || value.startsWith("0000")) return false;
+  const time = Date.parse(value);
+  return !Number.isNaN(time) && new Date(time).toISOString() === value;
+}
+
 /** Cursors that are a row's id tagged with its kind; `decode` refuses another kind's, saying `hint`. */
 export function idCursor(kind: string, hint: string) {
   return {
     encode: <T extends { id: number }>(row: T): string => encodeCursor([kind, row.id]),
-    decode: (text: string): number =>
-      decodeCursor(text, ([k, id]) => (k === kind && Number.isSafeInteger(id) ? (id as number) : null), hint),
+    decode: (text: string): number => decodeCursor(text, ([k, id]) => (k === kind && isRowId(id) ? id : null), hint),
   };
 }
 

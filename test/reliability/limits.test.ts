@@ -2,6 +2,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeGlobalId } from "../../src/nodes/global-id.js";
 import { startTestServer, type TestServer } from "../helpers/harness.js";
+import { waitFor } from "../helpers/receiver.js";
+import { connectSubscriber } from "../helpers/subscriber.js";
+
+/** Documents and variables that graphql-js answers with a hint, one of each kind of name. */
+const MISSPELT: { query: string; variables?: Record<string, unknown>; hint: RegExp }[] = [
+  { query: "{ allOrder { totalCount } }", hint: /Did you mean "allOrders"/ }, // field
+  { query: "{ orders(frist: 1) { totalCount } }", hint: /Did you mean "first"/ }, // argument
+  { query: "{ allOrders(orderBy: DATE_CREATED) { totalCount } }", hint: /Did you mean the enum value/ }, // enum
+  {
+    query: "query($s: OrderSort) { allOrders(orderBy: $s) { totalCount } }",
+    variables: { s: "DATE_CREATED" },
+    hint: /Did you mean the enum value/,
+  }, // enum, in a variable
+  { query: "query($f: OrderFiltr) { allOrders(filter: $f) { totalCount } }", hint: /Did you mean "OrderFilter"/ }, // type
+  {
+    query: "query($f: OrderFilter) { allOrders(filter: $f) { totalCount } }",
+    variables: { f: { statuss: ["PAID"] } },
+    hint: /Did you mean "status/,
+  }, // input field, in a variable
+];
 
 async function post(t: TestServer, body: unknown, headers: Record<string, string> = {}) {
   const res = await fetch(`${t.url}/graphql`, {
@@ -119,6 +139,17 @@ describe("limits (defaults)", () => {
     );
   });
 
+  it("refuses more than 50 directives, counting a fragment's as often as it is spread", async () => {
+    const fields = (n: number) => Array.from({ length: n }, () => "__typename @include(if: true)").join(" ");
+    expect((await post(t, { query: `{ me { ${fields(50)} } }` })).status).toBe(200);
+    expect((await post(t, { query: `{ me { ${fields(51)} } }` })).status).toBe(400);
+    const spread = await post(t, { query: `{ me { ...D ...D ...D } } fragment D on User { ${fields(17)} }` });
+    expect(spread.json.errors[0]).toMatchObject({
+      message: "Query has 51 directives; the limit is 50.",
+      extensions: { code: "QUERY_TOO_COMPLEX" },
+    });
+  });
+
   it("refuses documents of more than 10000 tokens, bodies over 1 MiB and batches over 10", async () => {
     const huge = `{ ${Array.from({ length: 12_000 }, () => "__typename").join(" ")} }`;
     const tokens = await post(t, { query: huge });
@@ -138,6 +169,13 @@ describe("limits (defaults)", () => {
     );
     expect(okBatch.status).toBe(200);
     expect(okBatch.json).toHaveLength(3);
+  });
+
+  it("gives schema hints to every caller where everyone may introspect (the default)", async () => {
+    for (const m of MISSPELT) {
+      const r = await post(t, { query: m.query, variables: m.variables });
+      expect(r.json.errors[0].message, m.query).toMatch(m.hint);
+    }
   });
 
   it("introspection and GraphiQL are on by default; CORS is closed", async () => {
@@ -196,6 +234,41 @@ describe("limits (configured)", () => {
     expect(pre.status).toBe(204);
     expect(pre.headers.get("access-control-allow-headers")).toMatch(/authorization/);
     expect(pre.headers.get("access-control-allow-headers")).toMatch(/order-token/); // a guest's, for node and nodes
+  });
+
+  it("keeps schema hints out of errors for callers who may not introspect, and gives them to staff", async () => {
+    for (const m of MISSPELT) {
+      const body = { query: m.query, variables: m.variables };
+      const anonymous = await post(t, body);
+      expect(anonymous.json.errors.length, m.query).toBeGreaterThan(0);
+      expect(anonymous.text, m.query).not.toMatch(/Did you mean/);
+      const asCustomer = await post(t, body, { authorization: `Bearer ${customer.token}` });
+      expect(asCustomer.text, m.query).not.toMatch(/Did you mean/);
+      const asStaff = await post(t, body, { authorization: `Bearer ${staff.token}` });
+      expect(asStaff.json.errors[0].message, m.query).toMatch(m.hint);
+      // the rest of the message is the same
+      expect(anonymous.json.errors[0].message).toBe(
+        asStaff.json.errors[0].message.replace(/ ?Did you mean [^?]*\?/, ""),
+      );
+    }
+    // over WebSocket too
+    const s = await connectSubscriber(t.url);
+    try {
+      const sub = s.subscribe("subscription { orderEvent { id } }");
+      await waitFor(() => sub.errors.length > 0, "the refusal");
+      expect(JSON.stringify(sub.errors)).toMatch(/Cannot query field/);
+      expect(JSON.stringify(sub.errors)).not.toMatch(/Did you mean/);
+    } finally {
+      await s.dispose();
+    }
+    const st = await connectSubscriber(t.url, staff.token);
+    try {
+      const sub = st.subscribe("subscription { orderEvent { id } }");
+      await waitFor(() => sub.errors.length > 0, "the refusal");
+      expect(JSON.stringify(sub.errors)).toMatch(/Did you mean/);
+    } finally {
+      await st.dispose();
+    }
   });
 
   it("takes its numbers from the environment", async () => {

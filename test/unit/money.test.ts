@@ -23,13 +23,27 @@ describe("money", () => {
     expect(sumMoney(many).toFixed(2)).toBe("10.00");
   });
 
-  it("parses decimals given as text or JSON numbers and refuses the rest", () => {
+  it("parses amounts written as digits with at most two decimal places, exactly, and refuses the rest", () => {
     expect(parseMoney("12.3")?.toFixed(2)).toBe("12.30");
-    expect(parseMoney(" 7 ")?.toFixed(2)).toBe("7.00");
-    expect(parseMoney(".5")?.toFixed(2)).toBe("0.50");
-    expect(parseMoney(12.5)?.toFixed(2)).toBe("12.50");
-    expect(parseMoney("-0.001")?.toFixed(2)).toBe("0.00");
+    expect(parseMoney("12")?.toFixed(2)).toBe("12.00");
+    expect(parseMoney("-5.05")?.toFixed(2)).toBe("-5.05");
+    expect(parseMoney("-0")?.toFixed(2)).toBe("0.00");
+    expect(parseMoney("9999999999999999.99")?.toFixed(2)).toBe("9999999999999999.99");
     for (const bad of [
+      "5.555",
+      "-0.001",
+      "1e1",
+      "1E1",
+      "+3",
+      ".5",
+      "5.",
+      " 7 ",
+      "7 ",
+      "- 7",
+      "--7",
+      "1_000",
+      12.5,
+      10,
       "",
       "abc",
       "1,5",

@@ -12,14 +12,18 @@ import {
 } from "../../src/orders/status.js";
 import { checkItems, orderAmounts } from "../../src/orders/order.validation.js";
 
-/** Amounts as exact decimal strings with up to 4 places. */
-const amount = fc
-  .tuple(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), fc.integer({ min: 0, max: 4 }))
-  .map(([units, places]) => {
-    const neg = units < 0n;
-    const digits = (neg ? -units : units).toString().padStart(places + 1, "0");
-    return `${neg ? "-" : ""}${places ? `${digits.slice(0, -places)}.${digits.slice(-places)}` : digits}`;
-  });
+/** Amounts as exact decimal strings with up to `maxPlaces` places. */
+const amounts = (maxPlaces: number) =>
+  fc
+    .tuple(fc.bigInt({ min: -(10n ** 12n), max: 10n ** 12n }), fc.integer({ min: 0, max: maxPlaces }))
+    .map(([units, places]) => {
+      const neg = units < 0n;
+      const digits = (neg ? -units : units).toString().padStart(places + 1, "0");
+      return `${neg ? "-" : ""}${places ? `${digits.slice(0, -places)}.${digits.slice(-places)}` : digits}`;
+    });
+const amount = amounts(4);
+/** What a client may type: at most two places. */
+const typedAmount = amounts(2);
 
 /** Half-even rounding to cents done by hand on the decimal string (no decimal library). */
 function referenceRound(text: string): string {
@@ -72,7 +76,18 @@ describe("money properties", () => {
   it("rounding is half-even to cents, as done by hand", () => {
     fc.assert(
       fc.property(amount, (a) => {
-        expect(parseMoney(a)?.toFixed(2)).toBe(referenceRound(a));
+        expect(roundMoney(new Money(a)).toFixed(2)).toBe(referenceRound(a));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it("an amount typed by hand is taken exactly with up to two places, and refused with more", () => {
+    fc.assert(
+      fc.property(amount, (a) => {
+        const places = a.split(".")[1]?.length ?? 0;
+        if (places <= 2) expect(parseMoney(a)?.eq(new Money(a))).toBe(true);
+        else expect(parseMoney(a)).toBeNull();
       }),
       { numRuns: 3000 },
     );
@@ -95,7 +110,7 @@ describe("money properties", () => {
     const item = fc.record({
       unitPrice: price,
       quantity: fc.integer({ min: 1, max: 1000 }),
-      rows: fc.array(amount, { maxLength: 3 }),
+      rows: fc.array(typedAmount, { maxLength: 3 }),
     });
     fc.assert(
       fc.property(
