@@ -90,7 +90,7 @@ describe.each(backends())("order edits on %s", (backend) => {
     const r = await preview(o.ref, {
       changeItems: [{ itemId: mug.id, quantity: 3, unitPrice: "9.50" }],
       removeItems: [plate.id],
-      addItems: [item("0.335", 3, "Spoon")],
+      addItems: [item("0.34", 3, "Spoon")],
       extraRows: [{ label: "Shipping", amount: "0.00" }],
     });
     expect(r.errors).toBeUndefined();
@@ -103,7 +103,6 @@ describe.each(backends())("order edits on %s", (backend) => {
       after: {
         items: [
           { itemId: mug.id, quantity: 3, unitPrice: "9.50", subtotal: "28.50", total: "28.50" },
-          // 0.335 is 0.34 half-even, as createOrder takes it
           { itemId: null, name: "Spoon", quantity: 3, unitPrice: "0.34", subtotal: "1.02", total: "1.02" },
         ],
         extraRows: [{ label: "Shipping", amount: "0.00" }],
@@ -118,7 +117,7 @@ describe.each(backends())("order edits on %s", (backend) => {
 
   it("recomputes totals exactly as createOrder does", async () => {
     const lines = [
-      item("0.335", 3, "A"),
+      item("0.34", 3, "A"),
       item("19.99", 7, "B"),
       { ...item("2.50", 2, "C"), extraRows: [{ label: "Gift wrap", amount: "1.25" }] },
     ];
@@ -347,7 +346,6 @@ describe.each(backends())("order edits on %s", (backend) => {
       [{ changeItems: [{ itemId: a.id, quantity: 3 }], removeItems: [a.id] }, "changes.changeItems.0.itemId"],
       [{ removeItems: [a.id, b.id] }, "changes.removeItems"],
       [{ addItems: [{ ...item("1.00"), product: { name: "No code" } }] }, "changes.addItems.0.product.code"],
-      [{ extraRows: [{ label: "x", amount: "ten" }] }, "changes.extraRows.0.amount"],
       [{ changeItems: [{ itemId: a.id, quantity: 2 }] }, "changes"], // leaves the order as it is
     ];
     for (const [changes, field] of cases) {
@@ -360,8 +358,11 @@ describe.each(backends())("order edits on %s", (backend) => {
       const c = (await commit(o.ref, { changes, expectedTotal: "1.00", overpayment: "REFUND" })).data!.commitOrderEdit;
       expect(c, field).toMatchObject({ __typename: "InvalidOrderInputError", field });
     }
+    // money that is not exactly an amount is refused before the edit is looked at, named by its path
+    const ten = await preview(o.ref, { extraRows: [{ label: "x", amount: "ten" }] });
+    expect(ten.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "changes.extraRows.0.amount" });
     const bad = await commit(o.ref, { changes: { removeItems: [b.id] }, expectedTotal: "twenty", overpayment: "KEEP" });
-    expect(bad.data!.commitOrderEdit).toMatchObject({ __typename: "InvalidOrderInputError", field: "expectedTotal" });
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.expectedTotal" });
 
     for (const status of ["SHIPPED", "COMPLETED", "REFUNDED"] as const) {
       const s = await order();

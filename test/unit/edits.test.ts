@@ -93,7 +93,7 @@ describe("order edits: rules", () => {
           const items = lines.map(([c, q]) => ({
             productType: "p",
             product: { name: "N", code: "C" },
-            unitPrice: (c / 1000).toFixed(3), // three places: rounded half-even like createOrder
+            unitPrice: (c / 100).toFixed(2),
             quantity: q,
           }));
           const extraRows = rows.map((r) => ({ label: "x", amount: (r / 100).toFixed(2) }));
