@@ -27,10 +27,11 @@ import { encodeCursor } from "../src/shared/pagination.js";
 import { issueApiToken } from "../src/users/user.repository.js";
 import { startAttack } from "./attack.js";
 import { runEventBench, type EventResults } from "./events.js";
+import { replicaClusters, replicaTable, runReplicaBench } from "./replicas.js";
 import { DatabaseCpu, cpuOf, percentile, round2, rssOf } from "./measure.js";
 import { node22, postgraphileSide } from "./peers/postgraphile/peer.js";
 import { SCENARIOS, type Fixtures, type Scenario } from "./scenarios.js";
-import { seed, seededHistory, seededOrders, seedHistory } from "./seed.js";
+import { seed, seededFulfillment, seededHistory, seededOrders, seedFulfillment, seedHistory } from "./seed.js";
 import {
   floorSide,
   nodeBinary,
@@ -82,6 +83,11 @@ const { values: args } = parseArgs({
     attack: { type: "string" },
     /** The compiled server to run (default dist): A/B runs of builds side by side. */
     "server-dist": { type: "string", default: "dist" },
+    /**
+     * Instead of the scenarios: staff-page-100 on two servers with one primary, against the same with
+     * a streaming replica (private clusters; needs root). bench/replicas.ts.
+     */
+    replica: { type: "boolean", default: false },
   },
 });
 const N = Number(args.orders);
@@ -123,6 +129,7 @@ async function prepare(url: string): Promise<Fixtures> {
       log(`Seeded ${N} orders in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     } else log(`Using the ${have} orders already seeded`);
     if (!(await seededHistory(db.pool))) await seedHistory(db.pool, log);
+    if (!(await seededFulfillment(db.pool))) await seedFulfillment(db.pool, log);
     await resetMutations(db);
     const prisma = createPrisma(db);
     const staff = (await db.pool.query(`SELECT id FROM "User" WHERE email = 'staff@bench.example'`)).rows[0].id;
@@ -141,17 +148,19 @@ async function prepare(url: string): Promise<Fixtures> {
            WHERE p."paymentMethod" = 'credit-card' ORDER BY o.id ASC LIMIT 300`,
         )
       ).rows,
-      // order edits: 200 orders that may be edited, after the 500 the other mutation scenarios change
+      // order edits: 200 orders that may be edited, after the 700 the other mutation scenarios change
       editable: (
         await db.pool.query(
           `SELECT o.ref, i.id::text AS "itemId", i."unitPrice"::text AS "unitPrice", i.quantity, o.total::text AS total
            FROM (SELECT id, ref, total FROM "Order" WHERE status IN ('CREATED','HOLD','FAILED','PROCESSING')
-                 AND id > (SELECT max(id) FROM (SELECT id FROM "Order" ORDER BY id ASC LIMIT 500) m)
+                 AND id > (SELECT max(id) FROM (SELECT id FROM "Order" ORDER BY id ASC LIMIT 700) m)
                  ORDER BY id ASC LIMIT 200) o
            JOIN LATERAL (SELECT * FROM "OrderItem" WHERE "orderId" = o.id ORDER BY id LIMIT 1) i ON true
            ORDER BY o.id`,
         )
       ).rows,
+      shippable: await bulkOrders(db, 500, 600),
+      returnable: await bulkOrders(db, 600, 700, { shipped: true }),
       payable: (
         await db.pool.query(
           `SELECT ref, token FROM "Order" WHERE NOT "isPaid" AND status IN ('CREATED','HOLD') ORDER BY id DESC LIMIT 500`,
@@ -520,6 +529,44 @@ async function checkConsistency(url: string): Promise<{ ordersChecked: number; i
 }
 
 /** Undoes what earlier runs' mutation scenarios wrote, so that every run reads the same shop. */
+/**
+ * Orders of the oldest 1,000 (away from the pages the reads fetch) whose first line holds a million
+ * units, so that the shipment and return scenarios ship or ask back one unit a run at a time without
+ * running out; `shipped`: all of them shipped once, before the run. Each with its first item's id.
+ */
+async function bulkOrders(
+  db: Database,
+  from: number,
+  to: number,
+  o: { shipped?: boolean } = {},
+): Promise<{ ref: string; token: string; itemId: string }[]> {
+  const { rows } = await db.pool.query(
+    `SELECT o.ref, o.token, min(i.id)::text AS "itemId" FROM "Order" o JOIN "OrderItem" i ON i."orderId" = o.id
+     WHERE o.id IN (SELECT id FROM "Order" ORDER BY id ASC OFFSET ${from} LIMIT ${to - from}) GROUP BY o.id ORDER BY o.id`,
+  );
+  const items = rows.map((r) => Number(r.itemId));
+  await db.pool.query(`UPDATE "Order" SET status = 'PROCESSING' WHERE ref = ANY($1)`, [rows.map((r) => r.ref)]);
+  await db.pool.query(`UPDATE "OrderItem" SET quantity = 1000000 WHERE id = ANY($1)`, [items]);
+  await db.pool.query(
+    `DELETE FROM "OrderShipment" WHERE "orderId" IN (SELECT "orderId" FROM "OrderItem" WHERE id = ANY($1))`,
+    [items],
+  );
+  await db.pool.query(
+    `DELETE FROM "OrderReturn" WHERE "orderId" IN (SELECT "orderId" FROM "OrderItem" WHERE id = ANY($1))`,
+    [items],
+  );
+  if (o.shipped) {
+    await db.pool.query(
+      `WITH s AS (INSERT INTO "OrderShipment" ("orderId", carrier, "trackingNumber")
+                  SELECT "orderId", 'DHL', 'BULK' || id FROM "OrderItem" WHERE id = ANY($1) ORDER BY id RETURNING id, "orderId")
+       INSERT INTO "ShipmentLine" ("shipmentId", "itemId", quantity)
+       SELECT s.id, i.id, 1000000 FROM s JOIN "OrderItem" i ON i."orderId" = s."orderId" AND i.id = ANY($1)`,
+      [items],
+    );
+  }
+  return rows;
+}
+
 async function resetMutations(db: Database): Promise<void> {
   // What runs wrote is dated after the newest seeded order (the seed writes nothing later).
   const events = await db.pool.query(
@@ -708,6 +755,7 @@ async function attack(url: string, f: Fixtures, side: Side, scenarios: Scenario[
 
 async function main() {
   execFileSync(process.execPath, [path.join(root, "scripts", "build-if-stale.js")], { stdio: ["ignore", 2, 2] });
+  if (args.replica) return replicaMain();
   const { url, describe } = await databaseUrl();
   const projects = projectSides();
   const peers = peerSides();
@@ -821,6 +869,41 @@ async function main() {
   log(`wrote ${path.relative(process.cwd(), out)}`);
   const bad = results.some((r) => r.errors > 0) || consistency.inconsistent > 0;
   process.exit(bad ? 1 : 0);
+}
+
+/** --replica: the primary alone against the primary with a replica (bench/replicas.ts). */
+async function replicaMain(): Promise<void> {
+  const clusters = await replicaClusters();
+  try {
+    log(`Private primary on ${clusters.primary.url}`);
+    const fixtures = await prepare(clusters.primary.url);
+    const results = await runReplicaBench({
+      primary: clusters.primary,
+      fixtures,
+      node: nodeBinary(process.execPath),
+      rounds: ROUNDS,
+      seconds: DURATION,
+      warmup: WARMUP,
+      connections: CONNECTIONS,
+      log,
+    });
+    console.log(
+      [
+        `Read replica benchmark — ${N} orders on a private primary, two servers, ${CONNECTIONS} connections in all, ${DURATION} s after ${WARMUP} s warm-up` +
+          (ROUNDS > 1 ? `, ${ROUNDS} rounds in alternation (ranges over the rounds)` : ""),
+        `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB; Node ${process.version}`,
+        "",
+        ...replicaTable(results),
+      ].join("\n"),
+    );
+    const out = args.out ?? path.join(root, "bench", "results", `replica-${N}.json`);
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), orders: N, results }, null, 2));
+    process.exitCode = results.some((r) => r.errors > 0) ? 1 : 0;
+  } finally {
+    clusters.close();
+  }
+  process.exit();
 }
 
 main().catch((e) => {

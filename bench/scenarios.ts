@@ -10,6 +10,9 @@ import {
   BenchHistoryPageDocument,
   BenchMyOrdersDocument,
   BenchOrderDetailDocument,
+  BenchFulfillmentPageDocument,
+  CreateShipmentDocument,
+  RequestReturnDocument,
   ChangeOrderStatusDocument,
   OrderStatusDocument,
   PayOrderDocument,
@@ -31,6 +34,10 @@ export interface Fixtures {
   /** The oldest orders: what the mutation scenarios change, away from the pages the reads fetch. */
   mutable: string[];
   payable: { ref: string; token: string }[];
+  /** Orders whose first line holds a million units, to ship one at a time. */
+  shippable: { ref: string; token: string; itemId: string }[];
+  /** The same, all shipped, to ask back one unit at a time (as the order's guest). */
+  returnable: { ref: string; token: string; itemId: string }[];
   /** Card payments of the oldest orders, to refund a cent of at a time. */
   refundable: { ref: string; paymentId: string }[];
   /** Orders in statuses that may be edited, away from the others, with their first line as it was. */
@@ -105,6 +112,11 @@ export const SCENARIOS: Scenario[] = [
     read: true,
     graphql: (_i, f) => ({ doc: BenchHistoryPageDocument, variables: { first: 100 }, token: f.staffToken }),
     floor: (_i, f) => ({ path: "/history", body: { first: 100 }, token: f.staffToken }),
+  },
+  {
+    name: "staff-fulfillment-100",
+    read: true,
+    graphql: (_i, f) => ({ doc: BenchFulfillmentPageDocument, variables: { first: 100 }, token: f.staffToken }),
   },
   {
     name: "staff-status",
@@ -195,5 +207,35 @@ export const SCENARIOS: Scenario[] = [
       },
       token: f.staffToken,
     }),
+  },
+  {
+    name: "ship-unit",
+    read: false,
+    graphql: (i, f) => {
+      const o = f.shippable[i % f.shippable.length];
+      return {
+        doc: CreateShipmentDocument,
+        variables: {
+          ref: o.ref,
+          input: { lines: [{ itemId: o.itemId, quantity: 1 }], carrier: "DHL", trackingNumber: `run-${i}` },
+        },
+        token: f.staffToken,
+      };
+    },
+  },
+  {
+    name: "request-return",
+    read: false,
+    graphql: (i, f) => {
+      const o = f.returnable[i % f.returnable.length];
+      return {
+        doc: RequestReturnDocument,
+        variables: {
+          ref: o.ref,
+          token: o.token,
+          input: { lines: [{ itemId: o.itemId, quantity: 1 }], reason: "Bench" },
+        },
+      };
+    },
   },
 ];

@@ -105,3 +105,34 @@ export async function seedHistory(pool: pg.Pool, log: (msg: string) => void): Pr
   await pool.query("ANALYZE");
   log(`Seeded the orders' history in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
+
+/** Whether the shop has its shipments and returns (a database seeded before they existed has none). */
+export async function seededFulfillment(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query(`SELECT EXISTS (SELECT 1 FROM "OrderShipment") AS yes`);
+  return rows[0].yes;
+}
+
+/**
+ * Shipments and returns: every SHIPPED and COMPLETED order shipped in full (in one shipment, dated as
+ * the order), and every fourth of them with a received return of one unit of its first line.
+ */
+export async function seedFulfillment(pool: pg.Pool, log: (msg: string) => void): Promise<void> {
+  const started = Date.now();
+  await pool.query("BEGIN");
+  await pool.query(`
+    INSERT INTO "OrderShipment" ("orderId", carrier, "trackingNumber", "trackingUrl", "dateCreated")
+    SELECT id, 'DHL', 'BENCH' || id, 'https://track.example/BENCH' || id, "dateCreated"
+    FROM "Order" WHERE status IN ('SHIPPED', 'COMPLETED') ORDER BY id`);
+  await pool.query(`
+    INSERT INTO "ShipmentLine" ("shipmentId", "itemId", quantity)
+    SELECT s.id, i.id, i.quantity FROM "OrderShipment" s JOIN "OrderItem" i ON i."orderId" = s."orderId" ORDER BY s.id, i.id`);
+  await pool.query(`
+    INSERT INTO "OrderReturn" ("orderId", status, reason, "dateCreated", "dateUpdated")
+    SELECT "orderId", 'RECEIVED', 'Too many', "dateCreated", "dateCreated" FROM "OrderShipment" WHERE "orderId" % 4 = 3 ORDER BY id`);
+  await pool.query(`
+    INSERT INTO "ReturnLine" ("returnId", "itemId", quantity, restock)
+    SELECT r.id, (SELECT min(id) FROM "OrderItem" WHERE "orderId" = r."orderId"), 1, true FROM "OrderReturn" r ORDER BY r.id`);
+  await pool.query("COMMIT");
+  await pool.query("ANALYZE");
+  log(`Seeded shipments and returns in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

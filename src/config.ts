@@ -4,7 +4,16 @@
  */
 
 /** Where the database is: an embedded PostgreSQL's folder, or a PostgreSQL server's URL. */
-export type DatabaseLocation = { kind: "embedded"; dataDir: string } | { kind: "postgres"; url: string };
+export type DatabaseLocation =
+  | { kind: "embedded"; dataDir: string }
+  | {
+      kind: "postgres";
+      url: string;
+      /** DATABASE_DIRECT_URL: a connection that keeps its session (LISTEN, migrations); default `url`. */
+      directUrl?: string;
+      /** DATABASE_REPLICA_URLS: read replicas of `url` for reads that tolerate lag. */
+      replicaUrls?: string[];
+    };
 
 export type LogLevel = "silent" | "error" | "warn" | "info" | "debug";
 const LOG_LEVELS: LogLevel[] = ["silent", "error", "warn", "info", "debug"];
@@ -50,6 +59,12 @@ export interface Config {
   orderRules: string | undefined;
   /** SCHEMA_ENGINE_DEBUG: any value prints the migration engine's messages to stderr. */
   schemaEngineDebug: boolean;
+  /** REPLICA_MAX_LAG_MS: a replica further behind the primary than this is not read from (default 5000). */
+  replicaMaxLagMs: number;
+  /** EVENT_CHECK_MS: how often the server sends itself an event to prove its event path (default 30000). */
+  eventCheckMs: number;
+  /** RETURN_WINDOW_DAYS: days after a line's shipment during which it may be returned (default 30). */
+  returnWindowDays: number;
 }
 
 export interface WebhookConfig {
@@ -117,6 +132,35 @@ export function parseDatabaseUrl(value: string | undefined, defaultDir = DEFAULT
     return { kind: "postgres", url: v };
   }
   throw new ConfigError(`DATABASE_URL must be unset, file:<dir> (embedded) or postgresql://… (a PostgreSQL server)`);
+}
+
+const isPostgresUrl = (v: string) => /^postgres(ql)?:\/\//.test(v) && URL.canParse(v);
+
+/**
+ * DATABASE_URL with DATABASE_DIRECT_URL (the same database without a pooler in between) and
+ * DATABASE_REPLICA_URLS (comma-separated read replicas); both only with a PostgreSQL server.
+ */
+export function parseDatabaseEnv(env: NodeJS.ProcessEnv, defaultDir = DEFAULT_DATA_DIR): DatabaseLocation {
+  const location = parseDatabaseUrl(env.DATABASE_URL, defaultDir);
+  const direct = env.DATABASE_DIRECT_URL?.trim();
+  const replicas = (env.DATABASE_REPLICA_URLS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (location.kind === "embedded") {
+    if (direct) throw new ConfigError(`DATABASE_DIRECT_URL needs DATABASE_URL to name a PostgreSQL server`);
+    if (replicas.length) throw new ConfigError(`DATABASE_REPLICA_URLS needs DATABASE_URL to name a PostgreSQL server`);
+    return location;
+  }
+  if (direct && !isPostgresUrl(direct))
+    throw new ConfigError(`DATABASE_DIRECT_URL must be a postgresql://… URL (the database without a pooler)`);
+  for (const r of replicas) {
+    if (!isPostgresUrl(r))
+      throw new ConfigError(
+        `DATABASE_REPLICA_URLS must be a comma list of postgresql://… URLs, got an entry that is not one`,
+      );
+  }
+  return { ...location, directUrl: direct || undefined, replicaUrls: replicas.length ? replicas : undefined };
 }
 
 function parsePort(v: string | undefined, name: string, dflt: number): number {
@@ -227,7 +271,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, defaults: { dat
     subscriptionQueue: int("SUBSCRIPTION_QUEUE", 1000, 1, 1_000_000),
     orderRules: env.ORDER_RULES?.trim() || undefined,
     schemaEngineDebug: Boolean(env.SCHEMA_ENGINE_DEBUG?.trim()),
-    database: parseDatabaseUrl(env.DATABASE_URL, defaults.dataDir),
+    database: parseDatabaseEnv(env, defaults.dataDir),
+    replicaMaxLagMs: int("REPLICA_MAX_LAG_MS", 5000, 100, 3_600_000),
+    eventCheckMs: int("EVENT_CHECK_MS", 30_000, 100, 3_600_000),
+    returnWindowDays: int("RETURN_WINDOW_DAYS", 30, 0, 3650),
     host,
     port,
     publicUrl,

@@ -17,6 +17,12 @@ import { createPaymentLoaders, type PaymentLoaders } from "./payments/payment.lo
 import type { PaymentService } from "./payments/payment.service.js";
 import type { RefundService } from "./payments/refund.service.js";
 import type { PaymentRegistry } from "./payments/registry.js";
+import type { ReturnContext } from "./returns/return.context.js";
+import { createReturnLoaders, type ReturnLoaders } from "./returns/return.loaders.js";
+import type { ReturnService } from "./returns/return.service.js";
+import type { ShipmentContext } from "./shipments/shipment.context.js";
+import { createShipmentLoaders, type ShipmentLoaders } from "./shipments/shipment.loaders.js";
+import type { ShipmentService } from "./shipments/shipment.service.js";
 import type { EventBus } from "./subscriptions/event-bus.js";
 import type { SubscriptionContext } from "./subscriptions/subscription.context.js";
 import { createUserLoaders, type UserLoaders } from "./users/user.loaders.js";
@@ -28,10 +34,24 @@ import type { EditContext } from "./edits/edit.context.js";
 import type { EditService } from "./edits/edit.service.js";
 
 /** Every folder's per-request loaders. */
-export type Loaders = OrderLoaders & UserLoaders & PaymentLoaders & HistoryLoaders & WebhookLoaders;
+export type Loaders = OrderLoaders &
+  UserLoaders &
+  PaymentLoaders &
+  HistoryLoaders &
+  WebhookLoaders &
+  ShipmentLoaders &
+  ReturnLoaders;
 
 export interface Context
-  extends PaymentContext, HistoryContext, WebhookContext, SubscriptionContext, NodeContext, EditContext {
+  extends
+    PaymentContext,
+    HistoryContext,
+    WebhookContext,
+    SubscriptionContext,
+    NodeContext,
+    ShipmentContext,
+    ReturnContext,
+    EditContext {
   loaders: Loaders;
 }
 
@@ -45,6 +65,8 @@ export interface ContextServices {
   events: EventBus;
   webhooks: WebhookService;
   edits: EditService;
+  shipments: ShipmentService;
+  returns: ReturnService;
 }
 
 /** The loaders of one request: what the caller may see, with the columns `select` names. */
@@ -58,6 +80,8 @@ export function createLoaders(
     ...createPaymentLoaders(prisma, o.registry),
     ...createHistoryLoaders(prisma, !o.staff),
     ...createWebhookLoaders(prisma),
+    ...createShipmentLoaders(prisma),
+    ...createReturnLoaders(prisma),
   };
 }
 
@@ -76,7 +100,14 @@ export class RequestContext implements Context {
   readonly events: EventBus;
   readonly webhooks: WebhookService;
   readonly edits: EditService;
+  readonly shipments: ShipmentService;
+  readonly returns: ReturnService;
   private made: Loaders | undefined = undefined;
+  /**
+   * A read replica for this request's reads (set before any is made, when the whole operation
+   * tolerates lag: http/replica-reads.ts); undefined: the primary.
+   */
+  reads: PrismaClient | undefined = undefined;
 
   constructor(
     private readonly services: ContextServices,
@@ -92,10 +123,12 @@ export class RequestContext implements Context {
     this.events = services.events;
     this.webhooks = services.webhooks;
     this.edits = services.edits;
+    this.shipments = services.shipments;
+    this.returns = services.returns;
   }
 
   get loaders(): Loaders {
-    return (this.made ??= createLoaders(this.services.prisma, {
+    return (this.made ??= createLoaders(this.reads ?? this.services.prisma, {
       select: this.select,
       registry: this.registry,
       staff: isStaff(this.viewer),

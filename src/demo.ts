@@ -1,6 +1,7 @@
 /**
  * Demo data: a staff user, two customers and a few dozen orders in varied statuses with items,
- * payments and notes (and two edited orders), created once through the same services the API uses.
+ * payments and notes, shipments (some in part) and returns (some refunded), and two edited orders,
+ * created once through the same services the API uses.
  */
 import { randomUUID } from "node:crypto";
 import type { Viewer } from "./auth/viewer.js";
@@ -8,6 +9,8 @@ import type { PrismaClient } from "./generated/prisma/client.js";
 import type { OrderService } from "./orders/order.service.js";
 import type { PaymentService } from "./payments/payment.service.js";
 import type { RefundService } from "./payments/refund.service.js";
+import type { ReturnService } from "./returns/return.service.js";
+import type { ShipmentService } from "./shipments/shipment.service.js";
 import type { OrderStatus } from "./orders/status.js";
 import { createUser, findUserByEmail, issueApiToken } from "./users/user.repository.js";
 // order edits
@@ -50,8 +53,17 @@ export async function ensureDemoData(
     orders,
     payments,
     refunds,
+    shipments,
+    returns,
     edits,
-  }: { orders: OrderService; payments: PaymentService; refunds: RefundService; edits: EditService },
+  }: {
+    orders: OrderService;
+    payments: PaymentService;
+    refunds: RefundService;
+    shipments: ShipmentService;
+    returns: ReturnService;
+    edits: EditService;
+  },
 ): Promise<{ created: boolean; tokens: DemoTokens }> {
   let staff = await findUserByEmail(prisma, DEMO_STAFF);
   const created = !staff;
@@ -90,7 +102,21 @@ export async function ensureDemoData(
           paymentMethod: "credit-card",
         });
       }
-      for (const status of path) await orders.changeStatus(viewer, order.ref, status);
+      for (const status of path) {
+        if (status !== "SHIPPED") await orders.changeStatus(viewer, order.ref, status);
+        else await shipEverything(prisma, shipments, viewer, order, i);
+      }
+      if (path.length === 1 && path[0] === "PROCESSING" && i % 3 !== 0) {
+        // shipped in part: the first unit of the first line
+        const first = await prisma.orderItem.findFirstOrThrow({ where: { orderId: order.id }, orderBy: { id: "asc" } });
+        await shipments.create(viewer, order.ref, {
+          lines: [{ itemId: String(first.id), quantity: 1 }],
+          carrier: "DHL",
+          trackingNumber: `JD01460000${i}`,
+          trackingUrl: `https://track.example/JD01460000${i}`,
+        });
+      }
+      if (path.includes("SHIPPED")) await returnSome(prisma, returns, viewer, order, i);
       if (i % 4 === 1) await orders.addNote(viewer, order.ref, "Customer asked for delivery after 5 pm.", true);
       if (i % 6 === 3) await orders.addNote(viewer, order.ref, "Checked stock by hand.", false);
       // order edits: one order owes for a line added after it was paid, another was refunded a line it no longer has
@@ -144,4 +170,57 @@ export async function ensureDemoData(
     if (c) tokens.customers[email] = await issueApiToken(prisma, c.id);
   }
   return { created, tokens };
+}
+
+/** Ships every unit of the order, in one shipment (or two, for every other order). */
+async function shipEverything(
+  prisma: PrismaClient,
+  shipments: ShipmentService,
+  viewer: Viewer,
+  order: { id: number; ref: string },
+  i: number,
+): Promise<void> {
+  const ref = order.ref;
+  const items = await prisma.orderItem.findMany({ where: { orderId: order.id }, orderBy: { id: "asc" } });
+  const halves = i % 2 === 0 ? [items] : [items.slice(0, 1), items.slice(1)].filter((h) => h.length);
+  for (const [k, half] of halves.entries()) {
+    const r = await shipments.create(viewer, ref, {
+      lines: half.map((it) => ({ itemId: String(it.id), quantity: it.quantity })),
+      carrier: k === 0 ? "DHL" : "UPS",
+      trackingNumber: `DEMO${i}${k}`,
+      trackingUrl: `https://track.example/DEMO${i}${k}`,
+    });
+    if (!("id" in r)) throw new Error(`demo shipment refused: ${r.message}`);
+    if (i % 3 === 0) await shipments.markDelivered(viewer, ref, String(r.id));
+  }
+}
+
+/**
+ * Some shipped orders have a return: asked for by staff for the customer, then approved, received and
+ * refunded (one in two), declined (one in four), or left waiting for an answer.
+ */
+async function returnSome(
+  prisma: PrismaClient,
+  returns: ReturnService,
+  viewer: Viewer,
+  order: { id: number; ref: string },
+  i: number,
+): Promise<void> {
+  if (i % 3 === 2) return;
+  const first = await prisma.orderItem.findFirstOrThrow({ where: { orderId: order.id }, orderBy: { id: "asc" } });
+  const r = await returns.request(viewer, order.ref, null, {
+    lines: [{ itemId: String(first.id), quantity: 1 }],
+    reason: i % 2 ? "Arrived damaged." : "Ordered one too many.",
+  });
+  if (!("status" in r)) throw new Error(`demo return refused: ${r.message}`);
+  if (i % 4 === 3) {
+    await returns.decline(viewer, order.ref, String(r.id), "Opened items cannot be returned.");
+    return;
+  }
+  if (i % 4 === 1) return;
+  await returns.approve(viewer, order.ref, String(r.id), null);
+  await returns.receive(viewer, order.ref, String(r.id), {
+    lines: [{ itemId: String(first.id), restock: i % 2 === 0 }],
+  });
+  await returns.refund(viewer, order.ref, String(r.id));
 }

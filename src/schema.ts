@@ -17,6 +17,20 @@ import { DateTimeISOScalar } from "./shared/scalars.js";
 import { EventSubscriptionResolver } from "./subscriptions/order-events.resolver.js";
 import { DeliveryFieldsResolver, WebhookResolver } from "./webhooks/webhook.resolver.js";
 import { nodeKinds } from "./nodes/node.registry.js";
+import {
+  ItemReturnFieldsResolver,
+  OrderReturnFieldsResolver,
+  ReturnFieldsResolver,
+  ReturnLineFieldsResolver,
+  ReturnResolver,
+} from "./returns/return.resolver.js";
+import {
+  ItemShipmentFieldsResolver,
+  OrderShipmentFieldsResolver,
+  ShipmentFieldsResolver,
+  ShipmentLineFieldsResolver,
+  ShipmentResolver,
+} from "./shipments/shipment.resolver.js";
 import { NodeFieldsResolver, NodeResolver } from "./nodes/node.resolver.js";
 // order edits
 import { EditResolver, EventEditFieldsResolver, OrderEditFieldsResolver } from "./edits/edit.resolver.js";
@@ -44,6 +58,17 @@ export function createSchema(): GraphQLSchema {
       EditResolver,
       OrderEditFieldsResolver,
       EventEditFieldsResolver,
+      // Shipments and returns
+      ShipmentResolver,
+      OrderShipmentFieldsResolver,
+      ItemShipmentFieldsResolver,
+      ShipmentFieldsResolver,
+      ShipmentLineFieldsResolver,
+      ReturnResolver,
+      OrderReturnFieldsResolver,
+      ItemReturnFieldsResolver,
+      ReturnFieldsResolver,
+      ReturnLineFieldsResolver,
     ],
     // Subscriptions bring their own event sources (subscriptions/event-bus.ts: every server hears every
     // event through PostgreSQL); type-graphql asks for a PubSub all the same.

@@ -11,8 +11,9 @@ import type { AddressInfo } from "node:net";
 import { serveAdminSocket } from "./admin/admin-socket.js";
 import type { Config } from "./config.js";
 import { RequestContext, type Context } from "./context.js";
-import { createPrisma, openDatabase, type Database } from "./db/database.js";
+import { createPrisma, describeLocation, openDatabase, type Database, type StatementRoute } from "./db/database.js";
 import { migrateDeploy } from "./db/schema-engine.js";
+import { Replicas } from "./db/replicas.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { startApollo } from "./http/apollo.js";
 import { createApp } from "./http/app.js";
@@ -34,6 +35,8 @@ import type { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import type { WebhookService } from "./webhooks/webhook.service.js";
 // order edits
 import type { EditService } from "./edits/edit.service.js";
+import type { ShipmentService } from "./shipments/shipment.service.js";
+import type { ReturnService } from "./returns/return.service.js";
 
 export interface ServerOptions {
   /** An open database to use (and not close); by default the server opens config.database. */
@@ -42,8 +45,8 @@ export interface ServerOptions {
   rules?: OrderRules;
   /** Payment methods beyond the built-in ones (enabled when PAYMENT_METHODS lists them). */
   paymentMethods?: PaymentMethod[];
-  /** Called with each SQL statement sent to the database (tests count them). */
-  onQuery?: (sql: string) => void;
+  /** Called with each SQL statement sent to the database and the connection it went on (tests count them). */
+  onQuery?: (sql: string, route: StatementRoute) => void;
   /** Headers GraphiQL starts with (the demo puts a staff token there; nothing else should). */
   graphiqlHeaders?: () => Record<string, string> | undefined;
   /** The command GraphiQL's first page suggests for getting a token. */
@@ -55,6 +58,8 @@ export interface ServerOptions {
     payments: PaymentService;
     refunds: RefundService;
     edits: EditService;
+    shipments: ShipmentService;
+    returns: ReturnService;
   }) => Promise<void>;
   logger?: Logger;
 }
@@ -70,10 +75,14 @@ export interface RunningServer {
   webhooks: WebhookService;
   /** Order edits. */
   edits: EditService;
+  shipments: ShipmentService;
+  returns: ReturnService;
   /** Order events as they are committed, to this server's subscribers. */
   events: EventBus;
   /** This server's share of the webhook deliveries. */
   dispatcher: WebhookDispatcher;
+  /** The read replicas this server reads from (DATABASE_REPLICA_URLS). */
+  replicas: Replicas;
   /** Stops taking requests, lets those in flight finish, then closes the database (if it opened it). */
   close(): Promise<void>;
 }
@@ -111,6 +120,13 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     if (config.exposeStats) opened.add(db.observe(() => statements.statements++));
     const prisma = createPrisma(db);
     opened.add(() => prisma.$disconnect());
+    const replicas = new Replicas(db, {
+      maxLagMs: config.replicaMaxLagMs,
+      log,
+      describe: (url) => describeLocation({ kind: "postgres", url }),
+    });
+    opened.add(() => replicas.stop());
+    await replicas.start();
 
     let publicUrl = config.publicUrl ?? "";
     const url = (p: string) => `${publicUrl}${p}`;
@@ -127,7 +143,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     await services.start();
 
     const httpServer = http.createServer();
-    const apollo = await startApollo({ config, schema: createSchema(), prisma, httpServer, log });
+    const apollo = await startApollo({ config, schema: createSchema(), prisma, httpServer, log, replicas });
     opened.add(() => apollo.stop()); // drains the HTTP server
 
     const viewerOf = authenticator(prisma);
@@ -153,6 +169,8 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
           return contextFor(await viewerOf(req.headers.authorization), orderTokenHeader(req.headers["order-token"]));
         }),
         ping: async () => void (await prisma.$queryRaw`SELECT 1`), // raw SQL: a ping, which Prisma has no API for
+        eventPath: () => services.events.eventPath,
+        replicas: replicas.count ? () => replicas.states() : undefined,
         registry: services.registry,
         payments: services.payments,
         url,
@@ -177,6 +195,8 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       payments: services.payments,
       refunds: services.refunds,
       edits: services.edits,
+      shipments: services.shipments,
+      returns: services.returns,
     });
     if (db.dataDir) {
       const admin = await serveAdminSocket(db.dataDir, prisma, log).catch((e) => {
@@ -201,8 +221,11 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       registry: services.registry,
       webhooks: services.webhooks,
       edits: services.edits,
+      shipments: services.shipments,
+      returns: services.returns,
       events: services.events,
       dispatcher: services.dispatcher,
+      replicas,
       close: () => (closing ??= opened.close()),
     };
   } catch (e) {

@@ -13,6 +13,8 @@ import { PaymentService } from "./payments/payment.service.js";
 import { RefundService } from "./payments/refund.service.js";
 import { createPaymentRegistry, type PaymentRegistry } from "./payments/registry.js";
 import type { Logger } from "./shared/log.js";
+import { ShipmentService } from "./shipments/shipment.service.js";
+import { ReturnService } from "./returns/return.service.js";
 import { EventBus } from "./subscriptions/event-bus.js";
 import { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import { WebhookService } from "./webhooks/webhook.service.js";
@@ -28,6 +30,8 @@ export interface Services {
   webhooks: WebhookService;
   /** Order edits: preview and commit. */
   edits: EditService;
+  shipments: ShipmentService;
+  returns: ReturnService;
   /** Order events as they are committed, to this server's subscribers. */
   events: EventBus;
   /** This server's share of the webhook deliveries. */
@@ -67,6 +71,14 @@ export function createServices(o: {
   });
   const refunds = new RefundService({ prisma, events: history, registry, timeoutMs, onMethodError });
   const edits = new EditService({ prisma, rules, events: history, refunds, timeoutMs });
+  const shipments = new ShipmentService({ prisma, rules, events: history });
+  const returns = new ReturnService({
+    prisma,
+    events: history,
+    refunds,
+    windowDays: config.returnWindowDays,
+    paymentTimeoutMs: timeoutMs,
+  });
   const dispatcher = new WebhookDispatcher({ prisma, config: config.webhooks, log });
   const webhooks = new WebhookService({
     prisma,
@@ -78,6 +90,7 @@ export function createServices(o: {
     db,
     log,
     capacity: config.subscriptionQueue,
+    checkEveryMs: config.eventCheckMs,
     onAnnounced: () => dispatcher.wake(),
   });
   let started = false;
@@ -89,6 +102,8 @@ export function createServices(o: {
     refunds,
     webhooks,
     edits,
+    shipments,
+    returns,
     events,
     dispatcher,
     async start() {

@@ -36,5 +36,6 @@ export const PUBLIC_ROOT_FIELDS: ReadonlySet<string> = new Set([
   "Query.node",
   "Query.nodes",
   "Mutation.payOrder",
+  "Mutation.requestReturn",
   "Subscription.orderEvents",
 ]);

@@ -5,6 +5,8 @@ export interface ViewerUser {
   id: number;
   email: string;
   isStaff: boolean;
+  /** When the user's last mutation ended (the primary's time), when known: read replicas use it. */
+  lastWriteAt?: Date | null;
 }
 
 export type Viewer = { kind: "anonymous" } | { kind: "user"; user: ViewerUser };

@@ -12,14 +12,30 @@ import { startEmbeddedPostgres } from "./embedded.js";
 
 export type { DatabaseLocation };
 
+/**
+ * Which connection a statement went on: the pool (through a pooler, when there is one), the
+ * session connection (DATABASE_DIRECT_URL: migrations), or a read replica (`replica:0`, …).
+ */
+export type StatementRoute = "pool" | "session" | `replica:${number}`;
+
 export interface Database {
   kind: "embedded" | "postgres";
-  /** Calls `fn` with the text of every statement sent on this database's pool (Prisma's and hand-written); returns a remover. */
-  observe(fn: (sql: string) => void): () => void;
+  /**
+   * Calls `fn` with the text of every statement sent on this database's connections (Prisma's and
+   * hand-written) and the connection it went on; returns a remover.
+   */
+  observe(fn: (sql: string, route: StatementRoute) => void): () => void;
   /** A human description for logs (no credentials). */
   description: string;
-  /** The connection string the pool connects with. */
+  /** The connection string the pool connects with (DATABASE_URL: possibly a transaction pooler). */
   url: string;
+  /**
+   * The connection string of what needs a session of its own — LISTEN, migrations and their
+   * advisory lock (DATABASE_DIRECT_URL, else DATABASE_URL).
+   */
+  directUrl: string;
+  /** Read replicas (DATABASE_REPLICA_URLS); none on the embedded database. */
+  replicaUrls: string[];
   /** The embedded database's folder. */
   dataDir?: string;
   pool: pg.Pool;
@@ -27,6 +43,19 @@ export interface Database {
   query: pg.Pool["query"];
   /** Makes an empty throwaway database for the migration engine's shadow work. */
   shadow: () => Promise<{ url: string; close(): Promise<void> }>;
+  /**
+   * One connection that keeps its session until closed, on the direct URL (the embedded database:
+   * its one connection): session-level advisory locks are taken and released on the same session.
+   */
+  session(): Promise<Session>;
+  /** A pg Client class whose statements observers see as going on `route` (replicas' pools use it). */
+  observedClient(route: StatementRoute): typeof pg.Client;
+  close(): Promise<void>;
+}
+
+export interface Session {
+  pool: pg.Pool;
+  query: pg.Pool["query"];
   close(): Promise<void>;
 }
 
@@ -84,14 +113,16 @@ function unreachableMessage(url: string, e: unknown): string {
   }
 }
 
+type Observer = (sql: string, route: StatementRoute) => void;
+
 /** A pg Client that tells observers about each statement it sends. */
-function observedClient(observers: Set<(sql: string) => void>): typeof pg.Client {
+function observedClient(observers: Set<Observer>, route: StatementRoute): typeof pg.Client {
   return class ObservedClient extends pg.Client {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     query(config: any, values?: any, callback?: any): any {
       if (observers.size) {
         const text = typeof config === "string" ? config : config?.text;
-        if (typeof text === "string") for (const fn of observers) fn(text);
+        if (typeof text === "string") for (const fn of observers) fn(text, route);
       }
       return super.query(config, values, callback);
     }
@@ -121,13 +152,14 @@ export class KeepConnectionPool extends pg.Pool {
 
 /** Opens the database and checks that it answers. */
 export async function openDatabase(location: DatabaseLocation, opts: { poolMax?: number } = {}): Promise<Database> {
-  const observers = new Set<(sql: string) => void>();
-  const observe = (fn: (sql: string) => void) => {
+  const observers = new Set<Observer>();
+  const observe = (fn: Observer) => {
     observers.add(fn);
     return () => void observers.delete(fn);
   };
-  const Client = observedClient(observers);
+  const Client = observedClient(observers, "pool");
   if (location.kind === "postgres") {
+    const directUrl = location.directUrl ?? location.url;
     const pool = new pg.Pool({
       connectionString: location.url,
       max: opts.poolMax ?? 10,
@@ -147,13 +179,36 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
       query: pool.query.bind(pool) as pg.Pool["query"],
       description: describeUrl(location.url),
       url: location.url,
+      directUrl,
+      replicaUrls: location.replicaUrls ?? [],
       pool,
+      observedClient: (route) => observedClient(observers, route),
+      async session() {
+        // One connection, never handed to anyone else while open: what the engine's
+        // pg_advisory_lock takes, its pg_advisory_unlock releases (a pool of several would unlock
+        // on another connection, and a transaction pooler on another server connection).
+        const p = new KeepConnectionPool({
+          connectionString: directUrl,
+          max: 1,
+          idleTimeoutMillis: 0,
+          connectionTimeoutMillis: 10_000,
+          Client: observedClient(observers, "session"),
+        });
+        p.on("error", () => {});
+        try {
+          await p.query("SELECT 1");
+        } catch (e) {
+          await p.end().catch(() => {});
+          throw new DatabaseUnreachableError(directUrl, e);
+        }
+        return { pool: p, query: p.query.bind(p) as pg.Pool["query"], close: () => p.end() };
+      },
       // Not PrismaPg's connectToShadowDb(): pg lets the connection string override the database
       // name, so its shadow work would run on the main database.
       shadow: async () => {
         const name = `prisma_migrate_shadow_db_${randomUUID().replace(/-/g, "")}`;
         await pool.query(`CREATE DATABASE "${name}"`);
-        const u = new URL(location.url);
+        const u = new URL(directUrl);
         u.pathname = `/${name}`;
         return {
           url: u.toString(),
@@ -174,8 +229,13 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
     query: pool.query.bind(pool) as pg.Pool["query"],
     description: describeLocation({ kind: "embedded", dataDir }),
     url: embedded.url,
+    directUrl: embedded.url,
+    replicaUrls: [],
     dataDir: inMemoryOrPath(dataDir),
     pool,
+    observedClient: (route) => observedClient(observers, route),
+    // The embedded database has one connection, which is its session: lent, never closed here.
+    session: async () => ({ pool, query: pool.query.bind(pool) as pg.Pool["query"], close: async () => {} }),
     shadow: () => startEmbeddedPostgres("memory://"),
     async close() {
       await pool.end();

@@ -1,6 +1,6 @@
 /**
  * LISTEN on a PostgreSQL channel, for as long as the server runs. On a PostgreSQL server: a
- * connection of its own (outside the pool), reconnected with a growing pause when it is lost, and
+ * connection of its own (outside the pool, on DATABASE_DIRECT_URL when there is one), reconnected with a growing pause when it is lost, and
  * `onReconnect` told so that work announced while it was down is looked for. On the embedded
  * database, which has one connection: that connection, set up again whenever the pool replaces it.
  */
@@ -46,7 +46,9 @@ export async function listen(
   let retry: NodeJS.Timeout | undefined;
   let pause = 100;
   const connect = async (first: boolean): Promise<void> => {
-    const c = new pg.Client({ connectionString: db.url, connectionTimeoutMillis: 10_000 });
+    // The direct URL: a transaction pooler hands a LISTEN's server connection to others between
+    // statements, and notifications for it go nowhere.
+    const c = new pg.Client({ connectionString: db.directUrl, connectionTimeoutMillis: 10_000 });
     c.on("notification", handler);
     c.on("error", (e) => {
       opts.onError?.(e);

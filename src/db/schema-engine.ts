@@ -101,11 +101,14 @@ export async function openSchemaEngine(
   { schemaPath = SCHEMA_PATH, debug = false }: EngineOptions = {},
 ): Promise<EngineHandle> {
   const glue = await loadSchemaEngineWasm();
-  const base = new PrismaPg(db.pool);
+  // The engine takes a session-level advisory lock around its work: it runs on one connection that
+  // keeps its session (DATABASE_DIRECT_URL), never through a transaction pooler.
+  const session = await db.session();
+  const base = new PrismaPg(session.pool);
   const factory: SqlMigrationAwareDriverAdapterFactory = {
     provider: base.provider,
     adapterName: base.adapterName,
-    connect: async () => forMigrations(await base.connect(), db.query),
+    connect: async () => forMigrations(await base.connect(), session.query),
     connectToShadowDb: async () => {
       const shadow = await db.shadow();
       const shadowPool = new KeepConnectionPool({ connectionString: shadow.url, max: 1, idleTimeoutMillis: 0 });
@@ -120,17 +123,24 @@ export async function openSchemaEngine(
       return adapter;
     },
   };
-  const engine = await glue.SchemaEngine.new(
-    { datamodels: [[schemaPath, fs.readFileSync(schemaPath, "utf8")]] },
-    (msg: unknown) => {
-      if (debug) console.error("[schema-engine]", msg);
-    },
-    bindMigrationAwareSqlAdapterFactory(factory),
-  );
+  let engine: SchemaEngine;
+  try {
+    engine = await glue.SchemaEngine.new(
+      { datamodels: [[schemaPath, fs.readFileSync(schemaPath, "utf8")]] },
+      (msg: unknown) => {
+        if (debug) console.error("[schema-engine]", msg);
+      },
+      bindMigrationAwareSqlAdapterFactory(factory),
+    );
+  } catch (e) {
+    await session.close();
+    throw e;
+  }
   return {
     engine,
     async close() {
       engine.free();
+      await session.close();
     },
   };
 }

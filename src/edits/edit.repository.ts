@@ -5,7 +5,8 @@ import type { OrderItemRecord, OrderRecord } from "../orders/order.model.js";
 import { extraRowsJson, itemsOf, toOrder } from "../orders/order.repository.js";
 import { FULL_SELECT } from "../orders/order.select.js";
 import type { CheckedItem } from "../orders/order.validation.js";
-import type { EditPlan } from "./edit.rules.js";
+import { shipmentsOf } from "../shipments/shipment.repository.js";
+import type { EditPlan, ShippedQuantities } from "./edit.rules.js";
 
 /** Every line of the order, every column, oldest first. */
 export async function linesOf(db: Db, orderId: number): Promise<OrderItemRecord[]> {
@@ -66,4 +67,12 @@ export async function writeEdit(
     select: FULL_SELECT.order,
   });
   return { order: toOrder(row), addedIds: added.map((a) => a.id).sort((a, b) => a - b) };
+}
+
+/** How many of each line of the order were shipped, summed over its shipments. */
+export async function shippedOf(db: Db, orderId: number): Promise<ShippedQuantities> {
+  const shipped = new Map<number, number>();
+  for (const s of await shipmentsOf(db, [orderId]))
+    for (const l of s.lines) shipped.set(l.itemId, (shipped.get(l.itemId) ?? 0) + l.quantity);
+  return shipped;
 }

@@ -25,7 +25,7 @@ import { sumMoney } from "../shared/money.js";
 import { detailsJson } from "./edit.details.js";
 import { OrderChangedError, OrderNotEditableError } from "./edit.errors.js";
 import type { EditChanges, EditDetails, EditSnapshot, OverpaymentChoice, Settlement } from "./edit.model.js";
-import { linesOf, writeEdit } from "./edit.repository.js";
+import { linesOf, shippedOf, writeEdit } from "./edit.repository.js";
 import { editRefusal, planEdit, settle } from "./edit.rules.js";
 
 export interface EditServiceDeps {
@@ -78,10 +78,11 @@ export class EditService {
     return inTransaction(this.prisma, async (tx) => {
       const order = await findOrderByRef(tx, ref, ALL);
       if (!order) throw notFound();
-      const refusal = editRefusal(this.deps.rules, order);
-      if (refusal) return new OrderNotEditableError(order.status, refusal);
       const lines = await linesOf(tx, order.id);
-      const p = validated(() => planEdit(order, lines, changes));
+      const shipped = await shippedOf(tx, order.id);
+      const refusal = editRefusal(this.deps.rules, order, lines, shipped);
+      if (refusal) return new OrderNotEditableError(order.status, refusal);
+      const p = validated(() => planEdit(order, lines, changes, shipped));
       if (isErrorResult(p)) return p;
       const refundable = (await this.deps.refunds.refundableOf(tx, order.id)).amount;
       const refund = settle(order, p.after.total, "REFUND", refundable);
@@ -114,10 +115,11 @@ export class EditService {
         ref,
         ALL,
         async (tx, order): Promise<CommitOutcome | null> => {
-          const refusal = editRefusal(this.deps.rules, order);
-          if (refusal) return new OrderNotEditableError(order.status, refusal);
           const lines = await linesOf(tx, order.id);
-          const plan = validated(() => planEdit(order, lines, input.changes));
+          const shipped = await shippedOf(tx, order.id);
+          const refusal = editRefusal(this.deps.rules, order, lines, shipped);
+          if (refusal) return new OrderNotEditableError(order.status, refusal);
+          const plan = validated(() => planEdit(order, lines, input.changes, shipped));
           const moved = input.expectedVersion != null && input.expectedVersion !== order.editVersion;
           if (moved)
             return new OrderChangedError(

@@ -18,13 +18,33 @@ export const ORDER_EVENT_TYPES = [
   "NOTE_ADDED",
   // order edits
   "ORDER_EDITED",
+  // Shipments and returns
+  "SHIPMENT_CREATED",
+  "SHIPMENT_DELIVERED",
+  "RETURN_REQUESTED",
+  "RETURN_APPROVED",
+  "RETURN_DECLINED",
+  "RETURN_RECEIVED",
 ] as const;
 export type OrderEventType = (typeof ORDER_EVENT_TYPES)[number];
+
+/** A line of a shipment or return event: an item, how many, and (RETURN_RECEIVED) whether it goes back to stock. */
+export interface EventLine {
+  itemId: number;
+  quantity: number;
+  restock?: boolean | null;
+}
 
 export type OrderEventRecord = Domain<
   OrderEventRow,
   "amount",
-  { type: OrderEventType; fromStatus: OrderStatus | null; toStatus: OrderStatus | null; edit: JsonObject | null }
+  {
+    type: OrderEventType;
+    fromStatus: OrderStatus | null;
+    toStatus: OrderStatus | null;
+    lines: EventLine[] | null;
+    edit: JsonObject | null;
+  }
 > & {
   /** The order's ref, read with the event. */
   orderRef: string;

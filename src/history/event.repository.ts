@@ -6,7 +6,7 @@ import { Prisma } from "../generated/prisma/client.js";
 import type { OrderEvent as OrderEventRow } from "../generated/prisma/client.js";
 import type { OrderScope } from "../auth/viewer.js";
 import type { Db, Tx } from "../db/transaction.js";
-import type { OrderEventRecord, OrderEventType } from "./event.model.js";
+import type { EventLine, OrderEventRecord, OrderEventType } from "./event.model.js";
 import { ownedByScope } from "../orders/order.repository.js";
 import type { OrderStatus } from "../orders/status.js";
 import { Money } from "../shared/money.js";
@@ -27,6 +27,20 @@ export interface NewEvent {
   message?: string | null;
   /** ORDER_EDITED: the order before and after, and the settlement (edits/edit.model.ts: EditDetails). */
   edit?: Record<string, unknown> | null;
+  // Shipments and returns
+  shipmentId?: number | null;
+  returnId?: number | null;
+  lines?: readonly EventLine[] | null;
+}
+
+/** The lines column as written (a JSON array of { itemId, quantity, restock? }). */
+function toLines(v: unknown): EventLine[] | null {
+  if (!Array.isArray(v)) return null;
+  return v.map((l: { itemId: number; quantity: number; restock?: boolean | null }) => ({
+    itemId: l.itemId,
+    quantity: l.quantity,
+    ...(l.restock === undefined ? {} : { restock: l.restock }),
+  }));
 }
 
 export function toEvent(r: OrderEventRow, orderRef: string): OrderEventRecord {
@@ -48,6 +62,9 @@ export function toEvent(r: OrderEventRow, orderRef: string): OrderEventRecord {
       r.edit !== null && typeof r.edit === "object" && !Array.isArray(r.edit)
         ? (r.edit as Record<string, unknown>)
         : null,
+    shipmentId: r.shipmentId,
+    returnId: r.returnId,
+    lines: toLines(r.lines),
   };
 }
 
@@ -112,6 +129,9 @@ export async function insertEvent(
       message: e.message ?? null,
       dateCreated: now,
       ...(e.edit ? { edit: e.edit as Prisma.InputJsonObject } : {}),
+      shipmentId: e.shipmentId ?? null,
+      returnId: e.returnId ?? null,
+      ...(e.lines ? { lines: e.lines.map((l) => ({ ...l })) } : {}),
     },
   });
   return toEvent(row, order.ref);

@@ -1,8 +1,8 @@
 /** Order events as the contract shows them, and the connection Order.history answers. */
 import "reflect-metadata";
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { OrderStatusEnum } from "../orders/order.enums.js";
-import { ORDER_EVENT_TYPES, type OrderEventType } from "./event.model.js";
+import { ORDER_EVENT_TYPES, type EventLine, type OrderEventType } from "./event.model.js";
 import { Node } from "../nodes/node.type.js";
 import type { OrderStatus } from "../orders/status.js";
 import type { Money } from "../shared/money.js";
@@ -16,7 +16,39 @@ export const OrderEventTypeEnum = Object.fromEntries(ORDER_EVENT_TYPES.map((t) =
 registerEnumType(OrderEventTypeEnum, {
   name: "OrderEventType",
   description: "What happened to an order, written in the same transaction as the change itself.",
+  valuesConfig: {
+    // Shipments and returns
+    SHIPMENT_CREATED: {
+      description:
+        "A shipment was created: shipmentId, lines. When every unit is shipped but the transition rules keep the status, message says why (staff only); otherwise a STATUS_CHANGED to SHIPPED follows.",
+    },
+    SHIPMENT_DELIVERED: { description: "A shipment was marked delivered: shipmentId." },
+    RETURN_REQUESTED: { description: "A return was asked for: returnId, lines, and message, the reason given." },
+    RETURN_APPROVED: { description: "Staff approved a return: returnId; message is staff's note (staff only)." },
+    RETURN_DECLINED: {
+      description: "Staff declined a return: returnId; message is why, which the customer sees.",
+    },
+    RETURN_RECEIVED: {
+      description:
+        "A return's goods came back: returnId, and lines, each with restock (whether its units go back to stock: the shop's inventory listens for this); message is staff's note (staff only).",
+    },
+  },
 });
+
+@ObjectType({
+  simpleResolvers: true,
+  description: "A line of a shipment or return event: which item, how many, and whether it goes back to stock.",
+})
+export class OrderEventLine {
+  @Field(() => ID, { description: "The OrderItem.id of the line." }) itemId!: number;
+  @Field(() => Int, { description: "How many units of the item." }) quantity!: number;
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "RETURN_RECEIVED: whether the units go back to stock (the shop's inventory listens for this); null on other events.",
+  })
+  restock!: boolean | null;
+}
 
 @ObjectType({
   implements: Node,
@@ -47,6 +79,23 @@ export class OrderEvent {
     description: "PAYMENT_RECORDED, PAYMENT_REFUNDED: the method's transaction id.",
   })
   transactionId!: string | null;
+  // Shipments and returns
+  @Field(() => ID, {
+    nullable: true,
+    description: "SHIPMENT_CREATED, SHIPMENT_DELIVERED: the OrderShipment.id concerned; null on other events.",
+  })
+  shipmentId!: number | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: "RETURN_*: the OrderReturn.id concerned; null on other events.",
+  })
+  returnId!: number | null;
+  @Field(() => [OrderEventLine], {
+    nullable: true,
+    description:
+      "SHIPMENT_CREATED: the lines shipped; RETURN_REQUESTED: the lines asked to be returned; RETURN_RECEIVED: the lines received, each saying whether it goes back to stock. Null on other events.",
+  })
+  lines!: EventLine[] | null;
   message!: string | null;
   orderId!: number;
   actorId!: number | null;

@@ -8,9 +8,19 @@ import { isStaff } from "../auth/viewer.js";
 import { Order } from "../orders/order.type.js";
 import { HISTORY_PAGE_SIZE, idCursor, pageSize, toPage } from "../shared/pagination.js";
 import { User } from "../users/user.type.js";
+import type { OrderEventType } from "./event.model.js";
 import { OrderEvent, OrderEventConnection } from "./event.type.js";
 import type { HistoryContext } from "./history.context.js";
 import "./event.node-kind.js"; // OrderEvent is a Node: registered wherever its fields are
+
+/** Events whose message is staff's own words: non-staff callers read null. */
+const STAFF_ONLY_MESSAGES = new Set<OrderEventType>([
+  "PAYMENT_REFUNDED",
+  // Shipments and returns
+  "SHIPMENT_CREATED",
+  "RETURN_APPROVED",
+  "RETURN_RECEIVED",
+]);
 
 const eventCursor = idCursor("event", "pass an endCursor from this order's history.");
 
@@ -55,6 +65,6 @@ export class EventFieldsResolver {
     description: "NOTE_ADDED: the note; REFUND_FAILED: why; PAYMENT_REFUNDED: the reason (staff only).",
   })
   message(@Root() e: OrderEvent, @Ctx() ctx: HistoryContext): string | null {
-    return e.type === "PAYMENT_REFUNDED" && !isStaff(ctx.viewer) ? null : e.message;
+    return STAFF_ONLY_MESSAGES.has(e.type) && !isStaff(ctx.viewer) ? null : e.message;
   }
 }

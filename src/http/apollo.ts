@@ -15,6 +15,8 @@ import type { Logger } from "../shared/log.js";
 import { formatError, noteOperation } from "./format-error.js";
 import { jitGateway } from "./jit-executor.js";
 import { limitsPlugin, logPlugin, orderReadsPlugin, suggestionsPlugin } from "./plugins.js";
+import { replicaReadsPlugin } from "./replica-reads.js";
+import type { Replicas } from "../db/replicas.js";
 
 export async function startApollo(o: {
   config: Config;
@@ -22,6 +24,8 @@ export async function startApollo(o: {
   prisma: PrismaClient;
   httpServer: http.Server;
   log: Logger;
+  /** Read replicas (none configured: every read on the primary). */
+  replicas: Replicas;
 }): Promise<ApolloServer<Context>> {
   const { config, log } = o;
   const apollo = new ApolloServer<Context>({
@@ -41,6 +45,7 @@ export async function startApollo(o: {
       limitsPlugin(config),
       suggestionsPlugin(config),
       orderReadsPlugin(),
+      ...(o.replicas.count ? [replicaReadsPlugin(o.replicas, o.prisma)] : []),
       idempotencyPlugin(o.prisma, { ttlSeconds: config.idempotencyTtlSeconds }),
       ...(config.logLevel === "debug" ? [logPlugin(log)] : []),
     ],

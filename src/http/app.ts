@@ -23,6 +23,12 @@ export interface AppOptions {
   graphql: Handler;
   /** Whether the database answers. */
   ping(): Promise<void>;
+  /**
+   * Whether this server hears the events it announces (the last event path check), and what
+   * its read replicas are doing; both only reported.
+   */
+  eventPath(): { status: "ok" | "degraded"; checkedAt: string | null; roundTripMs: number | null; reason?: string };
+  replicas?: () => unknown[];
   registry: PaymentRegistry;
   payments: PaymentService;
   url(path: string): string;
@@ -43,13 +49,24 @@ export function createApp(o: AppOptions): express.Express {
   app.disable("x-powered-by");
   app.set("etag", false); // answers are per caller and POSTed: hashing every body for an ETag buys nothing
 
+  // 503 only when the database does not answer: nothing works then. A broken event path (LISTEN
+  // through a transaction pooler, say) is 200 with "degraded": queries, mutations and webhooks still
+  // work, and a load balancer that took every server out for it would turn a subscription outage into
+  // a full one (the cause is usually the same on every server). README says so.
   app.get("/healthz", async (_req, res) => {
+    const { reason, ...events } = o.eventPath();
+    const replicas = o.replicas?.();
     try {
       await o.ping();
-      res.status(200).json({ status: "ok", database: "ok" });
     } catch {
-      res.status(503).json({ status: "unavailable", database: "unreachable" });
+      return void res.status(503).json({ status: "unavailable", database: "unreachable", events, replicas });
     }
+    res.status(200).json({
+      status: events.status === "ok" ? "ok" : "degraded",
+      database: "ok",
+      events: reason === undefined ? events : { ...events, reason },
+      ...(replicas ? { replicas } : {}),
+    });
   });
   const stats = o.stats;
   if (stats) {

@@ -40,7 +40,7 @@ export class OrderResolver {
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<OrderConnection> {
     return new OrderConnection(
-      shownPage(await ctx.orders.listOwn(ctx.viewer, { first, after, token, select: ctx.select })),
+      shownPage(await ctx.orders.listOwn(ctx.viewer, { first, after, token, select: ctx.select, reads: ctx.reads })),
     );
   }
 
@@ -66,7 +66,7 @@ export class OrderResolver {
     orderBy: OrderSort | null,
   ): Promise<OrderConnection> {
     return new OrderConnection(
-      shownPage(await ctx.orders.listAll({ first, after, filter, orderBy, select: ctx.select })),
+      shownPage(await ctx.orders.listAll({ first, after, filter, orderBy, select: ctx.select, reads: ctx.reads })),
     );
   }
 

@@ -120,6 +120,10 @@ const ORDER_FROM_CORE = new Set([
   "statusTransitions",
   "refunds",
   "history",
+  // Shipments and returns: loaded by order id
+  "shipments",
+  "fulfillmentStatus",
+  "returns",
 ]);
 /** Order fields computed from other columns, and the columns they read beyond the core ones. */
 const ORDER_DERIVED: Partial<Record<string, OrderColumn>> = {
@@ -128,7 +132,17 @@ const ORDER_DERIVED: Partial<Record<string, OrderColumn>> = {
   amountOutstanding: "amountRefunded",
   amountOverpaid: "amountRefunded",
 };
-const ITEM_FROM_CORE = new Set(["__typename", "id", "nodeId", "unitPrice", "quantity", "total"]);
+const ITEM_FROM_CORE = new Set([
+  "__typename",
+  "id",
+  "nodeId",
+  "unitPrice",
+  "quantity",
+  "total",
+  // Shipments and returns: loaded by order id
+  "quantityShipped",
+  "quantityReturned",
+]);
 /** Item fields and the column each shows (name and code come from the product). */
 const ITEM_FIELD_COLUMN: Partial<Record<string, ItemColumn>> = {
   name: "product",

@@ -50,6 +50,8 @@ interface ListArgs {
   first?: number | null;
   after?: string | null;
   select?: ReadSelect;
+  /** Where the page is read: a read replica for a read that tolerates lag; by default the primary. */
+  reads?: PrismaClient;
 }
 
 export class OrderService {
@@ -68,11 +70,12 @@ export class OrderService {
   private async page(query: repo.OrderQuery, sort: OrderSort, args: ListArgs): Promise<Page<OrderRead>> {
     const first = pageSize(args.first);
     const after = args.after ? decodeOrderCursor(args.after, sort) : null;
-    const rows = await repo.findOrders(this.prisma, { ...query, sort, after, take: first + 1, select: args.select });
+    const db = args.reads ?? this.prisma;
+    const rows = await repo.findOrders(db, { ...query, sort, after, take: first + 1, select: args.select });
     return toPage(rows, first, {
       after: after !== null,
       cursorOf: (o) => orderCursor(sort, o),
-      count: () => repo.countOrders(this.prisma, query),
+      count: () => repo.countOrders(db, query),
     });
   }
 

@@ -85,9 +85,10 @@ export class RefundService {
 
   /**
    * Gives `amount` of `payment` back through its method and records the outcome: the refund and its
-   * event, or a private REFUND_FAILED event with the method's words.
+   * event, or a private REFUND_FAILED event with the method's words. The caller holds the order's
+   * lock in `tx` and checked the amount (returns/ refunds a received return's share through here).
    */
-  private async refundPart(
+  async refundPart(
     tx: Tx,
     order: OrderRecord,
     payment: OrderPaymentRecord,

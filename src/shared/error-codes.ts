@@ -24,6 +24,11 @@ export const ErrorCode = codeSet([
   // order edits
   "ORDER_NOT_EDITABLE_ERROR",
   "ORDER_CHANGED_ERROR",
+  // Shipments and returns
+  "ORDER_NOT_SHIPPABLE_ERROR",
+  "QUANTITY_NOT_AVAILABLE_ERROR",
+  "RETURN_WINDOW_CLOSED_ERROR",
+  "INVALID_RETURN_TRANSITION_ERROR",
 ]);
 export type ErrorCode = keyof typeof ErrorCode;
 

@@ -8,7 +8,15 @@
  *
  * A subscriber that reads too slowly has at most SUBSCRIPTION_QUEUE events waiting; beyond that its
  * subscription is ended with an EVENTS_DROPPED error (what it missed is in Order.history).
+ *
+ * The event path is proven, not assumed: at start, every EVENT_CHECK_MS, and after the listening
+ * connection comes back, the server sends itself a NOTIFY through the pool (the way events are sent)
+ * and expects it back on its LISTEN. When it does not come back (LISTEN through a transaction
+ * pooler, say), the log says so at error level, /healthz reports the event path as degraded, open
+ * subscriptions end with SERVICE_UNAVAILABLE and new ones are refused with it, until a check passes
+ * again: a subscription never just goes silent.
  */
+import { randomUUID } from "node:crypto";
 import type { GraphQLError } from "graphql";
 import type { Viewer } from "../auth/viewer.js";
 import { orderScope } from "../auth/viewer.js";
@@ -37,9 +45,28 @@ export interface StreamFilter {
 /** An event as the bus hands it out: with its order's owner, for the filters, and its actor. */
 export type BusEvent = EventOut;
 
-/** What a subscription yields: an event, or word that events were dropped (its last item). */
-export type StreamItem = BusEvent | typeof DROPPED;
+/**
+ * What a subscription yields: an event, or (its last item) word that events were dropped or that
+ * the event path is broken.
+ */
+export type StreamItem = BusEvent | typeof DROPPED | typeof PATH_BROKEN;
 export const DROPPED = Symbol("events dropped");
+export const PATH_BROKEN = Symbol("event path broken");
+
+/** Whether this server hears the events it announces (see the file's comment). */
+export interface EventPathState {
+  status: "ok" | "degraded";
+  /** When the last check ended (ISO time), and how long its NOTIFY took to come back. */
+  checkedAt: string | null;
+  roundTripMs: number | null;
+  /** Why it is degraded. */
+  reason?: string;
+}
+
+/** The payload prefix of the checks' NOTIFYs (event payloads are ids: digits only). */
+const CHECK_PREFIX = "check:";
+/** How long a check's NOTIFY may take to come back, at most. */
+const CHECK_TIMEOUT_MS = 5_000;
 
 export function matches(f: StreamFilter, e: BusEvent): boolean {
   return (
@@ -61,6 +88,17 @@ export class EventStream implements AsyncIterableIterator<StreamItem> {
     private readonly capacity: number,
     private readonly onEnd: (s: EventStream) => void,
   ) {}
+
+  /** Ends the subscription with `last` as its last item (what is waiting is dropped). */
+  end(last: typeof PATH_BROKEN): void {
+    if (this.ended) return;
+    this.queue.length = 0;
+    const read = this.reader;
+    this.reader = null;
+    if (!read) this.queue.push(last);
+    this.finish();
+    read?.({ value: last, done: false });
+  }
 
   push(e: BusEvent): void {
     if (this.ended || !matches(this.filter, e)) return;
@@ -108,6 +146,13 @@ export class EventBus {
   private announced: number[] = [];
   private flushing = false;
   private listening: Listening | null = null;
+  private readonly checkId = randomUUID();
+  private checks = 0;
+  private readonly waiting = new Map<string, () => void>();
+  private checking: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private state: EventPathState = { status: "ok", checkedAt: null, roundTripMs: null };
 
   constructor(
     private readonly deps: {
@@ -116,6 +161,8 @@ export class EventBus {
       log: Logger;
       /** SUBSCRIPTION_QUEUE. */
       capacity: number;
+      /** EVENT_CHECK_MS: how often the event path is checked. */
+      checkEveryMs: number;
       /** Told of every announcement (the webhook dispatcher wakes up). */
       onAnnounced?: () => void;
     },
@@ -123,14 +170,77 @@ export class EventBus {
 
   async start(): Promise<void> {
     this.listening = await listen(this.deps.db, EVENTS_CHANNEL, (payload) => this.announce(payload), {
-      onReconnect: () => this.deps.onAnnounced?.(),
+      onReconnect: () => {
+        this.deps.onAnnounced?.();
+        void this.check();
+      },
       onError: (e) => this.deps.log.warn("event listener", { error: e instanceof Error ? e.message : String(e) }),
     });
+    await this.check();
+    const tick = () => {
+      this.timer = setTimeout(() => void this.check().finally(() => !this.stopped && tick()), this.deps.checkEveryMs);
+      this.timer.unref();
+    };
+    tick();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    for (const done of this.waiting.values()) done(); // a check under way ends now, unrecorded
     for (const s of [...this.streams]) await s.return();
     await this.listening?.stop();
+    await this.checking;
+  }
+
+  /** The event path as the last check found it. */
+  get eventPath(): EventPathState {
+    return { ...this.state };
+  }
+
+  /**
+   * Sends this server a NOTIFY through the pool and waits (at most 5 s) for it to come back on the
+   * LISTEN; records the outcome. One check at a time.
+   */
+  check(): Promise<void> {
+    return (this.checking ??= this.runCheck().finally(() => (this.checking = null)));
+  }
+
+  private async runCheck(): Promise<void> {
+    const payload = `${CHECK_PREFIX}${this.checkId}:${++this.checks}`;
+    const timeoutMs = CHECK_TIMEOUT_MS;
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const back = new Promise<boolean>((resolve) => {
+      this.waiting.set(payload, () => resolve(true));
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    let reason: string | undefined;
+    try {
+      // Raw SQL: Prisma has no API for NOTIFY.
+      await this.deps.db.query(`SELECT pg_notify($1, $2) AS event_path_check`, [EVENTS_CHANNEL, payload]);
+      if (!(await back)) {
+        reason =
+          `a NOTIFY sent through the pool did not come back on this server's LISTEN within ${timeoutMs} ms: ` +
+          `subscribers get no events. LISTEN needs a connection that keeps its session; behind a transaction ` +
+          `pooler, set DATABASE_DIRECT_URL to the database itself`;
+      }
+    } catch (e) {
+      reason = `the check's NOTIFY could not be sent: ${e instanceof Error ? e.message : String(e)}`;
+    } finally {
+      clearTimeout(timer);
+      this.waiting.delete(payload);
+    }
+    if (this.stopped) return;
+    const checkedAt = new Date().toISOString();
+    if (reason === undefined) {
+      if (this.state.status === "degraded") this.deps.log.warn("event path works again", {});
+      this.state = { status: "ok", checkedAt, roundTripMs: Math.round(performance.now() - started) };
+      return;
+    }
+    this.deps.log.error(`event path broken: ${reason}`, {});
+    this.state = { status: "degraded", checkedAt, roundTripMs: null, reason };
+    for (const s of [...this.streams]) s.end(PATH_BROKEN);
   }
 
   get subscriberCount(): number {
@@ -147,6 +257,7 @@ export class EventBus {
     viewer: Viewer,
     args: { ref?: string | null; token?: string | null; types?: OrderEventType[] | null },
   ): Promise<EventStream> {
+    if (this.state.status === "degraded") throw pathBrokenError();
     const staff = viewer.kind === "user" && viewer.user.isStaff;
     const filter: StreamFilter = { publicOnly: !staff, types: args.types?.length ? new Set(args.types) : undefined };
     if (args.ref != null) {
@@ -169,6 +280,7 @@ export class EventBus {
   }
 
   private announce(payload: string): void {
+    if (payload.startsWith(CHECK_PREFIX)) return void this.waiting.get(payload)?.(); // another server's check: nothing to do
     this.deps.onAnnounced?.();
     const id = Number(payload);
     if (!Number.isSafeInteger(id) || this.streams.size === 0) return;
@@ -209,5 +321,14 @@ export function droppedError(): GraphQLError {
     ThrownCode.EVENTS_DROPPED,
     "Events were waiting for this subscription faster than it read them (SUBSCRIPTION_QUEUE): they were dropped and " +
       "the subscription ends. Read Order.history for what you missed and subscribe again.",
+  );
+}
+
+/** The error a subscription ends with (or is refused with) while the event path is broken. */
+export function pathBrokenError(): GraphQLError {
+  return publicError(
+    ThrownCode.SERVICE_UNAVAILABLE,
+    "This server cannot receive order events right now (its event path check failed), so the subscription " +
+      "ends rather than go silent. Read Order.history for what happened and subscribe again shortly.",
   );
 }

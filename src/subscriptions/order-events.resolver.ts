@@ -3,7 +3,7 @@ import "reflect-metadata";
 import { Arg, Resolver, Root, Subscription } from "type-graphql";
 import type { OrderEventType } from "../history/event.model.js";
 import { OrderEvent, OrderEventTypeEnum } from "../history/event.type.js";
-import { DROPPED, droppedError, type StreamItem } from "./event-bus.js";
+import { DROPPED, droppedError, PATH_BROKEN, pathBrokenError, type StreamItem } from "./event-bus.js";
 import type { SubscriptionContext } from "./subscription.context.js";
 
 interface OrderEventsArgs {
@@ -31,6 +31,7 @@ export class EventSubscriptionResolver {
     @Arg("types", () => [OrderEventTypeEnum], { nullable: true }) _types: OrderEventType[] | null,
   ): OrderEvent {
     if (item === DROPPED) throw droppedError();
+    if (item === PATH_BROKEN) throw pathBrokenError();
     return item;
   }
 }

@@ -7,11 +7,17 @@ export type UserRecord = ViewerUser;
 
 export const USER_SELECT = { id: true, email: true, isStaff: true } as const;
 
-/** The user owning a live (not revoked) token, or null: run on every authenticated request, looked up by the hash's unique index. */
-export async function findUserByApiToken(db: Db, token: string): Promise<UserRecord | null> {
+/**
+ * The user owning a live (not revoked) token, or null: run on every authenticated request, looked
+ * up by the hash's unique index. With when their last mutation ended (read replicas use it).
+ */
+export async function findUserByApiToken(
+  db: Db,
+  token: string,
+): Promise<(UserRecord & { lastWriteAt: Date | null }) | null> {
   const row = await db.apiToken.findUnique({
     where: { tokenHash: hashApiToken(token) },
-    select: { revokedAt: true, user: { select: USER_SELECT } },
+    select: { revokedAt: true, user: { select: { ...USER_SELECT, lastWriteAt: true } } },
     relationLoadStrategy: "join",
   });
   return row && row.revokedAt === null ? row.user : null;
@@ -56,4 +62,12 @@ export async function revokeApiToken(db: Db, token: string, now = new Date()): P
     data: { revokedAt: now },
   });
   return res.count > 0;
+}
+
+/**
+ * Records that the user's mutation has ended, in the primary's time (after its transaction: the
+ * time is later than its commit). Raw SQL: Prisma cannot write the database's clock_timestamp().
+ */
+export async function noteUserWrite(db: Db, userId: number): Promise<void> {
+  await db.$executeRaw`UPDATE "User" SET "lastWriteAt" = clock_timestamp() WHERE "id" = ${userId}`;
 }

@@ -33,6 +33,12 @@ export function deliveryBody(event: OrderEventRecord, actor: UserRecord | null):
       message: event.message,
       // order edits: ORDER_EDITED's before, after and settlement, as OrderEvent.edit shows them
       ...(event.edit ? { edit: event.edit } : {}),
+      // Shipments and returns
+      shipmentId: event.shipmentId === null ? null : String(event.shipmentId),
+      returnId: event.returnId === null ? null : String(event.returnId),
+      lines:
+        event.lines &&
+        event.lines.map((l) => ({ itemId: String(l.itemId), quantity: l.quantity, restock: l.restock ?? null })),
     },
   });
 }

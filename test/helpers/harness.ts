@@ -10,18 +10,38 @@ import { inject } from "vitest";
 import { loadConfig } from "../../src/config.js";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { createServer, type RunningServer, type ServerOptions } from "../../src/server.js";
+import { pgbouncerMissing, startPgBouncer } from "./pgbouncer.js";
 import { createUser, issueApiToken } from "../../src/users/user.repository.js";
 import { createLogger } from "../../src/shared/log.js";
 import { CreateOrderDocument, type CreateOrderInput, type OrderFieldsFragment } from "../generated/graphql.js";
 
-export type Backend = "embedded" | "postgres";
+/** `pgbouncer`: the PostgreSQL server through a PgBouncer of the test's own in transaction mode. */
+export type Backend = "embedded" | "postgres" | "pgbouncer";
 
-/** Statements the server sends on its own, between requests: the webhook dispatcher looking for work. */
-const BACKGROUND = /^\s*UPDATE "Webhook" SET "leaseUntil"/;
+/**
+ * Statements the server sends on its own, between requests: the webhook dispatcher looking for work,
+ * the event path check, the replicas' lag check.
+ */
+export const BACKGROUND = /^\s*UPDATE "Webhook" SET "leaseUntil"|AS event_path_check|AS replica_lag_check/;
 
 /** The backends this run tests: embedded always, PostgreSQL when the global setup found a server. */
 export function backends(): Backend[] {
   return inject("pgAdminUrl") ? ["embedded", "postgres"] : ["embedded"];
+}
+
+/**
+ * The PostgreSQL server behind a transaction pooler, when this run tests PostgreSQL: PgBouncer must
+ * be installed then when REQUIRE_POSTGRES=1 (starting it fails the test); otherwise its absence
+ * skips this backend, loudly.
+ */
+export function pooledBackends(): Backend[] {
+  if (!inject("pgAdminUrl")) return [];
+  const missing = pgbouncerMissing();
+  if (missing && process.env.REQUIRE_POSTGRES !== "1") {
+    process.stderr.write(`\n*** ${missing}: SKIPPING the tests through a connection pooler.\n\n`);
+    return [];
+  }
+  return ["pgbouncer"];
 }
 
 /** A throwaway database on a backend. */
@@ -31,6 +51,24 @@ export async function openTestDatabase(
   if (backend === "embedded") {
     const db = await openDatabase({ kind: "embedded", dataDir: "memory://" });
     return { db, drop: () => db.close() };
+  }
+  if (backend === "pgbouncer") {
+    const admin = inject("pgAdminUrl");
+    if (!admin) throw new Error("no PostgreSQL server for this run");
+    const missing = pgbouncerMissing();
+    if (missing) throw new Error(`${missing}; REQUIRE_POSTGRES=1 is set`);
+    const direct = await openTestDatabase("postgres");
+    const bouncer = await startPgBouncer(admin);
+    const db = await openDatabase({ kind: "postgres", url: bouncer.through(direct.url!), directUrl: direct.url! });
+    return {
+      db,
+      url: direct.url,
+      async drop() {
+        await db.close();
+        await bouncer.stop();
+        await direct.drop();
+      },
+    };
   }
   const admin = inject("pgAdminUrl");
   if (!admin) throw new Error("no PostgreSQL server for this run");

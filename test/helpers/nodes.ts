@@ -1,9 +1,11 @@
 /**
  * Scenario: an order with one object of every Node type hanging from it (items, a payment, a part
- * refund, public and private history events, a webhook's deliveries), and their global ids.
+ * refund, public and private history events, a webhook's deliveries, a shipment, a return), and their global ids.
  */
 import {
   AddOrderNoteDocument,
+  CreateShipmentDocument,
+  RequestReturnDocument,
   CreateWebhookDocument,
   OrderNodeIdsDocument,
   RecordOrderPaymentDocument,
@@ -15,7 +17,15 @@ import type { TestServer } from "./harness.js";
 
 /** The Node types of the API, each with a global id of one of its objects in the scenario. */
 export type NodeType =
-  "Order" | "OrderItem" | "OrderPayment" | "OrderRefund" | "OrderEvent" | "Webhook" | "WebhookDelivery";
+  | "Order"
+  | "OrderItem"
+  | "OrderPayment"
+  | "OrderRefund"
+  | "OrderEvent"
+  | "Webhook"
+  | "WebhookDelivery"
+  | "OrderShipment"
+  | "OrderReturn";
 
 export interface NodeScenario {
   ref: string;
@@ -70,6 +80,18 @@ export async function nodeScenario(
     { ref, input: { paymentId: before.payments[0].id, amount: "2.50", reason: "chipped" } },
     { token },
   );
+  const shipped = await t.ok(
+    CreateShipmentDocument,
+    { ref, input: { lines: [{ itemId: before.items[0].id, quantity: 2 }], carrier: "DHL", trackingNumber: "JD1" } },
+    { token },
+  );
+  if (shipped.createShipment.__typename !== "OrderShipment") throw new Error(JSON.stringify(shipped.createShipment));
+  const returned = await t.ok(
+    RequestReturnDocument,
+    { ref, input: { lines: [{ itemId: before.items[0].id, quantity: 1 }], reason: "Too many" } },
+    { token },
+  );
+  if (returned.requestReturn.__typename !== "OrderReturn") throw new Error(JSON.stringify(returned.requestReturn));
   await t.ok(AddOrderNoteDocument, { ref, message: "Gift wrapped", public: true }, { token });
   await t.ok(AddOrderNoteDocument, { ref, message: "Fragile: staff only", public: false }, { token });
   const shown = (await t.ok(OrderNodeIdsDocument, { ref }, { token })).order!;
@@ -88,6 +110,8 @@ export async function nodeScenario(
     OrderEvent: pick(events.filter((e) => e.public)),
     Webhook: pick([hook]),
     WebhookDelivery: pick(deliveries),
+    OrderShipment: pick(shown.shipments),
+    OrderReturn: pick(shown.returns),
   } satisfies Record<NodeType, unknown>;
   const privateEvent = events.find((e) => !e.public);
   if (!privateEvent || deliveries.length === 0) throw new Error("the scenario lacks a private event or deliveries");

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ChangeOrderStatusDocument,
   CommitOrderEditDocument,
+  CreateShipmentDocument,
   CreateWebhookDocument,
   EditedOrderDocument,
   PayOrderDocument,
@@ -393,6 +394,39 @@ describe.each(backends())("order edits on %s", (backend) => {
       );
     }
     expect(await state(o.ref)).toMatchObject({ total: "25.00", editVersion: 0 });
+  });
+
+  it("a shipped line cannot drop below what was shipped nor be removed; a fully shipped order cannot be edited", async () => {
+    const o = await order(); // 2 mugs, 1 plate, PROCESSING
+    const [mug, plate] = o.items;
+    const ship = (itemId: string, quantity: number) =>
+      t.ok(
+        CreateShipmentDocument,
+        { ref: o.ref, input: { lines: [{ itemId, quantity }], carrier: "DHL", trackingNumber: "T1" } },
+        { token: staff.token },
+      );
+    expect((await ship(mug.id, 1)).createShipment.__typename).toBe("OrderShipment");
+    const removed = (await preview(o.ref, { removeItems: [mug.id] })).data!.previewOrderEdit;
+    expect(removed).toMatchObject({
+      __typename: "InvalidOrderInputError",
+      field: "changes.removeItems.0",
+      message: expect.stringMatching(/shipped/),
+    });
+    const more = (await edit(o.ref, { changeItems: [{ itemId: mug.id, quantity: 3 }] })).result;
+    expect(more).toMatchObject({ __typename: "CommittedOrderEdit", order: { total: "35.00" } });
+    expect((await ship(mug.id, 1)).createShipment.__typename).toBe("OrderShipment"); // 2 of 3 shipped
+    const below = (await preview(o.ref, { changeItems: [{ itemId: mug.id, quantity: 1 }] })).data!.previewOrderEdit;
+    expect(below).toMatchObject({
+      __typename: "InvalidOrderInputError",
+      field: "changes.changeItems.0.quantity",
+      message: "2 of this line were shipped: the quantity can't go below 2.",
+    });
+    const floor = (await preview(o.ref, { changeItems: [{ itemId: mug.id, quantity: 2 }] })).data!.previewOrderEdit;
+    expect(floor).toMatchObject({ __typename: "OrderEditPreview", after: { total: "25.00" } });
+    expect((await ship(mug.id, 1)).createShipment.__typename).toBe("OrderShipment");
+    expect((await ship(plate.id, 1)).createShipment.__typename).toBe("OrderShipment");
+    const all = (await preview(o.ref, { addItems: [item("1.00")] })).data!.previewOrderEdit;
+    expect(all).toMatchObject({ __typename: "OrderNotEditableError" });
   });
 
   it("is for staff only; an unknown order is NOT_FOUND", async () => {

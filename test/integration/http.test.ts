@@ -245,10 +245,16 @@ describe.each(backends())("http on %s", (backend) => {
   });
 
   describe("service routes", () => {
-    it("GET /healthz answers 200 while the database answers", async () => {
+    it("GET /healthz answers 200 while the database answers, with the event path's last check", async () => {
       const r = await fetch(`${t.url}/healthz`);
       expect(r.status).toBe(200);
-      expect(await r.json()).toEqual({ status: "ok", database: "ok" });
+      const body = await r.json();
+      expect(body).toEqual({
+        status: "ok",
+        database: "ok",
+        events: { status: "ok", checkedAt: expect.any(String), roundTripMs: expect.any(Number) },
+      });
+      expect(Date.parse(body.events.checkedAt)).not.toBeNaN();
     });
 
     it("serves GraphiQL and its assets itself (no CDN)", async () => {

@@ -245,6 +245,9 @@ describe("a subscriber too slow for its queue", () => {
     message: String(id),
     dateCreated: new Date(),
     edit: null,
+    shipmentId: null,
+    returnId: null,
+    lines: null,
   });
 
   it("keeps at most its queue, then drops it, says so once, and ends", async () => {

@@ -10,11 +10,11 @@ import {
   RefundOrderPaymentDocument,
   type OrderFieldsFragment,
 } from "../generated/graphql.js";
-import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
+import { backends, orderInput, pooledBackends, startTestServer, type TestServer } from "../helpers/harness.js";
 import { testPaymentMethod } from "../helpers/payment-method.js";
 import { DEFAULT_TRANSITIONS, type OrderStatus } from "../../src/orders/status.js";
 
-describe.each(backends())("concurrency on %s", (backend) => {
+describe.each([...backends(), ...pooledBackends()])("concurrency on %s", (backend) => {
   let t: TestServer;
   let staff: { token: string };
   const counting = testPaymentMethod({ identifier: "counting", orderPayment: false, refundDelayMs: 5 });

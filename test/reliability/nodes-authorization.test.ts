@@ -33,6 +33,8 @@ const AUDIENCE: Record<NodeType, Audience> = {
   OrderEvent: "order", // the public ones; the private event is staff's (below)
   Webhook: "staff",
   WebhookDelivery: "staff",
+  OrderShipment: "order",
+  OrderReturn: "order",
 };
 const seesOrder: Record<Caller, boolean> = {
   anonymous: false,

@@ -41,6 +41,7 @@ describe("access", () => {
     expect([...PUBLIC_ROOT_FIELDS].sort()).toEqual(
       [
         "Mutation.payOrder",
+        "Mutation.requestReturn",
         "Query.lastOrder",
         "Query.me",
         "Query.node",

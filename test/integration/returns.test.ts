@@ -1,0 +1,357 @@
+/** Returns over HTTP on a real database: the steps, the money, every refusal, who sees what, events out. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ApproveReturnDocument,
+  CreateShipmentDocument,
+  CreateWebhookDocument,
+  DeclineReturnDocument,
+  OrderReturnsDocument,
+  ReceiveReturnDocument,
+  RecordOrderPaymentDocument,
+  RefundReturnDocument,
+  RequestReturnDocument,
+  type CreateOrderInput,
+  type RequestReturnInput,
+} from "../generated/graphql.js";
+import { backends, startTestServer, type TestServer } from "../helpers/harness.js";
+import { testPaymentMethod } from "../helpers/payment-method.js";
+import { startReceiver, waitFor, type Receiver } from "../helpers/receiver.js";
+
+// Tea 3 × 6.00, Cup 1 × 8.00, shipping 5.00: 31.00.
+const SHOP: Partial<CreateOrderInput> = {
+  items: [
+    { productType: "p", productId: "1", product: { name: "Tea", code: "T" }, unitPrice: "6.00", quantity: 3 },
+    { productType: "p", productId: "2", product: { name: "Cup", code: "C" }, unitPrice: "8.00", quantity: 1 },
+  ],
+  extraRows: [{ label: "Shipping", amount: "5.00" }],
+};
+
+describe.each(backends())("returns on %s", (backend) => {
+  let t: TestServer;
+  let closed: TestServer;
+  let staff: { id: string; token: string };
+  let alice: { id: string; token: string };
+  let bob: { token: string };
+  let receiver: Receiver;
+  const parts = testPaymentMethod({ identifier: "parts", orderPayment: false });
+
+  beforeAll(async () => {
+    t = await startTestServer(backend, {
+      paymentMethods: [parts.method],
+      env: { PAYMENT_METHODS: "credit-card,pay-in-advance,dummy,parts", WEBHOOK_ALLOW_PRIVATE: "on" },
+    });
+    closed = await startTestServer(backend, { env: { RETURN_WINDOW_DAYS: "0" } });
+    staff = await t.user("staff@example.com", { staff: true });
+    alice = await t.user("alice@example.com");
+    bob = await t.user("bob@example.com");
+    receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await t?.close();
+    await closed?.close();
+    await receiver?.close();
+  });
+
+  /** A paid order of alice's (paid in `payments` parts), every unit shipped. */
+  async function shipped(payments = ["31.00"], over: Partial<CreateOrderInput> = {}, server = t) {
+    const token =
+      server === t ? staff.token : (await server.user(`s${Math.random()}@example.com`, { staff: true })).token;
+    const o = await server.order(
+      { ...SHOP, status: "PROCESSING", userId: server === t ? alice.id : null, ...over },
+      { token },
+    );
+    for (const [i, amount] of payments.entries())
+      await server.ok(
+        RecordOrderPaymentDocument,
+        { ref: o.ref, input: { amount, transactionId: `${over.email ?? "tx"}-${o.ref}-${i}`, paymentMethod: "parts" } },
+        { token },
+      );
+    const r = await server.ok(
+      CreateShipmentDocument,
+      {
+        ref: o.ref,
+        input: {
+          lines: o.items.map((i) => ({ itemId: i.id, quantity: i.quantity })),
+          carrier: "DHL",
+          trackingNumber: "1",
+        },
+      },
+      { token },
+    );
+    expect(r.createShipment.__typename).toBe("OrderShipment");
+    return { ...o, tea: o.items[0].id, cup: o.items[1].id, staffToken: token };
+  }
+  const request = (
+    ref: string,
+    lines: RequestReturnInput["lines"],
+    token: string | null = alice.token,
+    orderToken?: string,
+  ) => t.gql(RequestReturnDocument, { ref, input: { lines, reason: "Too many" }, token: orderToken }, { token });
+  const state = async (ref: string, token = staff.token) =>
+    (await t.ok(OrderReturnsDocument, { ref }, { token })).order!;
+  async function through(ref: string, returnId: string, restock = true) {
+    const items = (await state(ref)).returns.find((r) => r.id === returnId)!.lines.map((l) => l.itemId);
+    await t.ok(ApproveReturnDocument, { ref, returnId, note: "ok" }, { token: staff.token });
+    await t.ok(
+      ReceiveReturnDocument,
+      { ref, returnId, input: { lines: items.map((itemId) => ({ itemId, restock })) } },
+      { token: staff.token },
+    );
+    return t.ok(RefundReturnDocument, { ref, returnId }, { token: staff.token });
+  }
+
+  it("requested, approved, received and refunded: the share of what was paid, and the rest to the cent", async () => {
+    const hook = await t.ok(
+      CreateWebhookDocument,
+      { input: { url: `${receiver.url}/stock`, events: ["RETURN_RECEIVED"] } },
+      { token: staff.token },
+    );
+    expect(hook.createWebhook.__typename).toBe("WebhookCreated");
+    const o = await shipped();
+    const asked = await request(o.ref, [{ itemId: o.tea, quantity: 1 }]);
+    expect(asked.data!.requestReturn).toMatchObject({
+      __typename: "OrderReturn",
+      status: "REQUESTED",
+      reason: "Too many",
+      lines: [{ itemId: o.tea, quantity: 1, restock: null, item: { name: "Tea" } }],
+      requestedBy: null, // alice does not see who asked
+    });
+    const returnId = (asked.data!.requestReturn as { id: string }).id;
+    const approved = await t.ok(
+      ApproveReturnDocument,
+      { ref: o.ref, returnId, note: "Box dented" },
+      { token: staff.token },
+    );
+    expect(approved.approveReturn).toMatchObject({
+      status: "APPROVED",
+      staffNote: "Box dented",
+      requestedBy: { id: alice.id },
+    });
+    const received = await t.ok(
+      ReceiveReturnDocument,
+      { ref: o.ref, returnId, input: { lines: [{ itemId: o.tea, restock: true }], note: "Fine" } },
+      { token: staff.token },
+    );
+    expect(received.receiveReturn).toMatchObject({ status: "RECEIVED", lines: [{ itemId: o.tea, restock: true }] });
+    const refunded = await t.ok(RefundReturnDocument, { ref: o.ref, returnId }, { token: staff.token });
+    // 31.00 × 6.00 / 26.00 = 7.1538… → 7.15
+    expect(refunded.refundReturn).toMatchObject({
+      __typename: "OrderReturn",
+      status: "REFUNDED",
+      amountRefunded: "7.15",
+    });
+    let s = await state(o.ref);
+    expect(s).toMatchObject({ status: "SHIPPED", amountRefunded: "7.15" });
+    expect(s.refunds).toEqual([expect.objectContaining({ amount: "7.15", reason: `Return ${returnId}` })]);
+    expect(s.items.map((i) => [i.quantityShipped, i.quantityReturned])).toEqual([
+      [3, 1],
+      [1, 0],
+    ]);
+    const events = s.history.nodes.filter((e) => e.type.startsWith("RETURN_"));
+    expect(events).toEqual([
+      {
+        type: "RETURN_REQUESTED",
+        public: true,
+        message: "Too many",
+        returnId,
+        lines: [{ itemId: o.tea, quantity: 1, restock: null }],
+      },
+      { type: "RETURN_APPROVED", public: true, message: "Box dented", returnId, lines: null },
+      {
+        type: "RETURN_RECEIVED",
+        public: true,
+        message: "Fine",
+        returnId,
+        lines: [{ itemId: o.tea, quantity: 1, restock: true }],
+      },
+    ]);
+    const seen = await state(o.ref, alice.token);
+    expect(seen.returns[0]).toMatchObject({ staffNote: null, requestedBy: null, amountRefunded: "7.15" });
+    expect(seen.history.nodes.filter((e) => e.type.startsWith("RETURN_")).map((e) => e.message)).toEqual([
+      "Too many",
+      null,
+      null,
+    ]);
+
+    // The rest, in one return: exactly what is left of 31.00, and the order is REFUNDED.
+    const rest = await request(o.ref, [
+      { itemId: o.tea, quantity: 2 },
+      { itemId: o.cup, quantity: 1 },
+    ]);
+    const last = await through(o.ref, (rest.data!.requestReturn as { id: string }).id, false);
+    expect(last.refundReturn).toMatchObject({ status: "REFUNDED", amountRefunded: "23.85" });
+    s = await state(o.ref);
+    expect(s).toMatchObject({ status: "REFUNDED", amountPaid: "31.00", amountRefunded: "31.00" });
+
+    const stock = () =>
+      receiver.received.filter((r) => r.path === "/stock" && JSON.parse(r.body).data.orderRef === o.ref);
+    await waitFor(() => stock().length >= 2, "the RETURN_RECEIVED deliveries");
+    expect(stock().map((r) => JSON.parse(r.body).data.lines)).toEqual([
+      [{ itemId: o.tea, quantity: 1, restock: true }],
+      [
+        { itemId: o.tea, quantity: 2, restock: false },
+        { itemId: o.cup, quantity: 1, restock: false },
+      ],
+    ]);
+  });
+
+  it("apportions unit by unit, to the cent, across payments newest first, and never beyond what was paid", async () => {
+    const o = await shipped(["11.00", "20.00"]);
+    const ids: string[] = [];
+    for (const quantity of [1, 1, 1]) {
+      const r = await request(o.ref, [{ itemId: o.tea, quantity }]);
+      ids.push((r.data!.requestReturn as { id: string }).id);
+    }
+    const cup = await request(o.ref, [{ itemId: o.cup, quantity: 1 }]);
+    ids.push((cup.data!.requestReturn as { id: string }).id);
+    const amounts: string[] = [];
+    for (const id of ids) {
+      const r = await through(o.ref, id);
+      amounts.push((r.refundReturn as { amountRefunded: string }).amountRefunded);
+    }
+    // 31 × 6/26 = 7.1538…: 7.15, then 14.31 − 7.15 = 7.16, then 21.46 − 14.31 = 7.15, then the rest.
+    expect(amounts).toEqual(["7.15", "7.16", "7.15", "9.54"]);
+    const s = await state(o.ref);
+    expect(s.amountRefunded).toBe("31.00");
+    expect(s.status).toBe("REFUNDED");
+    // newest payment first: the 20.00 payment is used up before the 11.00 one is touched
+    const byPayment = s.refunds.map((r) => [r.payment.id, r.amount]);
+    expect(byPayment[0][1]).toBe("7.15");
+    expect(new Set(byPayment.slice(0, 2).map((p) => p[0])).size).toBe(1);
+  });
+
+  it("a declined return gives its units back; its reason is public", async () => {
+    const o = await shipped();
+    const r = await request(o.ref, [{ itemId: o.tea, quantity: 3 }]);
+    const returnId = (r.data!.requestReturn as { id: string }).id;
+    const more = await request(o.ref, [{ itemId: o.tea, quantity: 1 }]);
+    expect(more.data!.requestReturn).toMatchObject({
+      __typename: "QuantityNotAvailableError",
+      field: "lines.0.quantity",
+      itemId: o.tea,
+      available: 0,
+    });
+    const declined = await t.ok(
+      DeclineReturnDocument,
+      { ref: o.ref, returnId, reason: "Opened packs" },
+      { token: staff.token },
+    );
+    expect(declined.declineReturn).toMatchObject({ status: "DECLINED", declineReason: "Opened packs" });
+    const seen = await state(o.ref, alice.token);
+    expect(seen.returns[0].declineReason).toBe("Opened packs");
+    expect(seen.history.nodes.find((e) => e.type === "RETURN_DECLINED")!.message).toBe("Opened packs");
+    const again = await request(o.ref, [{ itemId: o.tea, quantity: 3 }]);
+    expect(again.data!.requestReturn.__typename).toBe("OrderReturn");
+  });
+
+  it("refuses what does not fit, out of order steps, closed windows and strangers, writing nothing", async () => {
+    const o = await shipped();
+    const unshipped = await t.order({ ...SHOP, status: "PROCESSING", userId: alice.id }, { token: staff.token });
+    const none = await request(unshipped.ref, [{ itemId: unshipped.items[0].id, quantity: 1 }]);
+    expect(none.data!.requestReturn).toMatchObject({ __typename: "QuantityNotAvailableError", available: 0 });
+    const tooMany = await request(o.ref, [{ itemId: o.tea, quantity: 4 }]);
+    expect(tooMany.data!.requestReturn).toMatchObject({
+      __typename: "QuantityNotAvailableError",
+      errorCode: "QUANTITY_NOT_AVAILABLE_ERROR",
+      message: "At most 3 of this item can be returned.",
+      available: 3,
+    });
+    for (const [lines, field] of [
+      [[{ itemId: unshipped.items[0].id, quantity: 1 }], "lines.0.itemId"],
+      [[{ itemId: o.tea, quantity: 0 }], "lines.0.quantity"],
+      [[], "lines"],
+    ] as const) {
+      const r = await request(o.ref, [...lines]);
+      expect(r.data!.requestReturn).toMatchObject({ __typename: "InvalidOrderInputError", field });
+    }
+    const blank = await t.gql(
+      RequestReturnDocument,
+      { ref: o.ref, input: { lines: [{ itemId: o.tea, quantity: 1 }], reason: " " } },
+      { token: alice.token },
+    );
+    expect(blank.data!.requestReturn).toMatchObject({ __typename: "InvalidOrderInputError", field: "reason" });
+    expect((await request(o.ref, [{ itemId: o.tea, quantity: 1 }], bob.token)).errors![0].extensions!.code).toBe(
+      "NOT_FOUND",
+    );
+    expect((await request(o.ref, [{ itemId: o.tea, quantity: 1 }], null)).errors![0].extensions!.code).toBe(
+      "NOT_FOUND",
+    );
+    expect((await state(o.ref)).returns).toEqual([]);
+
+    const guest = await request(o.ref, [{ itemId: o.tea, quantity: 1 }], null, o.token);
+    const returnId = (guest.data!.requestReturn as { id: string }).id;
+    const step = async (doc: "receive" | "refund") =>
+      doc === "receive"
+        ? (
+            await t.ok(
+              ReceiveReturnDocument,
+              { ref: o.ref, returnId, input: { lines: [{ itemId: o.tea, restock: true }] } },
+              { token: staff.token },
+            )
+          ).receiveReturn
+        : (await t.ok(RefundReturnDocument, { ref: o.ref, returnId }, { token: staff.token })).refundReturn;
+    expect(await step("receive")).toMatchObject({
+      __typename: "InvalidReturnTransitionError",
+      errorCode: "INVALID_RETURN_TRANSITION_ERROR",
+      message: "A return with status 'Requested' cannot become 'Received'.",
+      returnId,
+      fromStatus: "REQUESTED",
+      toStatus: "RECEIVED",
+    });
+    expect(await step("refund")).toMatchObject({ __typename: "InvalidReturnTransitionError", toStatus: "REFUNDED" });
+    const approve = await t.gql(ApproveReturnDocument, { ref: o.ref, returnId }, { token: alice.token });
+    expect(approve.errors![0].extensions!.code).toBe("FORBIDDEN");
+    await t.ok(ApproveReturnDocument, { ref: o.ref, returnId }, { token: staff.token });
+    const twice = await t.ok(ApproveReturnDocument, { ref: o.ref, returnId }, { token: staff.token });
+    expect(twice.approveReturn).toMatchObject({ fromStatus: "APPROVED", toStatus: "APPROVED" });
+    const wrongLines = await t.ok(
+      ReceiveReturnDocument,
+      { ref: o.ref, returnId, input: { lines: [{ itemId: o.cup, restock: true }] } },
+      { token: staff.token },
+    );
+    expect(wrongLines.receiveReturn).toMatchObject({ __typename: "InvalidOrderInputError", field: "lines.0.itemId" });
+    const other = await shipped();
+    const foreign = await t.ok(ApproveReturnDocument, { ref: other.ref, returnId }, { token: staff.token });
+    expect(foreign.approveReturn).toMatchObject({ __typename: "InvalidOrderInputError", field: "returnId" });
+    expect((await state(o.ref)).returns[0].status).toBe("APPROVED");
+
+    const late = await shipped(["31.00"], {}, closed);
+    const r = await closed.gql(RequestReturnDocument, {
+      ref: late.ref,
+      input: { lines: [{ itemId: late.tea, quantity: 1 }], reason: "Late" },
+      token: late.token,
+    });
+    expect(r.data!.requestReturn).toMatchObject({
+      __typename: "ReturnWindowClosedError",
+      errorCode: "RETURN_WINDOW_CLOSED_ERROR",
+      field: "lines.0.itemId",
+      itemId: late.tea,
+      windowDays: 0,
+    });
+  });
+
+  it("a method that fails: RefundFailedError, nothing refunded, the return stays RECEIVED", async () => {
+    const o = await shipped(["31.00"], { email: "no-refund@example.com" });
+    const r = await request(o.ref, [{ itemId: o.cup, quantity: 1 }]);
+    const returnId = (r.data!.requestReturn as { id: string }).id;
+    const failed = await through(o.ref, returnId);
+    expect(failed.refundReturn).toMatchObject({ __typename: "RefundFailedError", paymentMethod: "parts" });
+    const s = await state(o.ref);
+    expect(s.returns[0]).toMatchObject({ status: "RECEIVED", amountRefunded: "0.00" });
+    expect(s.amountRefunded).toBe("0.00");
+    expect(s.refunds).toEqual([]);
+  });
+
+  it("an Idempotency-Key asks once", async () => {
+    const o = await shipped();
+    const send = () =>
+      t.gql(
+        RequestReturnDocument,
+        { ref: o.ref, input: { lines: [{ itemId: o.tea, quantity: 1 }], reason: "Once" } },
+        { token: alice.token, headers: { "idempotency-key": `return-${o.ref}` } },
+      );
+    const answers = [await send(), await send()];
+    expect(answers.map((a) => a.data!.requestReturn.__typename)).toEqual(["OrderReturn", "OrderReturn"]);
+    expect((await state(o.ref)).returns).toHaveLength(1);
+  });
+});
