@@ -155,6 +155,17 @@ async function prepare(url: string): Promise<Fixtures> {
            WHERE p."paymentMethod" = 'credit-card' ORDER BY o.id ASC LIMIT 300`,
         )
       ).rows,
+      // order edits: 200 orders that may be edited, after the 700 the other mutation scenarios change
+      editable: (
+        await db.pool.query(
+          `SELECT o.ref, i.id::text AS "itemId", i."unitPrice"::text AS "unitPrice", i.quantity, o.total::text AS total
+           FROM (SELECT id, ref, total FROM "Order" WHERE status IN ('CREATED','HOLD','FAILED','PROCESSING')
+                 AND id > (SELECT max(id) FROM (SELECT id FROM "Order" ORDER BY id ASC LIMIT 700) m)
+                 ORDER BY id ASC LIMIT 200) o
+           JOIN LATERAL (SELECT * FROM "OrderItem" WHERE "orderId" = o.id ORDER BY id LIMIT 1) i ON true
+           ORDER BY o.id`,
+        )
+      ).rows,
       shippable: await bulkOrders(db, 500, 600),
       returnable: await bulkOrders(db, 600, 700, { shipped: true }),
       payable: (

@@ -19,6 +19,9 @@ import {
   RecordOrderPaymentDocument,
   RefundOrderPaymentDocument,
 } from "../test/generated/graphql.js";
+// order edits
+import { BenchCommitEditDocument, BenchPreviewEditDocument } from "../test/generated/graphql.js";
+import { Money } from "../src/shared/money.js";
 
 /** What the scenarios ask for: tokens, refs and payments of the seeded shop (bench.ts: prepare). */
 export interface Fixtures {
@@ -37,6 +40,8 @@ export interface Fixtures {
   returnable: { ref: string; token: string; itemId: string }[];
   /** Card payments of the oldest orders, to refund a cent of at a time. */
   refundable: { ref: string; paymentId: string }[];
+  /** Orders in statuses that may be edited, away from the others, with their first line as it was. */
+  editable: { ref: string; itemId: string; unitPrice: string; quantity: number; total: string }[];
   page500?: string;
   page500Floor?: { date: string; id: number };
 }
@@ -148,6 +153,45 @@ export const SCENARIOS: Scenario[] = [
       return {
         doc: RefundOrderPaymentDocument,
         variables: { ref: p.ref, input: { paymentId: p.paymentId, amount: "0.01" } },
+        token: f.staffToken,
+      };
+    },
+  },
+  {
+    // order edits: a preview of one more of a line, and commits that raise a line's price by a cent
+    // and put it back, round after round (each order's total known from the round).
+    name: "preview-edit",
+    read: false,
+    graphql: (i, f) => {
+      const e = f.editable[i % f.editable.length];
+      return {
+        doc: BenchPreviewEditDocument,
+        variables: { ref: e.ref, changes: { changeItems: [{ itemId: e.itemId, quantity: e.quantity + 1 }] } },
+        token: f.staffToken,
+      };
+    },
+  },
+  {
+    name: "commit-edit",
+    read: false,
+    graphql: (i, f) => {
+      const e = f.editable[i % f.editable.length];
+      const up = Math.floor(i / f.editable.length) % 2 === 0;
+      const cent = new Money("0.01");
+      return {
+        doc: BenchCommitEditDocument,
+        variables: {
+          ref: e.ref,
+          input: {
+            changes: {
+              changeItems: [
+                { itemId: e.itemId, unitPrice: (up ? cent.plus(e.unitPrice) : new Money(e.unitPrice)).toFixed(2) },
+              ],
+            },
+            expectedTotal: (up ? cent.times(e.quantity).plus(e.total) : new Money(e.total)).toFixed(2),
+            overpayment: "KEEP",
+          },
+        },
         token: f.staffToken,
       };
     },

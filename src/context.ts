@@ -29,6 +29,9 @@ import { createUserLoaders, type UserLoaders } from "./users/user.loaders.js";
 import type { WebhookContext } from "./webhooks/webhook.context.js";
 import { createWebhookLoaders, type WebhookLoaders } from "./webhooks/webhook.loaders.js";
 import type { WebhookService } from "./webhooks/webhook.service.js";
+// order edits
+import type { EditContext } from "./edits/edit.context.js";
+import type { EditService } from "./edits/edit.service.js";
 
 /** Every folder's per-request loaders. */
 export type Loaders = OrderLoaders &
@@ -47,7 +50,8 @@ export interface Context
     SubscriptionContext,
     NodeContext,
     ShipmentContext,
-    ReturnContext {
+    ReturnContext,
+    EditContext {
   loaders: Loaders;
 }
 
@@ -60,6 +64,7 @@ export interface ContextServices {
   registry: PaymentRegistry;
   events: EventBus;
   webhooks: WebhookService;
+  edits: EditService;
   shipments: ShipmentService;
   returns: ReturnService;
 }
@@ -94,6 +99,7 @@ export class RequestContext implements Context {
   readonly registry: PaymentRegistry;
   readonly events: EventBus;
   readonly webhooks: WebhookService;
+  readonly edits: EditService;
   readonly shipments: ShipmentService;
   readonly returns: ReturnService;
   private made: Loaders | undefined = undefined;
@@ -116,6 +122,7 @@ export class RequestContext implements Context {
     this.registry = services.registry;
     this.events = services.events;
     this.webhooks = services.webhooks;
+    this.edits = services.edits;
     this.shipments = services.shipments;
     this.returns = services.returns;
   }

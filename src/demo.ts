@@ -1,7 +1,7 @@
 /**
  * Demo data: a staff user, two customers and a few dozen orders in varied statuses with items,
- * payments and notes, shipments (some in part) and returns (some refunded), created once through
- * the same services the API uses.
+ * payments and notes, shipments (some in part) and returns (some refunded), and two edited orders,
+ * created once through the same services the API uses.
  */
 import { randomUUID } from "node:crypto";
 import type { Viewer } from "./auth/viewer.js";
@@ -13,6 +13,9 @@ import type { ReturnService } from "./returns/return.service.js";
 import type { ShipmentService } from "./shipments/shipment.service.js";
 import type { OrderStatus } from "./orders/status.js";
 import { createUser, findUserByEmail, issueApiToken } from "./users/user.repository.js";
+// order edits
+import type { EditService } from "./edits/edit.service.js";
+import type { EditChanges, OverpaymentChoice } from "./edits/edit.model.js";
 
 export const DEMO_STAFF = "staff@demo.example";
 export const DEMO_CUSTOMERS = ["alice@demo.example", "bob@demo.example"];
@@ -52,12 +55,14 @@ export async function ensureDemoData(
     refunds,
     shipments,
     returns,
+    edits,
   }: {
     orders: OrderService;
     payments: PaymentService;
     refunds: RefundService;
     shipments: ShipmentService;
     returns: ReturnService;
+    edits: EditService;
   },
 ): Promise<{ created: boolean; tokens: DemoTokens }> {
   let staff = await findUserByEmail(prisma, DEMO_STAFF);
@@ -114,6 +119,37 @@ export async function ensureDemoData(
       if (path.includes("SHIPPED")) await returnSome(prisma, returns, viewer, order, i);
       if (i % 4 === 1) await orders.addNote(viewer, order.ref, "Customer asked for delivery after 5 pm.", true);
       if (i % 6 === 3) await orders.addNote(viewer, order.ref, "Checked stock by hand.", false);
+      // order edits: one order owes for a line added after it was paid, another was refunded a line it no longer has
+      if (i === 2 || i === 10) {
+        const lines = await prisma.orderItem.findMany({ where: { orderId: order.id }, orderBy: { id: "asc" } });
+        const filters = PRODUCTS[2];
+        const [changes, overpayment]: [EditChanges, OverpaymentChoice] =
+          i === 2
+            ? [
+                {
+                  addItems: [
+                    {
+                      productType: "shop.Product",
+                      productId: filters.code,
+                      product: { name: filters.name, code: filters.code },
+                      unitPrice: filters.price,
+                      quantity: 1,
+                    },
+                  ],
+                },
+                "KEEP",
+              ]
+            : [{ changeItems: [{ itemId: String(lines.at(-1)!.id), quantity: 1 }] }, "REFUND"];
+        const preview = await edits.preview(order.ref, changes);
+        if (!("after" in preview)) throw new Error(`demo edit refused: ${preview.message}`);
+        const done = await edits.commit(viewer, order.ref, {
+          changes,
+          expectedTotal: preview.after.total.toFixed(2),
+          expectedVersion: preview.editVersion,
+          overpayment,
+        });
+        if (!("edit" in done)) throw new Error(`demo edit refused: ${done.message}`);
+      }
       if (path.at(-1) === "COMPLETED" && i % 3 === 0) {
         // a part of the payment given back for a damaged item
         const payment = await prisma.orderPayment.findFirstOrThrow({

@@ -32,6 +32,8 @@ import {
   ShipmentResolver,
 } from "./shipments/shipment.resolver.js";
 import { NodeFieldsResolver, NodeResolver } from "./nodes/node.resolver.js";
+// order edits
+import { EditResolver, EventEditFieldsResolver, OrderEditFieldsResolver } from "./edits/edit.resolver.js";
 
 let schema: GraphQLSchema | undefined;
 
@@ -52,6 +54,10 @@ export function createSchema(): GraphQLSchema {
       DeliveryFieldsResolver,
       NodeResolver,
       NodeFieldsResolver,
+      // order edits
+      EditResolver,
+      OrderEditFieldsResolver,
+      EventEditFieldsResolver,
       // Shipments and returns
       ShipmentResolver,
       OrderShipmentFieldsResolver,

@@ -37,6 +37,8 @@ import type { Tracing } from "./telemetry/tracing.js";
 import { deliveryQueue } from "./webhooks/webhook.repository.js";
 import type { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import type { WebhookService } from "./webhooks/webhook.service.js";
+// order edits
+import type { EditService } from "./edits/edit.service.js";
 import type { ShipmentService } from "./shipments/shipment.service.js";
 import type { ReturnService } from "./returns/return.service.js";
 
@@ -59,6 +61,7 @@ export interface ServerOptions {
     orders: OrderService;
     payments: PaymentService;
     refunds: RefundService;
+    edits: EditService;
     shipments: ShipmentService;
     returns: ReturnService;
   }) => Promise<void>;
@@ -76,6 +79,8 @@ export interface RunningServer {
   refunds: RefundService;
   registry: PaymentRegistry;
   webhooks: WebhookService;
+  /** Order edits. */
+  edits: EditService;
   shipments: ShipmentService;
   returns: ReturnService;
   /** Order events as they are committed, to this server's subscribers. */
@@ -245,6 +250,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       orders: services.orders,
       payments: services.payments,
       refunds: services.refunds,
+      edits: services.edits,
       shipments: services.shipments,
       returns: services.returns,
     });
@@ -277,6 +283,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       refunds: services.refunds,
       registry: services.registry,
       webhooks: services.webhooks,
+      edits: services.edits,
       shipments: services.shipments,
       returns: services.returns,
       events: services.events,

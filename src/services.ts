@@ -19,6 +19,8 @@ import { EventBus } from "./subscriptions/event-bus.js";
 import type { Tracing } from "./telemetry/tracing.js";
 import { WebhookDispatcher } from "./webhooks/webhook.dispatcher.js";
 import { WebhookService } from "./webhooks/webhook.service.js";
+// order edits
+import { EditService } from "./edits/edit.service.js";
 
 export interface Services {
   prisma: PrismaClient;
@@ -27,6 +29,8 @@ export interface Services {
   payments: PaymentService;
   refunds: RefundService;
   webhooks: WebhookService;
+  /** Order edits: preview and commit. */
+  edits: EditService;
   shipments: ShipmentService;
   returns: ReturnService;
   /** Order events as they are committed, to this server's subscribers. */
@@ -71,6 +75,7 @@ export function createServices(o: {
     onMethodError,
   });
   const refunds = new RefundService({ prisma, events: history, registry, timeoutMs, onMethodError });
+  const edits = new EditService({ prisma, rules, events: history, refunds, timeoutMs });
   const shipments = new ShipmentService({ prisma, rules, events: history });
   const returns = new ReturnService({
     prisma,
@@ -108,6 +113,7 @@ export function createServices(o: {
     payments,
     refunds,
     webhooks,
+    edits,
     shipments,
     returns,
     events,

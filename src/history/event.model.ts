@@ -6,6 +6,8 @@ import type { OrderEvent as OrderEventRow } from "../generated/prisma/client.js"
 import type { OrderStatus } from "../orders/status.js";
 import type { Domain } from "../shared/records.js";
 
+type JsonObject = Record<string, unknown>;
+
 export const ORDER_EVENT_TYPES = [
   "ORDER_CREATED",
   "STATUS_CHANGED",
@@ -14,6 +16,8 @@ export const ORDER_EVENT_TYPES = [
   "PAYMENT_REFUNDED",
   "REFUND_FAILED",
   "NOTE_ADDED",
+  // order edits
+  "ORDER_EDITED",
   // Shipments and returns
   "SHIPMENT_CREATED",
   "SHIPMENT_DELIVERED",
@@ -34,7 +38,13 @@ export interface EventLine {
 export type OrderEventRecord = Domain<
   Omit<OrderEventRow, "traceContext">, // the change's trace: for the events' hand-out only (EventOut)
   "amount",
-  { type: OrderEventType; fromStatus: OrderStatus | null; toStatus: OrderStatus | null; lines: EventLine[] | null }
+  {
+    type: OrderEventType;
+    fromStatus: OrderStatus | null;
+    toStatus: OrderStatus | null;
+    lines: EventLine[] | null;
+    edit: JsonObject | null;
+  }
 > & {
   /** The order's ref, read with the event. */
   orderRef: string;

@@ -27,6 +27,8 @@ export interface NewEvent {
   message?: string | null;
   /** The W3C traceparent of the change, when tracing is on. */
   traceContext?: string;
+  /** ORDER_EDITED: the order before and after, and the settlement (edits/edit.model.ts: EditDetails). */
+  edit?: Record<string, unknown> | null;
   // Shipments and returns
   shipmentId?: number | null;
   returnId?: number | null;
@@ -58,6 +60,10 @@ export function toEvent(r: OrderEventRow, orderRef: string): OrderEventRecord {
     transactionId: r.transactionId,
     message: r.message,
     dateCreated: r.dateCreated,
+    edit:
+      r.edit !== null && typeof r.edit === "object" && !Array.isArray(r.edit)
+        ? (r.edit as Record<string, unknown>)
+        : null,
     shipmentId: r.shipmentId,
     returnId: r.returnId,
     lines: toLines(r.lines),
@@ -134,6 +140,7 @@ export async function insertEvent(
       transactionId: e.transactionId ?? null,
       message: e.message ?? null,
       dateCreated: now,
+      ...(e.edit ? { edit: e.edit as Prisma.InputJsonObject } : {}),
       shipmentId: e.shipmentId ?? null,
       returnId: e.returnId ?? null,
       ...(e.lines ? { lines: e.lines.map((l) => ({ ...l })) } : {}),

@@ -8,6 +8,7 @@ import { Role } from "../auth/auth-checker.js";
 import { Money, ZERO } from "../shared/money.js";
 import { DecimalScalar } from "../shared/scalars.js";
 import { User } from "../users/user.type.js";
+import { amountOutstanding } from "./order.balance.js";
 import type { OrderContext } from "./order.context.js";
 import "./order.node-kinds.js"; // Order and OrderItem are Nodes: registered wherever their fields are
 import type { OrderRecord } from "./order.model.js";
@@ -22,9 +23,10 @@ export class OrderFieldsResolver {
     return statusLabel(order.status);
   }
 
+  // The contract's description (none) stays; README and Order.editVersion say how an edit changes it.
   @FieldResolver(() => DecimalScalar)
   amountOutstanding(@Root() order: Order): Money {
-    return order.total.minus(order.amountPaid);
+    return amountOutstanding(order as OrderRecord);
   }
 
   @FieldResolver(() => User, { nullable: true })

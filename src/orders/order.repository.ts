@@ -100,6 +100,7 @@ export function readOrder(r: OrderReadRow): OrderRead {
     extraRows: ifRead(r.extraRows, toExtraRows),
     dateCreated: r.dateCreated,
     dateUpdated: r.dateUpdated,
+    editVersion: r.editVersion,
   };
 }
 

@@ -27,6 +27,7 @@ const ORDER_COLUMNS = {
   extraRows: true,
   dateCreated: true,
   dateUpdated: true,
+  editVersion: true,
 } as const satisfies Record<keyof OrderRow, true>;
 const ITEM_COLUMNS = {
   id: true,
@@ -58,6 +59,7 @@ const ORDER_CORE = [
   "amountPaid",
   "isPaid",
   "dateCreated",
+  "editVersion",
 ] as const satisfies readonly OrderColumn[];
 const ITEM_CORE = ["id", "orderId", "unitPrice", "quantity", "total"] as const satisfies readonly ItemColumn[];
 
@@ -110,7 +112,6 @@ const ORDER_FROM_CORE = new Set([
   "isPaid",
   "total",
   "amountPaid",
-  "amountOutstanding",
   "dateCreated",
   "user",
   "items",
@@ -125,7 +126,12 @@ const ORDER_FROM_CORE = new Set([
   "returns",
 ]);
 /** Order fields computed from other columns, and the columns they read beyond the core ones. */
-const ORDER_DERIVED: Partial<Record<string, OrderColumn>> = { refundableAmount: "amountRefunded" };
+const ORDER_DERIVED: Partial<Record<string, OrderColumn>> = {
+  refundableAmount: "amountRefunded",
+  // order edits: an edited order's balance is net of refunds (orders/order.balance.ts)
+  amountOutstanding: "amountRefunded",
+  amountOverpaid: "amountRefunded",
+};
 const ITEM_FROM_CORE = new Set([
   "__typename",
   "id",

@@ -87,4 +87,10 @@ export class Order {
   @Field(() => DecimalScalar) amountRefunded!: Money;
   @Field(() => JSONObjectScalar) extra!: JsonObject;
   userId!: number | null;
+  // order edits
+  @Field(() => Int, {
+    description:
+      "How many edits were committed to the order (0: never edited); commitOrderEdit may be given the count its preview saw. Once edited, amountOutstanding is measured against what was paid net of refunds: total − (amountPaid − amountRefunded), what payOrder charges.",
+  })
+  editVersion!: number;
 }

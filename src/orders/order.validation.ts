@@ -91,35 +91,40 @@ export type CheckedItem = Omit<OrderItemRecord, "id" | "orderId" | "name" | "cod
 /** Items with their amounts: subtotal = unit price × quantity, total = subtotal + the item's extra rows. */
 export function checkItems(items: readonly ItemInputLike[] | null | undefined): CheckedItem[] {
   if (!items || items.length === 0) throw new InputError("items", "An order needs at least one item.");
-  if (items.length > 1000) throw new InputError("items", "An order may have at most 1000 items.");
-  return items.map((item, i) => {
-    const f = `items.${i}`;
-    const productType = checkText(item.productType, `${f}.productType`, { max: MAX_SHORT });
-    const productId = item.productId == null ? null : checkText(item.productId, `${f}.productId`, { max: MAX_SHORT });
-    const product = checkObject(item.product, `${f}.product`);
-    const hasText = (v: unknown) =>
-      (typeof v === "string" && v.trim() !== "") || (typeof v === "number" && Number.isFinite(v));
-    if (!hasText(product.name)) throw new InputError(`${f}.product.name`, "The product needs a name.");
-    if (!hasText(product.code)) throw new InputError(`${f}.product.code`, "The product needs a code.");
-    const unitPrice = checkMoney(item.unitPrice, `${f}.unitPrice`, { min: "zero" });
-    const q = item.quantity;
-    if (typeof q !== "number" || !Number.isInteger(q) || q < 1)
-      throw new InputError(`${f}.quantity`, "Ensure this value is greater than or equal to 1.");
-    const extraRows = checkExtraRows(item.extraRows, `${f}.extraRows`);
-    const subtotal = checkFits(roundMoney(unitPrice.times(q)), `${f}.quantity`);
-    const total = checkFits(subtotal.plus(sumMoney(extraRows.map((r) => r.amount))), `${f}.extraRows`);
-    return {
-      productType,
-      productId,
-      product,
-      unitPrice,
-      quantity: q,
-      subtotal,
-      total,
-      extraRows,
-      extra: checkObject(item.extra, `${f}.extra`),
-    };
-  });
+  if (items.length > MAX_ITEMS) throw new InputError("items", `An order may have at most ${MAX_ITEMS} items.`);
+  return items.map((item, i) => checkItem(item, `items.${i}`));
+}
+
+/** How many items an order may have. */
+export const MAX_ITEMS = 1000;
+
+/** One item with its amounts, its values named under `f` (e.g. "items.0"). */
+export function checkItem(item: ItemInputLike, f: string): CheckedItem {
+  const productType = checkText(item.productType, `${f}.productType`, { max: MAX_SHORT });
+  const productId = item.productId == null ? null : checkText(item.productId, `${f}.productId`, { max: MAX_SHORT });
+  const product = checkObject(item.product, `${f}.product`);
+  const hasText = (v: unknown) =>
+    (typeof v === "string" && v.trim() !== "") || (typeof v === "number" && Number.isFinite(v));
+  if (!hasText(product.name)) throw new InputError(`${f}.product.name`, "The product needs a name.");
+  if (!hasText(product.code)) throw new InputError(`${f}.product.code`, "The product needs a code.");
+  const unitPrice = checkMoney(item.unitPrice, `${f}.unitPrice`, { min: "zero" });
+  const q = item.quantity;
+  if (typeof q !== "number" || !Number.isInteger(q) || q < 1)
+    throw new InputError(`${f}.quantity`, "Ensure this value is greater than or equal to 1.");
+  const extraRows = checkExtraRows(item.extraRows, `${f}.extraRows`);
+  const subtotal = checkFits(roundMoney(unitPrice.times(q)), `${f}.quantity`);
+  const total = checkFits(subtotal.plus(sumMoney(extraRows.map((r) => r.amount))), `${f}.extraRows`);
+  return {
+    productType,
+    productId,
+    product,
+    unitPrice,
+    quantity: q,
+    subtotal,
+    total,
+    extraRows,
+    extra: checkObject(item.extra, `${f}.extra`),
+  };
 }
 
 /** Order amounts: subtotal = Σ item totals, total = subtotal + the order's extra rows. */

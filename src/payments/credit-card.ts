@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import express from "express";
+import { amountOutstanding } from "../orders/order.balance.js";
 import { formatMoney } from "../shared/money.js";
 import { escapeHtml, orderPage, page, sendNotFound } from "./html.js";
 import type { PaymentMethod } from "./payment-method.js";
@@ -25,7 +26,7 @@ export function creditCard(): PaymentMethod {
     },
     routes(router, deps) {
       orderPage(router, deps, (order) => {
-        const outstanding = order.total.minus(order.amountPaid);
+        const outstanding = amountOutstanding(order);
         const payable = deps.paymentError(order) === null;
         const body = `<table><tr><td>Order</td><td class="r">${escapeHtml(order.ref)}</td></tr>
 <tr><td>Total</td><td class="r">${formatMoney(order.total)} ${escapeHtml(order.currency)}</td></tr>
@@ -44,7 +45,7 @@ ${
             ? await deps.withOrder(req.params.ref, token, async (locked) => {
                 const o = locked.order;
                 if (locked.paymentError()) return { recorded: false, order: o };
-                const amount = o.total.minus(o.amountPaid);
+                const amount = amountOutstanding(o);
                 await locked.recordPayment({ amount, transactionId: `cc_${randomUUID()}` });
                 await locked.setStatus("PROCESSING");
                 return { recorded: true, order: locked.order };

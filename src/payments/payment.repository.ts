@@ -3,6 +3,7 @@ import type { Db, Tx } from "../db/transaction.js";
 import type { OrderPayment as OrderPaymentRow, OrderRefund as OrderRefundRow } from "../generated/prisma/client.js";
 import type { OrderScope } from "../auth/viewer.js";
 import type { OrderRecord } from "../orders/order.model.js";
+import { paidInFull } from "../orders/order.balance.js";
 import { byOrder, ownedByScope, toOrder } from "../orders/order.repository.js";
 import { FULL_SELECT } from "../orders/order.select.js";
 import { Money } from "../shared/money.js";
@@ -54,7 +55,7 @@ export async function insertPayment(
   const amountPaid = order.amountPaid.plus(p.amount);
   const row = await tx.order.update({
     where: { id: order.id },
-    data: { amountPaid: amountPaid.toFixed(2), isPaid: amountPaid.gte(order.total), dateUpdated: p.now },
+    data: { amountPaid: amountPaid.toFixed(2), isPaid: paidInFull({ ...order, amountPaid }), dateUpdated: p.now },
     select: FULL_SELECT.order,
   });
   return toOrder(row);

@@ -11,9 +11,10 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import type { EventLog } from "../history/event-log.js";
 import { InvalidOrderInputError } from "../orders/order.errors.js";
 import { withLockedOrder } from "../orders/order.lock.js";
+import { amountOutstanding, orderPaymentError } from "../orders/order.balance.js";
 import type { OrderRecord } from "../orders/order.model.js";
 import * as orders from "../orders/order.repository.js";
-import { paymentError, transitionError, type OrderRules, type OrderStatus } from "../orders/status.js";
+import { transitionError, type OrderRules, type OrderStatus } from "../orders/status.js";
 import { isDatabaseUnavailable } from "../shared/db-errors.js";
 import { isErrorResult } from "../shared/error-result.js";
 import type { Money } from "../shared/money.js";
@@ -76,7 +77,7 @@ export class PaymentService {
 
   /** Null when the order may be paid now (not paid, payable status), else the reason. */
   refusal(order: OrderRecord): string | null {
-    return paymentError(this.deps.rules, order)?.message ?? null;
+    return orderPaymentError(this.deps.rules, order)?.message ?? null;
   }
 
   /**
@@ -100,7 +101,7 @@ export class PaymentService {
       get order() {
         return order;
       },
-      paymentError: () => paymentError(rules, order)?.message ?? null,
+      paymentError: () => orderPaymentError(rules, order)?.message ?? null,
       setStatus: async (status: OrderStatus) => {
         open();
         if (status === order.status || transitionError(rules, order, status)) return false;
@@ -163,7 +164,7 @@ export class PaymentService {
         async (tx, order) => {
           const method = this.deps.registry.forOrders(request).find((m) => m.identifier === identifier);
           if (!method) return new PaymentMethodNotAvailableError(identifier);
-          const refusal = paymentError(this.deps.rules, order);
+          const refusal = orderPaymentError(this.deps.rules, order);
           if (refusal?.kind === "paid") return new OrderAlreadyPaidError(refusal.message);
           if (refusal) return new OrderNotPayableError(order.status, refusal.message);
           const extra = method.validateOrder?.(order, request);
@@ -173,7 +174,7 @@ export class PaymentService {
             type: "PAYMENT_STARTED",
             public: true,
             actorId: actorOf(viewer),
-            amount: order.total.minus(order.amountPaid),
+            amount: amountOutstanding(order),
             paymentMethod: identifier,
           });
           const locked = this.lockedOrder(tx, order, identifier, actorOf(viewer));

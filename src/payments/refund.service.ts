@@ -12,7 +12,7 @@ import { InvalidOrderInputError } from "../orders/order.errors.js";
 import { withLockedOrder } from "../orders/order.lock.js";
 import type { OrderRecord } from "../orders/order.model.js";
 import { isErrorResult } from "../shared/error-result.js";
-import { ZERO, type Money } from "../shared/money.js";
+import { Money, ZERO } from "../shared/money.js";
 import { OrderAlreadyRefundedError, RefundAmountError, RefundFailedError } from "./payment.errors.js";
 import type { OrderPaymentRecord, OrderRefundRecord } from "./payment.model.js";
 import * as repo from "./payment.repository.js";
@@ -133,6 +133,55 @@ export class RefundService {
   private async refundedInFull(tx: Tx, order: OrderRecord, actorId: number | null): Promise<OrderRecord> {
     if (order.status === "REFUNDED" || order.amountRefunded.lt(order.amountPaid)) return order;
     return this.moveTo(tx, order, "REFUNDED", actorId);
+  }
+
+  // ---- order edits ----------------------------------------------------------------------------
+
+  /**
+   * For a settlement inside another change's transaction (the order locked by the caller): gives
+   * back `amount` through the payments' methods, newest payment first, each payment at most what it
+   * has left. Stops at the first method that refuses or fails (its private REFUND_FAILED event is
+   * recorded); what was given back before it stays recorded, never asked for twice. The caller's
+   * transaction must allow one method call per payment with something left (`countUnrefunded`).
+   */
+  async refundNewestFirst(
+    tx: Tx,
+    initial: OrderRecord,
+    amount: Money,
+    by: { actorId: number | null; reason: string | null },
+  ): Promise<{
+    order: OrderRecord;
+    refunds: OrderRefundRecord[];
+    failed: { paymentMethod: string; why: string } | null;
+  }> {
+    let order = initial;
+    let left = amount;
+    const refunds: OrderRefundRecord[] = [];
+    const payments = (await repo.paymentsOfOrder(tx, order.id)).reverse();
+    for (const p of payments) {
+      if (left.lte(ZERO)) break;
+      const part = Money.min(left, p.amount.minus(p.amountRefunded));
+      if (part.lte(ZERO)) continue;
+      const r = await this.refundPart(tx, order, p, part, by);
+      if (!r.ok) return { order, refunds, failed: { paymentMethod: p.paymentMethod, why: r.why } };
+      refunds.push(r.refund);
+      order = r.order;
+      left = left.minus(part);
+    }
+    return { order, refunds, failed: null };
+  }
+
+  /** How many payments of the order have something left to refund: the method calls a settlement may make. */
+  paymentsLeftToRefund(ref: string): Promise<number> {
+    return repo.countUnrefunded(this.prisma, ref);
+  }
+
+  /** What the order's payments have left to refund, and how many of them have something left. */
+  async refundableOf(tx: Tx, orderId: number): Promise<{ amount: Money; payments: number }> {
+    const left = (await repo.paymentsOfOrder(tx, orderId))
+      .map((p) => p.amount.minus(p.amountRefunded))
+      .filter((x) => x.gt(ZERO));
+    return { amount: left.reduce((sum, x) => sum.plus(x), ZERO), payments: left.length };
   }
 
   /** POST /orders/{ref}/refund/ (for staff): gives back what is left of every payment. */

@@ -21,6 +21,9 @@ export const ErrorCode = codeSet([
   "REFUND_AMOUNT_ERROR",
   "REFUND_FAILED_ERROR",
   "INVALID_INPUT_ERROR",
+  // order edits
+  "ORDER_NOT_EDITABLE_ERROR",
+  "ORDER_CHANGED_ERROR",
   // Shipments and returns
   "ORDER_NOT_SHIPPABLE_ERROR",
   "QUANTITY_NOT_AVAILABLE_ERROR",

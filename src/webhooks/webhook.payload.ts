@@ -31,6 +31,8 @@ export function deliveryBody(event: OrderEventRecord, actor: UserRecord | null):
       paymentMethod: event.paymentMethod,
       transactionId: event.transactionId,
       message: event.message,
+      // order edits: ORDER_EDITED's before, after and settlement, as OrderEvent.edit shows them
+      ...(event.edit ? { edit: event.edit } : {}),
       // Shipments and returns
       shipmentId: event.shipmentId === null ? null : String(event.shipmentId),
       returnId: event.returnId === null ? null : String(event.returnId),

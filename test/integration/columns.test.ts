@@ -27,6 +27,9 @@ function selection(
   const parts: string[] = [];
   for (const f of fieldsOf(typeName)) {
     if (!pick(typeName, f.name)) continue;
+    // An event's edit comes from the event's own row, not from order or item columns; its nested lines
+    // would take the full selection past the query cost limit.
+    if (typeName === "OrderEvent" && f.name === "edit") continue;
     const named = getNamedType(f.type);
     if (isLeafType(named)) parts.push(f.name);
     else if (!path.includes(named.name))

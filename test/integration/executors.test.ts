@@ -61,6 +61,14 @@ import {
   RefundReturnDocument,
   RequestReturnDocument,
 } from "../generated/graphql.js";
+// order edits
+import {
+  BenchCommitEditDocument,
+  BenchPreviewEditDocument,
+  CommitOrderEditDocument,
+  EditedOrderDocument,
+  PreviewOrderEditDocument,
+} from "../generated/graphql.js";
 import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
 import { ANONYMOUS, type Viewer } from "../../src/auth/viewer.js";
 import { RequestContext, type Context } from "../../src/context.js";
@@ -286,6 +294,25 @@ const QUERIES: Case[] = [
   c(NodesDocument, () => ({ ids: Array.from({ length: 101 }, () => gid("Order", 1)) }), ["staff"]),
   c(OrderNodeIdsDocument, (_w, r) => ({ ref: r[2] }), ["staff", "alice"]),
   c(WebhookNodeIdsDocument, (w) => ({ id: w.webhookId }), ["staff"]),
+  // order edits (the seed's items: 1 and 2 on refs[0], then 3, 4, 5 on refs[1], refs[2], refs[3])
+  c(
+    PreviewOrderEditDocument,
+    (_w, r) => ({
+      ref: r[3],
+      changes: { changeItems: [{ itemId: "5", quantity: 3 }], extraRows: [{ label: "Shipping", amount: "4.90" }] },
+    }),
+    ["staff", "alice", "anonymous"],
+  ),
+  c(PreviewOrderEditDocument, (_w, r) => ({ ref: r[2], changes: { removeItems: ["4"] } }), ["staff"]),
+  c(
+    PreviewOrderEditDocument,
+    (_w, r) => ({ ref: r[2], changes: { changeItems: [{ itemId: "4", unitPrice: "1.00" }] } }),
+    ["staff"],
+  ),
+  c(BenchPreviewEditDocument, (_w, r) => ({ ref: r[3], changes: { changeItems: [{ itemId: "5", quantity: 2 }] } }), [
+    "staff",
+  ]),
+  c(EditedOrderDocument, (_w, r) => ({ ref: r[2] }), ["staff", "alice", "bob"]),
 ];
 
 /** Mutations, run once each, in this order, on both shops. */
@@ -350,6 +377,49 @@ const MUTATIONS: Case[] = [
   c(RedeliverWebhookDeliveryDocument, () => ({ id: "1" }), ["staff"]),
   c(CreateWebhookDocument, () => ({ input: { url: "not a url" } }), ["staff"]),
   c(DeleteWebhookDocument, (w) => ({ id: w.webhookId }), ["staff", "bob"]),
+  // order edits: a commit, the same again (the order changed), a status past editing, a bad total
+  ...[0, 1].map(() =>
+    c(
+      CommitOrderEditDocument,
+      (_w, r) => ({
+        ref: r[3],
+        input: {
+          changes: { changeItems: [{ itemId: "5", quantity: 2 }] },
+          expectedTotal: "66.00",
+          expectedVersion: 0,
+          overpayment: "KEEP",
+        },
+      }),
+      ["staff", "bob"],
+    ),
+  ),
+  c(
+    CommitOrderEditDocument,
+    (_w, r) => ({
+      ref: r[0],
+      input: { changes: { removeItems: ["2"] }, expectedTotal: "1.00", overpayment: "REFUND" },
+    }),
+    ["staff"],
+  ),
+  c(
+    CommitOrderEditDocument,
+    (_w, r) => ({ ref: r[1], input: { changes: { removeItems: ["3"] }, expectedTotal: "x", overpayment: "KEEP" } }),
+    ["staff"],
+  ),
+  c(
+    BenchCommitEditDocument,
+    (_w, r) => ({
+      ref: r[1],
+      input: {
+        changes: {
+          addItems: [{ productType: "p", product: { name: "C", code: "C" }, unitPrice: "1.00", quantity: 1 }],
+        },
+        expectedTotal: "34.00",
+        overpayment: "KEEP",
+      },
+    }),
+    ["staff"],
+  ),
 ];
 
 describe.each(backends())("graphql-js and graphql-jit answer alike on %s", (backend) => {

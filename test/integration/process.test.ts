@@ -147,7 +147,7 @@ describe("npm run demo", { timeout: 120_000 }, () => {
       const aliceToken = /customer\s+alice@\S+\s+(oat_\S+)/.exec(out)![1];
       const all = await gql(
         demo.url,
-        "{ allOrders(first: 100) { totalCount nodes { status items { name } payments { amount } refunds { amount } history { totalCount } } } }",
+        "{ allOrders(first: 100) { totalCount nodes { status items { name } payments { amount } refunds { amount } history { totalCount } editVersion amountOutstanding } } }",
         staffToken,
       );
       expect(all.data.allOrders.totalCount).toBeGreaterThanOrEqual(30);
@@ -156,11 +156,22 @@ describe("npm run demo", { timeout: 120_000 }, () => {
         payments: unknown[];
         refunds: unknown[];
         history: { totalCount: number };
+        editVersion: number;
+        amountOutstanding: string;
       }[];
       expect(new Set(nodes.map((o) => o.status)).size).toBeGreaterThanOrEqual(5);
       expect(nodes.some((o) => o.payments.length > 0)).toBe(true);
       expect(nodes.some((o) => o.refunds.length > 0)).toBe(true);
       expect(nodes.every((o) => o.history.totalCount >= 1)).toBe(true);
+      // two edited orders: one owes for a line added after it was paid, one was refunded the difference
+      const edited = nodes.filter((o) => o.editVersion > 0);
+      expect(edited.map((o) => [o.status, o.amountOutstanding, o.refunds.length])).toEqual(
+        expect.arrayContaining([
+          ["PROCESSING", "4.95", 0],
+          ["PROCESSING", "0.00", 1],
+        ]),
+      );
+      expect(edited).toHaveLength(2);
       const mine = await gql(demo.url, "{ orders(first: 100) { totalCount } }", aliceToken);
       expect(mine.data.orders.totalCount).toBeGreaterThan(5);
       const page = await (await fetch(`${demo.url}/graphiql`)).text();

@@ -245,6 +245,7 @@ describe("a subscriber too slow for its queue", () => {
     transactionId: null,
     message: String(id),
     dateCreated: new Date(),
+    edit: null,
     shipmentId: null,
     returnId: null,
     lines: null,

@@ -142,6 +142,14 @@ describe.each(backends())("authorization matrix on %s", (backend) => {
       if (staffOnly[caller] === "ok")
         expect(r.data!.orderStatus?.status ?? null).toBe(ref === MISSING ? null : "CREATED");
       else expectRefused(r, "orderStatus", staffOnly[caller]);
+      const edit = await post(
+        'query($ref: String!) { previewOrderEdit(ref: $ref, changes: { extraRows: [{ label: "x", amount: "1.00" }] }) { __typename } }',
+        { ref },
+        caller,
+      );
+      if (staffOnly[caller] !== "ok") expectRefused(edit, "previewOrderEdit", staffOnly[caller]);
+      else if (ref === MISSING) expect(edit.errors?.[0].extensions?.code).toBe("NOT_FOUND");
+      else expect(edit.data!.previewOrderEdit.__typename).toBe("OrderEditPreview");
     }
     if (!seesTarget[caller]) return;
     const r = await post(
@@ -174,6 +182,10 @@ describe.each(backends())("authorization matrix on %s", (backend) => {
       [
         'mutation($ref: String!) { refundOrderPayment(ref: $ref, input: { paymentId: "1", amount: "1.00" }) { __typename } }',
         "refundOrderPayment",
+      ],
+      [
+        'mutation($ref: String!) { commitOrderEdit(ref: $ref, input: { changes: { extraRows: [{ label: "x", amount: "1.00" }] }, expectedTotal: "34.00", overpayment: REFUND }) { __typename } }',
+        "commitOrderEdit",
       ],
     ] as const;
     for (const [query, field] of mutations) {
