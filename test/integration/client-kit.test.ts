@@ -58,6 +58,8 @@ describe("the client kit", () => {
       "OrderItem",
       "OrderPayment",
       "OrderRefund",
+      "OrderReturn",
+      "OrderShipment",
       "Webhook",
       "WebhookDelivery",
     ]);

@@ -85,7 +85,7 @@ describe.each(backends())("order reads fetch the columns an operation shows, on 
             {
               productType: "shop.Gift",
               product: { name: "Gift", code: "G", note: "wrapped" },
-              unitPrice: "3.335",
+              unitPrice: "3.34",
               quantity: 1,
               extraRows: [{ label: "Wrap", amount: "1.00" }],
             },
