@@ -1,10 +1,8 @@
 /** Order edits through Prisma Client, inside the edit's transaction (the order locked). */
-import type { Prisma } from "../generated/prisma/client.js";
 import type { Db, Tx } from "../db/transaction.js";
 import type { OrderItemRecord, OrderRecord } from "../orders/order.model.js";
-import { extraRowsJson, itemsOf, toOrder } from "../orders/order.repository.js";
+import { extraRowsJson, itemData, itemsOf, toOrder } from "../orders/order.repository.js";
 import { FULL_SELECT } from "../orders/order.select.js";
-import type { CheckedItem } from "../orders/order.validation.js";
 import { shipmentsOf } from "../shipments/shipment.repository.js";
 import type { EditPlan, ShippedQuantities } from "./edit.rules.js";
 
@@ -12,18 +10,6 @@ import type { EditPlan, ShippedQuantities } from "./edit.rules.js";
 export async function linesOf(db: Db, orderId: number): Promise<OrderItemRecord[]> {
   return (await itemsOf(db, [orderId], FULL_SELECT)) as OrderItemRecord[];
 }
-
-const itemData = (i: CheckedItem) => ({
-  productType: i.productType,
-  productId: i.productId,
-  product: i.product as Prisma.InputJsonObject,
-  unitPrice: i.unitPrice.toFixed(2),
-  quantity: i.quantity,
-  subtotal: i.subtotal.toFixed(2),
-  total: i.total.toFixed(2),
-  extraRows: extraRowsJson(i.extraRows),
-  extra: i.extra as Prisma.InputJsonObject,
-});
 
 /**
  * Writes the plan: changed lines updated, removed ones deleted, new ones inserted, the order's extra

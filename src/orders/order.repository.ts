@@ -377,6 +377,21 @@ export interface NewOrder {
   items: Omit<OrderItemRecord, "id" | "orderId" | "name" | "code">[];
 }
 
+/** An order line's columns as written, for a new order and for lines an edit adds. */
+export function itemData(i: NewOrder["items"][number]) {
+  return {
+    productType: i.productType,
+    productId: i.productId,
+    product: i.product as Prisma.InputJsonObject,
+    unitPrice: i.unitPrice.toFixed(2),
+    quantity: i.quantity,
+    subtotal: i.subtotal.toFixed(2),
+    total: i.total.toFixed(2),
+    extraRows: extraRowsJson(i.extraRows),
+    extra: i.extra as Prisma.InputJsonObject,
+  };
+}
+
 export async function insertOrder(tx: Tx, o: NewOrder): Promise<OrderRecord> {
   const row = await tx.order.create({
     data: {
@@ -397,17 +412,7 @@ export async function insertOrder(tx: Tx, o: NewOrder): Promise<OrderRecord> {
       dateUpdated: o.dateCreated,
       items: {
         createMany: {
-          data: o.items.map((i) => ({
-            productType: i.productType,
-            productId: i.productId,
-            product: i.product as Prisma.InputJsonObject,
-            unitPrice: i.unitPrice.toFixed(2),
-            quantity: i.quantity,
-            subtotal: i.subtotal.toFixed(2),
-            total: i.total.toFixed(2),
-            extraRows: extraRowsJson(i.extraRows),
-            extra: i.extra as Prisma.InputJsonObject,
-          })),
+          data: o.items.map(itemData),
         },
       },
     },
