@@ -168,6 +168,7 @@ async function prepare(url: string): Promise<Fixtures> {
       ).rows,
       shippable: await bulkOrders(db, 500, 600),
       returnable: await bulkOrders(db, 600, 700, { shipped: true }),
+      ...(await stepPools(db)),
       payable: (
         await db.pool.query(
           `SELECT ref, token FROM "Order" WHERE NOT "isPaid" AND status IN ('CREATED','HOLD') ORDER BY id DESC LIMIT 500`,
@@ -275,7 +276,8 @@ function load(
           {
             method: "POST",
             setupRequest: (req: any) => ({ ...req, ...side.request(s, next.i++, f) }),
-            onResponse: (status: number, body: string) => on.answer?.(status !== 200 || side.failed(body)),
+            onResponse: (status: number, body: string) =>
+              on.answer?.(status !== 200 || side.failed(body) || (side.kind === "project" && !!s.refused?.(body))),
           },
         ],
       } as any,
@@ -616,6 +618,114 @@ async function bulkOrders(
   return rows;
 }
 
+/** How many things each pool of the shipment and return steps holds per order (100 orders a pool). */
+const PER_ORDER = 40;
+
+/**
+ * The pools of the shipment and return steps (scenarios.ts, Fixtures), set up afresh by every run
+ * (after resetMutations, which takes back the refunds earlier runs made), each of 100 orders after
+ * the ones the other write scenarios change, in PROCESSING, their first line holding a million
+ * units: PER_ORDER shipments of one unit not delivered yet (orders 1,100–1,199); PER_ORDER returns
+ * of one unit REQUESTED (1,200–1,299, to approve; 1,300–1,399, to decline), APPROVED (1,400–1,499)
+ * and RECEIVED (orders of 1,500–1,899 with a credit-card payment and no refund, to refund), all of
+ * a line shipped in full. The refunded orders' first line is a million units at 1.00, their total
+ * and payment made to match, so that each return is worth 1.00 and each refund calls the method.
+ * Each pool is listed a thing of every order in turn, so that consecutive requests touch different
+ * orders. A shop too small for a pool gets none, and its scenario is left out.
+ */
+async function stepPools(
+  db: Database,
+): Promise<Pick<Fixtures, "deliverable" | "approvable" | "declinable" | "receivable" | "refundableReturns">> {
+  const q = (sql: string, params: unknown[] = []) => db.pool.query(sql, params);
+  const range = async (from: number, to: number, where = "true") =>
+    (
+      await q(
+        `SELECT o.id, o.ref, min(i.id) AS "itemId" FROM "Order" o JOIN "OrderItem" i ON i."orderId" = o.id
+         WHERE o.id IN (SELECT id FROM "Order" ORDER BY id ASC OFFSET ${from} LIMIT ${to - from}) AND ${where}
+         GROUP BY o.id ORDER BY o.id LIMIT 100`,
+      )
+    ).rows as { id: number; ref: string; itemId: number }[];
+  const deliver = await range(1100, 1200);
+  const approve = await range(1200, 1300);
+  const decline = await range(1300, 1400);
+  const receive = await range(1400, 1500);
+  // Orders with their seeded credit-card payment ('bench-<id>') and no seeded refund (every fourth order has one).
+  const refund = await range(1500, 1900, `o.id % 4 = 2`);
+  const all = [...deliver, ...approve, ...decline, ...receive, ...refund];
+  if (all.length === 0)
+    return { deliverable: [], approvable: [], declinable: [], receivable: [], refundableReturns: [] };
+  const ids = (xs: { id: number }[]) => xs.map((x) => x.id);
+  const items = (xs: { itemId: number }[]) => xs.map((x) => x.itemId);
+  await q(`DELETE FROM "OrderShipment" WHERE "orderId" = ANY($1)`, [ids(all)]);
+  await q(`DELETE FROM "OrderReturn" WHERE "orderId" = ANY($1)`, [ids(all)]);
+  await q(`UPDATE "Order" SET status = 'PROCESSING' WHERE id = ANY($1)`, [ids(all)]);
+  await q(`UPDATE "OrderItem" SET quantity = 1000000 WHERE id = ANY($1)`, [items(all)]);
+  if (refund.length) {
+    await q(`UPDATE "OrderItem" SET "unitPrice" = 1.00, subtotal = 1000000.00, total = 1000000.00 WHERE id = ANY($1)`, [
+      items(refund),
+    ]);
+    await q(
+      `UPDATE "Order" o SET subtotal = t.sum, total = t.sum, "amountPaid" = t.sum, "amountRefunded" = 0, "isPaid" = true
+       FROM (SELECT "orderId", sum(total) AS sum FROM "OrderItem" WHERE "orderId" = ANY($1) GROUP BY "orderId") t
+       WHERE o.id = t."orderId"`,
+      [ids(refund)],
+    );
+    await q(
+      `UPDATE "OrderPayment" p SET amount = o.total, "amountRefunded" = 0, "refundedAt" = NULL
+       FROM "Order" o WHERE o.id = p."orderId" AND o.id = ANY($1)`,
+      [ids(refund)],
+    );
+  }
+  // One unit per shipment, PER_ORDER of them, not delivered.
+  await q(
+    `WITH s AS (INSERT INTO "OrderShipment" ("orderId", carrier, "trackingNumber")
+                SELECT i."orderId", 'DHL', 'POOL' || i.id || '-' || k FROM "OrderItem" i, generate_series(1, ${PER_ORDER}) k
+                WHERE i.id = ANY($1) ORDER BY k, i.id RETURNING id, "orderId")
+     INSERT INTO "ShipmentLine" ("shipmentId", "itemId", quantity)
+     SELECT s.id, i.id, 1 FROM s JOIN "OrderItem" i ON i."orderId" = s."orderId" AND i.id = ANY($1)`,
+    [items(deliver)],
+  );
+  // The return pools' lines shipped in full, in one shipment each.
+  const returned = [...approve, ...decline, ...receive, ...refund];
+  await q(
+    `WITH s AS (INSERT INTO "OrderShipment" ("orderId", carrier, "trackingNumber")
+                SELECT "orderId", 'DHL', 'POOL' || id FROM "OrderItem" WHERE id = ANY($1) ORDER BY id RETURNING id, "orderId")
+     INSERT INTO "ShipmentLine" ("shipmentId", "itemId", quantity)
+     SELECT s.id, i.id, 1000000 FROM s JOIN "OrderItem" i ON i."orderId" = s."orderId" AND i.id = ANY($1)`,
+    [items(returned)],
+  );
+  const returns = async (pool: { itemId: number }[], status: string) => {
+    if (pool.length === 0) return [];
+    const { rows } = await q(
+      `WITH r AS (INSERT INTO "OrderReturn" ("orderId", status, reason)
+                  SELECT i."orderId", '${status}', 'Bench' FROM "OrderItem" i, generate_series(1, ${PER_ORDER}) k
+                  WHERE i.id = ANY($1) ORDER BY k, i.id RETURNING id, "orderId"),
+            l AS (INSERT INTO "ReturnLine" ("returnId", "itemId", quantity, restock)
+                  SELECT r.id, i.id, 1, ${status === "RECEIVED" ? "true" : "NULL"}
+                  FROM r JOIN "OrderItem" i ON i."orderId" = r."orderId" AND i.id = ANY($1))
+       SELECT o.ref, r.id::text AS id, i.id::text AS "itemId"
+       FROM r JOIN "Order" o ON o.id = r."orderId" JOIN "OrderItem" i ON i."orderId" = r."orderId" AND i.id = ANY($1)
+       ORDER BY r.id`,
+      [items(pool)],
+    );
+    return rows as { ref: string; id: string; itemId: string }[];
+  };
+  const deliverable = (
+    await q(
+      `SELECT o.ref, s.id::text AS id FROM "OrderShipment" s JOIN "Order" o ON o.id = s."orderId"
+       WHERE s."orderId" = ANY($1) ORDER BY s.id`,
+      [ids(deliver)],
+    )
+  ).rows;
+  return {
+    deliverable,
+    approvable: await returns(approve, "REQUESTED"),
+    declinable: await returns(decline, "REQUESTED"),
+    receivable: await returns(receive, "APPROVED"),
+    refundableReturns: await returns(refund, "RECEIVED"),
+  };
+}
+
 async function resetMutations(db: Database): Promise<void> {
   // What runs wrote is dated after the newest seeded order (the seed writes nothing later).
   const events = await db.pool.query(
@@ -812,9 +922,9 @@ async function main() {
   const fixtures = await prepare(url);
   if (args.soak) return soak(url, fixtures, Number(args.soak), projects[0]);
   const wanted = args.scenarios?.split(",");
-  const scenarios = SCENARIOS.filter((s) => (wanted ? wanted.includes(s.name) : true)).filter(
-    (s) => s.name !== "staff-page-500" || fixtures.page500,
-  );
+  const scenarios = SCENARIOS.filter((s) => (wanted ? wanted.includes(s.name) : true))
+    .filter((s) => s.name !== "staff-page-500" || fixtures.page500)
+    .filter((s) => s.available?.(fixtures) ?? true);
   if (args.attack) return attack(url, fixtures, projects[0], scenarios, Number(args.attack));
   const eventParts =
     args["skip-events"] || args.telemetry || (wanted && !wanted.includes("events") && !wanted.includes("webhooks"))

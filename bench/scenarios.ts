@@ -21,6 +21,14 @@ import {
 } from "../test/generated/graphql.js";
 // order edits
 import { BenchCommitEditDocument, BenchPreviewEditDocument } from "../test/generated/graphql.js";
+// the steps of shipments and returns
+import {
+  BenchApproveReturnDocument,
+  BenchDeclineReturnDocument,
+  BenchMarkDeliveredDocument,
+  BenchReceiveReturnDocument,
+  BenchRefundReturnDocument,
+} from "../test/generated/graphql.js";
 import { Money } from "../src/shared/money.js";
 
 /** What the scenarios ask for: tokens, refs and payments of the seeded shop (bench.ts: prepare). */
@@ -42,6 +50,17 @@ export interface Fixtures {
   refundable: { ref: string; paymentId: string }[];
   /** Orders in statuses that may be edited, away from the others, with their first line as it was. */
   editable: { ref: string; itemId: string; unitPrice: string; quantity: number; total: string }[];
+  /**
+   * The steps of shipments and returns (bench.ts: stepPools), each a pool of things to act on once,
+   * set up afresh by every run: shipments not delivered yet; returns REQUESTED (to approve, and
+   * others to decline), APPROVED (to receive) and RECEIVED (to refund, a unit worth 1.00 of a
+   * credit-card payment each).
+   */
+  deliverable: { ref: string; id: string }[];
+  approvable: { ref: string; id: string; itemId: string }[];
+  declinable: { ref: string; id: string; itemId: string }[];
+  receivable: { ref: string; id: string; itemId: string }[];
+  refundableReturns: { ref: string; id: string; itemId: string }[];
   page500?: string;
   page500Floor?: { date: string; id: number };
 }
@@ -53,6 +72,28 @@ export interface Scenario {
   graphql: (i: number, f: Fixtures) => { doc: DocumentNode; variables: Record<string, unknown>; token?: string };
   /** The floor's equivalent: path and body. */
   floor?: (i: number, f: Fixtures) => { path: string; body: unknown; token?: string };
+  /** Whether the seeded shop has what the scenario needs (a smaller shop may not); by default yes. */
+  available?: (f: Fixtures) => boolean;
+  /**
+   * Whether an answer is a refusal, counted as a failure like an answer with errors: every write
+   * scenario's document asks for its result's __typename, and a refusal's ends in "Error".
+   */
+  refused?: (body: string) => boolean;
+}
+
+const REFUSAL = /"__typename":"\w*Error"/;
+const refusal = (body: string) => REFUSAL.test(body);
+
+/**
+ * The next of a pool's things, each taken once for the whole bench process (every round and every
+ * server process of the run goes on where the last left off: a return approved stays approved).
+ * Past the pool's end, an id no order has, which is refused, and so counted as a failure.
+ */
+const taken = new Map<string, number>();
+function take<T extends { ref: string; id: string }>(name: string, pool: T[]): T {
+  const n = taken.get(name) ?? 0;
+  taken.set(name, n + 1);
+  return n < pool.length ? pool[n] : { ...pool[n % pool.length], id: "0" };
 }
 
 let txn = 0;
@@ -131,6 +172,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "change-status",
     read: false,
+    refused: refusal,
     graphql: (i, f) => ({
       doc: ChangeOrderStatusDocument,
       variables: { ref: f.mutable[i % 200], status: Math.floor(i / 200) % 2 === 0 ? "HOLD" : "CREATED" },
@@ -140,6 +182,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "pay-dummy",
     read: false,
+    refused: refusal,
     graphql: (i, f) => ({
       doc: PayOrderDocument,
       variables: { ...f.payable[i % f.payable.length], paymentMethod: "dummy" },
@@ -148,6 +191,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "refund-part",
     read: false,
+    refused: refusal,
     graphql: (i, f) => {
       const p = f.refundable[i % f.refundable.length];
       return {
@@ -162,6 +206,7 @@ export const SCENARIOS: Scenario[] = [
     // and put it back, round after round (each order's total known from the round).
     name: "preview-edit",
     read: false,
+    refused: refusal,
     graphql: (i, f) => {
       const e = f.editable[i % f.editable.length];
       return {
@@ -174,6 +219,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "commit-edit",
     read: false,
+    refused: refusal,
     graphql: (i, f) => {
       const e = f.editable[i % f.editable.length];
       const up = Math.floor(i / f.editable.length) % 2 === 0;
@@ -199,6 +245,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "record-payment",
     read: false,
+    refused: refusal,
     graphql: (i, f) => ({
       doc: RecordOrderPaymentDocument,
       variables: {
@@ -211,6 +258,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "ship-unit",
     read: false,
+    refused: refusal,
     graphql: (i, f) => {
       const o = f.shippable[i % f.shippable.length];
       return {
@@ -226,6 +274,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "request-return",
     read: false,
+    refused: refusal,
     graphql: (i, f) => {
       const o = f.returnable[i % f.returnable.length];
       return {
@@ -236,6 +285,69 @@ export const SCENARIOS: Scenario[] = [
           input: { lines: [{ itemId: o.itemId, quantity: 1 }], reason: "Bench" },
         },
       };
+    },
+  },
+  // The steps of shipments and returns: each request acts on a thing of its own pool (bench.ts: stepPools).
+  {
+    name: "deliver-shipment",
+    read: false,
+    refused: refusal,
+    available: (f) => f.deliverable.length > 0,
+    graphql: (_i, f) => {
+      const s = take("deliver-shipment", f.deliverable);
+      return { doc: BenchMarkDeliveredDocument, variables: { ref: s.ref, shipmentId: s.id }, token: f.staffToken };
+    },
+  },
+  {
+    name: "approve-return",
+    read: false,
+    refused: refusal,
+    available: (f) => f.approvable.length > 0,
+    graphql: (_i, f) => {
+      const r = take("approve-return", f.approvable);
+      return {
+        doc: BenchApproveReturnDocument,
+        variables: { ref: r.ref, returnId: r.id, note: "Bench" },
+        token: f.staffToken,
+      };
+    },
+  },
+  {
+    name: "decline-return",
+    read: false,
+    refused: refusal,
+    available: (f) => f.declinable.length > 0,
+    graphql: (_i, f) => {
+      const r = take("decline-return", f.declinable);
+      return {
+        doc: BenchDeclineReturnDocument,
+        variables: { ref: r.ref, returnId: r.id, reason: "Opened packs" },
+        token: f.staffToken,
+      };
+    },
+  },
+  {
+    name: "receive-return",
+    read: false,
+    refused: refusal,
+    available: (f) => f.receivable.length > 0,
+    graphql: (_i, f) => {
+      const r = take("receive-return", f.receivable);
+      return {
+        doc: BenchReceiveReturnDocument,
+        variables: { ref: r.ref, returnId: r.id, input: { lines: [{ itemId: r.itemId, restock: true }] } },
+        token: f.staffToken,
+      };
+    },
+  },
+  {
+    name: "refund-return",
+    read: false,
+    refused: refusal,
+    available: (f) => f.refundableReturns.length > 0,
+    graphql: (_i, f) => {
+      const r = take("refund-return", f.refundableReturns);
+      return { doc: BenchRefundReturnDocument, variables: { ref: r.ref, returnId: r.id }, token: f.staffToken };
     },
   },
 ];
