@@ -47,6 +47,51 @@ export async function itemTotals(tx: Tx, orderId: number): Promise<{ id: number;
   return rows.map((r) => ({ id: r.id, quantity: r.quantity, total: new Money(r.total) }));
 }
 
+/**
+ * What apportioning a refund reads of each of these orders (return.rules.ts, RefundFacts): the
+ * order's amounts and its items' quantities and totals, in two statements (no join: Decimal columns).
+ */
+export async function refundFactsOf(
+  db: Db,
+  orderIds: readonly number[],
+): Promise<
+  Map<
+    number,
+    {
+      order: { total: Money; amountPaid: Money; amountRefunded: Money };
+      items: { id: number; quantity: number; total: Money }[];
+    }
+  >
+> {
+  const [orders, items] = await Promise.all([
+    db.order.findMany({
+      where: { id: { in: [...orderIds] } },
+      select: { id: true, total: true, amountPaid: true, amountRefunded: true },
+    }),
+    db.orderItem.findMany({
+      where: { orderId: { in: [...orderIds] } },
+      select: { id: true, orderId: true, quantity: true, total: true },
+      orderBy: { id: "asc" },
+    }),
+  ]);
+  const facts = new Map(
+    orders.map((o) => [
+      o.id,
+      {
+        order: {
+          total: new Money(o.total),
+          amountPaid: new Money(o.amountPaid),
+          amountRefunded: new Money(o.amountRefunded),
+        },
+        items: [] as { id: number; quantity: number; total: Money }[],
+      },
+    ]),
+  );
+  for (const i of items)
+    facts.get(i.orderId)?.items.push({ id: i.id, quantity: i.quantity, total: new Money(i.total) });
+  return facts;
+}
+
 export async function insertReturn(
   tx: Tx,
   orderId: number,

@@ -9,6 +9,8 @@ import { isStaff } from "../auth/viewer.js";
 import { shownItems } from "../orders/order.nodes.js";
 import { Order, OrderItem } from "../orders/order.type.js";
 import { isErrorResult, type ErrorResult } from "../shared/error-result.js";
+import { ZERO, type Money } from "../shared/money.js";
+import { DecimalScalar } from "../shared/scalars.js";
 import { User } from "../users/user.type.js";
 import type { ReturnContext } from "./return.context.js";
 import type { ReturnRecord } from "./return.model.js";
@@ -16,7 +18,7 @@ import { ReceiveReturnInput, RequestReturnInput } from "./return.input.js";
 import "./return.node-kinds.js"; // OrderReturn is a Node: registered wherever its fields are
 import { toReturnNode } from "./return.nodes.js";
 import { RefundReturnResult, RequestReturnResult, ReturnStepResult } from "./return.results.js";
-import { unitsByItem, wasReceived } from "./return.rules.js";
+import { returnRefundDue, unitsByItem, wasReceived } from "./return.rules.js";
 import { OrderReturn, ReturnLine } from "./return.type.js";
 
 /** A service's return as the union member it is; a refusal as it is. */
@@ -122,6 +124,19 @@ export class ReturnFieldsResolver {
   })
   staffNote(@Root() r: OrderReturn, @Ctx() ctx: ReturnContext): string | null {
     return isStaff(ctx.viewer) ? r.staffNote : null;
+  }
+
+  @FieldResolver(() => DecimalScalar, {
+    description:
+      'What refundReturn would give back now: for a RECEIVED return, its share of what was paid (README, "Returns") less amountRefunded, which is the rest of it when a payment method failed part-way through its refund; 0.00 in any other status (REFUNDED: nothing is owed any more).',
+  })
+  async amountToRefund(@Root() r: OrderReturn, @Ctx() ctx: ReturnContext): Promise<Money> {
+    if (r.status !== "RECEIVED") return ZERO;
+    const [facts, returns] = await Promise.all([
+      ctx.loaders.refundFacts.load(r.orderId),
+      ctx.loaders.returns.load(r.orderId),
+    ]);
+    return facts ? returnRefundDue({ ...facts, returns }, r.id) : ZERO;
   }
 
   @FieldResolver(() => User, {

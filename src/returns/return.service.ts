@@ -17,7 +17,7 @@ import { METHOD_CALL_SLACK_MS, moveOrder } from "../payments/payment.steps.js";
 import type { RefundService } from "../payments/refund.service.js";
 import { isErrorResult } from "../shared/error-result.js";
 import { InputError } from "../orders/order.validation.js";
-import { Money, ZERO } from "../shared/money.js";
+import { formatMoney, Money, ZERO } from "../shared/money.js";
 import { shippedByItem } from "../shipments/fulfillment.js";
 import { QuantityNotAvailableError } from "../shipments/shipment.errors.js";
 import { shipmentsOf } from "../shipments/shipment.repository.js";
@@ -264,13 +264,18 @@ export class ReturnService {
               reason: `Return ${found.id}`,
             });
             if (!r.ok) {
-              if (given.gt(ZERO))
-                await repo.updateReturn(tx, found.id, {
-                  status: "RECEIVED",
-                  now: this.now(),
-                  amountRefunded: found.amountRefunded.plus(given),
-                });
-              return new RefundFailedError(payment.paymentMethod);
+              if (given.isZero()) return new RefundFailedError(payment.paymentMethod);
+              // Part-way: what the newer payments gave back stays recorded (this transaction commits),
+              // the return stays RECEIVED, and its amountToRefund is the rest.
+              await repo.updateReturn(tx, found.id, {
+                status: "RECEIVED",
+                now: this.now(),
+                amountRefunded: found.amountRefunded.plus(given),
+              });
+              return new RefundFailedError(
+                payment.paymentMethod,
+                `The payment method could not refund this payment. ${formatMoney(given)} of this return's refund was given back through newer payments and stays recorded; ${formatMoney(due)} is still owed (amountToRefund): refundReturn again refunds only that.`,
+              );
             }
             current = r.order;
             given = given.plus(amount);

@@ -53,6 +53,7 @@ export class OrderReturn {
     description: "What was given back for it through the payments' methods (refundReturn); 0.00 until then.",
   })
   amountRefunded!: Money;
+  // amountToRefund: a field resolver (return.resolver.ts), computed from the order's amounts and items.
   @Field(() => DateTimeISOScalar, { description: "When it was requested." }) dateCreated!: Date;
   @Field(() => DateTimeISOScalar, { description: "When its status last changed." }) dateUpdated!: Date;
   orderId!: number;

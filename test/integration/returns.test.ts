@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ApproveReturnDocument,
+  CommitOrderEditDocument,
   CreateShipmentDocument,
   CreateWebhookDocument,
   DeclineReturnDocument,
@@ -340,6 +341,117 @@ describe.each(backends())("returns on %s", (backend) => {
     expect(s.returns[0]).toMatchObject({ status: "RECEIVED", amountRefunded: "0.00" });
     expect(s.amountRefunded).toBe("0.00");
     expect(s.refunds).toEqual([]);
+  });
+
+  it("a refund that fails part-way across two payments: recorded once, the rest owed, a retry gives only the rest", async () => {
+    // Paid 31.00, then an edit raises the total to 39.00 (a second cup) and the 8.00 it owes is paid
+    // by a second payment.
+    const o = await t.order({ ...SHOP, status: "PROCESSING", userId: alice.id }, { token: staff.token });
+    const [tea, cup] = [o.items[0].id, o.items[1].id];
+    const [first, second] = [`two-first-${o.ref}`, `two-second-${o.ref}`];
+    const pay = (amount: string, transactionId: string) =>
+      t.ok(
+        RecordOrderPaymentDocument,
+        { ref: o.ref, input: { amount, transactionId, paymentMethod: "parts" } },
+        { token: staff.token },
+      );
+    await pay("31.00", first);
+    const edited = await t.ok(
+      CommitOrderEditDocument,
+      {
+        ref: o.ref,
+        input: {
+          changes: { changeItems: [{ itemId: cup, quantity: 2 }] },
+          expectedTotal: "39.00",
+          overpayment: "KEEP",
+        },
+      },
+      { token: staff.token },
+    );
+    expect(edited.commitOrderEdit).toMatchObject({
+      order: { total: "39.00", amountOutstanding: "8.00", isPaid: false },
+    });
+    await pay("8.00", second);
+    const shipped = await t.ok(
+      CreateShipmentDocument,
+      {
+        ref: o.ref,
+        input: {
+          lines: [
+            { itemId: tea, quantity: 3 },
+            { itemId: cup, quantity: 2 },
+          ],
+          carrier: "DHL",
+          trackingNumber: "2",
+        },
+      },
+      { token: staff.token },
+    );
+    expect(shipped.createShipment.__typename).toBe("OrderShipment");
+    let s = await state(o.ref);
+    expect(s).toMatchObject({ total: "39.00", amountPaid: "39.00", isPaid: true, amountOutstanding: "0.00" });
+
+    // A tea and both cups: 39.00 × 22.00 / 34.00 = 25.2352… → 25.24, newest payment first: 8.00 of
+    // the second payment, then 17.24 of the first, whose method fails.
+    const asked = await request(o.ref, [
+      { itemId: tea, quantity: 1 },
+      { itemId: cup, quantity: 2 },
+    ]);
+    const returnId = (asked.data!.requestReturn as { id: string }).id;
+    parts.failOn([first]);
+    const failed = await through(o.ref, returnId);
+    expect(failed.refundReturn).toMatchObject({
+      __typename: "RefundFailedError",
+      errorCode: "REFUND_FAILED_ERROR",
+      paymentMethod: "parts",
+    });
+    expect((failed.refundReturn as { message: string }).message).toMatch(/8\.00 .*given back.*17\.24 is still owed/);
+    s = await state(o.ref);
+    expect(s.returns[0]).toMatchObject({ status: "RECEIVED", amountRefunded: "8.00", amountToRefund: "17.24" });
+    expect(s).toMatchObject({ status: "SHIPPED", amountPaid: "39.00", amountRefunded: "8.00" });
+    const payments = s.refunds.map((r) => r.payment.id);
+    expect(s.refunds.map((r) => [r.amount, r.reason])).toEqual([["8.00", `Return ${returnId}`]]);
+    expect(s.history.nodes.filter((e) => e.type === "PAYMENT_REFUNDED")).toHaveLength(1);
+    expect(s.history.nodes.filter((e) => e.type === "REFUND_FAILED")).toEqual([
+      expect.objectContaining({ public: false }),
+    ]);
+    // the customer sees what is still owed, not the method's words
+    const seen = await state(o.ref, alice.token);
+    expect(seen.returns[0]).toMatchObject({ status: "RECEIVED", amountToRefund: "17.24" });
+    expect(seen.history.nodes.some((e) => e.type === "REFUND_FAILED")).toBe(false);
+
+    // The retry asks the first payment for the rest only; then never again.
+    parts.failOn([]);
+    const retried = await t.ok(RefundReturnDocument, { ref: o.ref, returnId }, { token: staff.token });
+    expect(retried.refundReturn).toMatchObject({
+      __typename: "OrderReturn",
+      status: "REFUNDED",
+      amountRefunded: "25.24",
+      amountToRefund: "0.00",
+    });
+    const again = await t.ok(RefundReturnDocument, { ref: o.ref, returnId }, { token: staff.token });
+    expect(again.refundReturn).toMatchObject({ __typename: "InvalidReturnTransitionError", fromStatus: "REFUNDED" });
+    s = await state(o.ref);
+    expect(s.refunds.map((r) => r.amount)).toEqual(["8.00", "17.24"]);
+    expect(s.refunds[1].payment.id).not.toBe(payments[0]);
+    expect(s.amountRefunded).toBe("25.24");
+
+    // The rest of the goods: what is left of 39.00, to the cent, and the order is REFUNDED.
+    const rest = await request(o.ref, [{ itemId: tea, quantity: 2 }]);
+    const last = await through(o.ref, (rest.data!.requestReturn as { id: string }).id);
+    expect(last.refundReturn).toMatchObject({ status: "REFUNDED", amountRefunded: "13.76" });
+    s = await state(o.ref);
+    expect(s).toMatchObject({ status: "REFUNDED", amountPaid: "39.00", amountRefunded: "39.00" });
+    expect(s.refunds.map((r) => r.amount)).toEqual(["8.00", "17.24", "13.76"]);
+    // What the method was asked, by payment: the second payment once; the first, the failed try and
+    // the two that went through, 31.00 in all.
+    const asks = parts.refunds.filter((r) => r.transactionId === first || r.transactionId === second);
+    expect(asks).toEqual([
+      { transactionId: second, amount: "8.00" },
+      { transactionId: first, amount: "17.24" },
+      { transactionId: first, amount: "17.24" },
+      { transactionId: first, amount: "13.76" },
+    ]);
   });
 
   it("an Idempotency-Key asks once", async () => {
