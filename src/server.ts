@@ -192,6 +192,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       path: "/graphql",
       schema: createSchema(),
       config,
+      log,
       viewerOf,
       contextFor,
       formatError: (e, operation) => {

@@ -10,6 +10,7 @@
  * is closed at once with 1013, "try again later"), and a connection at most
  * MAX_SUBSCRIPTIONS_PER_SOCKET active subscriptions (one more is refused with a
  * TOO_MANY_SUBSCRIPTIONS error before its document is even parsed, and the connection stays open).
+ * Nothing more is read from a client while its answers wait to be sent (ws-transport.ts).
  */
 import type http from "node:http";
 import type { Duplex } from "node:stream";
@@ -26,14 +27,15 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type WebSocket } from "ws";
 import type { Viewer } from "../auth/viewer.js";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { eventAudience } from "../history/event-audience.js";
 import { publicError, ThrownCode } from "../shared/errors.js";
+import type { Logger } from "../shared/log.js";
 import { checkOperation, mayIntrospect, withoutSuggestions } from "./plugins.js";
+import { serveGraphqlWs, wsServerOptions } from "./ws-transport.js";
 
 export interface SubscriptionServer {
   /** Open WebSocket connections. */
@@ -152,13 +154,14 @@ export function serveSubscriptions(
     path: string;
     schema: GraphQLSchema;
     config: Pick<Config, "limits" | "introspection">;
+    log: Logger;
     /** The caller of an Authorization header value; throws for a bad one. */
     viewerOf(authorization: string | undefined): Promise<Viewer>;
     contextFor(viewer: Viewer): Context;
     formatError(error: GraphQLError, operationName: string | null | undefined): GraphQLFormattedError;
   },
 ): SubscriptionServer {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.config.limits.bodyBytes });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.config.limits.bodyBytes, ...wsServerOptions });
   const upgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? "").split("?")[0];
     if (path !== opts.path) {
@@ -187,7 +190,7 @@ export function serveSubscriptions(
 
   const shared = sharedSubscriptions();
   const documents = checkedDocuments(opts.schema, opts.config.limits.tokens);
-  const served = useServer<Record<string, unknown> | undefined, { viewer: Viewer }>(
+  const served = serveGraphqlWs<{ socket: WebSocket; request: http.IncomingMessage; viewer?: Viewer }>(
     {
       schema: opts.schema,
       subscribe: (args) => shared.subscribe(args),
@@ -267,7 +270,7 @@ export function serveSubscriptions(
         errors.map((e) => hinted(ctx.extra.viewer, opts.formatError(e, payload.operationName))),
     },
     wss,
-    KEEP_ALIVE_MS,
+    { log: opts.log, keepAliveMs: KEEP_ALIVE_MS, extra: (socket, request) => ({ socket, request }) },
   );
 
   return {
@@ -276,9 +279,7 @@ export function serveSubscriptions(
     },
     async close() {
       httpServer.off("upgrade", upgrade);
-      for (const client of wss.clients) client.close(1001, "The server is shutting down.");
       await served.dispose();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
 }
