@@ -9,6 +9,7 @@ import {
   OrderReturnsDocument,
   ReceiveReturnDocument,
   RecordOrderPaymentDocument,
+  RefundOrderDocument,
   RefundReturnDocument,
   RequestReturnDocument,
   type CreateOrderInput,
@@ -452,6 +453,26 @@ describe.each(backends())("returns on %s", (backend) => {
       { transactionId: first, amount: "17.24" },
       { transactionId: first, amount: "13.76" },
     ]);
+  });
+
+  it("refunds never change isPaid: a never-edited order keeps the ancestor's balance, REFUNDED and paid", async () => {
+    const o = await shipped();
+    const r = await request(o.ref, [{ itemId: o.cup, quantity: 1 }]);
+    await through(o.ref, (r.data!.requestReturn as { id: string }).id);
+    // 31.00 × 8.00 / 26.00 = 9.5384… → 9.54 given back for the cup
+    let s = await state(o.ref);
+    expect(s).toMatchObject({ amountRefunded: "9.54", isPaid: true, amountOutstanding: "0.00" });
+    const all = await t.ok(RefundOrderDocument, { ref: o.ref }, { token: staff.token });
+    expect(all.refundOrder.__typename).not.toMatch(/Error$/);
+    s = await state(o.ref);
+    expect(s).toMatchObject({
+      status: "REFUNDED",
+      total: "31.00",
+      amountPaid: "31.00",
+      amountRefunded: "31.00",
+      isPaid: true,
+      amountOutstanding: "0.00",
+    });
   });
 
   it("an Idempotency-Key asks once", async () => {
