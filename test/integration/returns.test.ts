@@ -7,6 +7,7 @@ import {
   CreateWebhookDocument,
   DeclineReturnDocument,
   OrderReturnsDocument,
+  PageReturnsDocument,
   ReceiveReturnDocument,
   RecordOrderPaymentDocument,
   RefundOrderDocument,
@@ -473,6 +474,31 @@ describe.each(backends())("returns on %s", (backend) => {
       isPaid: true,
       amountOutstanding: "0.00",
     });
+  });
+
+  it("a page of orders with what their received returns are owed costs the same statements for 2 orders as for 6", async () => {
+    for (let i = 0; i < 6; i++) {
+      const o = await shipped();
+      const r = await request(o.ref, [{ itemId: o.cup, quantity: 1 }]);
+      const returnId = (r.data!.requestReturn as { id: string }).id;
+      await t.ok(ApproveReturnDocument, { ref: o.ref, returnId }, { token: staff.token });
+      await t.ok(
+        ReceiveReturnDocument,
+        { ref: o.ref, returnId, input: { lines: [{ itemId: o.cup, restock: true }] } },
+        { token: staff.token },
+      );
+    }
+    const cost = async (first: number) => {
+      t.statements.length = 0;
+      const r = await t.ok(PageReturnsDocument, { first }, { token: staff.token });
+      // 31.00 × 8.00 / 26.00 = 9.5384… → 9.54 owed for each cup
+      expect(r.allOrders.nodes.map((n) => n.returns)).toEqual(
+        Array.from({ length: first }, () => [expect.objectContaining({ status: "RECEIVED", amountToRefund: "9.54" })]),
+      );
+      return t.statements.filter((sql) => !/"(Webhook\w*|OrderEvent)"|^\s*(BEGIN|COMMIT|ROLLBACK)\b/.test(sql)).length;
+    };
+    const small = await cost(2);
+    expect(await cost(6)).toBe(small);
   });
 
   it("an Idempotency-Key asks once", async () => {
