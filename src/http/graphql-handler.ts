@@ -99,10 +99,15 @@ function ranAny(body: string): boolean {
 }
 
 /** A JSON answer, as Express's `res.status(s).json(body)` writes it. */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = "application/json; charset=utf-8",
+): void {
   const text = JSON.stringify(body);
   res.statusCode = status;
-  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.setHeader("Content-Type", contentType);
   res.setHeader("Content-Length", Buffer.byteLength(text));
   res.end(text);
 }
