@@ -8,6 +8,9 @@
  *   orders, each with its items, payments, notes and 40 events), alone and in batches of
  *   MAX_BATCH_SIZE (10) such operations, 50 directives, and a chain of fragments as long as the
  *   token limit allows.
+ *
+ * Answers 429 (MAX_CLIENT_COST_IN_FLIGHT) are counted apart; the attacker does not wait for
+ * Retry-After, it sends its next body at once.
  */
 import http from "node:http";
 
@@ -48,6 +51,8 @@ export function attackBodies(): { body: string; refused: boolean; auth: boolean 
 
 export interface Attack {
   sent: number;
+  /** Answers 429 TOO_MANY_REQUESTS (MAX_CLIENT_COST_IN_FLIGHT): the attacker retries at once, as one would. */
+  throttled: number;
   /** Answers that were not what the document was meant to get (refused when meant to run, or 5xx). */
   unexpected: number;
   stop(): Promise<void>;
@@ -60,6 +65,7 @@ export function startAttack(base: string, token: string, clients: number): Attac
   let running = true;
   const state: Attack = {
     sent: 0,
+    throttled: 0,
     unexpected: 0,
     async stop() {
       running = false;
@@ -87,7 +93,9 @@ export function startAttack(base: string, token: string, clients: number): Attac
           res.on("end", () => {
             const status = res.statusCode ?? 0;
             const refused = status === 400 && text.includes("QUERY_TOO_COMPLEX");
-            if (status >= 500 || refused !== b.refused) state.unexpected++;
+            // A batch of which some ran is 200, its refused operations answered TOO_MANY_REQUESTS.
+            if (status === 429 || text.includes("TOO_MANY_REQUESTS")) state.throttled++;
+            else if (status >= 500 || refused !== b.refused) state.unexpected++;
             resolve();
           });
         },

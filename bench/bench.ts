@@ -86,6 +86,11 @@ const { values: args } = parseArgs({
      * attackers (bench/attack.ts) send the worst documents the limits allow and refuse, in alternation.
      */
     attack: { type: "string" },
+    /**
+     * With --attack: also a server with this environment (`NAME=VALUE`, comma-separated), the two
+     * taking turns each round (the order reversed every other round): before and after a change.
+     */
+    "attack-compare": { type: "string" },
     /** The compiled server to run (default dist): A/B runs of builds side by side. */
     "server-dist": { type: "string", default: "dist" },
     /**
@@ -860,33 +865,84 @@ async function soak(url: string, f: Fixtures, total: number, side: Side): Promis
 }
 
 /**
+ * The attacker's account: a customer of the seed other than the legitimate traffic's (its own
+ * orders are what its pages of 100 read), as an attacker would sign up for one.
+ */
+async function attackerToken(url: string, legitimate: number): Promise<string> {
+  const location = url.startsWith("file:")
+    ? { kind: "embedded" as const, dataDir: url.slice(5) }
+    : { kind: "postgres" as const, url };
+  const db: Database = await openDatabase(location, { poolMax: 1 });
+  try {
+    const { rows } = await db.pool.query(
+      `SELECT "userId" AS id FROM "Order" WHERE "userId" IS NOT NULL AND "userId" <> $1
+       GROUP BY "userId" ORDER BY count(*) DESC, "userId" LIMIT 1`,
+      [legitimate],
+    );
+    return await issueApiToken(createPrisma(db), rows[0].id);
+  } finally {
+    await db.close();
+  }
+}
+
+/**
  * --attack CLIENTS: each scenario measured alone and under attack, the two in alternation (the order
- * reversed every other round), on one server process.
+ * reversed every other round), on one server process per side and round. The attackers sign in as
+ * a customer of their own. With --attack-compare, a second server (the same with that environment)
+ * takes turns with the first, round by round.
  */
 async function attack(url: string, f: Fixtures, side: Side, scenarios: Scenario[], clients: number) {
-  const server = await startSide(side, url);
-  const rows: { scenario: string; attacked: boolean; r: Result; attackRps: number; unexpected: number }[] = [];
-  try {
-    const counters = new Map(scenarios.map((s) => [s.name, { i: 0 }]));
-    for (let round = 1; round <= ROUNDS; round++) {
-      for (const s of scenarios) {
-        for (const attacked of round % 2 === 1 ? [false, true] : [true, false]) {
-          log(`round ${round}, ${s.name}${attacked ? `, ${clients} attackers` : ", alone"}…`);
-          const a = attacked ? startAttack(server.base, f.customerToken, clients) : undefined;
-          const started = Date.now();
-          const r = await drive(server, s, f, round, counters.get(s.name)!);
-          await a?.stop();
-          const attackRps = a ? Math.round(a.sent / ((Date.now() - started) / 1000)) : 0;
-          rows.push({ scenario: s.name, attacked, r, attackRps, unexpected: a?.unexpected ?? 0 });
-          log(
-            `  ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}` +
-              (a ? `; attacker ${attackRps} req/s, ${a.unexpected} unexpected answers` : ""),
-          );
+  const compare = args["attack-compare"];
+  const sides = [side];
+  if (compare) {
+    const env = Object.fromEntries(compare.split(",").map((kv) => kv.trim().split("=") as [string, string]));
+    const variant = projectSide(side.node, compare, args["server-dist"], { METRICS: "on", ...env });
+    sides.push(variant);
+  }
+  const token = await attackerToken(url, f.customerId);
+  const rows: {
+    side: string;
+    scenario: string;
+    attacked: boolean;
+    r: Result;
+    attackRps: number;
+    unexpected: number;
+    throttled: number;
+  }[] = [];
+  const counters = new Map(scenarios.map((s) => [s.name, { i: 0 }]));
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const sd of round % 2 === 1 ? sides : [...sides].reverse()) {
+      const server = await startSide(sd, url);
+      try {
+        for (const s of scenarios) {
+          for (const attacked of round % 2 === 1 ? [false, true] : [true, false]) {
+            log(`round ${round}, ${sd.name}, ${s.name}${attacked ? `, ${clients} attackers` : ", alone"}…`);
+            const a = attacked ? startAttack(server.base, token, clients) : undefined;
+            const started = Date.now();
+            const r = await drive(server, s, f, round, counters.get(s.name)!);
+            await a?.stop();
+            const attackRps = a ? Math.round(a.sent / ((Date.now() - started) / 1000)) : 0;
+            rows.push({
+              side: sd.name,
+              scenario: s.name,
+              attacked,
+              r,
+              attackRps,
+              unexpected: a?.unexpected ?? 0,
+              throttled: a?.throttled ?? 0,
+            });
+            log(
+              `  ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}` +
+                (a
+                  ? `; attacker ${attackRps} req/s, ${a.throttled} answered 429, ${a.unexpected} unexpected answers`
+                  : ""),
+            );
+          }
         }
+      } finally {
+        await stopSide(server);
       }
     }
-  } finally {
-    await stopSide(server);
   }
   const range = (xs: number[]) => {
     const lo = Math.min(...xs);
@@ -897,17 +953,19 @@ async function attack(url: string, f: Fixtures, side: Side, scenarios: Scenario[
   const lines = [
     `Attack — ${N} orders, ${CONNECTIONS} legitimate connections, ${clients} attacker clients, ${ROUNDS} rounds of ${DURATION} s, alone and attacked in alternation`,
     "",
-    "| scenario | p50 ms alone | p50 ms attacked | p99 ms alone | p99 ms attacked | p50 / p99 attacked ÷ alone (medians) | req/s alone / attacked | attacker req/s | errors | unexpected attacker answers |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| server | scenario | p50 ms alone | p50 ms attacked | p99 ms alone | p99 ms attacked | p50 / p99 attacked ÷ alone (medians) | req/s alone / attacked | attacker req/s | attacker answered 429 | errors | unexpected attacker answers |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
-  for (const s of scenarios) {
-    const alone = rows.filter((x) => x.scenario === s.name && !x.attacked);
-    const hit = rows.filter((x) => x.scenario === s.name && x.attacked);
-    const ratio = (k: "p50" | "p99") =>
-      round2(median(hit.map((x) => x.r[k])) / Math.max(0.01, median(alone.map((x) => x.r[k]))));
-    lines.push(
-      `| ${s.name} | ${range(alone.map((x) => x.r.p50))} | ${range(hit.map((x) => x.r.p50))} | ${range(alone.map((x) => x.r.p99))} | ${range(hit.map((x) => x.r.p99))} | ${ratio("p50")} / ${ratio("p99")} | ${range(alone.map((x) => x.r.rps))} / ${range(hit.map((x) => x.r.rps))} | ${range(hit.map((x) => x.attackRps))} | ${[...alone, ...hit].reduce((n, x) => n + x.r.errors, 0)} | ${hit.reduce((n, x) => n + x.unexpected, 0)} |`,
-    );
+  for (const sd of sides) {
+    for (const s of scenarios) {
+      const alone = rows.filter((x) => x.side === sd.name && x.scenario === s.name && !x.attacked);
+      const hit = rows.filter((x) => x.side === sd.name && x.scenario === s.name && x.attacked);
+      const ratio = (k: "p50" | "p99") =>
+        round2(median(hit.map((x) => x.r[k])) / Math.max(0.01, median(alone.map((x) => x.r[k]))));
+      lines.push(
+        `| ${sd.name} | ${s.name} | ${range(alone.map((x) => x.r.p50))} | ${range(hit.map((x) => x.r.p50))} | ${range(alone.map((x) => x.r.p99))} | ${range(hit.map((x) => x.r.p99))} | ${ratio("p50")} / ${ratio("p99")} | ${range(alone.map((x) => x.r.rps))} / ${range(hit.map((x) => x.r.rps))} | ${range(hit.map((x) => x.attackRps))} | ${hit.reduce((n, x) => n + x.throttled, 0)} | ${[...alone, ...hit].reduce((n, x) => n + x.r.errors, 0)} | ${hit.reduce((n, x) => n + x.unexpected, 0)} |`,
+      );
+    }
   }
   console.log(lines.join("\n"));
 }

@@ -113,6 +113,12 @@ export interface Limits {
   webSockets: number;
   /** MAX_SUBSCRIPTIONS_PER_SOCKET: subscriptions active at once on one WebSocket connection (default 100). */
   subscriptionsPerSocket: number;
+  /**
+   * MAX_CLIENT_COST_IN_FLIGHT: the cost of the operations one client (a customer; an anonymous
+   * caller's address) may have running at once over HTTP; staff are not held to it; 0: no bound
+   * (default 5000).
+   */
+  clientCostInFlight: number;
 }
 
 export class ConfigError extends Error {
@@ -285,6 +291,7 @@ export function loadConfig(
       jsonDepth: int("MAX_JSON_DEPTH", 64, 2, 1000),
       webSockets: int("MAX_WEBSOCKETS", 1000, 1, 1_000_000),
       subscriptionsPerSocket: int("MAX_SUBSCRIPTIONS_PER_SOCKET", 100, 1, 100_000),
+      clientCostInFlight: int("MAX_CLIENT_COST_IN_FLIGHT", 5000, 0, 10_000_000),
     },
     introspection,
     graphiql,

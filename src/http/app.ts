@@ -13,6 +13,7 @@ import { cors } from "./cors.js";
 import { MASKED_MESSAGE } from "./format-error.js";
 import { graphiqlRouter } from "./graphiql.js";
 import { sendJson } from "./graphql-handler.js";
+import { bracketNesting, maxBrackets } from "./limits.js";
 
 type Handler = (req: express.Request, res: express.Response, next: express.NextFunction) => unknown;
 
@@ -118,6 +119,30 @@ export function createApp(o: AppOptions): express.Express {
     (req: express.Request, res: express.Response, next: express.NextFunction) => {
       const refuse = (code: ThrownCode, message: string) =>
         sendJson(res, 400, { errors: [{ message, extensions: { code } }] });
+      // Documents nested past what any document within the limits needs are refused from their
+      // text, before anything parses, validates or caches them (limits.ts, maxBrackets); a batch whole.
+      const brackets = maxBrackets(config.limits);
+      const texts = Array.isArray(req.body)
+        ? req.body.map((op: unknown) => (op as { query?: unknown } | null)?.query)
+        : [req.method === "GET" ? req.query.query : (req.body as { query?: unknown } | undefined)?.query];
+      if (texts.some((q) => typeof q === "string" && bracketNesting(q, brackets) > brackets)) {
+        const strict =
+          req.accepts(["application/json", "application/graphql-response+json"]) ===
+          "application/graphql-response+json";
+        return sendJson(
+          res,
+          strict ? 400 : 200,
+          {
+            errors: [
+              {
+                message: `The document's brackets nest deeper than ${brackets} levels: no document within the limits needs that.`,
+                extensions: { code: ThrownCode.QUERY_TOO_COMPLEX },
+              },
+            ],
+          },
+          strict ? "application/graphql-response+json; charset=utf-8" : undefined,
+        );
+      }
       if (Array.isArray(req.body)) {
         if (req.body.length > config.limits.batchSize)
           return refuse(ThrownCode.BAD_REQUEST, `A batch may hold at most ${config.limits.batchSize} operations.`);

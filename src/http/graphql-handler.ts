@@ -24,7 +24,7 @@ export function graphqlHandler<C extends BaseContext>(
   done?: RequestDone,
 ): (req: GraphQLHttpRequest, res: ServerResponse, next: (e: unknown) => void) => Promise<void> {
   server.assertStarted("graphqlHandler()");
-  return (req, res, next) => withRequestInfo((info) => handle(req, res, next, info));
+  return (req, res, next) => withRequestInfo((info) => handle(req, res, next, info), req.socket.remoteAddress);
 
   async function handle(
     req: GraphQLHttpRequest,
@@ -57,6 +57,8 @@ export function graphqlHandler<C extends BaseContext>(
         if (res.statusCode === 400 && answeredInBody(response.headers.get("content-type"), response.body.string)) {
           res.statusCode = 200;
         }
+        // A batch some of whose operations ran is answered 200, each refusal in its own answer.
+        if (res.statusCode === 429 && Array.isArray(req.body) && ranAny(response.body.string)) res.statusCode = 200;
         res.setHeader("content-length", Buffer.byteLength(response.body.string));
         res.end(response.body.string);
       } else {
@@ -86,11 +88,26 @@ function answeredInBody(contentType: string | undefined, body: string): boolean 
   }
 }
 
+/** Whether any answer of a batch is something other than TOO_MANY_REQUESTS refusals. */
+function ranAny(body: string): boolean {
+  try {
+    const answers = JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] }[];
+    return answers.some((a) => !a.errors?.length || a.errors.some((e) => e.extensions?.code !== "TOO_MANY_REQUESTS"));
+  } catch {
+    return false;
+  }
+}
+
 /** A JSON answer, as Express's `res.status(s).json(body)` writes it. */
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  contentType = "application/json; charset=utf-8",
+): void {
   const text = JSON.stringify(body);
   res.statusCode = status;
-  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.setHeader("Content-Type", contentType);
   res.setHeader("Content-Length", Buffer.byteLength(text));
   res.end(text);
 }

@@ -74,6 +74,53 @@ export const INTROSPECTION_MAX_DEPTH = 30;
  */
 export const NESTING_CUTOFF = 128;
 
+/**
+ * How deep a document's brackets may nest before it is refused from its text, unparsed: as deep
+ * as the deepest document within the limits could need (each field level, introspection's too,
+ * with an inline fragment; an argument's value as deep as MAX_JSON_DEPTH), 128 by default. Deeper
+ * documents would otherwise be parsed (graphql-js's parser recurses: past ~2,000 levels it overflows
+ * the stack), validated and stored in Apollo's document cache (which serialises the document to
+ * weigh it: past ~1,400 levels "Could not store validated document. Maximum call stack size
+ * exceeded", logged per request) before the depth limit refused them.
+ */
+export function maxBrackets(limits: Pick<Limits, "depth" | "jsonDepth">): number {
+  return 2 * Math.max(limits.depth, INTROSPECTION_MAX_DEPTH) + limits.jsonDepth + 4;
+}
+
+/**
+ * How deep the brackets (`{`, `(`, `[`) of a document's text nest, strings, block strings and
+ * comments skipped; counting stops past `cutoff`. Linear in the text, without recursion.
+ */
+export function bracketNesting(text: string, cutoff: number): number {
+  let depth = 0;
+  let max = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x28 || c === 0x5b) {
+      if (++depth > max && (max = depth) > cutoff) return max;
+    } else if (c === 0x7d || c === 0x29 || c === 0x5d) {
+      if (depth > 0) depth--;
+    } else if (c === 0x23) {
+      // a comment, to the end of its line
+      while (i + 1 < n && text.charCodeAt(i + 1) !== 0x0a && text.charCodeAt(i + 1) !== 0x0d) i++;
+    } else if (c === 0x22) {
+      if (text.startsWith('"""', i)) {
+        // a block string: its only escape is \"""
+        i += 3;
+        while (i < n && !text.startsWith('"""', i)) i += text.startsWith('\\"""', i) ? 4 : 1;
+        i += 2;
+      } else {
+        // a string, to its closing quote (or the end of the line, where the parser will refuse it)
+        i++;
+        while (i < n && text.charCodeAt(i) !== 0x22 && text.charCodeAt(i) !== 0x0a)
+          i += text.charCodeAt(i) === 0x5c ? 2 : 1;
+      }
+    }
+  }
+  return max;
+}
+
 /** Counts past this are all "too many": keeps sums and products finite (never Infinity × 0 = NaN). */
 const SATURATED = 1e15;
 const sat = (n: number): number => (n > SATURATED || Number.isNaN(n) ? SATURATED : n);

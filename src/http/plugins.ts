@@ -2,14 +2,15 @@
  * Apollo plugins: query limits, introspection policy and the schema hints that go with it; the
  * columns order reads select.
  */
-import type { ApolloServerPlugin } from "@apollo/server";
+import { HeaderMap, type ApolloServerPlugin } from "@apollo/server";
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from "graphql";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { isStaff } from "../auth/viewer.js";
 import { publicError, ThrownCode } from "../shared/errors.js";
 import { checkDocumentValues, checkJson } from "./inputs.js";
-import { enforceLimits, measure } from "./limits.js";
+import { enforceLimits, measure, type QueryShape } from "./limits.js";
+import { currentRequest } from "./request-info.js";
 import { selectFor } from "../orders/order.select.js";
 import type { Viewer } from "../auth/viewer.js";
 
@@ -34,7 +35,7 @@ export function withoutSuggestions(message: string): string {
  * Refuses, with an error naming the reason, an operation whose values hold NUL or nest too deep
  * (inputs.ts: PostgreSQL text cannot hold NUL; refused up front rather than failed in the database), that is introspection
  * where INTROSPECTION does not allow it, or that exceeds a limit. For HTTP (the plugin below) and
- * subscriptions alike.
+ * subscriptions alike. Returns what it measured.
  */
 export function checkOperation(
   config: Pick<Config, "limits" | "introspection">,
@@ -47,7 +48,7 @@ export function checkOperation(
     operationName?: string | null;
     viewer: Viewer;
   },
-): void {
+): QueryShape {
   checkJson(op.variables ?? {}, config.limits.jsonDepth);
   checkDocumentValues(op.document, config.limits.jsonDepth);
   if (!op.operation) {
@@ -71,14 +72,65 @@ export function checkOperation(
     );
   }
   enforceLimits(shape, config.limits);
+  return shape;
 }
 
-export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): ApolloServerPlugin<Context> {
+/**
+ * What each client's operations running at once cost, held to MAX_CLIENT_COST_IN_FLIGHT. Every
+ * operation within the limits is allowed, but not all at once from one client: a customer (by
+ * account) or an anonymous caller (by address) whose running operations cost that much gets 429 with
+ * Retry-After for the next one, and other clients keep their share of the database (the embedded
+ * one has a single connection; PostgreSQL a pool of DB_POOL_MAX). An operation always runs when its
+ * client has nothing else running, whatever its cost. Staff are not held to it: they are the
+ * operators, and their tools page through everything.
+ */
+export class CostInFlight {
+  private readonly running = new Map<string, number>();
+  constructor(private readonly limit: number) {}
+
+  /** The key operations of this caller share, or undefined when they are not held to the limit. */
+  client(viewer: Viewer, address: string | undefined): string | undefined {
+    if (this.limit <= 0) return undefined;
+    if (viewer.kind === "user") return viewer.user.isStaff ? undefined : `user:${viewer.user.id}`;
+    return address === undefined ? undefined : `address:${address}`;
+  }
+
+  /** Counts an operation costing `cost` as running for `client`; throws TOO_MANY_REQUESTS past the limit. */
+  take(client: string, cost: number): void {
+    const now = this.running.get(client) ?? 0;
+    if (now > 0 && now + cost > this.limit) {
+      throw publicError(
+        ThrownCode.TOO_MANY_REQUESTS,
+        `Too many operations at once: those of this client still running cost ${now}, and this one ${cost}; ` +
+          `together they may cost at most ${this.limit} (MAX_CLIENT_COST_IN_FLIGHT). Retry when they are answered.`,
+        { extensions: { http: { status: 429, headers: new HeaderMap([["retry-after", "1"]]) } } },
+      );
+    }
+    this.running.set(client, now + cost);
+  }
+
+  done(client: string, cost: number): void {
+    const left = (this.running.get(client) ?? 0) - cost;
+    if (left > 0) this.running.set(client, left);
+    else this.running.delete(client);
+  }
+
+  /** Clients with operations running (for tests of the bookkeeping). */
+  get clients(): number {
+    return this.running.size;
+  }
+}
+
+export function limitsPlugin(
+  config: Pick<Config, "limits" | "introspection">,
+  inFlight = new CostInFlight(config.limits.clientCostInFlight),
+): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
+      let running: { client: string; cost: number } | undefined;
       return {
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
-          checkOperation(config, {
+          const shape = checkOperation(config, {
             schema,
             operationName: request.operationName,
             query: request.query,
@@ -94,6 +146,15 @@ export function limitsPlugin(config: Pick<Config, "limits" | "introspection">): 
               { status: 400 },
             );
           }
+          const client = inFlight.client(contextValue.viewer, currentRequest()?.remoteAddress);
+          if (client !== undefined) {
+            inFlight.take(client, shape.cost);
+            running = { client, cost: shape.cost };
+          }
+        },
+        async willSendResponse() {
+          if (running) inFlight.done(running.client, running.cost);
+          running = undefined;
         },
       };
     },

@@ -19,13 +19,15 @@ export interface RequestInfo {
   statements: number;
   /** The `extensions.code` of each error answered. */
   errorCodes: string[];
+  /** The address the request came from (the TCP peer: a proxy's, behind one). */
+  remoteAddress?: string;
 }
 
 const current = new AsyncLocalStorage<RequestInfo>();
 
 /** Runs an HTTP request's handling with an id of its own and a fresh account of what it did. */
-export function withRequestInfo<T>(fn: (info: RequestInfo) => T): T {
-  const info: RequestInfo = { requestId: randomUUID(), operations: 0, statements: 0, errorCodes: [] };
+export function withRequestInfo<T>(fn: (info: RequestInfo) => T, remoteAddress?: string): T {
+  const info: RequestInfo = { requestId: randomUUID(), operations: 0, statements: 0, errorCodes: [], remoteAddress };
   return current.run(info, () => fn(info));
 }
 

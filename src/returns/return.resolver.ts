@@ -86,7 +86,7 @@ export class ReturnResolver {
   @Authorized(Role.STAFF)
   @Mutation(() => RefundReturnResult, {
     description:
-      "Give a received return's share of what was paid back through the payments' methods, newest payment first (README, \"Returns\", says how the share is apportioned). Staff only. Never twice: the return becomes REFUNDED. A method that fails answers RefundFailedError; what was refunded stays recorded, and asking again refunds the rest of the share.",
+      "Give a received return's share of what was paid back through the payments' methods, newest payment first (README, \"Returns\", says how the share is apportioned). Staff only. Never twice: the return becomes REFUNDED. A method that fails answers RefundFailedError; what was refunded before it stays recorded, the return stays RECEIVED with the rest as its amountToRefund, and asking again refunds only that rest.",
   })
   async refundReturn(
     @Ctx() ctx: ReturnContext,

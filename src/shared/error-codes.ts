@@ -64,6 +64,8 @@ const THROWN = {
   EVENTS_DROPPED: {},
   /** A WebSocket connection already has MAX_SUBSCRIPTIONS_PER_SOCKET subscriptions active. */
   TOO_MANY_SUBSCRIPTIONS: {},
+  /** The client's operations running at once already cost MAX_CLIENT_COST_IN_FLIGHT (429, Retry-After). */
+  TOO_MANY_REQUESTS: {},
   /** The database is not available. */
   SERVICE_UNAVAILABLE: {},
   /** Anything unexpected, masked (with a request id the log line carries too). */

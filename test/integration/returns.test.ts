@@ -7,8 +7,10 @@ import {
   CreateWebhookDocument,
   DeclineReturnDocument,
   OrderReturnsDocument,
+  PageReturnsDocument,
   ReceiveReturnDocument,
   RecordOrderPaymentDocument,
+  RefundOrderDocument,
   RefundReturnDocument,
   RequestReturnDocument,
   type CreateOrderInput,
@@ -452,6 +454,89 @@ describe.each(backends())("returns on %s", (backend) => {
       { transactionId: first, amount: "17.24" },
       { transactionId: first, amount: "13.76" },
     ]);
+  });
+
+  it("refunds never change isPaid: a never-edited order keeps the ancestor's balance, REFUNDED and paid", async () => {
+    const o = await shipped();
+    const r = await request(o.ref, [{ itemId: o.cup, quantity: 1 }]);
+    await through(o.ref, (r.data!.requestReturn as { id: string }).id);
+    // 31.00 × 8.00 / 26.00 = 9.5384… → 9.54 given back for the cup
+    let s = await state(o.ref);
+    expect(s).toMatchObject({ amountRefunded: "9.54", isPaid: true, amountOutstanding: "0.00" });
+    const all = await t.ok(RefundOrderDocument, { ref: o.ref }, { token: staff.token });
+    expect(all.refundOrder.__typename).not.toMatch(/Error$/);
+    s = await state(o.ref);
+    expect(s).toMatchObject({
+      status: "REFUNDED",
+      total: "31.00",
+      amountPaid: "31.00",
+      amountRefunded: "31.00",
+      isPaid: true,
+      amountOutstanding: "0.00",
+    });
+  });
+
+  it("a page of orders with what their received returns are owed costs the same statements for 2 orders as for 6", async () => {
+    for (let i = 0; i < 6; i++) {
+      const o = await shipped();
+      const r = await request(o.ref, [{ itemId: o.cup, quantity: 1 }]);
+      const returnId = (r.data!.requestReturn as { id: string }).id;
+      await t.ok(ApproveReturnDocument, { ref: o.ref, returnId }, { token: staff.token });
+      await t.ok(
+        ReceiveReturnDocument,
+        { ref: o.ref, returnId, input: { lines: [{ itemId: o.cup, restock: true }] } },
+        { token: staff.token },
+      );
+    }
+    const cost = async (first: number) => {
+      t.statements.length = 0;
+      const r = await t.ok(PageReturnsDocument, { first }, { token: staff.token });
+      // 31.00 × 8.00 / 26.00 = 9.5384… → 9.54 owed for each cup
+      expect(r.allOrders.nodes.map((n) => n.returns)).toEqual(
+        Array.from({ length: first }, () => [expect.objectContaining({ status: "RECEIVED", amountToRefund: "9.54" })]),
+      );
+      return t.statements.filter((sql) => !/"(Webhook\w*|OrderEvent)"|^\s*(BEGIN|COMMIT|ROLLBACK)\b/.test(sql)).length;
+    };
+    const small = await cost(2);
+    expect(await cost(6)).toBe(small);
+  });
+
+  // Known defect (README, "Paid, owed and refunded"): an edited order counts a return's refund as
+  // money no longer paid. This passes once the balance is fixed; then drop `.fails`.
+  it.fails("a return's refund never makes an edited order owe, nor a later edit charge its goods again", async () => {
+    const o = await t.order({ ...SHOP, status: "PROCESSING", userId: alice.id }, { token: staff.token });
+    const [tea, cup] = [o.items[0].id, o.items[1].id];
+    const pay = (amount: string, i: number) =>
+      t.ok(
+        RecordOrderPaymentDocument,
+        { ref: o.ref, input: { amount, transactionId: `owe-${o.ref}-${i}`, paymentMethod: "parts" } },
+        { token: staff.token },
+      );
+    const edit = (quantity: number, expectedTotal: string) =>
+      t.ok(
+        CommitOrderEditDocument,
+        {
+          ref: o.ref,
+          input: { changes: { changeItems: [{ itemId: cup, quantity }] }, expectedTotal, overpayment: "KEEP" },
+        },
+        { token: staff.token },
+      );
+    await pay("31.00", 0);
+    await edit(2, "39.00");
+    await pay("8.00", 1);
+    await t.ok(
+      CreateShipmentDocument,
+      { ref: o.ref, input: { lines: [{ itemId: tea, quantity: 1 }], carrier: "DHL", trackingNumber: "3" } },
+      { token: staff.token },
+    );
+    const r = await request(o.ref, [{ itemId: tea, quantity: 1 }]);
+    // 39.00 × 6.00 / 34.00 = 6.88 back for the tea
+    const refunded = await through(o.ref, (r.data!.requestReturn as { id: string }).id);
+    expect(refunded.refundReturn).toMatchObject({ status: "REFUNDED", amountRefunded: "6.88" });
+    expect(await state(o.ref)).toMatchObject({ isPaid: true, amountOutstanding: "0.00" });
+    // a third cup: 8.00 more is owed, not 8.00 + the tea's 6.88
+    const more = await edit(3, "47.00");
+    expect(more.commitOrderEdit).toMatchObject({ order: { amountOutstanding: "8.00", isPaid: false } });
   });
 
   it("an Idempotency-Key asks once", async () => {
