@@ -440,7 +440,7 @@ describe.each(backends())("fuzz on %s", (backend) => {
             ["deliver", 1],
             ["request", 4],
             ["approve", 3],
-            ["decline", 1],
+            ["decline", 2],
             ["receive", 3],
             ["refund", 3],
             ["advance", 4],
@@ -677,7 +677,7 @@ describe.each(backends())("fuzz on %s", (backend) => {
         }
       }),
       // No shrinking (a failing sequence is reported as drawn): shrinking sequences of HTTP requests takes minutes.
-      { numRuns: Math.max(8, Math.round(RUNS / 25)), endOnFailure: true },
+      { numRuns: Math.max(16, Math.round(RUNS / 25)), endOnFailure: true },
     );
     // The sequences went deep enough for every mutation to be done, not only refused.
     console.log(`fuzz on ${backend}, mutations done: ${JSON.stringify(Object.fromEntries(done))}`);
