@@ -63,8 +63,14 @@ import {
 } from "../generated/graphql.js";
 // order edits
 import {
+  BenchApproveReturnDocument,
   BenchCommitEditDocument,
+  BenchDeclineReturnDocument,
+  BenchMarkDeliveredDocument,
   BenchPreviewEditDocument,
+  BenchReceiveReturnDocument,
+  BenchRefundReturnDocument,
+  PageReturnsDocument,
   CommitOrderEditDocument,
   EditedOrderDocument,
   PreviewOrderEditDocument,
@@ -241,6 +247,7 @@ const QUERIES: Case[] = [
   c(OrderReturnsDocument, (_w, r) => ({ ref: r[0] }), ALL),
   c(PageFulfillmentDocument, () => ({ first: 3 }), ["staff", "alice"]),
   c(BenchFulfillmentPageDocument, () => ({ first: 3 }), ["staff"]),
+  c(PageReturnsDocument, () => ({ first: 3 }), ["staff", "alice"]),
   c(MeDocument, none, ALL),
   c(OrderDetailDocument, (_w, r) => ({ ref: r[0] }), ALL),
   c(OrderDetailDocument, (w, r) => ({ ref: r[1], token: w.tokens[r[1]] }), ["anonymous", "alice"]),
@@ -326,6 +333,15 @@ const MUTATIONS: Case[] = [
     ["staff", "alice"],
   ),
   c(MarkShipmentDeliveredDocument, (_w, r) => ({ ref: r[0], shipmentId: "999999" }), ["staff"]),
+  c(BenchMarkDeliveredDocument, (_w, r) => ({ ref: r[0], shipmentId: "999999" }), ["staff", "alice"]),
+  c(BenchApproveReturnDocument, (_w, r) => ({ ref: r[0], returnId: "999999", note: "ok" }), ["staff"]),
+  c(BenchDeclineReturnDocument, (_w, r) => ({ ref: r[0], returnId: "999999", reason: "no" }), ["staff", "bob"]),
+  c(
+    BenchReceiveReturnDocument,
+    (_w, r) => ({ ref: r[0], returnId: "999999", input: { lines: [{ itemId: "1", restock: true }] } }),
+    ["staff"],
+  ),
+  c(BenchRefundReturnDocument, (_w, r) => ({ ref: r[0], returnId: "999999" }), ["staff", "anonymous"]),
   c(
     RequestReturnDocument,
     (_w, r) => ({ ref: r[0], input: { lines: [{ itemId: "999999", quantity: 1 }], reason: "x" } }),
