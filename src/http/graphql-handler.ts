@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from "@apollo/server";
-import { answeredInBody as codeAnsweredInBody } from "../shared/error-codes.js";
+import { answeredInBody as codeAnsweredInBody, ThrownCode } from "../shared/error-codes.js";
 import { withRequestInfo, type RequestInfo } from "./request-info.js";
 
 /** A request with its body parsed by Express. */
@@ -92,7 +92,9 @@ function answeredInBody(contentType: string | undefined, body: string): boolean 
 function ranAny(body: string): boolean {
   try {
     const answers = JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] }[];
-    return answers.some((a) => !a.errors?.length || a.errors.some((e) => e.extensions?.code !== "TOO_MANY_REQUESTS"));
+    return answers.some(
+      (a) => !a.errors?.length || a.errors.some((e) => e.extensions?.code !== ThrownCode.TOO_MANY_REQUESTS),
+    );
   } catch {
     return false;
   }

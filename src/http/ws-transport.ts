@@ -155,8 +155,10 @@ export function serveGraphqlWs<E extends SocketExtra>(
       clearTimeout(pongWait);
       inbox.length = 0;
       const unsent = pending + dropped;
+      // A client that says goodbye (1000, 1001) while an event is on its way is ordinary: info.
+      const level = code === 1000 || code === 1001 ? "info" : "warn";
       if (unsent > 0)
-        o.log.warn("WebSocket closed with answers unsent", {
+        o.log[level]("WebSocket closed with answers unsent", {
           code,
           unsent,
           why: noPong ? "no pong within the keep-alive period" : undefined,
