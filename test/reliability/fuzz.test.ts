@@ -201,7 +201,7 @@ describe.each(backends())("fuzz on %s", (backend) => {
       ),
       { numRuns: RUNS },
     );
-  });
+  }, 300_000);
 
   it("valid documents with random variables, decimals, refs and tokens", async () => {
     const variables = fc.record(
@@ -277,7 +277,7 @@ describe.each(backends())("fuzz on %s", (backend) => {
       ),
       { numRuns: RUNS * 2 },
     );
-  });
+  }, 300_000);
 
   it("every field of the request varied: operationName, extensions, variables, documents with several operations", async () => {
     const docs = [
@@ -323,7 +323,7 @@ describe.each(backends())("fuzz on %s", (backend) => {
       ),
       { numRuns: RUNS },
     );
-  });
+  }, 300_000);
 
   it("random sequences of shipments, returns, edits, payments and refunds: the units and the money always add up", async () => {
     const owner = await t.user("owner@example.com");
