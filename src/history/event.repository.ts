@@ -145,6 +145,15 @@ const EVENT_COLUMNS_SQL = Prisma.raw(
     .map((c) => `"${c}"`)
     .join(", "),
 );
+/**
+ * The same, of the event aliased `e`. Raw reads list their columns: a prepared statement's result
+ * may not change shape, so `e.*` would fail once on each connection after a migration adds a column.
+ */
+const E_COLUMNS_SQL = Prisma.raw(
+  Object.keys(EVENT_COLUMNS)
+    .map((c) => `e."${c}"`)
+    .join(", "),
+);
 
 const json = (v: unknown) => (v == null ? null : JSON.stringify(v));
 
@@ -209,7 +218,7 @@ export interface EventPageQuery {
 export async function eventPages(db: Db, orderIds: readonly number[], q: EventPageQuery): Promise<OrderEventRecord[]> {
   if (orderIds.length === 0 || q.take <= 0) return [];
   const rows = await db.$queryRaw<(OrderEventRow & { orderRef: string })[]>`
-    SELECT e.*, o."ref" AS "orderRef"
+    SELECT ${E_COLUMNS_SQL}, o."ref" AS "orderRef"
     FROM "Order" o
     CROSS JOIN LATERAL (
       SELECT * FROM "OrderEvent" x
