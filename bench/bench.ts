@@ -91,7 +91,7 @@ const { values: args } = parseArgs({
      * taking turns each round (the order reversed every other round): before and after a change.
      */
     "attack-compare": { type: "string" },
-    /** The compiled server to run (default dist): A/B runs of builds side by side. */
+    /** The compiled server to run (default dist); several, comma-separated, are sides of the run (A/B of builds). */
     "server-dist": { type: "string", default: "dist" },
     /**
      * Instead of the scenarios: staff-page-100 on two servers with one primary, against the same with
@@ -446,9 +446,17 @@ function projectSides(sink?: { url: string }): Side[] {
     .map((n) => n.trim())
     .filter(Boolean)
     .map((n) => (n === "current" ? nodeBinary(process.execPath) : n === "22" ? node22(log) : nodeBinary(n)));
-  if (nodes.length === 1 && nodes[0].bin === process.execPath)
-    return [projectSide(nodes[0], "project", args["server-dist"])];
-  return nodes.map((n) => projectSide(n, `project (Node ${n.major})`, args["server-dist"]));
+  const dists = args["server-dist"]!.split(",")
+    .map((d) => d.trim())
+    .filter(Boolean);
+  if (dists.length > 1) {
+    // Builds side by side (A/B): one side per build, on each Node given.
+    return nodes.flatMap((n) =>
+      dists.map((d) => projectSide(n, nodes.length > 1 ? `project ${d} (Node ${n.major})` : `project ${d}`, d)),
+    );
+  }
+  if (nodes.length === 1 && nodes[0].bin === process.execPath) return [projectSide(nodes[0], "project", dists[0])];
+  return nodes.map((n) => projectSide(n, `project (Node ${n.major})`, dists[0]));
 }
 
 function peerSides(): Side[] {

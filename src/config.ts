@@ -35,6 +35,14 @@ export interface Config {
   logLevel: LogLevel;
   /** DB_POOL_MAX: connections per server process to a PostgreSQL server (default 10). */
   dbPoolMax: number;
+  /**
+   * DATABASE_PREPARED_STATEMENTS: auto | on | off (default auto). Whether statements are named, so
+   * that each connection of the pool parses and plans each once (db/database.ts: statementNames).
+   * auto: on a PostgreSQL server whose pool is the direct connection (no other DATABASE_DIRECT_URL)
+   * while the event path check passes, which a transaction pooler fails; on: also through a pooler
+   * that keeps prepared statements (PgBouncer 1.21+ with max_prepared_statements); never embedded.
+   */
+  preparedStatements: "auto" | "on" | "off";
   /** NODE_ENV === "production". */
   production: boolean;
   /** Request limits; each has its own variable (see README, "Limits"). */
@@ -242,6 +250,13 @@ export function loadConfig(
   if (!Number.isInteger(dbPoolMax) || dbPoolMax < 1 || dbPoolMax > 1000)
     throw new ConfigError(`DB_POOL_MAX must be an integer from 1 to 1000`);
 
+  const preparedStatements = (env.DATABASE_PREPARED_STATEMENTS?.trim().toLowerCase() ||
+    "auto") as Config["preparedStatements"];
+  if (!["auto", "on", "off"].includes(preparedStatements))
+    throw new ConfigError(
+      `DATABASE_PREPARED_STATEMENTS must be auto, on or off, got "${env.DATABASE_PREPARED_STATEMENTS}"`,
+    );
+
   const int = (name: string, dflt: number, min: number, max: number): number => {
     const v = env[name]?.trim();
     if (!v) return dflt;
@@ -323,6 +338,7 @@ export function loadConfig(
     currency,
     logLevel,
     dbPoolMax,
+    preparedStatements,
     production,
   };
 }

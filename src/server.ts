@@ -131,7 +131,19 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
         if (request) request.statements++;
       }),
     );
-    const prisma = createPrisma(db);
+    // Named (prepared) statements need each pool connection to be one session: on (auto) when the
+    // pool is the direct connection and the event path check passes — a transaction pooler fails
+    // it (a LISTEN through it hears nothing) — so that a pooler without DATABASE_DIRECT_URL still works.
+    let eventPathOk = () => false;
+    const direct = db.kind === "postgres" && db.url === db.directUrl;
+    const prisma = createPrisma(db, {
+      preparedStatements:
+        config.preparedStatements === "on"
+          ? () => true
+          : config.preparedStatements === "auto" && direct
+            ? () => eventPathOk()
+            : undefined,
+    });
     let subscriptionsOpen: { connections: number } = { connections: 0 };
     let subscriberCount = () => 0;
     // prom-client is loaded only when metrics are on (it loads OpenTelemetry's API for its exemplars).
@@ -170,6 +182,10 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       tracing: opts.tracing,
     });
     subscriberCount = () => services.events.subscriberCount;
+    eventPathOk = () => {
+      const path = services.events.eventPath;
+      return path.status === "ok" && path.checkedAt !== null;
+    };
     opened.add(() => services.stop());
     await services.start();
 

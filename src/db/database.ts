@@ -2,7 +2,7 @@
  * The one switch between the embedded database and a PostgreSQL server. Both are reached through
  * a `pg.Pool` and `@prisma/adapter-pg`, with one Prisma schema and one migrations folder.
  */
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import path from "node:path";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -22,9 +22,10 @@ export interface Database {
   kind: "embedded" | "postgres";
   /**
    * Calls `fn` with the text of every statement sent on this database's connections (Prisma's and
-   * hand-written) and the connection it went on; returns a remover.
+   * hand-written), the connection it went on and its name when it is a named (prepared) one;
+   * returns a remover.
    */
-  observe(fn: (sql: string, route: StatementRoute) => void): () => void;
+  observe(fn: (sql: string, route: StatementRoute, name?: string) => void): () => void;
   /** A human description for logs (no credentials). */
   description: string;
   /** The connection string the pool connects with (DATABASE_URL: possibly a transaction pooler). */
@@ -113,7 +114,7 @@ function unreachableMessage(url: string, e: unknown): string {
   }
 }
 
-type Observer = (sql: string, route: StatementRoute) => void;
+type Observer = (sql: string, route: StatementRoute, name?: string) => void;
 
 /** A pg Client that tells observers about each statement it sends. */
 function observedClient(observers: Set<Observer>, route: StatementRoute): typeof pg.Client {
@@ -122,7 +123,8 @@ function observedClient(observers: Set<Observer>, route: StatementRoute): typeof
     query(config: any, values?: any, callback?: any): any {
       if (observers.size) {
         const text = typeof config === "string" ? config : config?.text;
-        if (typeof text === "string") for (const fn of observers) fn(text, route);
+        const name = typeof config === "object" ? (config?.name ?? undefined) : undefined;
+        if (typeof text === "string") for (const fn of observers) fn(text, route, name);
       }
       return super.query(config, values, callback);
     }
@@ -244,9 +246,44 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
   };
 }
 
-export function createPrisma(db: Database): PrismaClient {
+/** How many distinct statements get a name (and stay prepared on each connection); the others go unnamed. */
+export const NAMED_STATEMENTS_MAX = 500;
+
+/**
+ * Names for prepared statements: each distinct SQL text gets one, derived from the text (so that any
+ * client on the same connections names it alike), and every connection parses and plans it once,
+ * then only binds and executes it. The first `max` distinct texts get names; later ones go unnamed
+ * (parsed each time), which bounds what each connection keeps prepared. While `enabled()` is false,
+ * every statement goes unnamed.
+ */
+export function statementNames(
+  enabled: () => boolean = () => true,
+  max = NAMED_STATEMENTS_MAX,
+): (query: { sql: string }) => string | undefined {
+  const names = new Map<string, string>();
+  return ({ sql }) => {
+    if (!enabled()) return undefined;
+    const known = names.get(sql);
+    if (known !== undefined || names.size >= max) return known;
+    const name = `prisma_${createHash("sha1").update(sql).digest("base64url")}`;
+    names.set(sql, name);
+    return name;
+  };
+}
+
+/**
+ * Prisma Client on the database's pool. `preparedStatements`: while it answers true, statements are
+ * named, and so prepared once per connection (statementNames); only ever on a PostgreSQL server
+ * (the embedded database's one connection is shared by every session of the process).
+ */
+export function createPrisma(db: Database, opts: { preparedStatements?: () => boolean } = {}): PrismaClient {
+  const named = opts.preparedStatements && db.kind === "postgres" ? statementNames(opts.preparedStatements) : undefined;
   return new PrismaClient({
-    adapter: new PrismaPg(db.pool),
+    // The adapter's type says a name is always given; node-postgres takes an undefined one as unnamed.
+    adapter: new PrismaPg(
+      db.pool,
+      named ? { statementNameGenerator: named as (q: { sql: string }) => string } : undefined,
+    ),
     // The embedded database runs one transaction at a time: let transactions queue.
     transactionOptions: { maxWait: db.kind === "embedded" ? 15_000 : 10_000, timeout: 15_000 },
   });

@@ -120,33 +120,83 @@ export async function visibleEventsByIds(
   return rows.map((r) => toEvent(r, r.order.ref));
 }
 
-/** Writes an event of the order, in the transaction of the change it records. */
-export async function insertEvent(
+/** Every column of an event, as raw SQL's column list: a column added to schema.prisma and not listed here fails `tsc`. */
+const EVENT_COLUMNS = {
+  id: true,
+  orderId: true,
+  type: true,
+  public: true,
+  actorId: true,
+  fromStatus: true,
+  toStatus: true,
+  amount: true,
+  paymentMethod: true,
+  transactionId: true,
+  message: true,
+  dateCreated: true,
+  traceContext: true,
+  edit: true,
+  shipmentId: true,
+  returnId: true,
+  lines: true,
+} as const satisfies Record<keyof OrderEventRow, true>;
+const EVENT_COLUMNS_SQL = Prisma.raw(
+  Object.keys(EVENT_COLUMNS)
+    .map((c) => `"${c}"`)
+    .join(", "),
+);
+/**
+ * The same, of the event aliased `e`. Raw reads list their columns: a prepared statement's result
+ * may not change shape, so `e.*` would fail once on each connection after a migration adds a column.
+ */
+const E_COLUMNS_SQL = Prisma.raw(
+  Object.keys(EVENT_COLUMNS)
+    .map((c) => `e."${c}"`)
+    .join(", "),
+);
+
+const json = (v: unknown) => (v == null ? null : JSON.stringify(v));
+
+/**
+ * Writes an event of the order with its webhook deliveries and its announcement, in the transaction
+ * of the change it records, as ONE statement: the event, one delivery per enabled webhook that
+ * wants its type, and `pg_notify(channel, event id)`, which PostgreSQL sends when (and only if) the
+ * transaction commits.
+ *
+ * Raw SQL, a data-modifying CTE: Prisma has no INSERT … SELECT (it would be a read and then a write
+ * per webhook) and no API for NOTIFY; the event's own INSERT joins them, since each statement of a
+ * write costs Prisma 0.15–0.3 ms of CPU and the database a parse and a plan (BENCHMARKS.md, writes).
+ * Each delivery's webhook-id is made here, with its row: "msg_" and the 32 hex digits of a random
+ * UUID, so that it is unique across databases (a row id repeats in every installation and in a
+ * restored backup) and the same on every attempt.
+ */
+export async function insertEventAnnounced(
   tx: Tx,
   order: { id: number; ref: string },
   e: NewEvent,
   now: Date,
+  channel: string,
 ): Promise<OrderEventRecord> {
-  const row = await tx.orderEvent.create({
-    data: {
-      orderId: order.id,
-      type: e.type,
-      public: e.public,
-      actorId: e.actorId,
-      fromStatus: e.fromStatus ?? null,
-      toStatus: e.toStatus ?? null,
-      amount: e.amount ? e.amount.toFixed(2) : null,
-      paymentMethod: e.paymentMethod ?? null,
-      transactionId: e.transactionId ?? null,
-      message: e.message ?? null,
-      dateCreated: now,
-      ...(e.edit ? { edit: e.edit as Prisma.InputJsonObject } : {}),
-      shipmentId: e.shipmentId ?? null,
-      returnId: e.returnId ?? null,
-      ...(e.lines ? { lines: e.lines.map((l) => ({ ...l })) } : {}),
-      ...(e.traceContext ? { traceContext: e.traceContext } : {}),
-    },
-  });
+  const [row] = await tx.$queryRaw<(OrderEventRow & { deliveries: number })[]>`
+    WITH event AS (
+      INSERT INTO "OrderEvent" ("orderId", "type", "public", "actorId", "fromStatus", "toStatus", "amount",
+        "paymentMethod", "transactionId", "message", "dateCreated", "edit", "shipmentId", "returnId", "lines",
+        "traceContext")
+      VALUES (${order.id}, CAST(${e.type} AS "OrderEventType"), ${e.public}, ${e.actorId},
+        CAST(${e.fromStatus ?? null} AS "OrderStatus"), CAST(${e.toStatus ?? null} AS "OrderStatus"),
+        CAST(${e.amount ? e.amount.toFixed(2) : null} AS numeric), ${e.paymentMethod ?? null},
+        ${e.transactionId ?? null}, ${e.message ?? null}, ${now}, CAST(${json(e.edit)} AS jsonb),
+        ${e.shipmentId ?? null}, ${e.returnId ?? null}, CAST(${json(e.lines)} AS jsonb), ${e.traceContext ?? null})
+      RETURNING ${EVENT_COLUMNS_SQL}),
+    deliveries AS (
+      INSERT INTO "WebhookDelivery" ("messageId", "webhookId", "eventId", "nextAttemptAt", "dateCreated")
+      SELECT 'msg_' || replace(gen_random_uuid()::text, '-', ''), w."id", event."id", ${now}, ${now}
+      FROM "Webhook" w, event
+      WHERE w."enabled" AND (cardinality(w."events") = 0 OR event."type" = ANY (w."events"))
+      ORDER BY w."id"
+      RETURNING 1)
+    SELECT event.*, (SELECT count(*) FROM deliveries)::int AS deliveries
+    FROM event, pg_notify(${channel}, event."id"::text)`;
   return toEvent(row, order.ref);
 }
 
@@ -168,7 +218,7 @@ export interface EventPageQuery {
 export async function eventPages(db: Db, orderIds: readonly number[], q: EventPageQuery): Promise<OrderEventRecord[]> {
   if (orderIds.length === 0 || q.take <= 0) return [];
   const rows = await db.$queryRaw<(OrderEventRow & { orderRef: string })[]>`
-    SELECT e.*, o."ref" AS "orderRef"
+    SELECT ${E_COLUMNS_SQL}, o."ref" AS "orderRef"
     FROM "Order" o
     CROSS JOIN LATERAL (
       SELECT * FROM "OrderEvent" x

@@ -335,18 +335,39 @@ export async function notesOf(
 
 // ---- writes (inside a transaction) ------------------------------------------------------------
 
+/** Every column of an order, as the SELECT list of a raw read (the names of FULL_SELECT, so never out of step). */
+const ORDER_COLUMNS_SQL = Prisma.raw(
+  Object.keys(FULL_SELECT.order)
+    .map((c) => `"${c}"`)
+    .join(", "),
+);
+
+/** A scope as a raw condition on "Order" (after WHERE … AND); null when it covers no order. */
+function scopeSql(scope: OrderScope): Prisma.Sql | null {
+  switch (scope.kind) {
+    case "all":
+      return Prisma.sql`TRUE`;
+    case "user":
+      return Prisma.sql`"userId" = ${scope.userId}`;
+    case "token":
+      return Prisma.sql`"token" = ${scope.token}`;
+    case "none":
+      return null;
+  }
+}
+
 /**
- * Locks the order's row for the rest of the transaction and reads it; null when there is no such
- * order in the scope. Mutations on one order never interleave.
+ * Locks the order's row for the rest of the transaction and reads it, in one statement; null when
+ * there is no such order in the scope (and nothing is locked). Mutations on one order never interleave.
  *
- * Raw SQL: Prisma has no API for a row lock (`SELECT … FOR UPDATE`).
+ * Raw SQL: Prisma has no API for a row lock (`SELECT … FOR UPDATE`); a lock and then Prisma's read
+ * would be two statements, in every write.
  */
 export async function lockOrder(tx: Tx, ref: string, scope: OrderScope): Promise<OrderRecord | null> {
-  const where = scopeWhere(scope);
-  if (!where) return null;
-  const [locked] = await tx.$queryRaw<{ id: number }[]>`SELECT "id" FROM "Order" WHERE "ref" = ${ref} FOR UPDATE`;
-  if (!locked) return null;
-  const row = await tx.order.findFirst({ where: { id: locked.id, ...where }, select: FULL_SELECT.order });
+  const inScope = scopeSql(scope);
+  if (!inScope) return null;
+  const [row] = await tx.$queryRaw<OrderRow[]>`
+    SELECT ${ORDER_COLUMNS_SQL} FROM "Order" WHERE "ref" = ${ref} AND ${inScope} FOR UPDATE`;
   return row ? toOrder(row) : null;
 }
 
@@ -427,16 +448,26 @@ export async function setStatus(tx: Tx, id: number, status: OrderStatus, now: Da
   );
 }
 
+/**
+ * Moves the locked order to `status`, and answers the order as it now is: the row read under the
+ * lock with what this wrote, so that the UPDATE returns no columns to parse (the caller holds the
+ * row lock, so nothing else changed it).
+ */
+export async function moveStatus(tx: Tx, order: OrderRecord, status: OrderStatus, now: Date): Promise<OrderRecord> {
+  await tx.order.update({ where: { id: order.id }, data: { status, dateUpdated: now }, select: { id: true } });
+  return { ...order, status, dateUpdated: now };
+}
+
+/** Adds a note to the locked order (and its dateUpdated); answers the order as it now is. */
 export async function insertNote(
   tx: Tx,
-  orderId: number,
+  order: OrderRecord,
   note: { message: string; public: boolean; now: Date },
 ): Promise<OrderRecord> {
   await tx.orderNote.create({
-    data: { orderId, message: note.message, public: note.public, dateCreated: note.now },
+    data: { orderId: order.id, message: note.message, public: note.public, dateCreated: note.now },
     select: { id: true },
   });
-  return toOrder(
-    await tx.order.update({ where: { id: orderId }, data: { dateUpdated: note.now }, select: FULL_SELECT.order }),
-  );
+  await tx.order.update({ where: { id: order.id }, data: { dateUpdated: note.now }, select: { id: true } });
+  return { ...order, dateUpdated: note.now };
 }

@@ -134,7 +134,7 @@ export class OrderService {
       if (status === order.status) return order;
       const error = transitionError(this.rules, order, status);
       if (error) return new InvalidStatusTransitionError(order.status, status, error);
-      const moved = await repo.setStatus(tx, order.id, status, this.now());
+      const moved = await repo.moveStatus(tx, order, status, this.now());
       await this.deps.events.record(tx, order, {
         type: "STATUS_CHANGED",
         public: true,
@@ -180,7 +180,7 @@ export class OrderService {
     if (message.length > 10_000)
       throw badUserInput("message may have at most 10000 characters.", { argumentName: "message" });
     return withLockedOrder(this.prisma, ref, { kind: "all" }, async (tx, order) => {
-      const noted = await repo.insertNote(tx, order.id, { message, public: isPublic, now: this.now() });
+      const noted = await repo.insertNote(tx, order, { message, public: isPublic, now: this.now() });
       await this.deps.events.record(tx, order, {
         type: "NOTE_ADDED",
         public: isPublic,

@@ -4,8 +4,7 @@ import type { OrderPayment as OrderPaymentRow, OrderRefund as OrderRefundRow } f
 import type { OrderScope } from "../auth/viewer.js";
 import type { OrderRecord } from "../orders/order.model.js";
 import { paidInFull } from "../orders/order.balance.js";
-import { byOrder, ownedByScope, toOrder } from "../orders/order.repository.js";
-import { FULL_SELECT } from "../orders/order.select.js";
+import { byOrder, ownedByScope } from "../orders/order.repository.js";
 import { Money } from "../shared/money.js";
 import type { OrderPaymentRecord, OrderRefundRecord } from "./payment.model.js";
 
@@ -36,7 +35,10 @@ export async function hasTransaction(tx: Tx, orderId: number, transactionId: str
   return found !== null;
 }
 
-/** Records a payment, and the order's paid amount and flag with it. */
+/**
+ * Records a payment, and the order's paid amount and flag with it. Answers the order as it now is:
+ * the row the caller read under the lock with what this wrote (the UPDATE returns no columns).
+ */
 export async function insertPayment(
   tx: Tx,
   order: OrderRecord,
@@ -52,13 +54,14 @@ export async function insertPayment(
     },
     select: { id: true },
   });
-  const amountPaid = order.amountPaid.plus(p.amount);
-  const row = await tx.order.update({
+  const amountPaid = new Money(order.amountPaid.plus(p.amount).toFixed(2));
+  const isPaid = paidInFull({ ...order, amountPaid });
+  await tx.order.update({
     where: { id: order.id },
-    data: { amountPaid: amountPaid.toFixed(2), isPaid: paidInFull({ ...order, amountPaid }), dateUpdated: p.now },
-    select: FULL_SELECT.order,
+    data: { amountPaid: amountPaid.toFixed(2), isPaid, dateUpdated: p.now },
+    select: { id: true },
   });
-  return toOrder(row);
+  return { ...order, amountPaid, isPaid, dateUpdated: p.now };
 }
 
 export async function paymentsOfOrder(tx: Tx, orderId: number): Promise<OrderPaymentRecord[]> {
@@ -86,7 +89,8 @@ export function toRefund(r: OrderRefundRow): OrderRefundRecord {
 /**
  * Records money given back from a payment: the refund, the payment's refunded amount (and
  * refundedAt once nothing is left of it) and the order's. The caller checked the amount, with the
- * order locked.
+ * order locked. Answers the three as they now are, from what the caller read under the lock and
+ * what this wrote: the writes return only the refund's id.
  */
 export async function insertRefund(
   tx: Tx,
@@ -94,28 +98,46 @@ export async function insertRefund(
   payment: OrderPaymentRecord,
   r: { amount: Money; transactionId: string | null; reason: string | null; actorId: number | null; now: Date },
 ): Promise<{ refund: OrderRefundRecord; payment: OrderPaymentRecord; order: OrderRecord }> {
-  const refund = await tx.orderRefund.create({
+  const amount = new Money(r.amount.toFixed(2));
+  const { id } = await tx.orderRefund.create({
     data: {
       orderId: order.id,
       paymentId: payment.id,
-      amount: r.amount.toFixed(2),
+      amount: amount.toFixed(2),
       transactionId: r.transactionId,
       reason: r.reason,
       actorId: r.actorId,
       dateCreated: r.now,
     },
+    select: { id: true },
   });
-  const refunded = payment.amountRefunded.plus(r.amount);
-  const updatedPayment = await tx.orderPayment.update({
+  const refunded = new Money(payment.amountRefunded.plus(amount).toFixed(2));
+  const refundedAt = refunded.gte(payment.amount) ? r.now : null;
+  await tx.orderPayment.update({
     where: { id: payment.id },
-    data: { amountRefunded: refunded.toFixed(2), refundedAt: refunded.gte(payment.amount) ? r.now : null },
+    data: { amountRefunded: refunded.toFixed(2), refundedAt },
+    select: { id: true },
   });
-  const updatedOrder = await tx.order.update({
+  const orderRefunded = new Money(order.amountRefunded.plus(amount).toFixed(2));
+  await tx.order.update({
     where: { id: order.id },
-    data: { amountRefunded: order.amountRefunded.plus(r.amount).toFixed(2), dateUpdated: r.now },
-    select: FULL_SELECT.order,
+    data: { amountRefunded: orderRefunded.toFixed(2), dateUpdated: r.now },
+    select: { id: true },
   });
-  return { refund: toRefund(refund), payment: toPayment(updatedPayment), order: toOrder(updatedOrder) };
+  return {
+    refund: {
+      id,
+      orderId: order.id,
+      paymentId: payment.id,
+      amount,
+      transactionId: r.transactionId,
+      reason: r.reason,
+      actorId: r.actorId,
+      dateCreated: r.now,
+    },
+    payment: { ...payment, amountRefunded: refunded, refundedAt },
+    order: { ...order, amountRefunded: orderRefunded, dateUpdated: r.now },
+  };
 }
 
 export async function refundsOfOrders(db: Db, orderIds: readonly number[]): Promise<OrderRefundRecord[]> {

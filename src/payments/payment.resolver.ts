@@ -87,6 +87,9 @@ export class PaymentResolver {
     @Arg("input", () => RefundPaymentInput) input: RefundPaymentInput,
   ): Promise<typeof RefundOrderPaymentResult> {
     const r = await ctx.refunds.refundPayment(ctx.viewer, ref, input);
-    return isErrorResult(r) ? r : Object.assign(new OrderRefund(), r);
+    if (isErrorResult(r)) return r;
+    // The answer's refund.payment is the payment as this refund left it: no read for it.
+    ctx.loaders.payment.prime(r.payment.id, toPaymentNodes([r.payment], ctx.registry)[0]);
+    return Object.assign(new OrderRefund(), r.refund);
   }
 }

@@ -38,7 +38,7 @@ export async function moveOrder(
   status: OrderStatus,
   by: { actorId: number | null; now: Date },
 ): Promise<OrderRecord> {
-  const moved = await orders.setStatus(tx, order.id, status, by.now);
+  const moved = await orders.moveStatus(tx, order, status, by.now);
   await events.record(tx, order, {
     type: "STATUS_CHANGED",
     public: true,

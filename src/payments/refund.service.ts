@@ -35,8 +35,14 @@ export interface RefundServiceDeps {
 export type RefundOutcome =
   { refunded: OrderPaymentRecord[]; failed: OrderPaymentRecord[]; order: OrderRecord } | OrderAlreadyRefundedError;
 
+/** A part of a payment given back: the refund, and the payment as it now is. */
+export interface PaymentRefunded {
+  refund: OrderRefundRecord;
+  payment: OrderPaymentRecord;
+}
+
 export type RefundPaymentOutcome =
-  OrderRefundRecord | RefundAmountError | RefundFailedError | OrderAlreadyRefundedError | InvalidOrderInputError;
+  PaymentRefunded | RefundAmountError | RefundFailedError | OrderAlreadyRefundedError | InvalidOrderInputError;
 
 /** What a payment method answered when asked to give money back. */
 type MethodRefund = { ok: true; transactionId: string | null } | { ok: false; why: string; whole?: true };
@@ -233,7 +239,7 @@ export class RefundService {
     return { refunded, failed, order };
   }
 
-  /** Gives back part or all of one payment (for staff). */
+  /** Gives back part or all of one payment (for staff); answers the refund with its payment as it now is. */
   async refundPayment(
     viewer: Viewer,
     ref: string,
@@ -262,7 +268,7 @@ export class RefundService {
           );
         }
         await this.refundedInFull(tx, r.order, actorId);
-        return r.refund;
+        return { refund: r.refund, payment: r.payment };
       },
       { timeoutMs: this.deps.timeoutMs + SLACK_MS },
     );

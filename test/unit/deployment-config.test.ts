@@ -1,4 +1,7 @@
-/** DATABASE_DIRECT_URL, DATABASE_REPLICA_URLS, REPLICA_MAX_LAG_MS and EVENT_CHECK_MS as config.ts reads them. */
+/**
+ * DATABASE_DIRECT_URL, DATABASE_REPLICA_URLS, DATABASE_PREPARED_STATEMENTS, REPLICA_MAX_LAG_MS and
+ * EVENT_CHECK_MS as config.ts reads them.
+ */
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 
@@ -28,6 +31,8 @@ describe("deployment settings", () => {
     expect(c.database).toEqual({ kind: "postgres", url: PG, directUrl: undefined, replicaUrls: undefined });
     expect(c.replicaMaxLagMs).toBe(5000);
     expect(c.eventCheckMs).toBe(30_000);
+    expect(c.preparedStatements).toBe("auto");
+    expect(loadConfig({ DATABASE_URL: PG, DATABASE_PREPARED_STATEMENTS: " OFF " }).preparedStatements).toBe("off");
   });
 
   it("refuses what cannot work, naming the variable", () => {
@@ -38,6 +43,7 @@ describe("deployment settings", () => {
       [{ DATABASE_URL: PG, DATABASE_REPLICA_URLS: `${PG},mysql://x` }, /DATABASE_REPLICA_URLS must be/],
       [{ DATABASE_URL: PG, REPLICA_MAX_LAG_MS: "50" }, /REPLICA_MAX_LAG_MS must be an integer/],
       [{ EVENT_CHECK_MS: "soon" }, /EVENT_CHECK_MS must be an integer/],
+      [{ DATABASE_PREPARED_STATEMENTS: "yes" }, /DATABASE_PREPARED_STATEMENTS must be auto, on or off/],
     ];
     for (const [env, message] of bad) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
