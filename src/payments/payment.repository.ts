@@ -92,7 +92,15 @@ export async function insertRefund(
   tx: Tx,
   order: OrderRecord,
   payment: OrderPaymentRecord,
-  r: { amount: Money; transactionId: string | null; reason: string | null; actorId: number | null; now: Date },
+  r: {
+    amount: Money;
+    /** The part of it that counts against what was paid (orders/order.balance.ts, refundCountedAgainstPaid). */
+    fromPaid: Money;
+    transactionId: string | null;
+    reason: string | null;
+    actorId: number | null;
+    now: Date;
+  },
 ): Promise<{ refund: OrderRefundRecord; payment: OrderPaymentRecord; order: OrderRecord }> {
   const refund = await tx.orderRefund.create({
     data: {
@@ -112,7 +120,11 @@ export async function insertRefund(
   });
   const updatedOrder = await tx.order.update({
     where: { id: order.id },
-    data: { amountRefunded: order.amountRefunded.plus(r.amount).toFixed(2), dateUpdated: r.now },
+    data: {
+      amountRefunded: order.amountRefunded.plus(r.amount).toFixed(2),
+      amountRefundedFromPaid: order.amountRefundedFromPaid.plus(r.fromPaid).toFixed(2),
+      dateUpdated: r.now,
+    },
     select: FULL_SELECT.order,
   });
   return { refund: toRefund(refund), payment: toPayment(updatedPayment), order: toOrder(updatedOrder) };
