@@ -580,7 +580,7 @@ async function checkConsistency(url: string): Promise<{ ordersChecked: number; i
   try {
     const { rows } = await db.pool.query(`
       SELECT count(*)::int AS checked,
-             count(*) FILTER (WHERE o."amountPaid" <> COALESCE(p.sum, 0) OR o."isPaid" <> (o."amountPaid" >= o.total)
+             count(*) FILTER (WHERE o."amountPaid" <> COALESCE(p.sum, 0) OR o."isPaid" <> (o."amountPaid" - o."amountRefundedFromPaid" >= o.total)
                                  OR o."amountRefunded" <> COALESCE(r.sum, 0) OR COALESCE(r.sum, 0) <> COALESCE(e.sum, 0))::int AS bad
       FROM "Order" o
       LEFT JOIN (SELECT "orderId", sum(amount) AS sum FROM "OrderPayment" GROUP BY "orderId") p ON p."orderId" = o.id
@@ -678,7 +678,7 @@ async function stepPools(
       items(refund),
     ]);
     await q(
-      `UPDATE "Order" o SET subtotal = t.sum, total = t.sum, "amountPaid" = t.sum, "amountRefunded" = 0, "isPaid" = true
+      `UPDATE "Order" o SET subtotal = t.sum, total = t.sum, "amountPaid" = t.sum, "amountRefunded" = 0, "amountRefundedFromPaid" = 0, "isPaid" = true
        FROM (SELECT "orderId", sum(total) AS sum FROM "OrderItem" WHERE "orderId" = ANY($1) GROUP BY "orderId") t
        WHERE o.id = t."orderId"`,
       [ids(refund)],
@@ -765,7 +765,8 @@ async function resetMutations(db: Database): Promise<void> {
     [ids],
   );
   await db.pool.query(
-    `UPDATE "Order" o SET "amountPaid" = COALESCE(p.paid, 0), "isPaid" = COALESCE(p.paid, 0) >= o.total, "amountRefunded" = COALESCE(p.refunded, 0)
+    `UPDATE "Order" o SET "amountPaid" = COALESCE(p.paid, 0), "isPaid" = COALESCE(p.paid, 0) >= o.total, "amountRefunded" = COALESCE(p.refunded, 0),
+            "amountRefundedFromPaid" = LEAST(COALESCE(p.refunded, 0), GREATEST(0, COALESCE(p.paid, 0) - o.total))
      FROM (SELECT x.id, (SELECT sum(amount) FROM "OrderPayment" WHERE "orderId" = x.id) AS paid,
                         (SELECT sum(amount) FROM "OrderRefund" WHERE "orderId" = x.id) AS refunded
            FROM unnest($1::int[]) AS x(id)) p

@@ -49,9 +49,9 @@ export interface EditSnapshot {
   total: Money;
 }
 
-/** How the difference between the new total and what was paid net of refunds is settled. */
+/** How the difference between the new total and what counts as paid is settled. */
 export interface Settlement {
-  /** amountPaid − amountRefunded before the edit. */
+  /** What counted as paid toward the total before the edit (orders/order.balance.ts, countedPaid). */
   netPaid: Money;
   /** New total − netPaid: positive when the order owes, negative when it was overpaid. */
   difference: Money;

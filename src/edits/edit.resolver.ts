@@ -81,7 +81,7 @@ export class EditResolver {
 export class OrderEditFieldsResolver {
   @FieldResolver(() => DecimalScalar, {
     description:
-      "What was paid beyond the total and not given back yet: (amountPaid − amountRefunded) − total, never below zero. An edit that lowers the total below what was paid leaves it here when the commit chose KEEP; refundOrderPayment gives it back.",
+      "What was paid beyond the total and not given back yet: what counts as paid (amountPaid less the refunds of an overpayment and of edits' settlements) − total, never below zero. An edit that lowers the total below what was paid leaves it here when the commit chose KEEP; refundOrderPayment gives it back.",
   })
   amountOverpaid(@Root() order: Order): Money {
     return amountOverpaid(order as OrderRecord);

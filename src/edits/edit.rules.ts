@@ -4,7 +4,7 @@
  * createOrder uses (orders/order.validation.ts), so an edited order adds up exactly as a new one does.
  */
 import type { ExtraRowRecord, OrderItemRecord, OrderRecord } from "../orders/order.model.js";
-import { editableStatus, netPaid } from "../orders/order.balance.js";
+import { countedPaid, editableStatus } from "../orders/order.balance.js";
 import {
   checkExtraRows,
   checkItem,
@@ -169,17 +169,17 @@ function sameOrder(a: EditSnapshot, b: EditSnapshot): boolean {
 }
 
 /**
- * How a new total is settled against what was paid net of refunds. Above it, the order owes the
+ * How a new total is settled against what counts as paid (countedPaid). Above it, the order owes the
  * difference. Below it, the difference is refunded (REFUND; never more than `refundable`, what the
  * payments have left) or kept as an overpayment (KEEP).
  */
 export function settle(
-  order: Pick<OrderRecord, "amountPaid" | "amountRefunded">,
+  order: Pick<OrderRecord, "amountPaid" | "amountRefundedFromPaid">,
   newTotal: Money,
   choice: OverpaymentChoice,
   refundable: Money,
 ): Settlement {
-  const paid = netPaid(order);
+  const paid = countedPaid(order);
   const difference = newTotal.minus(paid);
   const over = Money.max(ZERO, difference.neg());
   const refund = choice === "REFUND" ? Money.min(over, Money.max(ZERO, refundable)) : ZERO;

@@ -114,10 +114,14 @@ export class OrderEditSnapshot {
 @ObjectType({
   simpleResolvers: true,
   description:
-    "How an edit settles the money: the new total against what was paid net of refunds. Above it, the order owes the difference (payOrder charges exactly that); below it, the difference is refunded or kept as an overpayment, as the commit chose.",
+    "How an edit settles the money: the new total against what counts as paid (netPaid). Above it, the order owes the difference (payOrder charges exactly that); below it, the difference is refunded or kept as an overpayment, as the commit chose.",
 })
 export class OrderEditSettlement {
-  @Field(() => DecimalScalar, { description: "amountPaid − amountRefunded before the edit." }) netPaid!: Money;
+  @Field(() => DecimalScalar, {
+    description:
+      "What counted as paid toward the total before the edit: amountPaid less the refunds that gave back what was paid beyond the total (earlier edits' settlements, refunds of amountOverpaid). A return's refund and staff's other refunds are not taken off: a refund never makes an order owe.",
+  })
+  netPaid!: Money;
   @Field(() => DecimalScalar, {
     description: "The new total − netPaid: positive when the order owes, negative when it was overpaid.",
   })

@@ -1,9 +1,9 @@
 /**
  * What an order owes or was overpaid, and whether it may be paid for what it owes: pure, no I/O.
- * An order that was never edited keeps the ancestor's arithmetic (amountOutstanding = total −
- * amountPaid). Once an edit changed its total, what it owes is measured against what was paid net
- * of refunds, since an edit's settlement may itself have refunded part of what was paid (README,
- * "Editing an order").
+ * What counts as paid toward the total is amountPaid − amountRefundedFromPaid: the part of the
+ * refunds that gave back what was paid beyond the total (an edit's settlement, staff's refund of an
+ * overpayment). Every other refund (a return's, staff's goodwill) is money given back on goods that
+ * stay in the total: it never makes an order owe (README, "Paid, owed and refunded").
  */
 import { Money, ZERO } from "../shared/money.js";
 import { paymentError, type OrderRules, type OrderStatus } from "./status.js";
@@ -13,36 +13,50 @@ export interface OrderBalanceFacts {
   status: OrderStatus;
   total: Money;
   amountPaid: Money;
-  amountRefunded: Money;
+  amountRefundedFromPaid: Money;
   isPaid: boolean;
   editVersion: number;
 }
 
-/** What was paid and not given back. */
-export function netPaid(o: Pick<OrderBalanceFacts, "amountPaid" | "amountRefunded">): Money {
-  return o.amountPaid.minus(o.amountRefunded);
+type Amounts = Pick<OrderBalanceFacts, "total" | "amountPaid" | "amountRefundedFromPaid">;
+
+/** What counts as paid toward the total: amountPaid − amountRefundedFromPaid. */
+export function countedPaid(o: Pick<OrderBalanceFacts, "amountPaid" | "amountRefundedFromPaid">): Money {
+  return o.amountPaid.minus(o.amountRefundedFromPaid);
+}
+
+/** What the order still owes (negative when more counts as paid than it costs): total − countedPaid. */
+export function amountOutstanding(o: Amounts): Money {
+  return o.total.minus(countedPaid(o));
+}
+
+/** What counts as paid beyond the total: countedPaid − total, never below zero. */
+export function amountOverpaid(o: Amounts): Money {
+  return Money.max(ZERO, countedPaid(o).minus(o.total));
+}
+
+/** Whether nothing is left to pay (isPaid is kept to this with every payment and edit; no refund moves it). */
+export function paidInFull(o: Amounts): boolean {
+  return amountOutstanding(o).lte(ZERO);
 }
 
 /**
- * What the order still owes (negative when more was paid than it costs): total − amountPaid, or,
- * once edited, total − (amountPaid − amountRefunded).
+ * Why money is given back: an edit's settlement (what the new total no longer needs), a refund of a
+ * payment asked for by staff (refundOrderPayment, refundOrder), or a return's share of what was paid.
  */
-export function amountOutstanding(
-  o: Pick<OrderBalanceFacts, "total" | "amountPaid" | "amountRefunded" | "editVersion">,
-): Money {
-  return o.total.minus(o.editVersion > 0 ? netPaid(o) : o.amountPaid);
-}
+export type RefundKind = "settlement" | "payment" | "return";
 
-/** What was paid beyond the total and not given back yet: (amountPaid − amountRefunded) − total, never below zero. */
-export function amountOverpaid(o: Pick<OrderBalanceFacts, "total" | "amountPaid" | "amountRefunded">): Money {
-  return Money.max(ZERO, netPaid(o).minus(o.total));
-}
-
-/** Whether nothing is left to pay (isPaid is kept to this with every payment and edit). */
-export function paidInFull(
-  o: Pick<OrderBalanceFacts, "total" | "amountPaid" | "amountRefunded" | "editVersion">,
-): boolean {
-  return amountOutstanding(o).lte(ZERO);
+/**
+ * How much of a refund of `amount` counts against what was paid, to be added to
+ * amountRefundedFromPaid in the refund's own transaction (`before`: the order just before it). A
+ * settlement's refund counts whole; a payment's refund counts as far as it gives back an
+ * overpayment, the rest is money given back that never creates debt; a return's refund pays back
+ * goods that stay in the total and counts for nothing. So a refund never makes an order owe.
+ */
+export function refundCountedAgainstPaid(kind: RefundKind, amount: Money, before: Amounts): Money {
+  if (kind === "settlement") return amount;
+  if (kind === "return") return ZERO;
+  return Money.min(amount, amountOverpaid(before));
 }
 
 /**

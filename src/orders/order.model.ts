@@ -24,7 +24,7 @@ export interface ExtraRowRecord {
 
 export type OrderRecord = Domain<
   OrderRow,
-  "subtotal" | "total" | "amountPaid" | "amountRefunded",
+  "subtotal" | "total" | "amountPaid" | "amountRefunded" | "amountRefundedFromPaid",
   { status: OrderStatus; extra: JsonObject; extraRows: ExtraRowRecord[] }
 >;
 

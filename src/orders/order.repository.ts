@@ -95,6 +95,7 @@ export function readOrder(r: OrderReadRow): OrderRead {
     total: money(r.total),
     amountPaid: money(r.amountPaid),
     amountRefunded: money(r.amountRefunded),
+    amountRefundedFromPaid: money(r.amountRefundedFromPaid),
     isPaid: r.isPaid,
     extra: ifRead(r.extra, asObject),
     extraRows: ifRead(r.extraRows, toExtraRows),

@@ -22,6 +22,7 @@ const ORDER_COLUMNS = {
   total: true,
   amountPaid: true,
   amountRefunded: true,
+  amountRefundedFromPaid: true,
   isPaid: true,
   extra: true,
   extraRows: true,
@@ -128,9 +129,9 @@ const ORDER_FROM_CORE = new Set([
 /** Order fields computed from other columns, and the columns they read beyond the core ones. */
 const ORDER_DERIVED: Partial<Record<string, OrderColumn>> = {
   refundableAmount: "amountRefunded",
-  // order edits: an edited order's balance is net of refunds (orders/order.balance.ts)
-  amountOutstanding: "amountRefunded",
-  amountOverpaid: "amountRefunded",
+  // what counts as paid is net of the refunds that count against it (orders/order.balance.ts)
+  amountOutstanding: "amountRefundedFromPaid",
+  amountOverpaid: "amountRefundedFromPaid",
 };
 const ITEM_FROM_CORE = new Set([
   "__typename",

@@ -90,7 +90,7 @@ export class Order {
   // order edits
   @Field(() => Int, {
     description:
-      "How many edits were committed to the order (0: never edited); commitOrderEdit may be given the count its preview saw. Once edited, amountOutstanding is measured against what was paid net of refunds: total − (amountPaid − amountRefunded), what payOrder charges.",
+      "How many edits were committed to the order (0: never edited); commitOrderEdit may be given the count its preview saw. amountOutstanding (what payOrder charges) is total less what counts as paid: amountPaid less the refunds of an overpayment and of edits' settlements. A return's refund and staff's other refunds are not taken off: a refund never makes an order owe.",
   })
   editVersion!: number;
 }

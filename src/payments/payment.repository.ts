@@ -96,7 +96,15 @@ export async function insertRefund(
   tx: Tx,
   order: OrderRecord,
   payment: OrderPaymentRecord,
-  r: { amount: Money; transactionId: string | null; reason: string | null; actorId: number | null; now: Date },
+  r: {
+    amount: Money;
+    /** The part of it that counts against what was paid (orders/order.balance.ts, refundCountedAgainstPaid). */
+    fromPaid: Money;
+    transactionId: string | null;
+    reason: string | null;
+    actorId: number | null;
+    now: Date;
+  },
 ): Promise<{ refund: OrderRefundRecord; payment: OrderPaymentRecord; order: OrderRecord }> {
   const amount = new Money(r.amount.toFixed(2));
   const { id } = await tx.orderRefund.create({
@@ -119,9 +127,14 @@ export async function insertRefund(
     select: { id: true },
   });
   const orderRefunded = new Money(order.amountRefunded.plus(amount).toFixed(2));
+  const fromPaid = new Money(order.amountRefundedFromPaid.plus(r.fromPaid).toFixed(2));
   await tx.order.update({
     where: { id: order.id },
-    data: { amountRefunded: orderRefunded.toFixed(2), dateUpdated: r.now },
+    data: {
+      amountRefunded: orderRefunded.toFixed(2),
+      amountRefundedFromPaid: fromPaid.toFixed(2),
+      dateUpdated: r.now,
+    },
     select: { id: true },
   });
   return {
@@ -136,7 +149,7 @@ export async function insertRefund(
       dateCreated: r.now,
     },
     payment: { ...payment, amountRefunded: refunded, refundedAt },
-    order: { ...order, amountRefunded: orderRefunded, dateUpdated: r.now },
+    order: { ...order, amountRefunded: orderRefunded, amountRefundedFromPaid: fromPaid, dateUpdated: r.now },
   };
 }
 

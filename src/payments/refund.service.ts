@@ -8,6 +8,7 @@ import { actorOf, type OrderScope, type Viewer } from "../auth/viewer.js";
 import type { Tx } from "../db/transaction.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import type { EventLog } from "../history/event-log.js";
+import { refundCountedAgainstPaid, type RefundKind } from "../orders/order.balance.js";
 import { InvalidOrderInputError } from "../orders/order.errors.js";
 import { withLockedOrder } from "../orders/order.lock.js";
 import type { OrderRecord } from "../orders/order.model.js";
@@ -93,13 +94,15 @@ export class RefundService {
    * Gives `amount` of `payment` back through its method and records the outcome: the refund and its
    * event, or a private REFUND_FAILED event with the method's words. The caller holds the order's
    * lock in `tx` and checked the amount (returns/ refunds a received return's share through here).
+   * `by.kind` says why (default: a refund of a payment), which says how much of it counts against
+   * what was paid (orders/order.balance.ts, refundCountedAgainstPaid).
    */
   async refundPart(
     tx: Tx,
     order: OrderRecord,
     payment: OrderPaymentRecord,
     amount: Money,
-    by: { actorId: number | null; reason: string | null },
+    by: { actorId: number | null; reason: string | null; kind?: RefundKind },
   ): Promise<
     | { ok: true; refund: OrderRefundRecord; payment: OrderPaymentRecord; order: OrderRecord }
     | { ok: false; why: string; whole?: true }
@@ -119,8 +122,10 @@ export class RefundService {
     }
     const done = await repo.insertRefund(tx, order, payment, {
       amount,
+      fromPaid: refundCountedAgainstPaid(by.kind ?? "payment", amount, order),
       transactionId: answer.transactionId,
-      ...by,
+      actorId: by.actorId,
+      reason: by.reason,
       now: this.now(),
     });
     await this.events.record(tx, order, {
@@ -144,7 +149,7 @@ export class RefundService {
   // ---- order edits ----------------------------------------------------------------------------
 
   /**
-   * For a settlement inside another change's transaction (the order locked by the caller): gives
+   * For an edit's settlement inside another change's transaction (the order locked by the caller): gives
    * back `amount` through the payments' methods, newest payment first, each payment at most what it
    * has left. Stops at the first method that refuses or fails (its private REFUND_FAILED event is
    * recorded); what was given back before it stays recorded, never asked for twice. The caller's
@@ -168,7 +173,7 @@ export class RefundService {
       if (left.lte(ZERO)) break;
       const part = Money.min(left, p.amount.minus(p.amountRefunded));
       if (part.lte(ZERO)) continue;
-      const r = await this.refundPart(tx, order, p, part, by);
+      const r = await this.refundPart(tx, order, p, part, { ...by, kind: "settlement" });
       if (!r.ok) return { order, refunds, failed: { paymentMethod: p.paymentMethod, why: r.why } };
       refunds.push(r.refund);
       order = r.order;

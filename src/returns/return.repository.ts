@@ -58,7 +58,7 @@ export async function refundFactsOf(
   Map<
     number,
     {
-      order: { total: Money; amountPaid: Money; amountRefunded: Money };
+      order: { total: Money; amountPaid: Money; amountRefunded: Money; amountRefundedFromPaid: Money };
       items: { id: number; quantity: number; total: Money }[];
     }
   >
@@ -66,7 +66,7 @@ export async function refundFactsOf(
   const [orders, items] = await Promise.all([
     db.order.findMany({
       where: { id: { in: [...orderIds] } },
-      select: { id: true, total: true, amountPaid: true, amountRefunded: true },
+      select: { id: true, total: true, amountPaid: true, amountRefunded: true, amountRefundedFromPaid: true },
     }),
     db.orderItem.findMany({
       where: { orderId: { in: [...orderIds] } },
@@ -82,6 +82,7 @@ export async function refundFactsOf(
           total: new Money(o.total),
           amountPaid: new Money(o.amountPaid),
           amountRefunded: new Money(o.amountRefunded),
+          amountRefundedFromPaid: new Money(o.amountRefundedFromPaid),
         },
         items: [] as { id: number; quantity: number; total: Money }[],
       },

@@ -3,6 +3,7 @@
  * many units of each line may still be returned, and how much of what was paid a refunded return
  * gives back.
  */
+import { countedPaid } from "../orders/order.balance.js";
 import { Money, roundMoney, ZERO } from "../shared/money.js";
 import type { ReturnStatus } from "./return.model.js";
 
@@ -62,7 +63,7 @@ export function leftToReturn(
 }
 
 export interface RefundFacts {
-  order: { total: Money; amountPaid: Money; amountRefunded: Money };
+  order: { total: Money; amountPaid: Money; amountRefunded: Money; amountRefundedFromPaid: Money };
   /** Every item of the order: its quantity and total (unit price × quantity + its own extra rows). */
   items: readonly { id: number; quantity: number; total: Money }[];
   /** Every return of the order, with what each was refunded so far. */
@@ -72,9 +73,10 @@ export interface RefundFacts {
 /**
  * What refunding return `returnId` gives back now. The rule (README, "Returns"):
  *
- * 1. The base is what was paid for the goods, net of refunds that were not for returns: the amount
- *    paid (at most the order's total: an overpayment belongs to no line) minus every refund not made
- *    for a return (staff's partial refunds), never below zero.
+ * 1. The base is what was paid for the goods, net of refunds that were not for returns: what counts
+ *    as paid (amountPaid less the refunds of an overpayment and of edits' settlements:
+ *    orders/order.balance.ts), at most the order's total (an overpayment belongs to no line), minus
+ *    every other refund not made for a return (staff's partial refunds), never below zero.
  * 2. Each returned unit is worth its line's total ÷ its quantity (the line's own extra rows
  *    included); the order's own extra rows (shipping, an order discount) are spread over the lines in
  *    proportion to their totals, which is what dividing by the items' sum does.
@@ -91,8 +93,8 @@ export function returnRefundDue(f: RefundFacts, returnId: number): Money {
   if (itemsWorth.lte(ZERO)) return ZERO;
   const counted = f.returns.filter((r) => r.id === returnId || r.status === "REFUNDED");
   const forReturns = f.returns.reduce((sum, r) => sum.plus(r.amountRefunded), ZERO);
-  const otherRefunds = Money.max(ZERO, f.order.amountRefunded.minus(forReturns));
-  const paidForGoods = Money.min(f.order.amountPaid, f.order.total);
+  const otherRefunds = Money.max(ZERO, f.order.amountRefunded.minus(forReturns).minus(f.order.amountRefundedFromPaid));
+  const paidForGoods = Money.min(countedPaid(f.order), f.order.total);
   const base = Money.max(ZERO, paidForGoods.minus(otherRefunds));
   // Units summed per item first, so that every unit of a line returned is worth exactly its total.
   let worth = ZERO;

@@ -262,6 +262,7 @@ export class ReturnService {
             const r = await this.deps.refunds.refundPart(tx, current, payment, amount, {
               actorId,
               reason: `Return ${found.id}`,
+              kind: "return",
             });
             if (!r.ok) {
               if (given.isZero()) return new RefundFailedError(payment.paymentMethod);

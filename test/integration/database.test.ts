@@ -130,3 +130,42 @@ describe.each(backends())("the webhook message-id migration on %s", (backend) =>
     }
   });
 });
+
+describe.each(backends())("the refunds-from-paid migration on %s", (backend) => {
+  it("fills amountRefundedFromPaid so that every order keeps isPaid and amountOverpaid", async () => {
+    const t = await openTestDatabase(backend);
+    const before = fs.mkdtempSync(path.join(os.tmpdir(), "orders-migrations-"));
+    const first = "20261207104910_refunds_from_paid";
+    try {
+      for (const name of fs.readdirSync(MIGRATIONS_DIR)) {
+        if (!/^\d/.test(name) || name < first)
+          fs.cpSync(path.join(MIGRATIONS_DIR, name), path.join(before, name), { recursive: true });
+      }
+      await migrateDeploy(t.db, before);
+      // total, paid, refunded, editVersion: refunded in full, an overpayment refunded in part and in
+      // full (and beyond), an edited order (every refund counted before), nothing paid
+      await t.db.query(
+        `INSERT INTO "Order" ("ref", "token", "currency", "total", "amountPaid", "amountRefunded", "isPaid", "editVersion")
+         VALUES ('a', 'ta', 'USD', 25, 25, 25, true, 0), ('b', 'tb', 'USD', 25, 30, 2, true, 0),
+                ('c', 'tc', 'USD', 25, 30, 10, true, 0), ('d', 'td', 'USD', 35, 25, 4, false, 1),
+                ('e', 'te', 'USD', 25, 0, 0, false, 0)`,
+      );
+      expect(await migrateDeploy(t.db)).toEqual(
+        fs.readdirSync(MIGRATIONS_DIR).filter((n) => /^\d/.test(n) && n >= first),
+      );
+      const rows = (
+        await t.db.query(`SELECT "ref", "amountRefundedFromPaid"::text AS "fromPaid" FROM "Order" ORDER BY "ref"`)
+      ).rows;
+      expect(rows).toEqual([
+        { ref: "a", fromPaid: "0.00" },
+        { ref: "b", fromPaid: "2.00" },
+        { ref: "c", fromPaid: "5.00" },
+        { ref: "d", fromPaid: "4.00" },
+        { ref: "e", fromPaid: "0.00" },
+      ]);
+    } finally {
+      fs.rmSync(before, { recursive: true, force: true });
+      await t.drop();
+    }
+  });
+});

@@ -13,6 +13,7 @@ import {
   PayOrderDocument,
   PreviewOrderEditDocument,
   RecordOrderPaymentDocument,
+  RefundOrderDocument,
   RefundOrderPaymentDocument,
   type CommitOrderEditInput,
   type CreateOrderInput,
@@ -531,5 +532,88 @@ describe.each(backends())("order edits on %s", (backend) => {
       public: true,
       edit: { version: 1, before: { total: "25.00" }, after: { total: "30.00" } },
     });
+  });
+  // README, "Paid, owed and refunded": a refund never makes an order owe.
+  const refundPart = async (ref: string, amount: string) => {
+    const paymentId = (await state(ref)).payments.at(-1)!.id;
+    const r = await t.ok(RefundOrderPaymentDocument, { ref, input: { paymentId, amount } }, { token: staff.token });
+    expect(r.refundOrderPayment).toMatchObject({ __typename: "OrderRefund", amount });
+  };
+  const transferAmount = async (o: { ref: string; token: string }) => {
+    const r = await t.ok(PayOrderDocument, { ref: o.ref, paymentMethod: "pay-in-advance", token: o.token });
+    expect(r.payOrder.__typename).toBe("PaymentRedirect");
+    return (r.payOrder as { data: Record<string, unknown> }).data.amount;
+  };
+
+  it("a goodwill refund before an edit is not charged again by it", async () => {
+    const o = await order(); // 25.00
+    await pay(o.ref, "25.00", `goodwill-${o.ref}`);
+    await refundPart(o.ref, "4.00");
+    expect(await state(o.ref)).toMatchObject({
+      isPaid: true,
+      amountRefunded: "4.00",
+      amountOutstanding: "0.00",
+      amountOverpaid: "0.00",
+    });
+    // a third mug: 10.00 more is owed, not 10.00 + the 4.00 given back
+    const { preview: p, result } = await edit(o.ref, { changeItems: [{ itemId: o.items[0].id, quantity: 3 }] });
+    expect(p.settlement).toMatchObject({ netPaid: "25.00", difference: "10.00", amountOutstanding: "10.00" });
+    expect(result).toMatchObject({
+      __typename: "CommittedOrderEdit",
+      order: { total: "35.00", isPaid: false, amountOutstanding: "10.00", amountOverpaid: "0.00" },
+    });
+    expect(await transferAmount(o)).toBe("10.00");
+    // and one that lowers the total gives back only what the new total no longer needs
+    const down = await edit(o.ref, { changeItems: [{ itemId: o.items[0].id, quantity: 1 }] }, "KEEP");
+    expect(down.result).toMatchObject({
+      order: { total: "15.00", isPaid: true, amountOutstanding: "-10.00", amountOverpaid: "10.00" },
+      edit: { settlement: { netPaid: "25.00", difference: "-10.00", amountOverpaid: "10.00" } },
+    });
+  });
+
+  it("staff refunding an overpayment, then an edit raising the total: owes exactly the new difference", async () => {
+    for (const given of ["5.00", "8.00"]) {
+      const o = await order(); // 25.00
+      await pay(o.ref, "25.00", `over-${o.ref}`);
+      await edit(o.ref, { removeItems: [o.items[1].id] }, "KEEP"); // 20.00: 5.00 overpaid
+      expect(await state(o.ref)).toMatchObject({ amountOverpaid: "5.00", amountOutstanding: "-5.00" });
+      // 5.00 gives the overpayment back; 8.00 gives 3.00 more, which the order does not then owe
+      await refundPart(o.ref, given);
+      expect(await state(o.ref)).toMatchObject({ isPaid: true, amountOverpaid: "0.00", amountOutstanding: "0.00" });
+      const { preview: p, result } = await edit(o.ref, { changeItems: [{ itemId: o.items[0].id, quantity: 3 }] });
+      expect(p.settlement, given).toMatchObject({ netPaid: "20.00", difference: "10.00", amountOutstanding: "10.00" });
+      expect(result, given).toMatchObject({ order: { total: "30.00", isPaid: false, amountOutstanding: "10.00" } });
+      expect(await transferAmount(o)).toBe("10.00");
+    }
+  });
+
+  it("an order never edited keeps the ancestor's answers: refunds leave it paid, REFUNDED included", async () => {
+    const o = await order(); // 25.00
+    await pay(o.ref, "25.00", `never-${o.ref}`);
+    await refundPart(o.ref, "10.00");
+    expect(await state(o.ref)).toMatchObject({
+      status: "PROCESSING",
+      isPaid: true,
+      amountRefunded: "10.00",
+      amountOutstanding: "0.00",
+      amountOverpaid: "0.00",
+    });
+    const all = await t.ok(RefundOrderDocument, { ref: o.ref }, { token: staff.token });
+    expect(all.refundOrder).toMatchObject({ order: { status: "REFUNDED", isPaid: true, amountRefunded: "25.00" } });
+    expect(await state(o.ref)).toMatchObject({
+      status: "REFUNDED",
+      isPaid: true,
+      editVersion: 0,
+      amountOutstanding: "0.00",
+      amountOverpaid: "0.00",
+    });
+    // overpaid: the refund of the overpayment is what amountOverpaid and amountOutstanding lose
+    const over = await order(); // 25.00
+    await pay(over.ref, "30.00", `never-over-${over.ref}`);
+    expect(await state(over.ref)).toMatchObject({ isPaid: true, amountOutstanding: "-5.00", amountOverpaid: "5.00" });
+    await refundPart(over.ref, "2.00");
+    expect(await state(over.ref)).toMatchObject({ isPaid: true, amountOutstanding: "-3.00", amountOverpaid: "3.00" });
+    await refundPart(over.ref, "10.00");
+    expect(await state(over.ref)).toMatchObject({ isPaid: true, amountOutstanding: "0.00", amountOverpaid: "0.00" });
   });
 });

@@ -85,6 +85,7 @@ describe.each(backends())("fuzz on %s", (backend) => {
           editVersion: true,
           amountPaid: true,
           amountRefunded: true,
+          amountRefundedFromPaid: true,
           dateUpdated: true,
         },
         orderBy: { id: "asc" },
@@ -418,17 +419,24 @@ describe.each(backends())("fuzz on %s", (backend) => {
           expect(n(shipped), at).toBeLessThanOrEqual(item.quantity);
           expect(n(held), at).toBeLessThanOrEqual(n(shipped));
         }
-        // Paid or not (README, "Paid, owed and refunded"): an order never edited is paid when what was
-        // paid covers its total, refunds or not (the ancestor's rule); an edited one that is not paid
-        // owes something.
+        // Paid or not (README, "Paid, owed and refunded"): isPaid is "owes nothing", measured against
+        // what counts as paid; a return's refund never counts against it; an order never edited is
+        // paid when what was paid covers its total, refunds or not (the ancestor's rule), and only
+        // the refunds of its overpayment count against what it paid.
         const balance = {
           total: m(o.total),
           amountPaid: m(o.amountPaid),
-          amountRefunded: m(o.amountRefunded),
-          editVersion: o.editVersion,
+          amountRefundedFromPaid: m(o.amountRefundedFromPaid),
         };
-        if (o.editVersion === 0) expect(o.isPaid, at).toBe(m(o.amountPaid).gte(m(o.total)));
-        else if (!o.isPaid) expect(amountOutstanding(balance).gt(0), at).toBe(true);
+        expect(o.isPaid, at).toBe(amountOutstanding(balance).lte(0));
+        const forReturns = sum(o.returns.map((r) => r.amountRefunded));
+        expect(balance.amountRefundedFromPaid.gte(0), at).toBe(true);
+        expect(balance.amountRefundedFromPaid.lte(m(o.amountRefunded).minus(forReturns)), at).toBe(true);
+        if (o.editVersion === 0) {
+          expect(o.isPaid, at).toBe(m(o.amountPaid).gte(m(o.total)));
+          const overpaid = Money.max(new Money(0), m(o.amountPaid).minus(m(o.total)));
+          expect(balance.amountRefundedFromPaid.lte(overpaid), at).toBe(true);
+        }
       }
     }
 

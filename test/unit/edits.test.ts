@@ -7,6 +7,8 @@ import {
   amountOverpaid,
   editableStatus,
   orderPaymentError,
+  paidInFull,
+  refundCountedAgainstPaid,
 } from "../../src/orders/order.balance.js";
 import type { OrderItemRecord, OrderRecord } from "../../src/orders/order.model.js";
 import { checkNewOrder, InputError } from "../../src/orders/order.validation.js";
@@ -23,6 +25,7 @@ function order(over: Partial<OrderRecord> = {}): OrderRecord {
     subtotal: m("25.00"),
     amountPaid: ZERO,
     amountRefunded: ZERO,
+    amountRefundedFromPaid: ZERO,
     isPaid: false,
     editVersion: 0,
     extraRows: [],
@@ -64,7 +67,7 @@ describe("order edits: rules", () => {
       status: "PROCESSING" as const,
       total: m("35"),
       amountPaid: m("25"),
-      amountRefunded: ZERO,
+      amountRefundedFromPaid: ZERO,
       isPaid: false,
     };
     expect(orderPaymentError(DEFAULT_RULES, { ...owes, editVersion: 1 })).toBeNull();
@@ -73,12 +76,45 @@ describe("order edits: rules", () => {
     expect(orderPaymentError(DEFAULT_RULES, { ...owes, isPaid: true, editVersion: 1 })?.kind).toBe("paid");
   });
 
-  it("what is owed is measured net of refunds once edited, gross before (the ancestor's)", () => {
-    const o = { total: m("80"), amountPaid: m("100"), amountRefunded: m("20") };
-    expect(amountOutstanding({ ...o, editVersion: 1 }).toFixed(2)).toBe("0.00");
-    expect(amountOutstanding({ ...o, editVersion: 0 }).toFixed(2)).toBe("-20.00");
+  it("what is owed is measured against what counts as paid: only refunds of an overpayment or a settlement lower it", () => {
+    const o = { total: m("80"), amountPaid: m("100"), amountRefundedFromPaid: m("20") };
+    expect(amountOutstanding(o).toFixed(2)).toBe("0.00");
     expect(amountOverpaid(o).toFixed(2)).toBe("0.00");
-    expect(amountOverpaid({ ...o, amountRefunded: ZERO }).toFixed(2)).toBe("20.00");
+    expect(amountOutstanding({ ...o, amountRefundedFromPaid: ZERO }).toFixed(2)).toBe("-20.00");
+    expect(amountOverpaid({ ...o, amountRefundedFromPaid: ZERO }).toFixed(2)).toBe("20.00");
+  });
+
+  it("a refund counts against what was paid whole (a settlement), up to the overpayment (a payment's), or not at all (a return's)", () => {
+    const o = { total: m("80"), amountPaid: m("100"), amountRefundedFromPaid: m("5") };
+    expect(refundCountedAgainstPaid("settlement", m("30"), o).toFixed(2)).toBe("30.00");
+    expect(refundCountedAgainstPaid("payment", m("30"), o).toFixed(2)).toBe("15.00");
+    expect(refundCountedAgainstPaid("payment", m("10"), o).toFixed(2)).toBe("10.00");
+    expect(refundCountedAgainstPaid("return", m("30"), o).toFixed(2)).toBe("0.00");
+    expect(refundCountedAgainstPaid("payment", m("30"), { ...o, amountPaid: m("80") }).toFixed(2)).toBe("0.00");
+  });
+
+  it("no refund of a payment or a return, however large, makes an order owe or stop being paid", () => {
+    fc.assert(
+      fc.property(
+        cents,
+        cents,
+        cents,
+        fc.array(fc.tuple(fc.constantFrom("payment" as const, "return" as const), cents), { maxLength: 6 }),
+        (total, paid, fromPaid0, refunds) => {
+          let o = { total, amountPaid: paid, amountRefundedFromPaid: Money.min(fromPaid0, paid) };
+          const owed = Money.max(ZERO, amountOutstanding(o));
+          const paidBefore = paidInFull(o);
+          for (const [kind, amount] of refunds) {
+            const counted = refundCountedAgainstPaid(kind, amount, o);
+            expect(counted.gte(0) && counted.lte(amount)).toBe(true);
+            o = { ...o, amountRefundedFromPaid: o.amountRefundedFromPaid.plus(counted) };
+            expect(Money.max(ZERO, amountOutstanding(o)).eq(owed)).toBe(true);
+            expect(paidInFull(o)).toBe(paidBefore);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 
   it("new amounts are the ones createOrder computes for the same lines", () => {
@@ -175,7 +211,7 @@ describe("order edits: rules", () => {
         (paid, refunded0, total, refundable0, choice) => {
           const refunded = Money.min(refunded0, paid);
           const refundable = Money.min(refundable0, paid.minus(refunded));
-          const s = settle({ amountPaid: paid, amountRefunded: refunded }, total, choice, refundable);
+          const s = settle({ amountPaid: paid, amountRefundedFromPaid: refunded }, total, choice, refundable);
           const net = paid.minus(refunded);
           expect(s.netPaid.eq(net)).toBe(true);
           expect(s.difference.eq(total.minus(net))).toBe(true);

@@ -4,6 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { refundCountedAgainstPaid } from "../../src/orders/order.balance.js";
 import { returnRefundDue, type RefundFacts } from "../../src/returns/return.rules.js";
 import type { ReturnStatus } from "../../src/returns/return.model.js";
 import { Money, roundMoney, ZERO } from "../../src/shared/money.js";
@@ -21,7 +22,12 @@ function refundAll(
   returns: Ret[],
 ): { given: Money[]; order: RefundFacts["order"] } {
   const total = items.reduce((s, i) => s.plus(i.total), ZERO).plus(extra);
-  const order = { total, amountPaid: paid, amountRefunded: goodwill };
+  const fromPaid = refundCountedAgainstPaid("payment", goodwill, {
+    total,
+    amountPaid: paid,
+    amountRefundedFromPaid: ZERO,
+  });
+  const order = { total, amountPaid: paid, amountRefunded: goodwill, amountRefundedFromPaid: fromPaid };
   const given: Money[] = [];
   for (const r of returns) {
     r.status = "RECEIVED";
@@ -64,6 +70,19 @@ describe("return refunds", () => {
     const { given, order } = refundAll(items, ZERO, new Money("10.00"), new Money("3.00"), returns);
     expect(given.map((g) => g.toFixed(2))).toEqual(["3.50", "3.50"]);
     expect(order.amountRefunded.toFixed(2)).toBe("10.00");
+  });
+
+  it("a refund that gave back an overpayment (an edit's settlement) is not taken off the goods' share again", () => {
+    // 31.00 paid, an edit lowered the total to 20.00 and refunded 11.00: the two cups are worth 20.00
+    const items = [{ id: 1, quantity: 2, total: new Money("20.00") }];
+    const order = {
+      total: new Money("20.00"),
+      amountPaid: new Money("31.00"),
+      amountRefunded: new Money("11.00"),
+      amountRefundedFromPaid: new Money("11.00"),
+    };
+    const returns: Ret[] = [{ id: 1, status: "RECEIVED", amountRefunded: ZERO, lines: [{ itemId: 1, quantity: 2 }] }];
+    expect(returnRefundDue({ order, items, returns }, 1).toFixed(2)).toBe("20.00");
   });
 
   it("whatever the order, lines, rows and partial refunds: every unit back gives back exactly what was paid less other refunds", () => {
