@@ -86,7 +86,11 @@ const { values: args } = parseArgs({
      * attackers (bench/attack.ts) send the worst documents the limits allow and refuse, in alternation.
      */
     attack: { type: "string" },
-    /** The compiled server to run (default dist): A/B runs of builds side by side. */
+    /**
+     * The compiled server to run (default dist): A/B runs of builds side by side. Several, comma-separated
+     * (`--server-dist bench/data/before/dist,dist`): each is a side, named by the folder that holds it
+     * (the folder also needs the build's prisma/, for its migrations).
+     */
     "server-dist": { type: "string", default: "dist" },
     /**
      * Instead of the scenarios: staff-page-100 on two servers with one primary, against the same with
@@ -439,9 +443,19 @@ function projectSides(sink?: { url: string }): Side[] {
     .map((n) => n.trim())
     .filter(Boolean)
     .map((n) => (n === "current" ? nodeBinary(process.execPath) : n === "22" ? node22(log) : nodeBinary(n)));
-  if (nodes.length === 1 && nodes[0].bin === process.execPath)
-    return [projectSide(nodes[0], "project", args["server-dist"])];
-  return nodes.map((n) => projectSide(n, `project (Node ${n.major})`, args["server-dist"]));
+  // Several builds (--server-dist a,b): each on each Node, named by its folder.
+  const dists = args["server-dist"]!.split(",")
+    .map((d) => d.trim())
+    .filter(Boolean);
+  const folder = (dist: string) => path.dirname(path.resolve(root, dist));
+  const name = (dist: string, n: NodeBinary) =>
+    [
+      folder(dist) === root ? "project" : `project ${path.basename(folder(dist))}`,
+      nodes.length > 1 || n.bin !== process.execPath ? `(Node ${n.major})` : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
+  return dists.flatMap((dist) => nodes.map((n) => projectSide(n, name(dist, n), dist)));
 }
 
 function peerSides(): Side[] {

@@ -8,19 +8,13 @@ import type { OrderContext } from "./order.context.js";
 import { OrderSortEnum, OrderStatusEnum } from "./order.enums.js";
 import { CreateOrderInput, OrderFilter } from "./order.input.js";
 import type { OrderSort } from "./order.model.js";
-import { primeLoaders } from "./order.loaders.js";
+import type { OrderRead } from "./order.model.js";
 import { orderOr, shownOrder, shownPage, toOrderNode } from "./order.nodes.js";
-import type { OrderWithRelations } from "./order.repository.js";
 import { ChangeOrderStatusResult, CreateOrderResult } from "./order.results.js";
 import { Order, OrderStatusInfo } from "./order.type.js";
 import type { OrderStatus } from "./status.js";
 
-/** The order of a read, its relations handed to the request's loaders. */
-function primed(ctx: OrderContext, found: OrderWithRelations | null): Order | null {
-  if (!found) return null;
-  primeLoaders(ctx.loaders, found);
-  return shownOrder(found.order);
-}
+const shownOrNull = (found: OrderRead | null): Order | null => (found ? shownOrder(found) : null);
 
 @Resolver()
 export class OrderResolver {
@@ -52,7 +46,7 @@ export class OrderResolver {
     @Ctx() ctx: OrderContext,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<Order | null> {
-    return primed(ctx, await ctx.orders.read(ctx.viewer, { token, select: ctx.select }));
+    return shownOrNull(await ctx.orders.read(ctx.viewer, { token, select: ctx.select }));
   }
 
   @Authorized(Role.STAFF)
@@ -79,7 +73,7 @@ export class OrderResolver {
     @Arg("ref", () => String) ref: string,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<Order | null> {
-    return primed(ctx, await ctx.orders.read(ctx.viewer, { ref, token, select: ctx.select }));
+    return shownOrNull(await ctx.orders.read(ctx.viewer, { ref, token, select: ctx.select }));
   }
 
   @Authorized(Role.STAFF)
