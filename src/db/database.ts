@@ -244,9 +244,36 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
   };
 }
 
+/** How many distinct statements each connection keeps prepared, at most (see preparedStatements). */
+export const MAX_PREPARED = 200;
+
+/**
+ * Names for Prisma's statements, so that node-postgres prepares each once per connection and
+ * PostgreSQL parses and plans it once (then reuses its plan) instead of for every execution: the
+ * first MAX_PREPARED distinct texts get a name each, later ones go unnamed (prepared for one
+ * execution, as without names). Only on a PostgreSQL server reached directly: a transaction
+ * pooler hands each statement to whichever server connection is free, where a name prepared on
+ * another means nothing (DATABASE_DIRECT_URL set to another URL says there is a pooler).
+ */
+export function preparedStatements(
+  db: Pick<Database, "kind" | "url" | "directUrl">,
+): ((q: { sql: string }) => string) | undefined {
+  if (db.kind !== "postgres" || db.url !== db.directUrl) return undefined;
+  const names = new Map<string, string>();
+  return ({ sql }) => {
+    let name = names.get(sql);
+    if (name === undefined) {
+      if (names.size >= MAX_PREPARED) return ""; // node-postgres: no name, not kept
+      name = `prisma_${names.size}`;
+      names.set(sql, name);
+    }
+    return name;
+  };
+}
+
 export function createPrisma(db: Database): PrismaClient {
   return new PrismaClient({
-    adapter: new PrismaPg(db.pool),
+    adapter: new PrismaPg(db.pool, { statementNameGenerator: preparedStatements(db) }),
     // The embedded database runs one transaction at a time: let transactions queue.
     transactionOptions: { maxWait: db.kind === "embedded" ? 15_000 : 10_000, timeout: 15_000 },
   });
