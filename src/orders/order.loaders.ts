@@ -46,3 +46,12 @@ export function createOrderLoaders(
     ),
   };
 }
+
+/**
+ * Hands the items loader the lines a read fetched with its orders (OrderRead.joined), for the other
+ * fields that ask the loader for them (an order's fulfillment status, a shipment's or a return's
+ * lines): no second statement for lines already read.
+ */
+export function primeJoined(loaders: OrderLoaders, orders: Iterable<OrderRead>): void {
+  for (const o of orders) if (o.joined?.items) loaders.items.prime(o.id, o.joined.items);
+}
