@@ -30,18 +30,22 @@ export class OrderFieldsResolver {
   }
 
   @FieldResolver(() => User, { nullable: true })
-  user(@Root() order: Order, @Ctx() ctx: OrderContext): Promise<User | null> | null {
+  user(@Root() order: Order, @Ctx() ctx: OrderContext): Promise<User | null> | User | null {
+    if (order.joined?.user !== undefined) return order.joined.user;
     return order.userId === null ? null : ctx.loaders.users.load(order.userId);
   }
 
+  // Lines, notes (and payments, owner): what the read fetched with the order (order.select.ts,
+  // JoinedRelation), else the request's loader.
   @FieldResolver(() => [OrderItem])
-  items(@Root() order: Order, @Ctx() ctx: OrderContext): Promise<OrderItem[]> {
-    return ctx.loaders.items.load(order.id).then(shownItems);
+  items(@Root() order: Order, @Ctx() ctx: OrderContext): Promise<OrderItem[]> | OrderItem[] {
+    const joined = order.joined?.items;
+    return joined ? shownItems(joined) : ctx.loaders.items.load(order.id).then(shownItems);
   }
 
   @FieldResolver(() => [OrderNote])
-  notes(@Root() order: Order, @Ctx() ctx: OrderContext): Promise<OrderNote[]> {
-    return ctx.loaders.notes.load(order.id);
+  notes(@Root() order: Order, @Ctx() ctx: OrderContext): Promise<OrderNote[]> | OrderNote[] {
+    return order.joined?.notes ?? ctx.loaders.notes.load(order.id);
   }
 
   @Authorized(Role.STAFF)

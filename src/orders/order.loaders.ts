@@ -8,9 +8,8 @@ import type { OrderScope } from "../auth/viewer.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { scopedLoaders } from "../nodes/node.registry.js";
 import { groupBy, oneBy } from "../shared/records.js";
-import type { UserLoaders } from "../users/user.loaders.js";
 import type { OrderItemRead, OrderNoteRecord, OrderRead } from "./order.model.js";
-import { findItemsByIds, findOrdersByIds, itemsOf, notesOf, type OrderWithRelations } from "./order.repository.js";
+import { findItemsByIds, findOrdersByIds, itemsOf, notesOf } from "./order.repository.js";
 import { FULL_SELECT, type ReadSelect } from "./order.select.js";
 
 export interface OrderLoaders {
@@ -48,9 +47,11 @@ export function createOrderLoaders(
   };
 }
 
-/** Hands the loaders what a read fetched with its order, so that its fields do not fetch it again. */
-export function primeLoaders(loaders: OrderLoaders & UserLoaders, found: OrderWithRelations): void {
-  const id = found.order.id;
-  if (found.notes) loaders.notes.prime(id, found.notes);
-  if (found.user !== undefined && found.order.userId !== null) loaders.users.prime(found.order.userId, found.user);
+/**
+ * Hands the items loader the lines a read fetched with its orders (OrderRead.joined), for the other
+ * fields that ask the loader for them (an order's fulfillment status, a shipment's or a return's
+ * lines): no second statement for lines already read.
+ */
+export function primeJoined(loaders: OrderLoaders, orders: Iterable<OrderRead>): void {
+  for (const o of orders) if (o.joined?.items) loaders.items.prime(o.id, o.joined.items);
 }

@@ -9,6 +9,8 @@ import type {
   OrderNote as OrderNoteRow,
 } from "../generated/prisma/client.js";
 import type { Money } from "../shared/money.js";
+import type { OrderPaymentRecord } from "../payments/payment.model.js";
+import type { UserRecord } from "../users/user.repository.js";
 import type { Domain } from "../shared/records.js";
 import type { ItemCoreColumn, OrderCoreColumn } from "./order.select.js";
 import type { OrderStatus } from "./status.js";
@@ -42,10 +44,23 @@ export type OrderItemRecord = Domain<
 export type OrderNoteRecord = OrderNoteRow;
 
 /**
- * An order as a read fetched it: the core columns always (order.select.ts), the others when the
- * operation shows them. Writes and locks read every column and give an OrderRecord.
+ * What a read fetched with an order in the order's own statement (order.select.ts: JoinedRelation):
+ * its fields answer from these without asking the loaders. Absent: not fetched (the loaders batch it).
  */
-export type OrderRead = Pick<OrderRecord, OrderCoreColumn> & Partial<OrderRecord>;
+export interface JoinedRelations {
+  items?: OrderItemRead[];
+  payments?: OrderPaymentRecord[];
+  /** The notes the caller may see. */
+  notes?: OrderNoteRecord[];
+  user?: UserRecord | null;
+}
+
+/**
+ * An order as a read fetched it: the core columns always (order.select.ts), the others when the
+ * operation shows them, and the relations fetched with it. Writes and locks read every column and
+ * give an OrderRecord.
+ */
+export type OrderRead = Pick<OrderRecord, OrderCoreColumn> & Partial<OrderRecord> & { joined?: JoinedRelations };
 
 /** An item as a read fetched it: the core columns always, the others when the operation shows them. */
 export type OrderItemRead = Pick<OrderItemRecord, ItemCoreColumn> & Partial<OrderItemRecord>;

@@ -8,18 +8,25 @@ import type { OrderContext } from "./order.context.js";
 import { OrderSortEnum, OrderStatusEnum } from "./order.enums.js";
 import { CreateOrderInput, OrderFilter } from "./order.input.js";
 import type { OrderSort } from "./order.model.js";
-import { primeLoaders } from "./order.loaders.js";
+import type { OrderRead } from "./order.model.js";
+import { primeJoined } from "./order.loaders.js";
 import { orderOr, shownOrder, shownPage, toOrderNode } from "./order.nodes.js";
-import type { OrderWithRelations } from "./order.repository.js";
+import type { Page } from "../shared/pagination.js";
 import { ChangeOrderStatusResult, CreateOrderResult } from "./order.results.js";
 import { Order, OrderStatusInfo } from "./order.type.js";
 import type { OrderStatus } from "./status.js";
 
-/** The order of a read, its relations handed to the request's loaders. */
-function primed(ctx: OrderContext, found: OrderWithRelations | null): Order | null {
+/** The order of a read, the lines it fetched handed to the request's loader. */
+function shownOrNull(ctx: OrderContext, found: OrderRead | null): Order | null {
   if (!found) return null;
-  primeLoaders(ctx.loaders, found);
-  return shownOrder(found.order);
+  primeJoined(ctx.loaders, [found]);
+  return shownOrder(found);
+}
+
+/** A page of a read, the lines it fetched handed to the request's loader. */
+function shownPrimed(ctx: OrderContext, page: Page<OrderRead>): OrderConnection {
+  primeJoined(ctx.loaders, page.nodes);
+  return new OrderConnection(shownPage(page));
 }
 
 @Resolver()
@@ -39,8 +46,9 @@ export class OrderResolver {
     @Arg("after", () => String, { nullable: true }) after: string | null,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<OrderConnection> {
-    return new OrderConnection(
-      shownPage(await ctx.orders.listOwn(ctx.viewer, { first, after, token, select: ctx.select, reads: ctx.reads })),
+    return shownPrimed(
+      ctx,
+      await ctx.orders.listOwn(ctx.viewer, { first, after, token, select: ctx.select, reads: ctx.reads }),
     );
   }
 
@@ -52,7 +60,7 @@ export class OrderResolver {
     @Ctx() ctx: OrderContext,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<Order | null> {
-    return primed(ctx, await ctx.orders.read(ctx.viewer, { token, select: ctx.select }));
+    return shownOrNull(ctx, await ctx.orders.read(ctx.viewer, { token, select: ctx.select }));
   }
 
   @Authorized(Role.STAFF)
@@ -65,8 +73,9 @@ export class OrderResolver {
     @Arg("orderBy", () => OrderSortEnum, { nullable: true, defaultValue: "DATE_CREATED_DESC" })
     orderBy: OrderSort | null,
   ): Promise<OrderConnection> {
-    return new OrderConnection(
-      shownPage(await ctx.orders.listAll({ first, after, filter, orderBy, select: ctx.select, reads: ctx.reads })),
+    return shownPrimed(
+      ctx,
+      await ctx.orders.listAll({ first, after, filter, orderBy, select: ctx.select, reads: ctx.reads }),
     );
   }
 
@@ -79,7 +88,7 @@ export class OrderResolver {
     @Arg("ref", () => String) ref: string,
     @Arg("token", () => String, { nullable: true }) token: string | null,
   ): Promise<Order | null> {
-    return primed(ctx, await ctx.orders.read(ctx.viewer, { ref, token, select: ctx.select }));
+    return shownOrNull(ctx, await ctx.orders.read(ctx.viewer, { ref, token, select: ctx.select }));
   }
 
   @Authorized(Role.STAFF)

@@ -77,13 +77,14 @@ export interface ReadSelect {
 }
 
 /**
- * Relations read with their order in one statement (Prisma's relationLoadStrategy "join"). Only
- * those without Decimal columns: Prisma reads a joined relation's values through JSON numbers, and a
- * decimal(18,2) amount beyond 15 significant digits comes back rounded (prisma/orm#25639; tested in
- * test/integration/orders.test.ts). Items and payments go through their loaders.
+ * Relations read with their orders in the orders' own statement (Prisma's relationLoadStrategy
+ * "join"): lines, payments and notes through the OrderRelations view, whose JSON carries every
+ * amount as decimal text, and the owner. Never a Decimal column joined directly: Prisma reads a
+ * joined relation's values through JSON numbers, and a decimal(18,2) amount beyond 15 significant
+ * digits would come back rounded (prisma/orm#25639; tested in test/integration/orders.test.ts).
  */
-export type JoinedRelation = "notes" | "user";
-const NO_RELATIONS: Record<JoinedRelation, boolean> = { notes: false, user: false };
+export type JoinedRelation = "items" | "payments" | "notes" | "user";
+const NO_RELATIONS: Record<JoinedRelation, boolean> = { items: false, payments: false, notes: false, user: false };
 const isJoined = (name: string): name is JoinedRelation => Object.hasOwn(NO_RELATIONS, name);
 
 const pick = <C extends string>(columns: Iterable<C>) =>

@@ -67,11 +67,22 @@ export class OrderService {
     return this.deps.rules;
   }
 
-  private async page(query: repo.OrderQuery, sort: OrderSort, args: ListArgs): Promise<Page<OrderRead>> {
+  private async page(
+    query: repo.OrderQuery,
+    sort: OrderSort,
+    args: ListArgs & { privateNotes: boolean },
+  ): Promise<Page<OrderRead>> {
     const first = pageSize(args.first);
     const after = args.after ? decodeOrderCursor(args.after, sort) : null;
     const db = args.reads ?? this.prisma;
-    const rows = await repo.findOrders(db, { ...query, sort, after, take: first + 1, select: args.select });
+    const rows = await repo.findOrders(db, {
+      ...query,
+      sort,
+      after,
+      take: first + 1,
+      select: args.select,
+      privateNotes: args.privateNotes,
+    });
     return toPage(rows, first, {
       after: after !== null,
       cursorOf: (o) => orderCursor(sort, o),
@@ -81,14 +92,21 @@ export class OrderService {
 
   /** GET /orders/: the caller's own orders, newest first (staff too). Anonymous: the order of `token`. */
   listOwn(viewer: Viewer, args: ListArgs & { token?: string | null }): Promise<Page<OrderRead>> {
-    return this.page({ scope: orderScope(viewer, { token: args.token, ownOnly: true }) }, "DATE_CREATED_DESC", args);
+    return this.page({ scope: orderScope(viewer, { token: args.token, ownOnly: true }) }, "DATE_CREATED_DESC", {
+      ...args,
+      privateNotes: this.seesPrivateNotes(viewer),
+    });
   }
 
   /** GET /orders/all/: every order, filtered and sorted (for staff). */
   listAll(args: ListArgs & { filter?: OrderFilterInput | null; orderBy?: OrderSort | null }): Promise<Page<OrderRead>> {
     if (args.filter?.search != null && args.filter.search.length > 256)
       throw badUserInput("filter.search is too long.");
-    return this.page({ scope: { kind: "all" }, filter: args.filter }, args.orderBy ?? "DATE_CREATED_DESC", args);
+    // Staff only (the resolver's rule): private notes too.
+    return this.page({ scope: { kind: "all" }, filter: args.filter }, args.orderBy ?? "DATE_CREATED_DESC", {
+      ...args,
+      privateNotes: true,
+    });
   }
 
   /**
@@ -96,10 +114,7 @@ export class OrderService {
    * see; staff: the newest in the shop), with the relations `select` names. Null when there is no
    * such order or the caller may not see it.
    */
-  read(
-    viewer: Viewer,
-    q: { ref?: string; token?: string | null; select?: ReadSelect },
-  ): Promise<repo.OrderWithRelations | null> {
+  read(viewer: Viewer, q: { ref?: string; token?: string | null; select?: ReadSelect }): Promise<OrderRead | null> {
     return repo.findOneWithRelations(this.prisma, {
       ref: q.ref,
       scope: orderScope(viewer, { token: q.token }),

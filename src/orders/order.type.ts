@@ -7,7 +7,7 @@ import { Field, ID, Int, ObjectType } from "type-graphql";
 import { Node } from "../nodes/node.type.js";
 import { DateTimeISOScalar, DecimalScalar, JSONObjectScalar } from "../shared/scalars.js";
 import type { Money } from "../shared/money.js";
-import type { JsonObject } from "./order.model.js";
+import type { JoinedRelations, JsonObject } from "./order.model.js";
 import { OrderStatusEnum } from "./order.enums.js";
 import type { OrderStatus } from "./status.js";
 
@@ -93,4 +93,6 @@ export class Order {
       "How many edits were committed to the order (0: never edited); commitOrderEdit may be given the count its preview saw. amountOutstanding (what payOrder charges) is total less what counts as paid: amountPaid less the refunds of an overpayment and of edits' settlements. A return's refund and staff's other refunds are not taken off: a refund never makes an order owe.",
   })
   editVersion!: number;
+  /** What the read fetched with it (not a field: the relation fields answer from it). */
+  joined?: JoinedRelations;
 }

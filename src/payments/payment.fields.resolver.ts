@@ -11,14 +11,17 @@ import type { Money } from "../shared/money.js";
 import { DecimalScalar } from "../shared/scalars.js";
 import type { PaymentContext } from "./payment.context.js";
 import "./payment.node-kinds.js"; // OrderPayment and OrderRefund are Nodes: registered wherever their fields are
+import { toPaymentNodes } from "./payment.nodes.js";
 import { OrderPayment, PaymentMethodChoice } from "./payment.type.js";
 import { OrderRefund } from "./refund.type.js";
 
 @Resolver(() => Order)
 export class OrderPaymentFieldsResolver {
   @FieldResolver(() => [OrderPayment])
-  payments(@Root() order: Order, @Ctx() ctx: PaymentContext): Promise<OrderPayment[]> {
-    return ctx.loaders.payments.load(order.id);
+  payments(@Root() order: Order, @Ctx() ctx: PaymentContext): Promise<OrderPayment[]> | OrderPayment[] {
+    // What the read fetched with the order (orders/order.select.ts, JoinedRelation), else the loader.
+    const joined = order.joined?.payments;
+    return joined ? toPaymentNodes(joined, ctx.registry) : ctx.loaders.payments.load(order.id);
   }
 
   @FieldResolver(() => [OrderRefund], { description: "Every refund of every payment, oldest first." })

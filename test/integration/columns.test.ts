@@ -195,6 +195,7 @@ describe.each(backends())("order reads fetch the columns an operation shows, on 
   it("a page that shows fewer fields sends fewer columns; a field that asks the payment methods gets them all", async () => {
     const ordersSql = () => t.statements.filter((s) => /FROM "public"\."Order"/.test(s) && !/COUNT\(/i.test(s));
     const itemsSql = () => t.statements.filter((s) => /FROM "public"\."OrderItem"/.test(s));
+    const relationsSql = () => t.statements.filter((s) => /FROM "public"\."OrderRelations"/.test(s));
     t.statements.length = 0;
     await t.ok(
       doc(`query { allOrders(first: 5) { nodes { ref total items { name unitPrice } } } }`),
@@ -202,6 +203,30 @@ describe.each(backends())("order reads fetch the columns an operation shows, on 
       { token: staff.token },
     );
     expect(ordersSql().at(-1)).not.toMatch(/"billingAddress"|"extra"|"token"/);
+    // A page's lines come in one statement from the OrderRelations view (each line whole, as JSON):
+    // the relations the page shows, and only those.
+    expect(itemsSql()).toEqual([]);
+    expect(relationsSql().at(-1)).toMatch(/"items"/);
+    expect(relationsSql().at(-1)).not.toMatch(/"payments"|"notes"|"publicNotes"/);
+    // Lines read by id (nodes) still fetch the columns the operation shows.
+    t.statements.length = 0;
+    const page = await t.ok(
+      doc(`query { allOrders(first: 1) { nodes { items { nodeId } } } }`),
+      {},
+      {
+        token: staff.token,
+      },
+    );
+    const itemId = (page as { allOrders: { nodes: { items: { nodeId: string }[] }[] } }).allOrders.nodes[0].items[0]
+      .nodeId;
+    t.statements.length = 0;
+    await t.ok(
+      doc(`query($id: ID!) { node(id: $id) { ... on OrderItem { name unitPrice } } }`),
+      { id: itemId },
+      {
+        token: staff.token,
+      },
+    );
     expect(itemsSql().at(-1)).toMatch(/"product"/);
     expect(itemsSql().at(-1)).not.toMatch(/"extraRows"|"productType"/);
     t.statements.length = 0;

@@ -4,6 +4,7 @@ import {
   AddOrderNoteDocument,
   AllOrdersCountDocument,
   AllOrdersDocument,
+  BenchAllOrdersDocument,
   ChangeOrderStatusDocument,
   CreateOrderDocument,
   LastOrderDocument,
@@ -174,6 +175,16 @@ function creating(shop: Shop): void {
     expect(detail.amountOutstanding).toBe("876543210987654.32");
     const page = await t.ok(AllOrdersDocument, { filter: { search: "big@example.com" } }, { token: staff.token });
     expect(page.allOrders.edges.map((e) => e.node.total)).toEqual([big]);
+    // A page with its lines and payments, read with the orders in one statement (as JSON: the
+    // amounts as text, never numbers).
+    const lines = await t.ok(BenchAllOrdersDocument, { filter: { search: "big@example.com" } }, { token: staff.token });
+    const [node] = lines.allOrders.nodes;
+    expect([node.total, node.items[0].unitPrice, node.items[0].total, node.payments[0].amount]).toEqual([
+      big,
+      big,
+      big,
+      "123456789012345.67",
+    ]);
   });
 
   it("is staff only", async () => {

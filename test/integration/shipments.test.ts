@@ -306,6 +306,7 @@ describe.each(backends())("shipments on %s", (backend) => {
       return t.statements.filter((sql) => !/"(Webhook\w*|OrderEvent)"|^\s*(BEGIN|COMMIT|ROLLBACK)\b/.test(sql)).length;
     };
     const small = await cost(5);
+    if (process.env.SHOW_SQL) console.log(t.statements.join("\n---\n"));
     expect(await cost(25)).toBe(small);
     expect(small).toBeLessThanOrEqual(5); // the token, orders, items, shipments, returns
   });
