@@ -9,7 +9,6 @@ import type {
   OrderNote as OrderNoteRow,
 } from "../generated/prisma/client.js";
 import type { Money } from "../shared/money.js";
-import type { OrderPaymentRecord } from "../payments/payment.model.js";
 import type { UserRecord } from "../users/user.repository.js";
 import type { Domain } from "../shared/records.js";
 import type { ItemCoreColumn, OrderCoreColumn } from "./order.select.js";
@@ -49,7 +48,8 @@ export type OrderNoteRecord = OrderNoteRow;
  */
 export interface JoinedRelations {
   items?: OrderItemRead[];
-  payments?: OrderPaymentRecord[];
+  /** The payments as the read's JSON gave them (amounts as decimal text): payments/ reads them (paymentFromJson). */
+  payments?: Record<string, unknown>[];
   /** The notes the caller may see. */
   notes?: OrderNoteRecord[];
   user?: UserRecord | null;

@@ -9,7 +9,6 @@ import type { OrderScope } from "../auth/viewer.js";
 import { USER_SELECT, type UserRecord } from "../users/user.repository.js";
 import type { Db, Tx } from "../db/transaction.js";
 import { Money } from "../shared/money.js";
-import type { OrderPaymentRecord } from "../payments/payment.model.js";
 import type {
   Cursor,
   ExtraRowRecord,
@@ -181,19 +180,6 @@ function noteFromJson(j: Record<string, unknown>): OrderNoteRecord {
   };
 }
 
-function paymentFromJson(j: Record<string, unknown>): OrderPaymentRecord {
-  return {
-    id: j.id as number,
-    orderId: j.orderId as number,
-    amount: new Money(j.amount as string),
-    transactionId: j.transactionId as string,
-    paymentMethod: j.paymentMethod as string,
-    dateCreated: new Date(j.dateCreated as string),
-    amountRefunded: new Money(j.amountRefunded as string),
-    refundedAt: j.refundedAt == null ? null : new Date(j.refundedAt as string),
-  };
-}
-
 /** The relations a row fetched with its order, as records; undefined when it fetched none. */
 function joinedOf(row: JoinedRow, select: ReadSelect): JoinedRelations | undefined {
   const r = select.relations;
@@ -202,7 +188,7 @@ function joinedOf(row: JoinedRow, select: ReadSelect): JoinedRelations | undefin
   const notes = v && (v.notes ?? v.publicNotes);
   return {
     items: r.items ? (v?.items ?? []).map((j) => itemFromJson(j, select.item)) : undefined,
-    payments: r.payments ? (v?.payments ?? []).map(paymentFromJson) : undefined,
+    payments: r.payments ? (v?.payments ?? []) : undefined,
     notes: r.notes ? (notes ?? []).map(noteFromJson) : undefined,
     user: r.user ? (row.user ?? null) : undefined,
   };

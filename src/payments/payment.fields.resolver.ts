@@ -10,6 +10,7 @@ import { Order } from "../orders/order.type.js";
 import type { Money } from "../shared/money.js";
 import { DecimalScalar } from "../shared/scalars.js";
 import type { PaymentContext } from "./payment.context.js";
+import { paymentFromJson } from "./payment.model.js";
 import "./payment.node-kinds.js"; // OrderPayment and OrderRefund are Nodes: registered wherever their fields are
 import { toPaymentNodes } from "./payment.nodes.js";
 import { OrderPayment, PaymentMethodChoice } from "./payment.type.js";
@@ -21,7 +22,7 @@ export class OrderPaymentFieldsResolver {
   payments(@Root() order: Order, @Ctx() ctx: PaymentContext): Promise<OrderPayment[]> | OrderPayment[] {
     // What the read fetched with the order (orders/order.select.ts, JoinedRelation), else the loader.
     const joined = order.joined?.payments;
-    return joined ? toPaymentNodes(joined, ctx.registry) : ctx.loaders.payments.load(order.id);
+    return joined ? toPaymentNodes(joined.map(paymentFromJson), ctx.registry) : ctx.loaders.payments.load(order.id);
   }
 
   @FieldResolver(() => [OrderRefund], { description: "Every refund of every payment, oldest first." })
