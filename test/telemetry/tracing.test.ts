@@ -115,9 +115,10 @@ describe("traces over OTLP", { timeout: 180_000 }, () => {
     expect(httpSpan.parentSpanId).toBeUndefined(); // the trace's root
     const trace = collector.spans.filter((s) => s.traceId === operation.traceId);
     const under = (s: Span) => ancestry(s).includes(operation);
-    // The page, then its items: Prisma's operations under the operation, each SQL statement under one of them.
+    // The page, then its lines, payments and notes (the OrderRelations view): Prisma operations under
+    // the operation, each SQL statement under one of them.
     const prismaOps = trace.filter((s) => s.name === "prisma:client:operation" && under(s));
-    expect(prismaOps.map((s) => s.attributes.model)).toEqual(expect.arrayContaining(["Order", "OrderItem"]));
+    expect(prismaOps.map((s) => s.attributes.model)).toEqual(expect.arrayContaining(["Order", "OrderRelations"]));
     const sql = trace.filter((s) => s.name === "prisma:client:db_query" && under(s));
     expect(sql.length).toBeGreaterThanOrEqual(2);
     for (const s of sql) {
