@@ -168,7 +168,8 @@ export async function runEventBench(o: {
       writeP50: percentile(writes.took, 50),
       writeP99: percentile(writes.took, 99),
       refused: writes.refused,
-      cpuMsPerWrite: cpuMs === undefined ? undefined : round1((cpuMs * 10) / Math.max(1, writes.took.length)) / 10,
+      cpuMsPerWrite:
+        cpuMs === undefined ? undefined : Math.round((cpuMs * 100) / Math.max(1, writes.took.length)) / 100,
     };
     if (o.subscribers === false) return { webhookLatency, webhookThroughput };
     return { webhookLatency, webhookThroughput, subscriberLatency: await subscriberLatency(base, token, refs, log) };

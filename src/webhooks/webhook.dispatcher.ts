@@ -16,6 +16,7 @@ import https from "node:https";
 import net from "node:net";
 import { randomUUID } from "node:crypto";
 import type { WebhookConfig } from "../config.js";
+import { withConnectionPriority } from "../db/single-connection.js";
 import { inTransaction, type Tx } from "../db/transaction.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { eventsByIds } from "../history/event.repository.js";
@@ -84,7 +85,8 @@ export class WebhookDispatcher {
       this.again = true;
       return;
     }
-    this.cycling = this.cycle()
+    // On the embedded database's one connection, the deliveries' statements go before queued writes.
+    this.cycling = withConnectionPriority(() => this.cycle())
       .catch((e) => this.deps.log.warn("webhook dispatch failed", { error: errorText(e) }))
       .finally(() => {
         this.cycling = null;
