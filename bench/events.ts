@@ -30,6 +30,8 @@ export interface EventResults {
     writeP99: number;
     /** Writes answered with an error (or not at all), of the 1,000. */
     refused: number;
+    /** The first refusal's message, if any. */
+    refusedWith?: string;
     /** The server's CPU time (all its threads, the embedded database's included) per write, its delivery included. */
     cpuMsPerWrite?: number;
   };
@@ -83,6 +85,7 @@ async function writeEvents(base: string, token: string, refs: string[], count: n
   const took: number[] = [];
   let lastAnswer = started;
   let refused = 0;
+  let refusedWith: string | undefined;
   for (let i = 0; i < count; i++) {
     const due = started + (i * 1000) / perSecond;
     const wait = due - Date.now();
@@ -96,13 +99,21 @@ async function writeEvents(base: string, token: string, refs: string[], count: n
           lastAnswer = Date.now();
           took.push(lastAnswer - sent);
         },
-        () => void refused++,
+        (e: unknown) => {
+          refused++;
+          refusedWith ??= (e instanceof Error ? e.message : String(e)).slice(0, 300);
+        },
       ),
     );
   }
   await Promise.all(pending);
   took.sort((a, b) => a - b);
-  return { took, refused, perSecond: Math.round((took.length * 1000) / Math.max(1, lastAnswer - started)) };
+  return {
+    took,
+    refused,
+    refusedWith,
+    perSecond: Math.round((took.length * 1000) / Math.max(1, lastAnswer - started)),
+  };
 }
 
 async function until(check: () => boolean, ms: number) {
@@ -168,6 +179,7 @@ export async function runEventBench(o: {
       writeP50: percentile(writes.took, 50),
       writeP99: percentile(writes.took, 99),
       refused: writes.refused,
+      refusedWith: writes.refusedWith,
       cpuMsPerWrite:
         cpuMs === undefined ? undefined : Math.round((cpuMs * 100) / Math.max(1, writes.took.length)) / 100,
     };
