@@ -1037,6 +1037,7 @@ async function main() {
             dbUrl: url,
             refs: fixtures.mutable.slice(0, 100),
             subscribers: eventParts.subscribers,
+            pid: server.pid,
             log,
           });
           events.push({ target: side.name, round, rssMB: Math.round(rssOf(server.pid) / 1048576), results: e });
@@ -1063,7 +1064,7 @@ async function main() {
     ...events.flatMap(({ target, round, rssMB, results: e }) => [
       "",
       `Events out, ${target}${ROUNDS > 1 ? `, round ${round}` : ""} (server RSS after them: ${rssMB} MB):`,
-      `- webhook latency, event → delivered: p50 ${e.webhookLatency.p50} ms, p99 ${e.webhookLatency.p99} ms, max ${e.webhookLatency.max} ms (${e.webhookLatency.events} events at 100/s; writes acknowledged at ${e.webhookLatency.writesPerSecond}/s, write p50 ${e.webhookLatency.writeP50} ms, p99 ${e.webhookLatency.writeP99} ms)`,
+      `- webhook latency, event → delivered: p50 ${e.webhookLatency.p50} ms, p99 ${e.webhookLatency.p99} ms, max ${e.webhookLatency.max} ms (${e.webhookLatency.events} events at 100/s; writes acknowledged at ${e.webhookLatency.writesPerSecond}/s, write p50 ${e.webhookLatency.writeP50} ms, p99 ${e.webhookLatency.writeP99} ms, ${e.webhookLatency.refused} refused${e.webhookLatency.refusedWith ? ` (the first: ${e.webhookLatency.refusedWith})` : ""}${e.webhookLatency.cpuMsPerWrite === undefined ? "" : `; server CPU ${e.webhookLatency.cpuMsPerWrite} ms per write, its delivery included`})`,
       e.webhookThroughput
         ? `- webhook throughput: ${e.webhookThroughput.perSecond} deliveries/s (${e.webhookThroughput.deliveries} deliveries to ${e.webhookThroughput.endpoints} endpoints in ${e.webhookThroughput.seconds} s)`
         : "- webhook throughput: measured with --db postgres only",

@@ -15,6 +15,7 @@ import type { AddressInfo } from "node:net";
 import pg from "pg";
 import { createClient, type Client } from "graphql-ws";
 import WebSocket from "ws";
+import { cpuMsOf } from "./measure.js";
 
 export interface EventResults {
   webhookLatency: {
@@ -27,6 +28,12 @@ export interface EventResults {
     /** How long the writes took to be answered. */
     writeP50: number;
     writeP99: number;
+    /** Writes answered with an error (or not at all), of the 1,000. */
+    refused: number;
+    /** The first refusal's message, if any. */
+    refusedWith?: string;
+    /** The server's CPU time (all its threads, the embedded database's included) per write, its delivery included. */
+    cpuMsPerWrite?: number;
   };
   /** Only on a PostgreSQL server: the backlog is written into the database directly. */
   webhookThroughput?: { deliveries: number; seconds: number; perSecond: number; endpoints: number };
@@ -69,14 +76,16 @@ async function receiver(onBody: (path: string, body: string, at: number) => void
 /**
  * Writes `count` events (notes) through the API at `perSecond`, on orders `refs`: each write is sent
  * on its due time whether or not the earlier ones were answered (an open loop, so a slow server
- * does not lower the rate it is asked to take). Returns how long each took to be answered, and the
- * rate at which they were.
+ * does not lower the rate it is asked to take). Returns how long each took to be answered, the rate
+ * at which they were, and how many were refused (an error, or no answer).
  */
 async function writeEvents(base: string, token: string, refs: string[], count: number, perSecond: number) {
   const started = Date.now();
   const pending: Promise<unknown>[] = [];
   const took: number[] = [];
   let lastAnswer = started;
+  let refused = 0;
+  let refusedWith: string | undefined;
   for (let i = 0; i < count; i++) {
     const due = started + (i * 1000) / perSecond;
     const wait = due - Date.now();
@@ -85,15 +94,26 @@ async function writeEvents(base: string, token: string, refs: string[], count: n
     pending.push(
       gql(base, token, `mutation($ref: String!) { addOrderNote(ref: $ref, message: "bench", public: true) { ref } }`, {
         ref: refs[i % refs.length],
-      }).then(() => {
-        lastAnswer = Date.now();
-        took.push(lastAnswer - sent);
-      }),
+      }).then(
+        () => {
+          lastAnswer = Date.now();
+          took.push(lastAnswer - sent);
+        },
+        (e: unknown) => {
+          refused++;
+          refusedWith ??= (e instanceof Error ? e.message : String(e)).slice(0, 300);
+        },
+      ),
     );
   }
   await Promise.all(pending);
   took.sort((a, b) => a - b);
-  return { took, perSecond: Math.round((count * 1000) / Math.max(1, lastAnswer - started)) };
+  return {
+    took,
+    refused,
+    refusedWith,
+    perSecond: Math.round((took.length * 1000) / Math.max(1, lastAnswer - started)),
+  };
 }
 
 async function until(check: () => boolean, ms: number) {
@@ -110,6 +130,8 @@ export async function runEventBench(o: {
   refs: string[];
   /** Whether to measure the 1,000 subscribers too (the webhook part alone otherwise). */
   subscribers?: boolean;
+  /** The server's process, for its CPU time. */
+  pid?: number;
   log: (m: string) => void;
 }): Promise<EventResults> {
   const { base, token, refs, log } = o;
@@ -132,11 +154,13 @@ export async function runEventBench(o: {
     );
     hookIds.push(Number(lat.createWebhook.webhook.id));
     log("events: webhook latency (1,000 events at 100/s, after 300 to warm up)…");
-    await writeEvents(base, token, refs, 300, 100);
-    await until(() => latencies.length >= 300, 60_000);
+    const warm = await writeEvents(base, token, refs, 300, 100);
+    await until(() => latencies.length >= 300 - warm.refused, 60_000);
     latencies.length = 0;
+    const cpu0 = o.pid ? cpuMsOf(o.pid) : 0;
     const writes = await writeEvents(base, token, refs, 1000, 100);
-    await until(() => latencies.length >= 1000, 60_000);
+    await until(() => latencies.length >= 1000 - writes.refused, 60_000);
+    const cpuMs = o.pid ? cpuMsOf(o.pid) - cpu0 : undefined;
     await gql(base, token, `mutation($id: ID!) { deleteWebhook(id: $id) }`, { id: String(hookIds.pop()) });
     const lsorted = [...latencies].sort((a, b) => a - b);
 
@@ -154,6 +178,10 @@ export async function runEventBench(o: {
       writesPerSecond: writes.perSecond,
       writeP50: percentile(writes.took, 50),
       writeP99: percentile(writes.took, 99),
+      refused: writes.refused,
+      refusedWith: writes.refusedWith,
+      cpuMsPerWrite:
+        cpuMs === undefined ? undefined : Math.round((cpuMs * 100) / Math.max(1, writes.took.length)) / 100,
     };
     if (o.subscribers === false) return { webhookLatency, webhookThroughput };
     return { webhookLatency, webhookThroughput, subscriberLatency: await subscriberLatency(base, token, refs, log) };

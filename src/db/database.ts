@@ -9,6 +9,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.js";
 import type { DatabaseLocation } from "../config.js";
 import { startEmbeddedPostgres } from "./embedded.js";
+import { SingleConnectionPool } from "./single-connection.js";
 
 export type { DatabaseLocation };
 
@@ -223,7 +224,7 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
   const dataDir = location.dataDir.startsWith("memory://") ? location.dataDir : path.resolve(location.dataDir);
   const embedded = await startEmbeddedPostgres(dataDir);
   // ONE connection for the whole process, shared by migrations, the server and in-process tests.
-  const pool = new KeepConnectionPool({ connectionString: embedded.url, max: 1, idleTimeoutMillis: 0, Client });
+  const pool = new SingleConnectionPool({ connectionString: embedded.url, idleTimeoutMillis: 0, Client });
   pool.on("error", () => {});
   return {
     kind: "embedded",

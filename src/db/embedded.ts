@@ -1,17 +1,18 @@
 /**
- * Embedded PostgreSQL: PGlite (PostgreSQL compiled to WebAssembly) inside this process, served to
- * `pg` on a private Unix socket so that Prisma and the migration engine use the same driver adapter
- * as on a PostgreSQL server.
+ * Embedded PostgreSQL: PGlite (PostgreSQL compiled to WebAssembly) inside this process, on a thread
+ * of its own (embedded-worker.ts), served to `pg` on a private Unix socket so that Prisma and the
+ * migration engine use the same driver adapter as on a PostgreSQL server.
  *
- * PGlite has one backend: exactly one socket connection is allowed, and the process keeps a single
- * pool connection for its whole life (a reconnect right after a close is refused). PGlite does not
- * lock its data directory either, so we do: a second process would silently lose its commits.
+ * PGlite has one backend: one socket connection is served at a time (another waits until it
+ * closes), and the process keeps a single pool connection for its whole life. PGlite does not lock
+ * its data directory either, so we do: a second process would silently lose its commits.
  */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { Worker } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import type { WorkerCommand, WorkerInput, WorkerMessage } from "./embedded-worker.js";
 
 export interface EmbeddedPostgres {
   /** A pg connection string to the private socket. */
@@ -89,47 +90,127 @@ function pgliteVersion(): string {
 
 /**
  * A freshly initialised cluster as a gzip tarball, cached per PGlite version: loading it takes
- * ~1.5 s where initdb takes 4-7 s and keeps twice the memory.
+ * ~1.5 s where initdb takes 4-7 s and keeps twice the memory. Returns its file.
  */
-export async function pristineTemplate(cacheDir = os.tmpdir()): Promise<Blob> {
+async function pristineTemplate(cacheDir = os.tmpdir()): Promise<string> {
   const file = path.join(cacheDir, `orders-pglite-${pgliteVersion()}-pristine.tar.gz`);
   if (!fs.existsSync(file)) {
-    const db = await PGlite.create({ dataDir: "memory://" });
+    const { pgliteWasm, initdbWasm } = await compiledWasm();
+    const db = await PGlite.create({
+      dataDir: "memory://",
+      pgliteWasmModule: pgliteWasm,
+      initdbWasmModule: initdbWasm,
+    });
     const blob = await db.dumpDataDir("gzip");
     await db.close();
     const tmp = `${file}.${process.pid}.${Date.now()}`;
     fs.writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
     fs.renameSync(tmp, file);
   }
-  return new Blob([fs.readFileSync(file)]);
+  return file;
 }
 
-/** Starts PGlite on `dataDir` ("memory://" for a throwaway database) behind a private Unix socket. */
+let wasmModules: Promise<{ pgliteWasm: WebAssembly.Module; initdbWasm: WebAssembly.Module }> | undefined;
+
+/**
+ * PGlite's WebAssembly, compiled once per process and shared with every embedded database's thread
+ * (the server's, the migration engine's shadow, a test's): compiling it costs more than starting one.
+ */
+function compiledWasm() {
+  wasmModules ??= (async () => {
+    const dir = path.dirname(require.resolve("@electric-sql/pglite"));
+    const compile = (file: string) =>
+      (
+        globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WebAssembly.Module> } }
+      ).WebAssembly.compile(fs.readFileSync(path.join(dir, file)));
+    const [pgliteWasm, initdbWasm] = await Promise.all([compile("pglite.wasm"), compile("initdb.wasm")]);
+    return { pgliteWasm, initdbWasm };
+  })();
+  wasmModules.catch(() => (wasmModules = undefined));
+  return wasmModules;
+}
+
+/** The thread's code: compiled JavaScript beside this file, or TypeScript (tests, tsx) loaded through tsx. */
+function startWorker(input: WorkerInput): Worker {
+  if (__filename.endsWith(".ts")) {
+    const file = path.join(__dirname, "embedded-worker.ts");
+    return new Worker(`require("tsx/cjs/api").register(); require(${JSON.stringify(file)});`, {
+      eval: true,
+      workerData: input,
+    });
+  }
+  return new Worker(path.join(__dirname, "embedded-worker.js"), { workerData: input });
+}
+
+/** The worker's next message. */
+function nextMessage(worker: Worker): Promise<WorkerMessage> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: WorkerMessage) => {
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+      resolve(m);
+    };
+    const onError = (e: Error) => {
+      worker.off("message", onMessage);
+      worker.off("exit", onExit);
+      reject(e);
+    };
+    const onExit = (code: number) => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      reject(new Error(`the embedded database's thread exited (${code})`));
+    };
+    worker.once("message", onMessage);
+    worker.once("error", onError);
+    worker.once("exit", onExit);
+  });
+}
+
+/**
+ * Starts PGlite on `dataDir` ("memory://" for a throwaway database) on a thread of its own
+ * (embedded-worker.ts), behind a private Unix socket.
+ */
 export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
   const inMemory = dataDir.startsWith("memory://");
   const unlock = inMemory ? () => {} : lockDataDir(dataDir);
-  let db: PGlite | undefined;
+  let worker: Worker | undefined;
   let sockDir: string | undefined;
   try {
     const fresh = inMemory || !fs.existsSync(path.join(dataDir, "PG_VERSION"));
-    db = await PGlite.create({ dataDir, loadDataDir: fresh ? await pristineTemplate() : undefined });
     sockDir = fs.mkdtempSync(path.join(os.tmpdir(), "orders-pg-")); // mode 0700: the socket has no authentication
-    const server = new PGLiteSocketServer({ db, path: path.join(sockDir, ".s.PGSQL.5432"), maxConnections: 1 });
-    await server.start();
+    const socketPath = path.join(sockDir, ".s.PGSQL.5432");
+    worker = startWorker({
+      dataDir,
+      socketPath,
+      template: fresh ? await pristineTemplate() : null,
+      ...(await compiledWasm()),
+    });
+    const started = await nextMessage(worker);
+    if (started.type === "failed") throw new Error(started.message);
     const url = `postgresql://postgres@localhost/postgres?host=${encodeURIComponent(sockDir)}&sslmode=disable`;
     const dir = sockDir;
-    const pglite = db;
+    const thread = worker;
+    let closing: Promise<void> | undefined;
     return {
       url,
-      async close() {
-        await server.stop();
-        await pglite.close();
-        fs.rmSync(dir, { recursive: true, force: true });
-        unlock();
+      close() {
+        closing ??= (async () => {
+          try {
+            const closed = nextMessage(thread);
+            thread.postMessage({ type: "close" } satisfies WorkerCommand);
+            await closed;
+          } catch {
+            /* the thread had ended */
+          }
+          await thread.terminate();
+          fs.rmSync(dir, { recursive: true, force: true });
+          unlock();
+        })();
+        return closing;
       },
     };
   } catch (e) {
-    await db?.close().catch(() => {});
+    await worker?.terminate();
     if (sockDir) fs.rmSync(sockDir, { recursive: true, force: true });
     unlock();
     throw e;

@@ -22,6 +22,7 @@ import type { Viewer } from "../auth/viewer.js";
 import { orderScope } from "../auth/viewer.js";
 import type { Database } from "../db/database.js";
 import { listen, type Listening } from "../db/listener.js";
+import { withConnectionPriority } from "../db/single-connection.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { eventsByIds, type EventOut } from "../history/event.repository.js";
 import { EVENTS_CHANNEL } from "../history/event-log.js";
@@ -220,8 +221,11 @@ export class EventBus {
     });
     let reason: string | undefined;
     try {
-      // Raw SQL: Prisma has no API for NOTIFY.
-      await this.deps.db.query(`SELECT pg_notify($1, $2) AS event_path_check`, [EVENTS_CHANNEL, payload]);
+      // Raw SQL: Prisma has no API for NOTIFY. Before queued writes on the embedded database's one
+      // connection: the check times the event path, and a write load would otherwise fail it.
+      await withConnectionPriority(() =>
+        this.deps.db.query(`SELECT pg_notify($1, $2) AS event_path_check`, [EVENTS_CHANNEL, payload]),
+      );
       if (!(await back)) {
         reason =
           `a NOTIFY sent through the pool did not come back on this server's LISTEN within ${timeoutMs} ms: ` +

@@ -16,6 +16,7 @@ import https from "node:https";
 import net from "node:net";
 import { randomUUID } from "node:crypto";
 import type { WebhookConfig } from "../config.js";
+import { withConnectionPriority } from "../db/single-connection.js";
 import { inTransaction, type Tx } from "../db/transaction.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { eventsByIds } from "../history/event.repository.js";
@@ -84,7 +85,8 @@ export class WebhookDispatcher {
       this.again = true;
       return;
     }
-    this.cycling = this.cycle()
+    // On the embedded database's one connection, the deliveries' statements go before queued writes.
+    this.cycling = withConnectionPriority(() => this.cycle())
       .catch((e) => this.deps.log.warn("webhook dispatch failed", { error: errorText(e) }))
       .finally(() => {
         this.cycling = null;
@@ -182,6 +184,9 @@ export class WebhookDispatcher {
           sent.push({ id: d.id, attempts: d.attempts + 1, at, ...attempt });
         }
         held = await this.record(webhookId, sent);
+        // A short batch was every due delivery: the lease is given back now, and the wake-up that
+        // follows claims the endpoint again if more came meanwhile (one statement, not two).
+        if (due.length < BATCH && sent.length === due.length) return;
       }
     } finally {
       await repo.releaseLease(prisma, webhookId, this.owner).catch(() => {});
@@ -269,10 +274,14 @@ export class WebhookDispatcher {
         ? new Date(a.at.getTime() + delays[a.attempts - 1] * 1000 * (1 + Math.random() * 0.1))
         : null;
     const failed = sent.filter((a) => !a.ok);
+    const until = new Date(now.getTime() + this.leaseMs);
+    // Every attempt succeeded (the usual case): one statement, no transaction.
+    if (failed.length === 0)
+      return repo.writeSuccesses(this.deps.prisma, webhookId, { owner: this.owner, until }, sent);
     return inTransaction(this.deps.prisma, async (tx) => {
       const held = await repo.renewLease(tx, webhookId, {
         owner: this.owner,
-        until: new Date(now.getTime() + this.leaseMs),
+        until,
         succeeded: failed.length < sent.length,
       });
       await repo.writeAttempts(tx, sent);

@@ -218,6 +218,40 @@ export async function writeAttempts(tx: Tx, made: AttemptMade[]): Promise<void> 
     SELECT r.id, r.code, r.error, r.ms, r.at FROM r JOIN "WebhookDelivery" d ON d."id" = r.id`;
 }
 
+/**
+ * A batch whose attempts all succeeded, in one statement: `owner`'s lease renewed (and the endpoint's
+ * failing streak ended), the attempts written, their deliveries marked delivered (as writeAttempts).
+ * Returns whether `owner` still holds the endpoint. Raw SQL: as writeAttempts, and the lease's
+ * renewal joined to it (Prisma runs an update and a raw statement only as two, in a transaction).
+ */
+export async function writeSuccesses(
+  db: Db,
+  webhookId: number,
+  lease: { owner: string; until: Date },
+  made: AttemptMade[],
+): Promise<boolean> {
+  const rows = await db.$queryRaw<{ held: boolean }[]>`
+    WITH lease AS (
+      UPDATE "Webhook" SET "leaseUntil" = ${lease.until}, "failingSince" = NULL
+      WHERE "id" = ${webhookId} AND "leaseOwner" = ${lease.owner}
+      RETURNING 1
+    ), r AS (
+      SELECT * FROM unnest(${made.map((a) => a.id)}::int[], ${made.map((a) => a.statusCode)}::int[],
+                           ${made.map((a) => a.durationMs)}::int[], ${made.map((a) => a.at)}::timestamptz[])
+        AS r(id, code, ms, at)
+    ), done AS (
+      UPDATE "WebhookDelivery" d
+      SET "attempts" = d."attempts" + 1, "lastStatusCode" = r.code, "lastError" = NULL,
+          "status" = 'SUCCEEDED', "dateDelivered" = r.at, "nextAttemptAt" = NULL
+      FROM r WHERE d."id" = r.id
+    ), attempts AS (
+      INSERT INTO "WebhookAttempt" ("deliveryId", "statusCode", "error", "durationMs", "dateCreated")
+      SELECT r.id, r.code, NULL, r.ms, r.at FROM r JOIN "WebhookDelivery" d ON d."id" = r.id
+    )
+    SELECT EXISTS (SELECT 1 FROM lease) AS held`;
+  return rows[0]?.held ?? false;
+}
+
 /** A failed attempt's delivery: tried again at `retryAt`, or FAILED when that is null. */
 export async function scheduleRetry(tx: Tx, a: AttemptMade, retryAt: Date | null): Promise<void> {
   await tx.webhookDelivery.updateMany({
