@@ -217,13 +217,19 @@ describe.skipIf(!backends().includes("postgres"))("prepared statements", () => {
     for (const s of named) byText.set(s.sql, (byText.get(s.sql) ?? new Set()).add(s.name!));
     for (const names of byText.values()) expect(names.size).toBe(1);
     expect(new Set(named.map((s) => s.name)).size).toBe(byText.size);
-    // Prepared on the server's connections: PostgreSQL knows them by these names.
-    const c = await db.pool.connect();
+    // Prepared on the server's connections: PostgreSQL knows them by these names. A session's
+    // prepared statements are its own, and the write may have gone on any connection of the pool:
+    // ask every one of them (held at once, so that the pool hands out each).
+    const clients = await Promise.all(Array.from({ length: Math.max(1, db.pool.totalCount) }, () => db.pool.connect()));
     try {
-      const { rows } = await c.query<{ name: string }>(`SELECT name FROM pg_prepared_statements`);
-      expect(rows.some((r) => named.some((s) => s.name === r.name))).toBe(true);
+      const prepared = new Set<string>();
+      for (const c of clients) {
+        const { rows } = await c.query<{ name: string }>(`SELECT name FROM pg_prepared_statements`);
+        for (const r of rows) prepared.add(r.name);
+      }
+      expect(named.some((s) => prepared.has(s.name!))).toBe(true);
     } finally {
-      c.release();
+      for (const c of clients) c.release();
     }
   });
 
