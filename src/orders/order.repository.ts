@@ -520,12 +520,6 @@ export async function insertOrder(tx: Tx, o: NewOrder): Promise<OrderRecord> {
   return toOrder(row);
 }
 
-export async function setStatus(tx: Tx, id: number, status: OrderStatus, now: Date): Promise<OrderRecord> {
-  return toOrder(
-    await tx.order.update({ where: { id }, data: { status, dateUpdated: now }, select: FULL_SELECT.order }),
-  );
-}
-
 /**
  * Moves the locked order to `status`, and answers the order as it now is: the row read under the
  * lock with what this wrote, so that the UPDATE returns no columns to parse (the caller holds the

@@ -10,7 +10,7 @@ import type { EventLog } from "../history/event-log.js";
 import { InvalidOrderInputError } from "../orders/order.errors.js";
 import { withLockedOrder } from "../orders/order.lock.js";
 import type { OrderRecord } from "../orders/order.model.js";
-import { setStatus } from "../orders/order.repository.js";
+import { moveStatus } from "../orders/order.repository.js";
 import { transitionError, type OrderRules } from "../orders/status.js";
 import { isErrorResult } from "../shared/error-result.js";
 import { leftToShip, UNSHIPPABLE } from "./fulfillment.js";
@@ -83,7 +83,7 @@ export class ShipmentService {
   }
 
   private async moveToShipped(tx: Tx, order: OrderRecord, actorId: number | null, now: Date): Promise<void> {
-    await setStatus(tx, order.id, "SHIPPED", now);
+    await moveStatus(tx, order, "SHIPPED", now);
     await this.deps.events.record(tx, order, {
       type: "STATUS_CHANGED",
       public: true,
