@@ -5,14 +5,14 @@ import type { PrismaClient } from "../generated/prisma/client.js";
 import { scopedLoaders } from "../nodes/node.registry.js";
 import { groupBy, oneBy } from "../shared/records.js";
 import type { ReturnRecord } from "./return.model.js";
-import type { RefundFacts } from "./return.rules.js";
+import type { OrderRefundFacts } from "./return.rules.js";
 import { refundFactsOf, returnsOf, visibleReturnsByIds } from "./return.repository.js";
 
 export interface ReturnLoaders {
   /** An order's returns, oldest first, with their lines. */
   returns: DataLoader<number, ReturnRecord[]>;
   /** What apportioning a return's refund reads of its order: the order's amounts, its items' quantities and totals. */
-  refundFacts: DataLoader<number, Omit<RefundFacts, "returns"> | null>;
+  refundFacts: DataLoader<number, OrderRefundFacts | null>;
   /** Returns by id whose order a scope covers (`node`, `nodes`). */
   visibleReturns(scope: OrderScope): DataLoader<number, ReturnRecord | null>;
 }

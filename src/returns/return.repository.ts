@@ -5,6 +5,7 @@ import type { OrderReturn as ReturnRow, ReturnLine as ReturnLineRow } from "../g
 import { ownedByScope } from "../orders/order.repository.js";
 import { Money } from "../shared/money.js";
 import type { ReturnRecord, ReturnStatus } from "./return.model.js";
+import type { OrderRefundFacts } from "./return.rules.js";
 
 // The lines are read in the same statement as their return ("join"): they hold no Decimal column.
 // The return's own amount is a column of the return, read exactly.
@@ -51,18 +52,7 @@ export async function itemTotals(tx: Tx, orderId: number): Promise<{ id: number;
  * What apportioning a refund reads of each of these orders (return.rules.ts, RefundFacts): the
  * order's amounts and its items' quantities and totals, in two statements (no join: Decimal columns).
  */
-export async function refundFactsOf(
-  db: Db,
-  orderIds: readonly number[],
-): Promise<
-  Map<
-    number,
-    {
-      order: { total: Money; amountPaid: Money; amountRefunded: Money; amountRefundedFromPaid: Money };
-      items: { id: number; quantity: number; total: Money }[];
-    }
-  >
-> {
+export async function refundFactsOf(db: Db, orderIds: readonly number[]): Promise<Map<number, OrderRefundFacts>> {
   const [orders, items] = await Promise.all([
     db.order.findMany({
       where: { id: { in: [...orderIds] } },

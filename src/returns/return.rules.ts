@@ -70,6 +70,9 @@ export interface RefundFacts {
   returns: readonly (Lines & { id: number; status: ReturnStatus; amountRefunded: Money })[];
 }
 
+/** What a refund's apportioning reads of the order itself (its returns are read apart). */
+export type OrderRefundFacts = Omit<RefundFacts, "returns">;
+
 /**
  * What refunding return `returnId` gives back now. The rule (README, "Returns"):
  *
