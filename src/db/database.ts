@@ -3,6 +3,7 @@
  * a `pg.Pool` and `@prisma/adapter-pg`, with one Prisma schema and one migrations folder.
  */
 import { createHash, randomUUID } from "node:crypto";
+import { AsyncResource } from "node:async_hooks";
 import path from "node:path";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -153,6 +154,19 @@ export class KeepConnectionPool extends pg.Pool {
   }
 }
 
+/**
+ * pg's Pool with each connect() callback run in its caller's async context. pg-pool hands a
+ * connection that frees up to the next waiting caller from inside the releasing caller's callback,
+ * so without this, under a busy pool, a statement would run (and be observed: counted to its
+ * request, traced) in the context of the request that released the connection.
+ */
+export class CallerContextPool extends pg.Pool {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  connect(callback?: any): any {
+    return typeof callback === "function" ? super.connect(AsyncResource.bind(callback)) : super.connect();
+  }
+}
+
 /** Opens the database and checks that it answers. */
 export async function openDatabase(location: DatabaseLocation, opts: { poolMax?: number } = {}): Promise<Database> {
   const observers = new Set<Observer>();
@@ -163,7 +177,7 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
   const Client = observedClient(observers, "pool");
   if (location.kind === "postgres") {
     const directUrl = location.directUrl ?? location.url;
-    const pool = new pg.Pool({
+    const pool = new CallerContextPool({
       connectionString: location.url,
       max: opts.poolMax ?? 10,
       connectionTimeoutMillis: 10_000,

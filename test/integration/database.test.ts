@@ -1,6 +1,8 @@
 /** The database layer itself: a failed statement must not take the (embedded) connection down. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrisma, type Database } from "../../src/db/database.js";
+import { AsyncLocalStorage } from "node:async_hooks";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { CallerContextPool, createPrisma, type Database } from "../../src/db/database.js";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -166,6 +168,33 @@ describe.each(backends())("the refunds-from-paid migration on %s", (backend) => 
     } finally {
       fs.rmSync(before, { recursive: true, force: true });
       await t.drop();
+    }
+  });
+});
+
+describe.skipIf(!inject("pgAdminUrl"))("the PostgreSQL pool and request contexts", () => {
+  it("runs a statement that waited for a connection in the context of the caller that sent it", async () => {
+    const requests = new AsyncLocalStorage<string>();
+    const seen: (string | undefined)[] = [];
+    class Recording extends pg.Client {
+      query(config: any, values?: any, callback?: any): any {
+        seen.push(requests.getStore());
+        return super.query(config, values, callback);
+      }
+    }
+    const pool = new CallerContextPool({ connectionString: inject("pgAdminUrl")!, max: 1, Client: Recording });
+    try {
+      const held = await requests.run("a", () => pool.connect());
+      // b asks while a holds the pool's one connection; a gives it back from its own context.
+      const b = requests.run("b", () => pool.query("SELECT 1"));
+      await requests.run("a", async () => {
+        await held.query("SELECT 1");
+        held.release();
+      });
+      await b;
+      expect(seen).toEqual(["a", "b"]);
+    } finally {
+      await pool.end();
     }
   });
 });
