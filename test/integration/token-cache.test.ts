@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { runAdminCommand } from "../../src/admin/admin-socket.js";
+import { ApiTokenCache, type TokenUser } from "../../src/auth/token-cache.js";
 import { loadConfig } from "../../src/config.js";
 import { openDatabase, type Database } from "../../src/db/database.js";
 import { createServer, type RunningServer } from "../../src/server.js";
@@ -87,6 +88,41 @@ describe.each(backends())("the API token cache on %s", (backend) => {
     t.statements.length = 0;
     expect(await code(u.token)).toBe("OK");
     expect(lookups(t.statements)).toEqual([]);
+  });
+});
+
+describe("the cache's conditions", () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openDatabase({ kind: "embedded", dataDir: "memory://" });
+  });
+  afterAll(() => db?.close());
+
+  it("is used only while the event path is proven, and emptied when it is not", async () => {
+    let pathOk = true;
+    const cache = new ApiTokenCache({ db, ttlSeconds: 30, eventPathOk: () => pathOk });
+    await cache.start();
+    try {
+      let loads = 0;
+      const user: TokenUser = { id: 1, email: "a@example.com", isStaff: true, lastWriteAt: null };
+      const load = async () => (loads++, user);
+      const hash = "a".repeat(64);
+      await cache.lookup(hash, load);
+      await cache.lookup(hash, load);
+      expect(loads).toBe(1);
+      pathOk = false;
+      await cache.lookup(hash, load);
+      await cache.lookup(hash, load);
+      expect([loads, cache.size]).toEqual([3, 0]);
+      pathOk = true;
+      await cache.lookup(hash, load);
+      expect(loads).toBe(4); // nothing kept from before
+      await cache.stop();
+      await cache.lookup(hash, load);
+      expect(loads).toBe(5); // stopped: no longer listening
+    } finally {
+      await cache.stop();
+    }
   });
 });
 
