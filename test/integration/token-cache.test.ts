@@ -184,6 +184,25 @@ describe.skipIf(!inject("pgAdminUrl"))("the API token cache on two servers", () 
     await waitFor(async () => (await code(b, u.token)) === "UNAUTHENTICATED", "B refusing the token", 5_000);
   });
 
+  it("is emptied when its listening connection is lost, and used again once it is back", async () => {
+    const u = await staffToken("two-listener@example.com");
+    expect(await code(a, u.token)).toBe("OK");
+    expect(a.apiTokens!.size).toBeGreaterThan(0);
+    const killed = await testDb.db.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = current_database() AND query = 'LISTEN api_token_changes'`,
+    );
+    expect(killed.rows.length).toBe(2); // A's and B's
+    await waitFor(() => a.apiTokens!.size === 0, "A's cache emptied", 5_000);
+    await waitFor(
+      async () => (await code(a, u.token)) === "OK" && a.apiTokens!.size > 0,
+      "A caching again once its listener is back",
+      10_000,
+    );
+    await b.prisma.user.update({ where: { id: u.id }, data: { isStaff: false } });
+    await waitFor(async () => (await code(a, u.token)) === "FORBIDDEN", "A hearing changes again", 5_000);
+  });
+
   it("staff rights removed on B's side take effect on A", async () => {
     const u = await staffToken("two-demoted@example.com");
     expect([await code(a, u.token), await code(b, u.token)]).toEqual(["OK", "OK"]);
