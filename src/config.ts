@@ -83,6 +83,11 @@ export interface Config {
   eventCheckMs: number;
   /** RETURN_WINDOW_DAYS: days after a line's shipment during which it may be returned (default 30). */
   returnWindowDays: number;
+  /**
+   * API_TOKEN_CACHE_SECONDS: how long a server keeps a live API token's lookup at most (default 30;
+   * 0: no cache). Off with read replicas. What it guarantees: auth/token-cache.ts, README.
+   */
+  apiTokenCacheSeconds: number;
 }
 
 export interface WebhookConfig {
@@ -331,6 +336,7 @@ export function loadConfig(
     replicaMaxLagMs: int("REPLICA_MAX_LAG_MS", 5000, 100, 3_600_000),
     eventCheckMs: int("EVENT_CHECK_MS", 30_000, 100, 3_600_000),
     returnWindowDays: int("RETURN_WINDOW_DAYS", 30, 0, 3650),
+    apiTokenCacheSeconds: int("API_TOKEN_CACHE_SECONDS", 30, 0, 86_400),
     host,
     port,
     publicUrl,

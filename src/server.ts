@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { serveAdminSocket } from "./admin/admin-socket.js";
+import { ApiTokenCache } from "./auth/token-cache.js";
 import type { Config } from "./config.js";
 import { RequestContext, type Context } from "./context.js";
 import { createPrisma, describeLocation, openDatabase, type Database, type StatementRoute } from "./db/database.js";
@@ -89,6 +90,8 @@ export interface RunningServer {
   dispatcher: WebhookDispatcher;
   /** The read replicas this server reads from (DATABASE_REPLICA_URLS). */
   replicas: Replicas;
+  /** Its API token lookups (API_TOKEN_CACHE_SECONDS), unless off. */
+  apiTokens?: ApiTokenCache;
   /** Where Prometheus scrapes this server (METRICS=on): `${url}/metrics`, or the METRICS_PORT listener's. */
   metricsUrl?: string;
   /** Stops taking requests, lets those in flight finish, then closes the database (if it opened it). */
@@ -201,7 +204,21 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
     });
     opened.add(() => apollo.stop()); // drains the HTTP server
 
-    const viewerOf = authenticator(prisma);
+    // Not with read replicas: their routing reads the user's lastWriteAt with each token lookup.
+    const apiTokens =
+      config.apiTokenCacheSeconds > 0 && replicas.count === 0
+        ? new ApiTokenCache({
+            db,
+            ttlSeconds: config.apiTokenCacheSeconds,
+            eventPathOk: () => eventPathOk(),
+            onError: (e) => log.warn("API token listener", { error: e instanceof Error ? e.message : String(e) }),
+          })
+        : undefined;
+    if (apiTokens) {
+      opened.add(() => apiTokens.stop());
+      await apiTokens.start();
+    }
+    const viewerOf = authenticator(prisma, apiTokens);
     const contextFor = (viewer: Context["viewer"], orderToken: string | null = null): Context =>
       new RequestContext(services, viewer, undefined, orderToken);
     const subscriptions = serveSubscriptions(httpServer, {
@@ -272,7 +289,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       returns: services.returns,
     });
     if (db.dataDir) {
-      const admin = await serveAdminSocket(db.dataDir, prisma, log).catch((e) => {
+      const admin = await serveAdminSocket(db.dataDir, prisma, log, apiTokens).catch((e) => {
         log.warn("the CLI cannot reach this server (admin socket)", {
           error: e instanceof Error ? e.message : String(e),
         });
@@ -306,6 +323,7 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
       events: services.events,
       dispatcher: services.dispatcher,
       replicas,
+      apiTokens,
       metricsUrl,
       close: () => (closing ??= opened.close()),
     };

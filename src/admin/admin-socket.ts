@@ -6,6 +6,8 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import type { ApiTokenCache } from "../auth/token-cache.js";
+import { hashApiToken } from "../auth/tokens.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { createUser, findUserByEmail, issueApiToken, revokeApiToken } from "../users/user.repository.js";
 import type { Logger } from "../shared/log.js";
@@ -20,8 +22,16 @@ export type AdminCommand =
 /** What a command answers: its JSON line for stdout, or the error for stderr (and the exit code 1). */
 export type AdminAnswer = { ok: true; result: Record<string, unknown> } | { ok: false; error: string };
 
-/** Runs a command on the database; the CLI runs the same function when it holds the database itself. */
-export async function runAdminCommand(prisma: PrismaClient, c: AdminCommand): Promise<AdminAnswer> {
+/**
+ * Runs a command on the database; the CLI runs the same function when it holds the database itself.
+ * A token revoked through a server is dropped from its token cache before the answer (other
+ * servers drop it when they hear the change's announcement).
+ */
+export async function runAdminCommand(
+  prisma: PrismaClient,
+  c: AdminCommand,
+  tokens?: ApiTokenCache,
+): Promise<AdminAnswer> {
   try {
     switch (c.command) {
       case "create-user": {
@@ -35,10 +45,11 @@ export async function runAdminCommand(prisma: PrismaClient, c: AdminCommand): Pr
         const token = await issueApiToken(prisma, user.id);
         return { ok: true, result: { id: String(user.id), email: user.email, isStaff: user.isStaff, token } };
       }
-      case "revoke-token":
-        return (await revokeApiToken(prisma, c.token))
-          ? { ok: true, result: { revoked: true } }
-          : { ok: false, error: "No live token matches." };
+      case "revoke-token": {
+        const revoked = await revokeApiToken(prisma, c.token);
+        if (revoked) tokens?.forgetToken(hashApiToken(c.token));
+        return revoked ? { ok: true, result: { revoked: true } } : { ok: false, error: "No live token matches." };
+      }
     }
   } catch (e) {
     return { ok: false, error: e instanceof Error && e.name === "UserExistsError" ? e.message : "The command failed." };
@@ -50,6 +61,7 @@ export async function serveAdminSocket(
   dataDir: string,
   prisma: PrismaClient,
   log: Logger,
+  tokens?: ApiTokenCache,
 ): Promise<{ close(): Promise<void> }> {
   const file = path.join(dataDir, ADMIN_SOCKET);
   fs.rmSync(file, { force: true }); // left by a process that died (the data folder's lock says it is ours now)
@@ -67,7 +79,7 @@ export async function serveAdminSocket(
       } catch {
         return void socket.end(JSON.stringify({ ok: false, error: "Not a command." }) + "\n");
       }
-      void runAdminCommand(prisma, command).then((answer) => {
+      void runAdminCommand(prisma, command, tokens).then((answer) => {
         log.info("admin command", { command: command.command, ok: answer.ok });
         socket.end(JSON.stringify(answer) + "\n");
       });

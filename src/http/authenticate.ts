@@ -1,24 +1,31 @@
 /** Who is calling: the user of the API token in the Authorization header, or nobody. */
-import { bearerToken } from "../auth/tokens.js";
+import type { ApiTokenCache } from "../auth/token-cache.js";
+import { bearerToken, hashApiToken } from "../auth/tokens.js";
 import { ANONYMOUS, type Viewer } from "../auth/viewer.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { isDatabaseUnavailable } from "../shared/db-errors.js";
 import { serviceUnavailable, unauthenticated } from "../shared/errors.js";
-import { findUserByApiToken } from "../users/user.repository.js";
+import { findUserByApiTokenHash } from "../users/user.repository.js";
 
 /**
  * The caller of an Authorization header value (HTTP requests and WebSocket connections alike).
  * Anonymous without a header; UNAUTHENTICATED for a malformed header or a token that matches no
- * live token (never treated as anonymous); SERVICE_UNAVAILABLE when the database is gone.
+ * live token (never treated as anonymous); SERVICE_UNAVAILABLE when the database is gone. With a
+ * token cache, a live token found recently is not looked up again (auth/token-cache.ts).
  */
-export function authenticator(prisma: PrismaClient): (authorization: string | undefined) => Promise<Viewer> {
+export function authenticator(
+  prisma: PrismaClient,
+  cache?: ApiTokenCache,
+): (authorization: string | undefined) => Promise<Viewer> {
   return async (authorization) => {
     const token = bearerToken(authorization);
     if (token === undefined) return ANONYMOUS;
     if (token === null) throw unauthenticated("Malformed Authorization header: expected 'Bearer <token>'.");
     let user;
     try {
-      user = await findUserByApiToken(prisma, token);
+      const hash = hashApiToken(token);
+      const load = () => findUserByApiTokenHash(prisma, hash);
+      user = await (cache ? cache.lookup(hash, load) : load());
     } catch (e) {
       if (isDatabaseUnavailable(e)) throw serviceUnavailable();
       throw e;

@@ -1,5 +1,6 @@
 /** Users and their API tokens, through Prisma Client. */
 import type { ViewerUser } from "../auth/viewer.js";
+import type { TokenUser } from "../auth/token-cache.js";
 import { hashApiToken, newApiToken } from "../auth/tokens.js";
 import type { Db } from "../db/transaction.js";
 
@@ -8,15 +9,18 @@ export type UserRecord = ViewerUser;
 export const USER_SELECT = { id: true, email: true, isStaff: true } as const;
 
 /**
- * The user owning a live (not revoked) token, or null: run on every authenticated request, looked
- * up by the hash's unique index. With when their last mutation ended (read replicas use it).
+ * The user owning a live (not revoked) token, or null: run on every authenticated request that the
+ * token cache does not answer, looked up by the hash's unique index. With when their last mutation
+ * ended (read replicas use it).
  */
-export async function findUserByApiToken(
-  db: Db,
-  token: string,
-): Promise<(UserRecord & { lastWriteAt: Date | null }) | null> {
+export async function findUserByApiToken(db: Db, token: string): Promise<TokenUser | null> {
+  return findUserByApiTokenHash(db, hashApiToken(token));
+}
+
+/** findUserByApiToken, by the token's hash (hashApiToken). */
+export async function findUserByApiTokenHash(db: Db, tokenHash: string): Promise<TokenUser | null> {
   const row = await db.apiToken.findUnique({
-    where: { tokenHash: hashApiToken(token) },
+    where: { tokenHash },
     select: { revokedAt: true, user: { select: { ...USER_SELECT, lastWriteAt: true } } },
     relationLoadStrategy: "join",
   });
