@@ -454,8 +454,7 @@ async function findCachedOne(
   let snapshot = held ? cache.get(row.id, row.relationsVersion) : undefined;
   if (!snapshot) {
     const view =
-      row.relations ??
-      (await db.orderRelations.findUnique({ where: { orderId: row.id }, select: SNAPSHOT_SELECT }));
+      row.relations ?? (await db.orderRelations.findUnique({ where: { orderId: row.id }, select: SNAPSHOT_SELECT }));
     if (view) {
       snapshot = snapshotOf(view);
       cache.set(row.id, row.ref, snapshot);
