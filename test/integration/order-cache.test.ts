@@ -217,3 +217,25 @@ describe.each(backends())("the order cache (%s)", (backend) => {
     expect(relations()).toEqual([]);
   });
 });
+
+describe.each(backends())("with the order cache off (%s)", (backend) => {
+  let t: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    t = await startTestServer(backend, { env: { ORDER_CACHE_SIZE: "0" } });
+    token = (await t.user("staff@example.com", { staff: true })).token;
+  });
+  afterAll(() => t?.close());
+
+  it("a read right after each kind of change sees it", { timeout: 120_000 }, async () => {
+    await changesAreSeen(
+      client(
+        () => t.url,
+        () => t.url,
+        () => token,
+      ),
+      "off@example.com",
+      KINDS.length,
+    );
+  });
+});
