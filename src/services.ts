@@ -6,6 +6,7 @@ import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { EventLog } from "./history/event-log.js";
+import { OrderCache } from "./orders/order.cache.js";
 import { OrderService } from "./orders/order.service.js";
 import type { OrderRules } from "./orders/status.js";
 import type { PaymentMethod } from "./payments/payment-method.js";
@@ -61,7 +62,13 @@ export function createServices(o: {
   const { config, db, prisma, log, rules } = o;
   const registry = createPaymentRegistry(config.paymentMethods, o.paymentMethods);
   const history = new EventLog(undefined, o.tracing);
-  const orders = new OrderService({ prisma, rules, events: history, currency: config.currency });
+  const orders = new OrderService({
+    prisma,
+    rules,
+    events: history,
+    currency: config.currency,
+    cache: new OrderCache(config.orderCacheSize),
+  });
   const onMethodError = (method: string, e: unknown) =>
     log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) });
   const timeoutMs = config.paymentTimeoutMs;

@@ -22,6 +22,7 @@ import type {
   OrderRecord,
   OrderSort,
 } from "./order.model.js";
+import type { OrderCache, OrderSnapshot } from "./order.cache.js";
 import { FULL_SELECT, type ItemCoreColumn, type OrderCoreColumn, type ReadSelect } from "./order.select.js";
 import type { OrderStatus } from "./status.js";
 
@@ -103,6 +104,7 @@ export function readOrder(r: OrderReadRow): OrderRead {
     dateCreated: r.dateCreated,
     dateUpdated: r.dateUpdated,
     editVersion: r.editVersion,
+    relationsVersion: r.relationsVersion,
   };
 }
 
@@ -202,6 +204,55 @@ function readWithJoined(row: OrderReadRow & JoinedRow, select: ReadSelect): Orde
   return order;
 }
 
+// ---- relations from the order cache (order.cache.ts) -------------------------------------------
+
+/** Whether a read shows relations the OrderRelations view holds (the cache holds the same). */
+const showsView = (select: ReadSelect) => select.relations.items || select.relations.payments || select.relations.notes;
+
+/** What a read selects of the view when the cache is on: every relation, and the version it was read at. */
+const SNAPSHOT_SELECT = { items: true, payments: true, notes: true, version: true } as const;
+
+interface SnapshotRow {
+  items: unknown;
+  payments: unknown;
+  notes: unknown;
+  version: number;
+}
+
+/** The view's row as the cache keeps it: parsed once, every column of every line. */
+function snapshotOf(v: SnapshotRow): OrderSnapshot {
+  const notes = (v.notes as JsonRows).map(noteFromJson);
+  return {
+    version: v.version,
+    items: (v.items as JsonRows).map((j) => readItem(j as ItemReadRow)),
+    payments: v.payments as JsonRows,
+    notes,
+    publicNotes: notes.filter((n) => n.public),
+  };
+}
+
+/**
+ * An order row with its relations from a snapshot (the cache's records, frozen: shared by every
+ * request, so handed out as they are) and the owner it fetched.
+ */
+function readWithSnapshot(
+  row: OrderReadRow & JoinedRow,
+  snapshot: OrderSnapshot | undefined,
+  select: ReadSelect,
+  privateNotes: boolean,
+): OrderRead {
+  const order = readOrder(row);
+  const r = select.relations;
+  const notes = snapshot && (privateNotes ? snapshot.notes : snapshot.publicNotes);
+  order.joined = {
+    items: r.items ? ((snapshot?.items ?? []) as OrderItemRead[]) : undefined,
+    payments: r.payments ? ((snapshot?.payments ?? []) as JsonRows) : undefined,
+    notes: r.notes ? ((notes ?? []) as OrderNoteRecord[]) : undefined,
+    user: r.user ? (row.user ?? null) : undefined,
+  };
+  return order;
+}
+
 // ---- reads ------------------------------------------------------------------------------------
 
 /** The orders a scope covers, as a Prisma filter; null when it covers none. */
@@ -271,11 +322,20 @@ export interface OrderQuery {
  * statement, lines, payments and notes in one more, from the OrderRelations view. (Not joined as
  * the detail's are: Prisma hands a joined relation's JSON columns through JSON.parse, JSON.stringify
  * and JSON.parse again, and PostgreSQL converts the view's JSON to jsonb for it; for a page of 100
- * the second statement costs less, on both sides: BENCHMARKS.md.)
+ * the second statement costs less, on both sides: BENCHMARKS.md.) With `cache` on, the lines,
+ * payments and notes of the orders it holds at their row's relationsVersion come from it, and the
+ * second statement reads only the others (none: no second statement).
  */
 export async function findOrders(
   db: Db,
-  q: OrderQuery & { sort: OrderSort; after?: Cursor | null; take: number; select?: ReadSelect; privateNotes?: boolean },
+  q: OrderQuery & {
+    sort: OrderSort;
+    after?: Cursor | null;
+    take: number;
+    select?: ReadSelect;
+    privateNotes?: boolean;
+    cache?: OrderCache;
+  },
 ): Promise<OrderRead[]> {
   const scope = scopeWhere(q.scope);
   if (!scope || q.take <= 0) return [];
@@ -289,6 +349,28 @@ export async function findOrders(
     take: q.take,
     select: { ...select.order, ...owner },
   })) as unknown as (OrderReadRow & JoinedRow)[];
+  if (q.cache?.enabled && showsView(select) && rows.length > 0) {
+    const cache = q.cache;
+    const snapshots = new Map<number, OrderSnapshot>();
+    const missing = new Map<number, string>();
+    for (const r of rows) {
+      const s = cache.get(r.id, r.relationsVersion);
+      if (s) snapshots.set(r.id, s);
+      else missing.set(r.id, r.ref);
+    }
+    if (missing.size > 0) {
+      const found = await db.orderRelations.findMany({
+        where: { orderId: { in: [...missing.keys()] } },
+        select: { orderId: true, ...SNAPSHOT_SELECT },
+      });
+      for (const f of found) {
+        const s = snapshotOf(f);
+        snapshots.set(f.orderId, s);
+        cache.set(f.orderId, missing.get(f.orderId)!, s);
+      }
+    }
+    return rows.map((r) => readWithSnapshot(r, snapshots.get(r.id), select, q.privateNotes ?? false));
+  }
   if (relations && rows.length > 0) {
     const found = await db.orderRelations.findMany({
       where: { orderId: { in: rows.map((r) => r.id) } },
@@ -330,13 +412,15 @@ export async function findOrderByRef(
  * The newest order in the scope, or the one with `ref`, with the relations `select` names (see
  * JoinedRelation) in the same statement: relationLoadStrategy "join", a preview feature of Prisma
  * 7.10 enabled in schema.prisma on purpose: each statement Prisma sends has a cost of its own (BENCHMARKS.md).
+ * With `cache` on, see findCachedOne.
  */
 export async function findOneWithRelations(
   db: Db,
-  q: { ref?: string; scope: OrderScope; select: ReadSelect; privateNotes: boolean },
+  q: { ref?: string; scope: OrderScope; select: ReadSelect; privateNotes: boolean; cache?: OrderCache },
 ): Promise<OrderRead | null> {
   const where = scopeWhere(q.scope);
   if (!where) return null;
+  if (q.cache?.enabled && showsView(q.select)) return findCachedOne(db, q, q.cache, where);
   const row = await db.order.findFirst({
     relationLoadStrategy: "join",
     where: q.ref === undefined ? where : { ref: q.ref, ...where },
@@ -344,6 +428,39 @@ export async function findOneWithRelations(
     select: { ...q.select.order, ...joinedSelect(q.select, q.privateNotes) },
   });
   return row ? readWithJoined(row as OrderReadRow & JoinedRow, q.select) : null;
+}
+
+/**
+ * findOneWithRelations with the order cache. An order it holds (by ref): the order's row alone, and
+ * the relations from the cache when the row's relationsVersion is the entry's (else one more
+ * statement reads them from the view). Any other: the row with every relation of the view, in one
+ * statement, kept in the cache.
+ */
+async function findCachedOne(
+  db: Db,
+  q: { ref?: string; select: ReadSelect; privateNotes: boolean },
+  cache: OrderCache,
+  scope: Prisma.OrderWhereInput,
+): Promise<OrderRead | null> {
+  const held = q.ref !== undefined && cache.hasRef(q.ref);
+  const { relations: _view, ...owner } = joinedSelect(q.select, q.privateNotes);
+  const row = (await db.order.findFirst({
+    relationLoadStrategy: "join",
+    where: q.ref === undefined ? scope : { ref: q.ref, ...scope },
+    orderBy: [{ dateCreated: "desc" }, { id: "desc" }],
+    select: { ...q.select.order, ...owner, ...(!held && { relations: { select: SNAPSHOT_SELECT } }) },
+  })) as unknown as (OrderReadRow & JoinedRow & { relations?: SnapshotRow | null }) | null;
+  if (!row) return null;
+  let snapshot = held ? cache.get(row.id, row.relationsVersion) : undefined;
+  if (!snapshot) {
+    const view =
+      row.relations ?? (await db.orderRelations.findUnique({ where: { orderId: row.id }, select: SNAPSHOT_SELECT }));
+    if (view) {
+      snapshot = snapshotOf(view);
+      cache.set(row.id, row.ref, snapshot);
+    }
+  }
+  return readWithSnapshot(row, snapshot, q.select, q.privateNotes);
 }
 
 /**

@@ -29,6 +29,7 @@ const ORDER_COLUMNS = {
   dateCreated: true,
   dateUpdated: true,
   editVersion: true,
+  relationsVersion: true,
 } as const satisfies Record<keyof OrderRow, true>;
 const ITEM_COLUMNS = {
   id: true,
@@ -49,7 +50,7 @@ type ItemColumn = keyof typeof ITEM_COLUMNS;
 
 /**
  * Columns every read fetches: identity, and what the status rules (OrderFacts), cursors and
- * relations use.
+ * relations (and the order cache) use.
  */
 const ORDER_CORE = [
   "id",
@@ -61,6 +62,8 @@ const ORDER_CORE = [
   "isPaid",
   "dateCreated",
   "editVersion",
+  // whether the order cache's lines, payments and notes are the order's (order.cache.ts)
+  "relationsVersion",
 ] as const satisfies readonly OrderColumn[];
 const ITEM_CORE = ["id", "orderId", "unitPrice", "quantity", "total"] as const satisfies readonly ItemColumn[];
 

@@ -13,6 +13,7 @@ import { badUserInput } from "../shared/errors.js";
 import { pageSize, toPage, type Page } from "../shared/pagination.js";
 import { userExists } from "../users/user.repository.js";
 import { InvalidOrderInputError, InvalidStatusTransitionError } from "./order.errors.js";
+import type { OrderCache } from "./order.cache.js";
 import { withLockedOrder } from "./order.lock.js";
 import type { OrderFilterInput, OrderRead, OrderRecord, OrderSort } from "./order.model.js";
 import { decodeOrderCursor, orderCursor } from "./order.pagination.js";
@@ -43,6 +44,8 @@ export interface OrderServiceDeps {
   events: OrderChangeLog;
   /** ISO 4217 code of new orders. */
   currency: string;
+  /** Orders' lines, payments and notes kept between reads (ORDER_CACHE_SIZE); none by default. */
+  cache?: OrderCache;
   now?: () => Date;
 }
 
@@ -82,6 +85,7 @@ export class OrderService {
       take: first + 1,
       select: args.select,
       privateNotes: args.privateNotes,
+      cache: this.deps.cache,
     });
     return toPage(rows, first, {
       after: after !== null,
@@ -120,6 +124,7 @@ export class OrderService {
       scope: orderScope(viewer, { token: q.token }),
       select: q.select ?? FULL_SELECT,
       privateNotes: this.seesPrivateNotes(viewer),
+      cache: this.deps.cache,
     });
   }
 

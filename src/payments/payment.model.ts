@@ -10,8 +10,22 @@ export type OrderPaymentRecord = Domain<OrderPaymentRow, "amount" | "amountRefun
 
 export type OrderRefundRecord = Domain<OrderRefundRow, "amount", object>;
 
-/** A payment as an order read's JSON carries it (orders/order.select.ts): amounts as decimal text, taken exactly. */
+/** Payments of the order cache's shared JSON (frozen: orders/order.cache.ts), each parsed once. */
+const parsedShared = new WeakMap<object, OrderPaymentRecord>();
+
+/**
+ * A payment as an order read's JSON carries it (orders/order.select.ts): amounts as decimal text,
+ * taken exactly. The order cache's payments (frozen, shared by every request) are parsed once, into
+ * a frozen record.
+ */
 export function paymentFromJson(j: Record<string, unknown>): OrderPaymentRecord {
+  if (!Object.isFrozen(j)) return parsePayment(j);
+  let p = parsedShared.get(j);
+  if (!p) parsedShared.set(j, (p = Object.freeze(parsePayment(j))));
+  return p;
+}
+
+function parsePayment(j: Record<string, unknown>): OrderPaymentRecord {
   return {
     id: j.id as number,
     orderId: j.orderId as number,

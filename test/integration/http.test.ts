@@ -317,8 +317,9 @@ describe.each(backends())("http on %s", (backend) => {
       };
       const ten = await cost(10);
       const fifty = await cost(50);
-      // the page, its items, payments and notes (one statement: the OrderRelations view), its
-      // refunds; the caller's token is known (the token cache), so not looked up
+      // the page, its items, payments and notes (one statement: the OrderRelations view, for the
+      // orders the order cache does not hold yet), its refunds; the caller's token is known (the
+      // token cache), so not looked up
       expect(fifty).toBe(ten);
       expect(fifty).toBeLessThanOrEqual(3);
     });
@@ -329,6 +330,8 @@ describe.each(backends())("http on %s", (backend) => {
       t.statements.length = 0;
       await t.ok(OrderDetailDocument, { ref: o.ref, token: o.token });
       if (process.env.SHOW_SQL) console.log(t.statements.join("\n---\n"));
+      // the order with its lines, payments and notes (one statement; the order's row alone when the
+      // order cache holds it), and what the operation shows beyond them
       expect(t.statements.length).toBeLessThanOrEqual(2);
     });
   });

@@ -1,0 +1,95 @@
+/**
+ * A server's cache of orders' lines, payments and notes as parsed records (ORDER_CACHE_SIZE orders,
+ * least recently used first out), so that a read of orders it holds does not rebuild them: neither
+ * PostgreSQL (the OrderRelations view's JSON) nor this process (parsing it).
+ *
+ * Never stale: each entry carries the order's relationsVersion it was read at, which PostgreSQL's
+ * triggers raise in every statement that writes a line, a payment or a note (schema.prisma). A read
+ * fetches the order's row, with its version, as it always does, and takes the relations from here
+ * only when the versions are equal: a change acknowledged by any server has raised the version on
+ * the row every later read sees, so the entry is passed over and replaced. Nothing depends on hearing
+ * of a change (NOTIFY): an entry that a change made stale is replaced by its next read, or falls out.
+ *
+ * Entries are shared by every request: their records are frozen, and nothing may change them.
+ */
+import type { OrderItemRead, OrderNoteRecord } from "./order.model.js";
+
+/** An order's relations as one snapshot of the database gave them. */
+export interface OrderSnapshot {
+  /** The order's relationsVersion when they were read. */
+  readonly version: number;
+  /** Every line, with every column, oldest first. */
+  readonly items: readonly OrderItemRead[];
+  /** Every payment as the view's JSON gives it (amounts as decimal text): payments/ parses them. */
+  readonly payments: readonly Record<string, unknown>[];
+  /** Every note, oldest first (what staff see). */
+  readonly notes: readonly OrderNoteRecord[];
+  /** The public notes (what everyone else sees). */
+  readonly publicNotes: readonly OrderNoteRecord[];
+}
+
+interface Entry {
+  readonly ref: string;
+  readonly snapshot: OrderSnapshot;
+}
+
+export class OrderCache {
+  private readonly entries = new Map<number, Entry>();
+  private readonly idOfRef = new Map<string, number>();
+
+  /** @param capacity how many orders it holds at most (ORDER_CACHE_SIZE); 0: none, it is off. */
+  constructor(readonly capacity: number) {}
+
+  get enabled(): boolean {
+    return this.capacity > 0;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Whether it holds an entry for the order with `ref`, current or not. */
+  hasRef(ref: string): boolean {
+    return this.idOfRef.has(ref);
+  }
+
+  /** The order's relations when the entry was read at `version` (the row's relationsVersion now), else undefined. */
+  get(orderId: number, version: number): OrderSnapshot | undefined {
+    const entry = this.entries.get(orderId);
+    if (!entry || entry.snapshot.version !== version) return undefined;
+    // Most recently used last: Map keeps insertion order.
+    this.entries.delete(orderId);
+    this.entries.set(orderId, entry);
+    return entry.snapshot;
+  }
+
+  /** Keeps the order's relations (frozen), unless it holds a newer read of them. */
+  set(orderId: number, ref: string, snapshot: OrderSnapshot): void {
+    if (!this.enabled) return;
+    const held = this.entries.get(orderId);
+    if (held && held.snapshot.version > snapshot.version) return; // a lagging replica's read
+    this.entries.delete(orderId);
+    this.entries.set(orderId, { ref, snapshot: freeze(snapshot) });
+    this.idOfRef.set(ref, orderId);
+    if (this.entries.size > this.capacity) {
+      const [oldest] = this.entries.keys();
+      this.evict(oldest!);
+    }
+  }
+
+  /** Drops the order's entry. */
+  evict(orderId: number): void {
+    const entry = this.entries.get(orderId);
+    if (!entry) return;
+    this.entries.delete(orderId);
+    this.idOfRef.delete(entry.ref);
+  }
+}
+
+function freeze(s: OrderSnapshot): OrderSnapshot {
+  for (const list of [s.items, s.payments, s.notes, s.publicNotes]) {
+    for (const r of list) Object.freeze(r);
+    Object.freeze(list);
+  }
+  return Object.freeze(s);
+}

@@ -1,0 +1,241 @@
+/**
+ * The order cache (src/orders/order.cache.ts) is never stale: a read right after a change sees it,
+ * on the server that made it and on another one; and it saves what it should: a page of orders it
+ * holds costs one statement fewer, a detail it holds reads no relations.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
+import { openDatabase, type Database } from "../../src/db/database.js";
+import { createServer, type RunningServer } from "../../src/server.js";
+import { createLogger } from "../../src/shared/log.js";
+import { Money } from "../../src/shared/money.js";
+import { createUser, issueApiToken } from "../../src/users/user.repository.js";
+import { backends, openTestDatabase, startTestServer, type TestServer } from "../helpers/harness.js";
+import { gql } from "../helpers/processes.js";
+
+const CREATE = `mutation($input: CreateOrderInput!) { createOrder(input: $input) { ... on Order { ref token } } }`;
+const NOTE = `mutation($ref: String!, $m: String!, $p: Boolean!) { addOrderNote(ref: $ref, message: $m, public: $p) { ref } }`;
+const PAY = `mutation($ref: String!, $input: RecordPaymentInput!) {
+  recordOrderPayment(ref: $ref, input: $input) { __typename } }`;
+const REFUND = `mutation($ref: String!, $input: RefundPaymentInput!) {
+  refundOrderPayment(ref: $ref, input: $input) { __typename } }`;
+const STATUS = `mutation($ref: String!, $s: OrderStatus!) { changeOrderStatus(ref: $ref, status: $s) { __typename } }`;
+const PREVIEW = `query($ref: String!, $changes: OrderEditInput!) {
+  previewOrderEdit(ref: $ref, changes: $changes) { __typename ... on OrderEditPreview { editVersion after { total } } } }`;
+const COMMIT = `mutation($ref: String!, $input: CommitOrderEditInput!) {
+  commitOrderEdit(ref: $ref, input: $input) { __typename } }`;
+const SHOWN = `ref status items { id quantity total } payments { id amount amountRefunded } notes { message }`;
+const DETAIL = `query($ref: String!, $token: String) { order(ref: $ref, token: $token) { ${SHOWN} } }`;
+const PAGE = `query($email: String!) { allOrders(first: 5, filter: { search: $email }) { nodes { ${SHOWN} } } }`;
+
+interface Shown {
+  ref: string;
+  status: string;
+  items: { id: string; quantity: number; total: string }[];
+  payments: { id: string; amount: string; amountRefunded: string }[];
+  notes: { message: string }[];
+}
+
+const line = (name: string) => ({ productType: "p", product: { name, code: name }, unitPrice: "2.00", quantity: 1 });
+
+/** The changes a round makes through one server, and what a read must show after each. */
+const KINDS = ["note", "payment", "refund", "status", "edit"] as const;
+
+/** A client of one or two servers: writes through `write`, reads through `read`. */
+function client(write: () => string, read: () => string, token: () => string) {
+  const call = async (url: string, query: string, variables: Record<string, unknown>) => {
+    const r = await gql(url, query, token(), variables);
+    expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+    return r.data;
+  };
+  const detail = async (ref: string): Promise<Shown> => (await call(read(), DETAIL, { ref })).order;
+  const inPage = async (email: string, ref: string): Promise<Shown> =>
+    (await call(read(), PAGE, { email })).allOrders.nodes.find((o: Shown) => o.ref === ref);
+  return {
+    async create(email: string): Promise<string> {
+      const r = await call(write(), CREATE, { input: { email, items: [line("A"), line("B")] } });
+      return r.createOrder.ref;
+    },
+    detail,
+    inPage,
+    /** Makes a change of `kind` through the writing server; answers what a read must show now. */
+    async change(kind: (typeof KINDS)[number], ref: string, round: number, before: Shown): Promise<(o: Shown) => void> {
+      switch (kind) {
+        case "note": {
+          const m = `note ${round}`;
+          await call(write(), NOTE, { ref, m, p: round % 2 === 0 });
+          return (o) => expect(o.notes.map((n) => n.message)).toEqual([...before.notes.map((n) => n.message), m]);
+        }
+        case "payment": {
+          const input = { amount: "1.00", transactionId: `t${round}`, paymentMethod: "credit-card" };
+          expect((await call(write(), PAY, { ref, input })).recordOrderPayment.__typename).toBe("Order");
+          return (o) => expect(o.payments).toHaveLength(before.payments.length + 1);
+        }
+        case "refund": {
+          if (before.payments.length === 0) {
+            const input = { amount: "1.00", transactionId: `r${round}`, paymentMethod: "credit-card" };
+            await call(write(), PAY, { ref, input });
+            before = await detail(ref);
+          }
+          const paymentId = before.payments[0].id;
+          const r = await call(write(), REFUND, { ref, input: { paymentId, amount: "0.50" } });
+          expect(r.refundOrderPayment.__typename).toBe("OrderRefund");
+          const refunded = new Money(before.payments[0].amountRefunded).plus("0.50").toFixed(2);
+          return (o) => expect(o.payments[0].amountRefunded).toBe(refunded);
+        }
+        case "status": {
+          expect((await call(write(), STATUS, { ref, s: "CREATED" })).changeOrderStatus.__typename).toBe("Order");
+          return (o) => expect(o.status).toBe("CREATED");
+        }
+        case "edit": {
+          const quantity = before.items[0].quantity + 1;
+          const changes = { changeItems: [{ itemId: before.items[0].id, quantity }] };
+          const p = (await call(write(), PREVIEW, { ref, changes })).previewOrderEdit;
+          expect(p.__typename).toBe("OrderEditPreview");
+          const input = { changes, expectedTotal: p.after.total, expectedVersion: p.editVersion, overpayment: "KEEP" };
+          expect((await call(write(), COMMIT, { ref, input })).commitOrderEdit.__typename).toBe("CommittedOrderEdit");
+          return (o) => expect(o.items[0]).toMatchObject({ quantity, total: (2 * quantity).toFixed(2) });
+        }
+      }
+    },
+  };
+}
+
+/**
+ * `rounds` rounds: a new order, read (so the reading server holds it), changed by one kind of
+ * change through the writing server, and read right after the change was acknowledged, as a
+ * detail and in a page.
+ */
+async function changesAreSeen(c: ReturnType<typeof client>, email: string, rounds: number) {
+  for (let round = 0; round < rounds; round++) {
+    const kind = KINDS[round % KINDS.length];
+    const ref = await c.create(email);
+    await c.inPage(email, ref);
+    const before = await c.detail(ref);
+    const expectSeen = await c.change(kind, ref, round, before);
+    // The detail first, then the page; then the page first, after a second change of the same kind.
+    expectSeen(await c.detail(ref));
+    expectSeen(await c.inPage(email, ref));
+    const now = await c.inPage(email, ref);
+    const expectAgain = await c.change(kind === "status" ? "note" : kind, ref, round + 1000, now);
+    expectAgain(await c.inPage(email, ref));
+    expectAgain(await c.detail(ref));
+  }
+}
+
+describe.skipIf(!inject("pgAdminUrl"))("the order cache, two servers on one PostgreSQL", () => {
+  let testDb: Awaited<ReturnType<typeof openTestDatabase>>;
+  let second: Database;
+  let a: RunningServer;
+  let b: RunningServer;
+  let token: string;
+
+  beforeAll(async () => {
+    testDb = await openTestDatabase("postgres");
+    second = await openDatabase({ kind: "postgres", url: testDb.url! });
+    const config = loadConfig({ PORT: "0", LOG_LEVEL: "silent" });
+    a = await createServer(config, { db: testDb.db, logger: createLogger("silent") });
+    b = await createServer(config, { db: second, logger: createLogger("silent") });
+    const staff = await createUser(a.prisma, "staff@example.com", true);
+    token = await issueApiToken(a.prisma, staff.id);
+  });
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await second?.close();
+    await testDb?.drop();
+  });
+
+  it(
+    "a read on B right after a change acknowledged by A sees it, in a detail and in a page",
+    { timeout: 240_000 },
+    async () => {
+      await changesAreSeen(
+        client(
+          () => a.url,
+          () => b.url,
+          () => token,
+        ),
+        "two@example.com",
+        30,
+      );
+    },
+  );
+});
+
+describe.each(backends())("the order cache (%s)", (backend) => {
+  let t: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    t = await startTestServer(backend);
+    token = (await t.user("staff@example.com", { staff: true })).token;
+  });
+  afterAll(() => t?.close());
+
+  it("a read right after each kind of change sees it", { timeout: 120_000 }, async () => {
+    await changesAreSeen(
+      client(
+        () => t.url,
+        () => t.url,
+        () => token,
+      ),
+      "one@example.com",
+      KINDS.length,
+    );
+  });
+
+  it("a page of orders it holds costs one statement fewer; a detail it holds reads no relations", async () => {
+    const c = client(
+      () => t.url,
+      () => t.url,
+      () => token,
+    );
+    const email = "counted@example.com";
+    const refs = [await c.create(email), await c.create(email), await c.create(email)];
+    const relations = () => t.statements.filter((s) => /"OrderRelations"/.test(s));
+    // A page of orders it does not hold, then the same page again.
+    t.statements.length = 0;
+    await c.inPage(email, refs[0]);
+    const cold = t.statements.length;
+    expect(relations()).toHaveLength(1);
+    t.statements.length = 0;
+    await c.inPage(email, refs[0]);
+    expect(relations()).toEqual([]);
+    expect(t.statements.length).toBe(cold - 1);
+    // A detail of an order it holds: the order's row alone.
+    t.statements.length = 0;
+    const shown = await c.detail(refs[1]);
+    expect(relations()).toEqual([]);
+    expect(shown.items).toHaveLength(2);
+    // After a change, the same detail reads the relations once more, then not again.
+    await c.change("note", refs[1], 0, shown);
+    t.statements.length = 0;
+    expect((await c.detail(refs[1])).notes).toHaveLength(1);
+    expect(relations()).toHaveLength(1);
+    t.statements.length = 0;
+    await c.detail(refs[1]);
+    expect(relations()).toEqual([]);
+  });
+});
+
+describe.each(backends())("with the order cache off (%s)", (backend) => {
+  let t: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    t = await startTestServer(backend, { env: { ORDER_CACHE_SIZE: "0" } });
+    token = (await t.user("staff@example.com", { staff: true })).token;
+  });
+  afterAll(() => t?.close());
+
+  it("a read right after each kind of change sees it", { timeout: 120_000 }, async () => {
+    await changesAreSeen(
+      client(
+        () => t.url,
+        () => t.url,
+        () => token,
+      ),
+      "off@example.com",
+      KINDS.length,
+    );
+  });
+});
