@@ -196,6 +196,9 @@ function refusal(
  * oversize body; and so does a request refused before Apollo (with its body read: express.json
  * passes over a request whose body is already read).
  */
+/** The first character of a JSON text after its whitespace (express.json's strict check). */
+const JSON_START = /^[\x20\x09\x0a\x0d]*(.)/;
+
 function graphqlFirst(o: AppOptions, app: express.Express): http.RequestListener {
   const limit = o.config.limits.bodyBytes;
   const malformed = () => Object.assign(new Error("Malformed request body."), { status: 400 });
@@ -216,10 +219,9 @@ function graphqlFirst(o: AppOptions, app: express.Express): http.RequestListener
     req.on("error", () => lastResort(malformed(), res, o.log));
     req.on("end", () => {
       // As express.json reads it: UTF-8 without a byte order mark, an object or a list.
-      const text = Buffer.concat(chunks)
-        .toString("utf8")
-        .replace(/^\uFEFF/, "");
-      const first = text.trimStart()[0];
+      let text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString("utf8");
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      const first = JSON_START.exec(text)?.[1];
       if (first !== "{" && first !== "[") return lastResort(malformed(), res, o.log);
       try {
         req.body = JSON.parse(text);
