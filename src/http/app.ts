@@ -197,7 +197,7 @@ function refusal(
  * passes over a request whose body is already read).
  */
 /** The first character of a JSON text after its whitespace (express.json's strict check). */
-const JSON_START = /^[\x20\x09\x0a\x0d]*(.)/;
+const JSON_START = /^[ \t\n\r]*(.)/;
 
 function graphqlFirst(o: AppOptions, app: express.Express): http.RequestListener {
   const limit = o.config.limits.bodyBytes;
