@@ -69,20 +69,79 @@ export interface ContextServices {
   returns: ReturnService;
 }
 
-/** The loaders of one request: what the caller may see, with the columns `select` names. */
-export function createLoaders(
-  prisma: PrismaClient,
-  o: { select: ReadSelect; registry: PaymentRegistry; staff: boolean },
-): Loaders {
-  return {
-    ...createOrderLoaders(prisma, { select: o.select, staff: o.staff }),
-    ...createUserLoaders(prisma),
-    ...createPaymentLoaders(prisma, o.registry),
-    ...createHistoryLoaders(prisma, !o.staff),
-    ...createWebhookLoaders(prisma),
-    ...createShipmentLoaders(prisma),
-    ...createReturnLoaders(prisma),
-  };
+interface LoaderOptions {
+  select: ReadSelect;
+  registry: PaymentRegistry;
+  staff: boolean;
+}
+
+/** Each folder's loaders, by folder. */
+const FOLDERS = {
+  orders: (prisma: PrismaClient, o: LoaderOptions) => createOrderLoaders(prisma, { select: o.select, staff: o.staff }),
+  users: (prisma: PrismaClient) => createUserLoaders(prisma),
+  payments: (prisma: PrismaClient, o: LoaderOptions) => createPaymentLoaders(prisma, o.registry),
+  history: (prisma: PrismaClient, o: LoaderOptions) => createHistoryLoaders(prisma, !o.staff),
+  webhooks: (prisma: PrismaClient) => createWebhookLoaders(prisma),
+  shipments: (prisma: PrismaClient) => createShipmentLoaders(prisma),
+  returns: (prisma: PrismaClient) => createReturnLoaders(prisma),
+};
+type Folder = keyof typeof FOLDERS;
+/** The folder whose loaders hold `K`. */
+type FolderOf<K> = { [F in Folder]: K extends keyof ReturnType<(typeof FOLDERS)[F]> ? F : never }[Folder];
+
+/** Which folder makes each loader (the compiler checks that every one is named, and rightly). */
+const LOADER_FOLDERS: { [K in keyof Loaders]-?: FolderOf<K> } = {
+  items: "orders",
+  notes: "orders",
+  visibleOrders: "orders",
+  visibleItems: "orders",
+  users: "users",
+  payments: "payments",
+  payment: "payments",
+  orderRefunds: "payments",
+  paymentRefunds: "payments",
+  visiblePayments: "payments",
+  visibleRefunds: "payments",
+  history: "history",
+  visibleEvents: "history",
+  deliveries: "webhooks",
+  event: "webhooks",
+  attempts: "webhooks",
+  webhooksById: "webhooks",
+  deliveriesByMessageId: "webhooks",
+  shipments: "shipments",
+  visibleShipments: "shipments",
+  returns: "returns",
+  refundFacts: "returns",
+  visibleReturns: "returns",
+};
+
+/**
+ * The loaders of one request: what the caller may see, with the columns `select` names. Each
+ * folder's are made when one of them is first read: a request makes only those of the folders it
+ * reads (an order's detail neither webhooks' nor history's).
+ */
+class RequestLoaders {
+  private readonly made: { [F in Folder]?: ReturnType<(typeof FOLDERS)[F]> } = {};
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly options: LoaderOptions,
+  ) {}
+
+  folder<F extends Folder>(folder: F): ReturnType<(typeof FOLDERS)[F]> {
+    return (this.made[folder] ??= FOLDERS[folder](this.prisma, this.options) as never);
+  }
+}
+for (const [key, folder] of Object.entries(LOADER_FOLDERS) as [keyof Loaders, Folder][]) {
+  Object.defineProperty(RequestLoaders.prototype, key, {
+    get(this: RequestLoaders) {
+      return (this.folder(folder) as unknown as Record<string, unknown>)[key];
+    },
+  });
+}
+
+export function createLoaders(prisma: PrismaClient, o: LoaderOptions): Loaders {
+  return new RequestLoaders(prisma, o) as unknown as Loaders;
 }
 
 /**

@@ -15,10 +15,10 @@ import type { Logger } from "../shared/log.js";
 import type { Tracing } from "../telemetry/tracing.js";
 import { formatError } from "./format-error.js";
 import { jitGateway } from "./jit-executor.js";
-import { limitsPlugin, orderReadsPlugin, suggestionsPlugin } from "./plugins.js";
+import { requestPlugin } from "./plugins.js";
 import { replicaReadsPlugin } from "./replica-reads.js";
 import type { Replicas } from "../db/replicas.js";
-import { currentRequest, noteOperation } from "./request-info.js";
+import { currentRequest } from "./request-info.js";
 
 export async function startApollo(o: {
   config: Config;
@@ -47,15 +47,8 @@ export async function startApollo(o: {
       ApolloServerPluginDrainHttpServer({ httpServer: o.httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
-      // The operation, for the request's log line and metrics, and an unexpected error's log line.
-      {
-        requestDidStart: async () => ({
-          didResolveOperation: async (rc) => noteOperation(rc.operationName, rc.operation?.operation),
-        }),
-      },
-      limitsPlugin(config),
-      suggestionsPlugin(config),
-      orderReadsPlugin(),
+      // The operation noted, the limits, the columns order reads select, no schema hints in errors.
+      requestPlugin(config),
       ...(o.replicas.count ? [replicaReadsPlugin(o.replicas, o.prisma)] : []),
       idempotencyPlugin(o.prisma, { ttlSeconds: config.idempotencyTtlSeconds }),
     ],

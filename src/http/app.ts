@@ -13,7 +13,7 @@ import { cors } from "./cors.js";
 import { MASKED_MESSAGE } from "./format-error.js";
 import { graphiqlRouter } from "./graphiql.js";
 import { sendJson } from "./graphql-handler.js";
-import { bracketNesting, maxBrackets } from "./limits.js";
+import { maxBrackets, withinBrackets } from "./limits.js";
 
 type Handler = (req: express.Request, res: express.Response, next: express.NextFunction) => unknown;
 
@@ -44,7 +44,12 @@ export interface AppOptions {
 /** PostgreSQL text cannot hold NUL: such a ref or token matches no order. */
 const hasNulChar = (...texts: string[]) => texts.some((t) => t.includes("\0"));
 
-export function createApp(o: AppOptions): express.Express {
+/** The app: POST /graphql's plain requests served first (graphqlFirst), everything else by Express. */
+export function createApp(o: AppOptions): http.RequestListener {
+  return graphqlFirst(o, expressApp(o));
+}
+
+function expressApp(o: AppOptions): express.Express {
   const { config, log } = o;
   const app = express();
   app.disable("x-powered-by");
@@ -117,43 +122,21 @@ export function createApp(o: AppOptions): express.Express {
     cors(config.corsOrigins),
     express.json({ limit: config.limits.bodyBytes }),
     (req: express.Request, res: express.Response, next: express.NextFunction) => {
-      const refuse = (code: ThrownCode, message: string) =>
-        sendJson(res, 400, { errors: [{ message, extensions: { code } }] });
-      // Documents nested past what any document within the limits needs are refused from their
-      // text, before anything parses, validates or caches them (limits.ts, maxBrackets); a batch whole.
-      const brackets = maxBrackets(config.limits);
-      const texts = Array.isArray(req.body)
-        ? req.body.map((op: unknown) => (op as { query?: unknown } | null)?.query)
-        : [req.method === "GET" ? req.query.query : (req.body as { query?: unknown } | undefined)?.query];
-      if (texts.some((q) => typeof q === "string" && bracketNesting(q, brackets) > brackets)) {
+      const refused = refusal(config, req);
+      if (!refused) return next();
+      if (refused.code === ThrownCode.QUERY_TOO_COMPLEX) {
+        // The refusal of a document, answered by the GraphQL over HTTP rule (graphql-handler.ts).
         const strict =
           req.accepts(["application/json", "application/graphql-response+json"]) ===
           "application/graphql-response+json";
         return sendJson(
           res,
           strict ? 400 : 200,
-          {
-            errors: [
-              {
-                message: `The document's brackets nest deeper than ${brackets} levels: no document within the limits needs that.`,
-                extensions: { code: ThrownCode.QUERY_TOO_COMPLEX },
-              },
-            ],
-          },
+          { errors: [{ message: refused.message, extensions: { code: refused.code } }] },
           strict ? "application/graphql-response+json; charset=utf-8" : undefined,
         );
       }
-      if (Array.isArray(req.body)) {
-        if (req.body.length > config.limits.batchSize)
-          return refuse(ThrownCode.BAD_REQUEST, `A batch may hold at most ${config.limits.batchSize} operations.`);
-        // A key stands for one request's one outcome; a batch's operations each have their own.
-        if (req.headers["idempotency-key"] !== undefined)
-          return refuse(
-            ThrownCode.BAD_REQUEST,
-            "An Idempotency-Key covers one operation: send a batch's mutations as separate requests, each with its own key.",
-          );
-      }
-      next();
+      sendJson(res, 400, { errors: [{ message: refused.message, extensions: { code: refused.code } }] });
     },
     o.graphql,
   );
@@ -165,6 +148,90 @@ export function createApp(o: AppOptions): express.Express {
     lastResort(err, res, log),
   );
   return app;
+}
+
+/**
+ * Why a GraphQL request is refused before Apollo sees it, or undefined. Documents nested past what
+ * any document within the limits needs are refused from their text, before anything parses,
+ * validates or caches them (limits.ts, maxBrackets), a batch whole; a batch may not be longer than
+ * MAX_BATCH_SIZE, nor carry an Idempotency-Key.
+ */
+function refusal(
+  config: Config,
+  req: http.IncomingMessage & { body?: unknown; query?: Record<string, unknown> },
+): { code: ThrownCode; message: string } | undefined {
+  const brackets = maxBrackets(config.limits);
+  const body = req.body;
+  const texts = Array.isArray(body)
+    ? body.map((op: unknown) => (op as { query?: unknown } | null)?.query)
+    : [req.method === "GET" ? req.query?.query : (body as { query?: unknown } | undefined)?.query];
+  if (texts.some((q) => typeof q === "string" && !withinBrackets(q, brackets)))
+    return {
+      code: ThrownCode.QUERY_TOO_COMPLEX,
+      message: `The document's brackets nest deeper than ${brackets} levels: no document within the limits needs that.`,
+    };
+  if (Array.isArray(body)) {
+    if (body.length > config.limits.batchSize)
+      return {
+        code: ThrownCode.BAD_REQUEST,
+        message: `A batch may hold at most ${config.limits.batchSize} operations.`,
+      };
+    // A key stands for one request's one outcome; a batch's operations each have their own.
+    if (req.headers["idempotency-key"] !== undefined)
+      return {
+        code: ThrownCode.BAD_REQUEST,
+        message:
+          "An Idempotency-Key covers one operation: send a batch's mutations as separate requests, each with its own key.",
+      };
+  }
+  return undefined;
+}
+
+/**
+ * POST /graphql with a JSON body of a declared length and nothing unusual about it — the requests
+ * API clients send — served without Express: the same steps as its /graphql chain (the body read
+ * within MAX_BODY_BYTES and parsed as express.json does, the refusals before Apollo, then Apollo),
+ * without its router's per-request work. Anything else goes to Express: other paths and methods, a
+ * query string, an Origin (CORS), another content type or charset, a compressed, chunked or
+ * oversize body; and so does a request refused before Apollo (with its body read: express.json
+ * passes over a request whose body is already read).
+ */
+/** The first character of a JSON text after its whitespace (express.json's strict check). */
+const JSON_START = /^[ \t\n\r]*(.)/;
+
+function graphqlFirst(o: AppOptions, app: express.Express): http.RequestListener {
+  const limit = o.config.limits.bodyBytes;
+  const malformed = () => Object.assign(new Error("Malformed request body."), { status: 400 });
+  return (req: http.IncomingMessage & { body?: unknown }, res) => {
+    const length = Number(req.headers["content-length"]);
+    const type = req.headers["content-type"];
+    if (
+      req.method !== "POST" ||
+      req.url !== "/graphql" ||
+      req.headers.origin !== undefined ||
+      !(type === "application/json" || type?.toLowerCase() === "application/json; charset=utf-8") ||
+      (req.headers["content-encoding"] ?? "identity") !== "identity" ||
+      !(length > 0 && length <= limit)
+    )
+      return void app(req, res);
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("error", () => lastResort(malformed(), res, o.log));
+    req.on("end", () => {
+      // As express.json reads it: UTF-8 without a byte order mark, an object or a list.
+      let text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString("utf8");
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      const first = JSON_START.exec(text)?.[1];
+      if (first !== "{" && first !== "[") return lastResort(malformed(), res, o.log);
+      try {
+        req.body = JSON.parse(text);
+      } catch {
+        return lastResort(malformed(), res, o.log);
+      }
+      if (refusal(o.config, req)) return void app(req, res);
+      void o.graphql(req as express.Request, res as express.Response, (e: unknown) => lastResort(e, res, o.log));
+    });
+  };
 }
 
 function lastResort(err: unknown, res: http.ServerResponse, log: Logger): void {

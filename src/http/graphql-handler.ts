@@ -3,9 +3,10 @@
  * here for the GraphQL over HTTP status rule README's table states: errors about the document or
  * its variables are answered 200 to a client that accepts `application/json` (400 to one that
  * accepts `application/graphql-response+json`), which needs the content type Apollo chose for the
- * answer. (It was first written to skip Express's copy of the body; measured on today's code, that
- * saves nothing beyond the noise: BENCHMARKS.md, "Tricks measured".) Each request runs with an id
- * of its own, which a masked error carries (format-error.ts).
+ * answer. (Apollo's Express integration in its place saved nothing beyond the noise: BENCHMARKS.md,
+ * "Tricks measured"; serving plain JSON requests before Express's router does: app.ts,
+ * graphqlFirst.) Each request runs with an id of its own, which a masked error carries
+ * (format-error.ts).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext, type HTTPGraphQLRequest } from "@apollo/server";

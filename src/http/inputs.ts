@@ -63,6 +63,20 @@ export function checkJson(value: unknown, maxDepth: number): void {
  * stack.)
  */
 export function checkDocumentValues(document: DocumentNode, maxDepth: number): void {
+  const known = checkedDocuments.get(document);
+  const problem = known?.maxDepth === maxDepth ? known.problem : documentProblem(document, maxDepth);
+  if (known?.maxDepth !== maxDepth) checkedDocuments.set(document, { maxDepth, problem });
+  if (problem === "nul") throw nulError();
+  if (problem === "deep") throw tooDeep(maxDepth);
+}
+
+/**
+ * What checkDocumentValues found in a document, kept as long as the document is: Apollo hands the
+ * same document for the same text (its document cache), and the answer depends on nothing else.
+ */
+const checkedDocuments = new WeakMap<DocumentNode, { maxDepth: number; problem: "nul" | "deep" | null }>();
+
+function documentProblem(document: DocumentNode, maxDepth: number): "nul" | "deep" | null {
   let depth = 0;
   let problem = null as "nul" | "deep" | null;
   const enterValue = () => {
@@ -84,6 +98,5 @@ export function checkDocumentValues(document: DocumentNode, maxDepth: number): v
     [Kind.OBJECT]: { enter: enterValue, leave: leaveValue },
     [Kind.LIST]: { enter: enterValue, leave: leaveValue },
   });
-  if (problem === "nul") throw nulError();
-  if (problem === "deep") throw tooDeep(maxDepth);
+  return problem;
 }

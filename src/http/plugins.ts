@@ -2,15 +2,20 @@
  * Apollo plugins: query limits, introspection policy and the schema hints that go with it; the
  * columns order reads select.
  */
-import { HeaderMap, type ApolloServerPlugin } from "@apollo/server";
+import {
+  HeaderMap,
+  type ApolloServerPlugin,
+  type GraphQLRequestContextDidResolveOperation,
+  type GraphQLRequestContextWillSendResponse,
+} from "@apollo/server";
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from "graphql";
 import type { Config } from "../config.js";
 import type { Context } from "../context.js";
 import { isStaff } from "../auth/viewer.js";
 import { publicError, ThrownCode } from "../shared/errors.js";
 import { checkDocumentValues, checkJson } from "./inputs.js";
-import { enforceLimits, measure, type QueryShape } from "./limits.js";
-import { currentRequest } from "./request-info.js";
+import { enforceLimits, measureOnce, type QueryShape } from "./limits.js";
+import { currentRequest, noteOperation } from "./request-info.js";
 import { selectFor } from "../orders/order.select.js";
 import type { Viewer } from "../auth/viewer.js";
 
@@ -61,7 +66,7 @@ export function checkOperation(
       { status: 400 },
     );
   }
-  const shape = measure(op.schema, op.document, op.operation, op.variables ?? {});
+  const shape = measureOnce(op.schema, op.document, op.operation, op.variables ?? {});
   if (shape.introspection && !mayIntrospect(config, op.viewer)) {
     throw publicError(
       ThrownCode.FORBIDDEN,
@@ -121,64 +126,50 @@ export class CostInFlight {
   }
 }
 
-export function limitsPlugin(
+type Operation = GraphQLRequestContextDidResolveOperation<Context>;
+type Response = GraphQLRequestContextWillSendResponse<Context>;
+
+/**
+ * Refuses an operation that checkOperation refuses, or a subscription (served over WebSocket), and
+ * holds the caller to MAX_CLIENT_COST_IN_FLIGHT; returns what to call when its answer goes.
+ */
+function admit(
   config: Pick<Config, "limits" | "introspection">,
-  inFlight = new CostInFlight(config.limits.clientCostInFlight),
-): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      let running: { client: string; cost: number } | undefined;
-      return {
-        async didResolveOperation({ schema, document, operation, request, contextValue }) {
-          const shape = checkOperation(config, {
-            schema,
-            operationName: request.operationName,
-            query: request.query,
-            document,
-            operation,
-            variables: request.variables,
-            viewer: contextValue.viewer,
-          });
-          if (operation?.operation === "subscription") {
-            throw publicError(
-              ThrownCode.BAD_REQUEST,
-              "Subscriptions are served over WebSocket on this path (the graphql-ws protocol).",
-              { status: 400 },
-            );
-          }
-          const client = inFlight.client(contextValue.viewer, currentRequest()?.remoteAddress);
-          if (client !== undefined) {
-            inFlight.take(client, shape.cost);
-            running = { client, cost: shape.cost };
-          }
-        },
-        async willSendResponse() {
-          if (running) inFlight.done(running.client, running.cost);
-          running = undefined;
-        },
-      };
-    },
-  };
+  inFlight: CostInFlight,
+  { schema, document, operation, request, contextValue }: Operation,
+): (() => void) | undefined {
+  const shape = checkOperation(config, {
+    schema,
+    operationName: request.operationName,
+    query: request.query,
+    document,
+    operation,
+    variables: request.variables,
+    viewer: contextValue.viewer,
+  });
+  if (operation?.operation === "subscription") {
+    throw publicError(
+      ThrownCode.BAD_REQUEST,
+      "Subscriptions are served over WebSocket on this path (the graphql-ws protocol).",
+      { status: 400 },
+    );
+  }
+  const client = inFlight.client(contextValue.viewer, currentRequest()?.remoteAddress);
+  if (client === undefined) return undefined;
+  const cost = shape.cost;
+  inFlight.take(client, cost);
+  return () => inFlight.done(client, cost);
 }
 
 /**
  * Takes the schema hints out of every error a caller who may not introspect gets: from parsing,
  * validation, variables that do not fit their type, and execution alike.
  */
-export function suggestionsPlugin(config: Pick<Config, "introspection">): ApolloServerPlugin<Context> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response, contextValue }) {
-          if (mayIntrospect(config, contextValue?.viewer ?? { kind: "anonymous" })) return;
-          const body = response.body;
-          const result = body.kind === "single" ? body.singleResult : body.initialResult;
-          if (result.errors)
-            result.errors = result.errors.map((e) => ({ ...e, message: withoutSuggestions(e.message) }));
-        },
-      };
-    },
-  };
+function dropSuggestions(config: Pick<Config, "introspection">, { response, contextValue }: Response): void {
+  if (mayIntrospect(config, contextValue?.viewer ?? { kind: "anonymous" })) return;
+  const body = response.body;
+  const result = body.kind === "single" ? body.singleResult : body.initialResult;
+  if (result.errors) result.errors = result.errors.map((e) => ({ ...e, message: withoutSuggestions(e.message) }));
 }
 
 /**
@@ -186,12 +177,42 @@ export function suggestionsPlugin(config: Pick<Config, "introspection">): Apollo
  * made when a resolver first reads them (context.ts), fetch just those. Here, once the operation is
  * known, on the context Apollo hands the resolvers (its own copy of the one the request started with).
  */
+function narrowOrderReads({ document, schema, contextValue }: Operation): void {
+  contextValue.select = selectFor(schema, document);
+}
+
+/** The columns an operation's order reads select, alone (narrowOrderReads; requestPlugin does it too). */
 export function orderReadsPlugin(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
+      return { didResolveOperation: async (rc) => narrowOrderReads(rc) };
+    },
+  };
+}
+
+/**
+ * What the server does for every request over HTTP, as one plugin (one set of hooks a request rather
+ * than one per concern): notes the operation (for the request's log line and metrics, and an
+ * unexpected error's log line), applies the limits and MAX_CLIENT_COST_IN_FLIGHT (admit), narrows
+ * the order reads (narrowOrderReads), and takes the schema hints out of errors (dropSuggestions).
+ */
+export function requestPlugin(
+  config: Pick<Config, "limits" | "introspection">,
+  inFlight = new CostInFlight(config.limits.clientCostInFlight),
+): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      let done: (() => void) | undefined;
       return {
-        async didResolveOperation({ document, schema, contextValue }) {
-          contextValue.select = selectFor(schema, document);
+        async didResolveOperation(rc) {
+          noteOperation(rc.operationName, rc.operation?.operation);
+          done = admit(config, inFlight, rc);
+          narrowOrderReads(rc);
+        },
+        async willSendResponse(rc) {
+          done?.();
+          done = undefined;
+          dropSuggestions(config, rc);
         },
       };
     },

@@ -115,6 +115,41 @@ describe.each(backends())("http on %s", (backend) => {
       }
     });
 
+    it("answers a body alike whichever way it is read: plain JSON requests skip Express's router, others do not", async () => {
+      const deep = `{ ${"me { ".repeat(200)}id${" }".repeat(200)} }`;
+      const bodies = [
+        JSON.stringify({ query: "{ me { email } }" }),
+        "\ufeff" + JSON.stringify({ query: "{ me { email } }" }),
+        "{not json",
+        "  \n 42",
+        JSON.stringify({ query: deep }),
+        JSON.stringify(Array.from({ length: 11 }, () => ({ query: "{ me { email } }" }))),
+        JSON.stringify([{ query: "{ me { email } }" }]),
+      ];
+      const answer = async (body: string, headers: Record<string, string>) => {
+        const res = await post(body, { authorization: `Bearer ${staff.token}`, ...headers });
+        return { status: res.status, type: res.headers.get("content-type"), body: await res.text() };
+      };
+      for (const body of bodies) {
+        const plain = await answer(body, {});
+        // Express's router and express.json read these: another spelling of the type, a query string
+        expect(await answer(body, { "content-type": "application/json;charset=utf-8" }), body).toEqual(plain);
+        const viaQuery = await fetch(`${t.url}/graphql?x=1`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            accept: "application/graphql-response+json",
+            authorization: `Bearer ${staff.token}`,
+          },
+          body,
+        });
+        expect(
+          { status: viaQuery.status, type: viaQuery.headers.get("content-type"), body: await viaQuery.text() },
+          body,
+        ).toEqual(plain);
+      }
+    });
+
     it("unknown paths answer 404 JSON", async () => {
       const r = await fetch(`${t.url}/nope`);
       expect(r.status).toBe(404);
