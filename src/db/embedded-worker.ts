@@ -186,6 +186,14 @@ function completeMessages(buf: Buffer): { end: number; terminate: boolean } {
   return { end: pos, terminate: false };
 }
 
+/**
+ * PostgreSQL's memory inside the WebAssembly, which never gives a page back once touched. Its
+ * default shared_buffers (128MB, which PostgreSQL touches whole when it starts) was 120 MB of the
+ * process's RSS; the pages that do not fit are read from the data folder's files, which the
+ * operating system caches outside the process. wal_buffers follows shared_buffers (1/32).
+ */
+export const MEMORY_SETTINGS = ["-c", "shared_buffers=16MB"];
+
 async function main(input: WorkerInput): Promise<void> {
   const port = parentPort!;
   const db = await PGlite.create({
@@ -193,6 +201,7 @@ async function main(input: WorkerInput): Promise<void> {
     loadDataDir: input.template ? new Blob([fs.readFileSync(input.template)]) : undefined,
     pgliteWasmModule: input.pgliteWasm,
     initdbWasmModule: input.initdbWasm,
+    startParams: [...PGlite.defaultStartParams, ...MEMORY_SETTINGS],
   });
   let active: Connection | null = null;
   const waiting: Connection[] = [];
