@@ -12,7 +12,7 @@
  * connection closes, its open transaction is rolled back and its session reset (DISCARD ALL:
  * prepared statements, LISTENs, settings), so the next one starts clean.
  *
- * Started by embedded.ts; workerData: { dataDir, socketPath, template, pgliteWasm, initdbWasm }.
+ * Started by embedded.ts; workerData: WorkerInput.
  */
 import fs from "node:fs";
 import net from "node:net";
@@ -21,7 +21,8 @@ import { PGlite } from "@electric-sql/pglite";
 
 export interface WorkerInput {
   dataDir: string;
-  socketPath: string;
+  /** Where to serve; null to fill a new data directory from `template`, close it and end. */
+  socketPath: string | null;
   /** A gzip tarball of a fresh cluster to start from (a new data directory), or null. */
   template: string | null;
   /** PGlite's WebAssembly modules, compiled once per process. */
@@ -203,6 +204,12 @@ async function main(input: WorkerInput): Promise<void> {
     initdbWasmModule: input.initdbWasm,
     startParams: [...PGlite.defaultStartParams, ...MEMORY_SETTINGS],
   });
+  if (input.socketPath === null) {
+    await db.close();
+    port.postMessage({ type: "closed" } satisfies WorkerMessage);
+    return;
+  }
+  const socketPath = input.socketPath;
   let active: Connection | null = null;
   const waiting: Connection[] = [];
   let closing = false;
@@ -234,7 +241,7 @@ async function main(input: WorkerInput): Promise<void> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(input.socketPath, () => resolve());
+    server.listen(socketPath, () => resolve());
   });
   port.on("message", (m: WorkerCommand) => {
     if (m.type !== "close") return;
