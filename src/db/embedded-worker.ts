@@ -12,7 +12,7 @@
  * connection closes, its open transaction is rolled back and its session reset (DISCARD ALL:
  * prepared statements, LISTENs, settings), so the next one starts clean.
  *
- * Started by embedded.ts; workerData: { dataDir, socketPath, template, pgliteWasm, initdbWasm }.
+ * Started by embedded.ts; workerData: WorkerInput.
  */
 import fs from "node:fs";
 import net from "node:net";
@@ -21,7 +21,8 @@ import { PGlite } from "@electric-sql/pglite";
 
 export interface WorkerInput {
   dataDir: string;
-  socketPath: string;
+  /** Where to serve; null to fill a new data directory from `template`, close it and end. */
+  socketPath: string | null;
   /** A gzip tarball of a fresh cluster to start from (a new data directory), or null. */
   template: string | null;
   /** PGlite's WebAssembly modules, compiled once per process. */
@@ -186,6 +187,15 @@ function completeMessages(buf: Buffer): { end: number; terminate: boolean } {
   return { end: pos, terminate: false };
 }
 
+/**
+ * PostgreSQL's memory inside the WebAssembly, which never gives a page back once touched. Its
+ * default shared_buffers (128MB, which PostgreSQL touches whole when it starts) was 120 MB of the
+ * process's RSS; 8MB against 16MB saved 12 MB more over a write load, with no CPU difference
+ * measurable on writes. The pages that do not fit are read from the data folder's files, which the
+ * operating system caches outside the process. wal_buffers follows shared_buffers (1/32).
+ */
+export const MEMORY_SETTINGS = ["-c", "shared_buffers=8MB"];
+
 async function main(input: WorkerInput): Promise<void> {
   const port = parentPort!;
   const db = await PGlite.create({
@@ -193,7 +203,14 @@ async function main(input: WorkerInput): Promise<void> {
     loadDataDir: input.template ? new Blob([fs.readFileSync(input.template)]) : undefined,
     pgliteWasmModule: input.pgliteWasm,
     initdbWasmModule: input.initdbWasm,
+    startParams: [...PGlite.defaultStartParams, ...MEMORY_SETTINGS],
   });
+  if (input.socketPath === null) {
+    await db.close();
+    port.postMessage({ type: "closed" } satisfies WorkerMessage);
+    return;
+  }
+  const socketPath = input.socketPath;
   let active: Connection | null = null;
   const waiting: Connection[] = [];
   let closing = false;
@@ -225,7 +242,7 @@ async function main(input: WorkerInput): Promise<void> {
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(input.socketPath, () => resolve());
+    server.listen(socketPath, () => resolve());
   });
   port.on("message", (m: WorkerCommand) => {
     if (m.type !== "close") return;

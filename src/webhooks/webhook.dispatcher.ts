@@ -24,7 +24,7 @@ import type { Logger } from "../shared/log.js";
 import type { Tracing } from "../telemetry/tracing.js";
 import { deliveryBody, deliveryHeaders } from "./webhook.payload.js";
 import * as repo from "./webhook.repository.js";
-import type { AttemptMade } from "./webhook.repository.js";
+import type { AttemptMade, LeasedWebhook } from "./webhook.repository.js";
 import { hostOf, isInternalAddress, publicOnlyLookup } from "./url-guard.js";
 
 /** Deliveries of one endpoint read at a time. */
@@ -110,8 +110,9 @@ export class WebhookDispatcher {
   private async cycle(): Promise<void> {
     const free = this.deps.config.concurrency - this.active.size;
     if (free <= 0) return;
-    for (const id of await this.claim(free)) {
-      const work = this.work(id)
+    for (const webhook of await this.claim(free)) {
+      const id = webhook.id;
+      const work = this.work(webhook)
         .catch((e) => this.deps.log.warn("webhook delivery failed", { webhook: id, error: errorText(e) }))
         .finally(() => {
           this.active.delete(id);
@@ -122,7 +123,7 @@ export class WebhookDispatcher {
   }
 
   /** Takes up to `n` endpoints that have due deliveries and that no server holds. */
-  private claim(n: number): Promise<number[]> {
+  private claim(n: number): Promise<LeasedWebhook[]> {
     const now = this.now();
     return repo.leaseWebhooks(this.deps.prisma, {
       owner: this.owner,
@@ -134,13 +135,16 @@ export class WebhookDispatcher {
 
   /**
    * Sends an endpoint's due deliveries, oldest first, while this server holds it: a batch is sent
-   * one delivery after another, then its outcomes are written together.
+   * one delivery after another, then its outcomes are written together. `claimed` is the endpoint
+   * as its claim returned it; each later batch reads it again.
    */
-  private async work(webhookId: number): Promise<void> {
+  private async work(claimed: LeasedWebhook): Promise<void> {
     const { prisma } = this.deps;
+    const webhookId = claimed.id;
+    let released = false;
     try {
-      for (let held = true; held && !this.stopping;) {
-        const webhook = await repo.leasedWebhook(prisma, webhookId);
+      for (let held = true, first = true; held && !this.stopping; first = false) {
+        const webhook = first ? claimed : await repo.leasedWebhook(prisma, webhookId);
         if (!webhook?.enabled || webhook.leaseOwner !== this.owner) return;
         const due = await repo.dueDeliveries(prisma, webhookId, this.now(), BATCH);
         if (due.length === 0) return;
@@ -183,13 +187,18 @@ export class WebhookDispatcher {
           this.deps.onAttempt?.(attempt.ok, attempt.durationMs / 1000);
           sent.push({ id: d.id, attempts: d.attempts + 1, at, ...attempt });
         }
-        held = await this.record(webhookId, sent);
-        // A short batch was every due delivery: the lease is given back now, and the wake-up that
-        // follows claims the endpoint again if more came meanwhile (one statement, not two).
-        if (due.length < BATCH && sent.length === due.length) return;
+        // A short batch was every due delivery: the endpoint's turn ends with it, its lease given
+        // back (with the outcomes when they all succeeded), and the wake-up that follows claims it
+        // again if more came meanwhile.
+        const last = due.length < BATCH && sent.length === due.length;
+        held = await this.record(webhookId, sent, last);
+        if (last) {
+          released = held && sent.every((a) => a.ok);
+          return;
+        }
       }
     } finally {
-      await repo.releaseLease(prisma, webhookId, this.owner).catch(() => {});
+      if (!released) await repo.releaseLease(prisma, webhookId, this.owner).catch(() => {});
     }
   }
 
@@ -261,10 +270,10 @@ export class WebhookDispatcher {
   /**
    * Writes a batch's outcomes in one transaction: every attempt; each delivery succeeded, retried
    * later or given up on; the endpoint's failing streak (switching it off after
-   * WEBHOOK_DISABLE_AFTER_HOURS); and the lease, renewed. False when this server no longer holds the
-   * endpoint.
+   * WEBHOOK_DISABLE_AFTER_HOURS); and the lease, renewed, or given back with the outcomes when
+   * `last` and every attempt succeeded. False when this server no longer holds the endpoint.
    */
-  private async record(webhookId: number, sent: AttemptMade[]): Promise<boolean> {
+  private async record(webhookId: number, sent: AttemptMade[], last: boolean): Promise<boolean> {
     if (sent.length === 0) return true;
     const now = this.now();
     const delays = this.deps.config.retryDelaysSeconds;
@@ -277,7 +286,7 @@ export class WebhookDispatcher {
     const until = new Date(now.getTime() + this.leaseMs);
     // Every attempt succeeded (the usual case): one statement, no transaction.
     if (failed.length === 0)
-      return repo.writeSuccesses(this.deps.prisma, webhookId, { owner: this.owner, until }, sent);
+      return repo.writeSuccesses(this.deps.prisma, webhookId, { owner: this.owner, until: last ? null : until }, sent);
     return inTransaction(this.deps.prisma, async (tx) => {
       const held = await repo.renewLease(tx, webhookId, {
         owner: this.owner,

@@ -128,15 +128,25 @@ export async function redeliver(db: Db, messageId: string, now: Date): Promise<D
 
 // The dispatcher's queue (webhook.dispatcher.ts): endpoints leased to one server at a time.
 
+/** What the dispatcher needs of an endpoint it holds. */
+export interface LeasedWebhook {
+  id: number;
+  url: string;
+  secret: string;
+  enabled: boolean;
+  leaseOwner: string | null;
+}
+
 /**
  * Leases up to `n` enabled endpoints that have due deliveries and that no server holds, to `owner`
- * until `until`. Raw SQL: Prisma has no API for FOR UPDATE SKIP LOCKED.
+ * until `until`, and returns what the dispatcher needs of them. Raw SQL: Prisma has no API for FOR
+ * UPDATE SKIP LOCKED.
  */
 export async function leaseWebhooks(
   db: Db,
   o: { owner: string; now: Date; until: Date; n: number },
-): Promise<number[]> {
-  const rows = await db.$queryRaw<{ id: number }[]>`
+): Promise<LeasedWebhook[]> {
+  return db.$queryRaw<LeasedWebhook[]>`
     UPDATE "Webhook" SET "leaseUntil" = ${o.until}, "leaseOwner" = ${o.owner}
     WHERE "id" IN (
       SELECT w."id" FROM "Webhook" w
@@ -146,8 +156,7 @@ export async function leaseWebhooks(
       ORDER BY w."leaseUntil" NULLS FIRST, w."id"
       LIMIT ${o.n}
       FOR UPDATE SKIP LOCKED)
-    RETURNING "id"`;
-  return rows.map((r) => r.id);
+    RETURNING "id", "url", "secret", "enabled", "leaseOwner"`;
 }
 
 /** Renews `owner`'s lease (and ends the failing streak after a success); false when it no longer holds it. */
@@ -170,9 +179,12 @@ export async function releaseLease(db: Db, webhookId: number, owner: string): Pr
   });
 }
 
-/** What the dispatcher needs of an endpoint it holds. */
-export function leasedWebhook(db: Db, id: number) {
-  return db.webhook.findUnique({ where: { id }, select: { url: true, secret: true, enabled: true, leaseOwner: true } });
+/** An endpoint the dispatcher holds, read again (it may have been switched off or taken over meanwhile). */
+export function leasedWebhook(db: Db, id: number): Promise<LeasedWebhook | null> {
+  return db.webhook.findUnique({
+    where: { id },
+    select: { id: true, url: true, secret: true, enabled: true, leaseOwner: true },
+  });
 }
 
 /** An endpoint's due deliveries, oldest first. */
@@ -219,20 +231,23 @@ export async function writeAttempts(tx: Tx, made: AttemptMade[]): Promise<void> 
 }
 
 /**
- * A batch whose attempts all succeeded, in one statement: `owner`'s lease renewed (and the endpoint's
- * failing streak ended), the attempts written, their deliveries marked delivered (as writeAttempts).
- * Returns whether `owner` still holds the endpoint. Raw SQL: as writeAttempts, and the lease's
- * renewal joined to it (Prisma runs an update and a raw statement only as two, in a transaction).
+ * A batch whose attempts all succeeded, in one statement: `owner`'s lease renewed until `until`, or
+ * given back when `until` is null (the endpoint's turn ends), and the endpoint's failing streak
+ * ended; the attempts written, their deliveries marked delivered (as writeAttempts). Returns whether
+ * `owner` held the endpoint. Raw SQL: as writeAttempts, and the lease's renewal joined to it (Prisma
+ * runs an update and a raw statement only as two, in a transaction).
  */
 export async function writeSuccesses(
   db: Db,
   webhookId: number,
-  lease: { owner: string; until: Date },
+  lease: { owner: string; until: Date | null },
   made: AttemptMade[],
 ): Promise<boolean> {
   const rows = await db.$queryRaw<{ held: boolean }[]>`
     WITH lease AS (
-      UPDATE "Webhook" SET "leaseUntil" = ${lease.until}, "failingSince" = NULL
+      UPDATE "Webhook"
+      SET "leaseUntil" = ${lease.until}::timestamptz, "failingSince" = NULL,
+          "leaseOwner" = CASE WHEN ${lease.until}::timestamptz IS NULL THEN NULL ELSE "leaseOwner" END
       WHERE "id" = ${webhookId} AND "leaseOwner" = ${lease.owner}
       RETURNING 1
     ), r AS (
