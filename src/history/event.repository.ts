@@ -237,18 +237,22 @@ const PAGE_COLUMNS_SQL = Prisma.raw(
  * event of every order (relationLoadStrategy "query") or reads the joined rows through JSON
  * numbers, which rounds Decimal amounts beyond 15 digits ("join", prisma/orm#25639); and Prisma has
  * no count beside a relation's page (`_count` with a relation's rows is a second statement). The
- * count is of every event the caller may see, whatever the cursor; an order with no event on the
- * page is one row of nulls (LEFT JOIN), so that its count comes back. The amount comes as text,
- * which Money reads as is.
+ * count is of every event the caller may see, whatever the cursor, counted once per order (a
+ * LATERAL join: as a subquery of the select list PostgreSQL would count again for every event
+ * row); an order with no event on the page is one row of nulls (LEFT JOIN), so that its count
+ * comes back. The amount comes as text, which Money reads as is.
  */
 export async function eventPages(db: Db, orderIds: readonly number[], q: EventPageQuery): Promise<EventPages> {
   const counts = new Map<number, number>();
   if (orderIds.length === 0 || (q.take <= 0 && !q.count)) return { events: [], counts };
   const visible = q.publicOnly ? Prisma.sql`AND x."public"` : Prisma.empty;
+  const total = q.count ? Prisma.sql`c."n"` : Prisma.sql`NULL::int`;
+  const counted = q.count
+    ? Prisma.sql`CROSS JOIN LATERAL (SELECT count(*)::int AS "n" FROM "OrderEvent" x WHERE x."orderId" = o."id" ${visible}) c`
+    : Prisma.empty;
   const rows = await db.$queryRaw<PageRow[]>`
-    SELECT o."id" AS "orderId", o."ref" AS "orderRef", ${PAGE_COLUMNS_SQL},
-      ${q.count ? Prisma.sql`(SELECT count(*)::int FROM "OrderEvent" x WHERE x."orderId" = o."id" ${visible})` : Prisma.sql`NULL::int`} AS "total"
-    FROM "Order" o
+    SELECT o."id" AS "orderId", o."ref" AS "orderRef", ${PAGE_COLUMNS_SQL}, ${total} AS "total"
+    FROM "Order" o ${counted}
     LEFT JOIN LATERAL (
       SELECT * FROM "OrderEvent" x
       WHERE x."orderId" = o."id" AND x."id" > ${q.afterId ?? 0} ${visible}
