@@ -7,7 +7,12 @@
  */
 import type { Tx } from "../db/transaction.js";
 import type { OrderEventRecord } from "./event.model.js";
-import { insertEventAnnounced, type NewEvent } from "./event.repository.js";
+import {
+  insertEventAnnounced,
+  insertEventAnnouncedWith,
+  type NewEvent,
+  type WritesWithEvent,
+} from "./event.repository.js";
 import type { Tracing } from "../telemetry/tracing.js";
 
 /** The PostgreSQL channel events are announced on; the payload is the event's id. */
@@ -28,6 +33,26 @@ export class EventLog {
       { ...event, traceContext: this.tracing?.traceparent() },
       this.now(),
       EVENTS_CHANNEL,
+    );
+  }
+
+  /**
+   * Records an event with other writes of its change in one statement (their CTEs run before the
+   * event's); answers the event and what the writes' columns read.
+   */
+  recordWith<T extends object>(
+    tx: Tx,
+    order: { id: number; ref: string },
+    event: NewEvent,
+    writes: WritesWithEvent,
+  ): Promise<{ event: OrderEventRecord; written: T }> {
+    return insertEventAnnouncedWith<T>(
+      tx,
+      order,
+      { ...event, traceContext: this.tracing?.traceparent() },
+      this.now(),
+      EVENTS_CHANNEL,
+      writes,
     );
   }
 }

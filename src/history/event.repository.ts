@@ -45,6 +45,10 @@ function toLines(v: unknown): EventLine[] | null {
   }));
 }
 
+/** The edit column as written: a JSON object, or null. */
+const jsonObject = (v: unknown): Record<string, unknown> | null =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+
 export function toEvent(r: OrderEventRow, orderRef: string): OrderEventRecord {
   return {
     id: r.id,
@@ -60,10 +64,7 @@ export function toEvent(r: OrderEventRow, orderRef: string): OrderEventRecord {
     transactionId: r.transactionId,
     message: r.message,
     dateCreated: r.dateCreated,
-    edit:
-      r.edit !== null && typeof r.edit === "object" && !Array.isArray(r.edit)
-        ? (r.edit as Record<string, unknown>)
-        : null,
+    edit: jsonObject(r.edit),
     shipmentId: r.shipmentId,
     returnId: r.returnId,
     lines: toLines(r.lines),
@@ -145,16 +146,6 @@ const EVENT_COLUMNS_SQL = Prisma.raw(
     .map((c) => `"${c}"`)
     .join(", "),
 );
-/**
- * The same, of the event aliased `e`. Raw reads list their columns: a prepared statement's result
- * may not change shape, so `e.*` would fail once on each connection after a migration adds a column.
- */
-const E_COLUMNS_SQL = Prisma.raw(
-  Object.keys(EVENT_COLUMNS)
-    .map((c) => `e."${c}"`)
-    .join(", "),
-);
-
 const json = (v: unknown) => (v == null ? null : JSON.stringify(v));
 
 /**
@@ -177,8 +168,33 @@ export async function insertEventAnnounced(
   now: Date,
   channel: string,
 ): Promise<OrderEventRecord> {
-  const [row] = await tx.$queryRaw<(OrderEventRow & { deliveries: number })[]>`
-    WITH event AS (
+  return (await insertEventAnnouncedWith(tx, order, e, now, channel, null)).event;
+}
+
+/**
+ * Other writes of a change, run in its event's statement as data-modifying CTEs before the event's:
+ * each statement of a write costs Prisma 0.15–0.3 ms of CPU, and these need no answer but an id.
+ * PostgreSQL runs every data-modifying CTE to its end, read or not, in the statement's snapshot.
+ */
+export interface WritesWithEvent {
+  /** `name AS (…)` CTEs separated by commas, each a write of the change; their names must not be event or deliveries. */
+  ctes: Prisma.Sql;
+  /** What the answer reads from them, as the select list's columns (`(SELECT "id" FROM refund) AS "refundId"`). */
+  columns: Prisma.Sql;
+}
+
+/** insertEventAnnounced with the change's other writes in the same statement; answers their columns beside the event. */
+export async function insertEventAnnouncedWith<T extends object>(
+  tx: Tx,
+  order: { id: number; ref: string },
+  e: NewEvent,
+  now: Date,
+  channel: string,
+  writes: WritesWithEvent | null,
+): Promise<{ event: OrderEventRecord; written: T }> {
+  const [row] = await tx.$queryRaw<(OrderEventRow & { deliveries: number } & T)[]>`
+    WITH ${writes ? Prisma.sql`${writes.ctes},` : Prisma.empty}
+    event AS (
       INSERT INTO "OrderEvent" ("orderId", "type", "public", "actorId", "fromStatus", "toStatus", "amount",
         "paymentMethod", "transactionId", "message", "dateCreated", "edit", "shipmentId", "returnId", "lines",
         "traceContext")
@@ -195,9 +211,9 @@ export async function insertEventAnnounced(
       WHERE w."enabled" AND (cardinality(w."events") = 0 OR event."type" = ANY (w."events"))
       ORDER BY w."id"
       RETURNING 1)
-    SELECT event.*, (SELECT count(*) FROM deliveries)::int AS deliveries
+    SELECT event.*, (SELECT count(*) FROM deliveries)::int AS deliveries${writes ? Prisma.sql`, ${writes.columns}` : Prisma.empty}
     FROM event, pg_notify(${channel}, event."id"::text)`;
-  return toEvent(row, order.ref);
+  return { event: toEvent(row, order.ref), written: row };
 }
 
 export interface EventPageQuery {
@@ -206,28 +222,98 @@ export interface EventPageQuery {
   /** Events after this id (the keyset: oldest first). */
   afterId: number | null;
   take: number;
+  /** Count each order's events (that the caller may see) in the same statement. */
+  count: boolean;
 }
 
+/** The pages of a list's orders: the events, and each order's count when it was asked for. */
+export interface EventPages {
+  events: OrderEventRecord[];
+  /** Every order found, with how many events it has (that the caller may see); empty unless `count`. */
+  counts: Map<number, number>;
+}
+
+/** An event's row as a page reads it: no trace context, the amount as text, with its order's ref and count. */
+type PageRow = Omit<OrderEventRow, "traceContext" | "amount" | "id"> & {
+  id: number | null;
+  amount: string | null;
+  orderRef: string;
+  total: number | null;
+};
+
 /**
- * The first `take` events of each order (oldest first, after `afterId`), in one statement.
+ * The columns of a page's events, `e` aliased: every column of an event but its trace (and its order
+ * id, the order's), the amount as text. Raw reads list their columns: a prepared statement's result
+ * may not change shape, so `e.*` would fail once on each connection after a migration adds a column.
+ */
+const PAGE_COLUMNS_SQL = Prisma.raw(
+  Object.keys(EVENT_COLUMNS)
+    .filter((c) => c !== "traceContext" && c !== "amount" && c !== "orderId")
+    .map((c) => `e."${c}"`)
+    .concat(`e."amount"::text AS "amount"`)
+    .join(", "),
+);
+
+/**
+ * The first `take` events of each order (oldest first, after `afterId`), and with `count` how many
+ * events each order has, in one statement.
  *
  * Raw SQL: a LIMIT per order needs a LATERAL join. Prisma's nested `take` either fetches every
  * event of every order (relationLoadStrategy "query") or reads the joined rows through JSON
- * numbers, which rounds Decimal amounts beyond 15 digits ("join", prisma/orm#25639).
+ * numbers, which rounds Decimal amounts beyond 15 digits ("join", prisma/orm#25639); and Prisma has
+ * no count beside a relation's page (`_count` with a relation's rows is a second statement). The
+ * count is of every event the caller may see, whatever the cursor, counted once per order (a
+ * LATERAL join: as a subquery of the select list PostgreSQL would count again for every event
+ * row); an order with no event on the page is one row of nulls (LEFT JOIN), so that its count
+ * comes back. The amount comes as text, which Money reads as is.
  */
-export async function eventPages(db: Db, orderIds: readonly number[], q: EventPageQuery): Promise<OrderEventRecord[]> {
-  if (orderIds.length === 0 || q.take <= 0) return [];
-  const rows = await db.$queryRaw<(OrderEventRow & { orderRef: string })[]>`
-    SELECT ${E_COLUMNS_SQL}, o."ref" AS "orderRef"
-    FROM "Order" o
-    CROSS JOIN LATERAL (
+export async function eventPages(db: Db, orderIds: readonly number[], q: EventPageQuery): Promise<EventPages> {
+  const counts = new Map<number, number>();
+  if (orderIds.length === 0 || (q.take <= 0 && !q.count)) return { events: [], counts };
+  const visible = q.publicOnly ? Prisma.sql`AND x."public"` : Prisma.empty;
+  const total = q.count ? Prisma.sql`c."n"` : Prisma.sql`NULL::int`;
+  const counted = q.count
+    ? Prisma.sql`CROSS JOIN LATERAL (SELECT count(*)::int AS "n" FROM "OrderEvent" x WHERE x."orderId" = o."id" ${visible}) c`
+    : Prisma.empty;
+  const rows = await db.$queryRaw<PageRow[]>`
+    SELECT o."id" AS "orderId", o."ref" AS "orderRef", ${PAGE_COLUMNS_SQL}, ${total} AS "total"
+    FROM "Order" o ${counted}
+    LEFT JOIN LATERAL (
       SELECT * FROM "OrderEvent" x
-      WHERE x."orderId" = o."id" AND x."id" > ${q.afterId ?? 0} ${q.publicOnly ? Prisma.sql`AND x."public"` : Prisma.empty}
-      ORDER BY x."id" LIMIT ${q.take}
-    ) e
+      WHERE x."orderId" = o."id" AND x."id" > ${q.afterId ?? 0} ${visible}
+      ORDER BY x."id" LIMIT ${Math.max(q.take, 0)}
+    ) e ON true
     WHERE o."id" IN (${Prisma.join(orderIds)})
-    ORDER BY e."orderId", e."id"`;
-  return rows.map((r) => toEvent(r, r.orderRef));
+    ORDER BY o."id", e."id"`;
+  const events: OrderEventRecord[] = [];
+  for (const r of rows) {
+    if (r.total !== null) counts.set(r.orderId, r.total);
+    if (r.id !== null) events.push(pageEvent(r as PageRow & { id: number }));
+  }
+  return { events, counts };
+}
+
+/** A page's row as the event it is (its amount read from text). */
+function pageEvent(r: PageRow & { id: number }): OrderEventRecord {
+  return {
+    id: r.id,
+    orderId: r.orderId,
+    orderRef: r.orderRef,
+    type: r.type,
+    public: r.public,
+    actorId: r.actorId,
+    fromStatus: r.fromStatus,
+    toStatus: r.toStatus,
+    amount: r.amount === null ? null : new Money(r.amount),
+    paymentMethod: r.paymentMethod,
+    transactionId: r.transactionId,
+    message: r.message,
+    dateCreated: r.dateCreated,
+    edit: jsonObject(r.edit),
+    shipmentId: r.shipmentId,
+    returnId: r.returnId,
+    lines: toLines(r.lines),
+  };
 }
 
 /** How many events each order has (that the caller may see). */

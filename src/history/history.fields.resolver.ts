@@ -3,12 +3,13 @@
  * actor and no refund reason.
  */
 import "reflect-metadata";
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
+import { Arg, Ctx, FieldResolver, Info, Int, Resolver, Root } from "type-graphql";
 import { isStaff } from "../auth/viewer.js";
 import { Order } from "../orders/order.type.js";
 import { HISTORY_PAGE_SIZE, idCursor, pageSize, toPage } from "../shared/pagination.js";
 import { User } from "../users/user.type.js";
-import type { OrderEventType } from "./event.model.js";
+import type { OrderEventRecord, OrderEventType } from "./event.model.js";
 import { OrderEvent, OrderEventConnection } from "./event.type.js";
 import type { HistoryContext } from "./history.context.js";
 import "./event.node-kind.js"; // OrderEvent is a Node: registered wherever its fields are
@@ -24,20 +25,50 @@ const STAFF_ONLY_MESSAGES = new Set<OrderEventType>([
 
 const eventCursor = idCursor("event", "pass an endCursor from this order's history.");
 
+/** Whether each `history` field of a document asks for its totalCount: the same for every order of a page. */
+const countAsked = new WeakMap<FieldNode, boolean>();
+
+/**
+ * Whether the field's selection has `totalCount` (in fragments too; @include and @skip are not read:
+ * a count read and not shown costs only its work). Kept per field node, which lives as long as its
+ * parsed document, so a page of 100 walks its selection once.
+ */
+function asksForCount(info: GraphQLResolveInfo): boolean {
+  const first = info.fieldNodes[0];
+  let asked = countAsked.get(first);
+  if (asked === undefined) {
+    const seen = new Set<string>();
+    const has = (set: SelectionSetNode | undefined): boolean =>
+      !!set?.selections.some((sel) => {
+        if (sel.kind === Kind.FIELD) return sel.name.value === "totalCount";
+        if (sel.kind === Kind.INLINE_FRAGMENT) return has(sel.selectionSet);
+        if (seen.has(sel.name.value)) return false;
+        seen.add(sel.name.value);
+        return has(info.fragments[sel.name.value]?.selectionSet);
+      });
+    asked = info.fieldNodes.some((f) => has(f.selectionSet));
+    countAsked.set(first, asked);
+  }
+  return asked;
+}
+
 @Resolver(() => Order)
 export class OrderHistoryResolver {
   @FieldResolver(() => OrderEventConnection, {
     description: "What happened to the order, oldest first. Non-staff callers see public events only.",
   })
   async history(
-    @Root() order: Order,
+    // Typed by its shape, not the Order class: type-graphql copies a root into an instance of the
+    // parameter's class on every call (a hundred copies of every order of a page).
+    @Root() order: Pick<Order, "id">,
     @Ctx() ctx: HistoryContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg("first", () => Int, { nullable: true, defaultValue: HISTORY_PAGE_SIZE }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
   ): Promise<OrderEventConnection> {
     const n = pageSize(first, { dflt: HISTORY_PAGE_SIZE });
     const afterId = after ? eventCursor.decode(after) : null;
-    const rows = await ctx.loaders.history.page(n + 1, afterId).load(order.id);
+    const rows = await ctx.loaders.history.page(n + 1, afterId, asksForCount(info)).load(order.id);
     return new OrderEventConnection(
       toPage(rows, n, {
         after: afterId !== null,
@@ -48,6 +79,9 @@ export class OrderHistoryResolver {
   }
 }
 
+/** An event as its field resolvers read it. */
+type EventRoot = Pick<OrderEventRecord, "type" | "message" | "actorId"> & Pick<OrderEvent, "actorUser">;
+
 @Resolver(() => OrderEvent)
 export class EventFieldsResolver {
   @FieldResolver(() => User, {
@@ -55,7 +89,8 @@ export class EventFieldsResolver {
     description:
       "The signed-in user who caused it; null for a guest, a payment method's callback, or a non-staff viewer.",
   })
-  actor(@Root() e: OrderEvent, @Ctx() ctx: HistoryContext): Promise<User | null> | User | null {
+  // Roots typed by their shape, not the OrderEvent class, which type-graphql would copy each event into.
+  actor(@Root() e: EventRoot, @Ctx() ctx: HistoryContext): Promise<User | null> | User | null {
     if (e.actorId === null || !isStaff(ctx.viewer)) return null;
     return e.actorUser !== undefined ? e.actorUser : ctx.loaders.users.load(e.actorId);
   }
@@ -64,7 +99,7 @@ export class EventFieldsResolver {
     nullable: true,
     description: "NOTE_ADDED: the note; REFUND_FAILED: why; PAYMENT_REFUNDED: the reason (staff only).",
   })
-  message(@Root() e: OrderEvent, @Ctx() ctx: HistoryContext): string | null {
+  message(@Root() e: EventRoot, @Ctx() ctx: HistoryContext): string | null {
     return STAFF_ONLY_MESSAGES.has(e.type) && !isStaff(ctx.viewer) ? null : e.message;
   }
 }

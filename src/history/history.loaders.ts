@@ -1,6 +1,6 @@
 /**
  * Per-request loaders of order histories: the page of every order a list shows in one statement,
- * whatever the list's size, and their counts in one more when asked for.
+ * whatever the list's size, with their counts in the same statement when the list asks for them.
  */
 import DataLoader from "dataloader";
 import type { OrderScope } from "../auth/viewer.js";
@@ -11,8 +11,12 @@ import type { OrderEventRecord } from "./event.model.js";
 import { countEvents, eventPages, visibleEventsByIds } from "./event.repository.js";
 
 export interface EventPageLoaders {
-  /** The first `take` events after `afterId` of each order (one loader per distinct page). */
-  page(take: number, afterId: number | null): DataLoader<number, OrderEventRecord[]>;
+  /**
+   * The first `take` events after `afterId` of each order (one loader per distinct page). With
+   * `counted`, each order's count comes in the same statement and fills `count`.
+   */
+  page(take: number, afterId: number | null, counted: boolean): DataLoader<number, OrderEventRecord[]>;
+  /** How many events each order has (a statement of its own only for an order no counted page read). */
   count: DataLoader<number, number>;
 }
 
@@ -26,23 +30,26 @@ export interface HistoryLoaders {
 /** `publicOnly`: the caller is not staff and sees public events only. */
 export function createHistoryLoaders(prisma: PrismaClient, publicOnly: boolean): HistoryLoaders {
   const pages = new Map<string, DataLoader<number, OrderEventRecord[]>>();
+  const count = new DataLoader<number, number>(async (ids) => {
+    const counts = await countEvents(prisma, ids, publicOnly);
+    return ids.map((id) => counts.get(id) ?? 0);
+  });
   return {
     history: {
-      page(take, afterId) {
-        const key = `${take}:${afterId ?? ""}`;
+      page(take, afterId, counted) {
+        const key = `${take}:${afterId ?? ""}:${counted ? "n" : ""}`;
         let loader = pages.get(key);
         if (!loader) {
-          loader = new DataLoader(async (ids) =>
-            groupBy(ids, await eventPages(prisma, ids, { publicOnly, afterId, take }), (e) => e.orderId),
-          );
+          loader = new DataLoader(async (ids) => {
+            const { events, counts } = await eventPages(prisma, ids, { publicOnly, afterId, take, count: counted });
+            for (const [id, n] of counts) count.prime(id, n);
+            return groupBy(ids, events, (e) => e.orderId);
+          });
           pages.set(key, loader);
         }
         return loader;
       },
-      count: new DataLoader(async (ids) => {
-        const counts = await countEvents(prisma, ids, publicOnly);
-        return ids.map((id) => counts.get(id) ?? 0);
-      }),
+      count,
     },
     visibleEvents: scopedLoaders(async (scope, ids) =>
       oneBy(ids, await visibleEventsByIds(prisma, ids, { scope, publicOnly }), (e) => e.id),

@@ -120,7 +120,7 @@ export class RefundService {
       });
       return answer;
     }
-    const done = await repo.insertRefund(tx, order, payment, {
+    const refund = repo.refundWrites(order, payment, {
       amount,
       fromPaid: refundCountedAgainstPaid(by.kind ?? "payment", amount, order),
       transactionId: answer.transactionId,
@@ -128,15 +128,22 @@ export class RefundService {
       reason: by.reason,
       now: this.now(),
     });
-    await this.events.record(tx, order, {
-      type: "PAYMENT_REFUNDED",
-      public: true,
-      actorId: by.actorId,
-      amount,
-      paymentMethod: payment.paymentMethod,
-      transactionId: answer.transactionId,
-      message: by.reason,
-    });
+    // The refund, the payment's and order's amounts, and the event: one statement.
+    const { written } = await this.events.recordWith<{ refundId: number }>(
+      tx,
+      order,
+      {
+        type: "PAYMENT_REFUNDED",
+        public: true,
+        actorId: by.actorId,
+        amount,
+        paymentMethod: payment.paymentMethod,
+        transactionId: answer.transactionId,
+        message: by.reason,
+      },
+      refund.writes,
+    );
+    const done = refund.written(written.refundId);
     return { ok: true, ...done };
   }
 

@@ -36,8 +36,11 @@ function kinds(statements: string[]): string[] {
       const sql = s.replace(/\s+/g, " ").trim();
       if (/^(BEGIN|COMMIT|ROLLBACK)\b/i.test(sql)) return sql.split(" ")[0].toUpperCase();
       if (/^SELECT .* FROM "Order" WHERE "ref" = \$1 AND .* FOR UPDATE$/.test(sql)) return "lock and read the order";
-      if (/INSERT INTO "OrderEvent"/.test(sql) && /INSERT INTO "WebhookDelivery"/.test(sql) && /pg_notify/.test(sql))
+      if (/INSERT INTO "OrderEvent"/.test(sql) && /INSERT INTO "WebhookDelivery"/.test(sql) && /pg_notify/.test(sql)) {
+        if (/INSERT INTO "OrderRefund"/.test(sql) && /UPDATE "OrderPayment"/.test(sql) && /UPDATE "Order" /.test(sql))
+          return "refund, payment, order + event + deliveries + NOTIFY";
         return "event + deliveries + NOTIFY";
+      }
       const m = /^(INSERT INTO|UPDATE|SELECT .*? FROM|DELETE FROM) "public"\."(\w+)"/.exec(sql);
       if (m) return `${m[1].split(" ")[0]} ${m[2]}`;
       return sql.slice(0, 80);
@@ -116,10 +119,7 @@ describe.each(backends())("the statements of a write on %s", (backend) => {
       "BEGIN",
       "lock and read the order",
       "SELECT OrderPayment",
-      "INSERT OrderRefund",
-      "UPDATE OrderPayment",
-      "UPDATE Order",
-      "event + deliveries + NOTIFY",
+      "refund, payment, order + event + deliveries + NOTIFY",
       "COMMIT",
     ]);
   });
