@@ -36,6 +36,13 @@ export interface OrderChange {
 /** Where changes are recorded: the order's history (history/event-log.ts), given by the server's wiring. */
 export interface OrderChangeLog {
   record(tx: Tx, order: { id: number; ref: string }, change: OrderChange): Promise<unknown>;
+  /** Records the change with its other writes in the event's one statement (order.repository.ts, statusWrites). */
+  recordWith(
+    tx: Tx,
+    order: { id: number; ref: string },
+    change: OrderChange,
+    writes: repo.ChangeWrites,
+  ): Promise<unknown>;
 }
 
 export interface OrderServiceDeps {
@@ -154,15 +161,15 @@ export class OrderService {
       if (status === order.status) return order;
       const error = transitionError(this.rules, order, status);
       if (error) return new InvalidStatusTransitionError(order.status, status, error);
-      const moved = await repo.moveStatus(tx, order, status, this.now());
-      await this.deps.events.record(tx, order, {
-        type: "STATUS_CHANGED",
-        public: true,
-        actorId: actorOf(viewer),
-        fromStatus: order.status,
-        toStatus: status,
-      });
-      return moved;
+      const now = this.now();
+      // The order's new status and its event: one statement.
+      await this.deps.events.recordWith(
+        tx,
+        order,
+        { type: "STATUS_CHANGED", public: true, actorId: actorOf(viewer), fromStatus: order.status, toStatus: status },
+        repo.statusWrites(order.id, status, now),
+      );
+      return { ...order, status, dateUpdated: now };
     });
   }
 
