@@ -83,8 +83,8 @@ export class OrderEditFieldsResolver {
     description:
       "What was paid beyond the total and not given back yet: what counts as paid (amountPaid less the refunds of an overpayment and of edits' settlements) − total, never below zero. An edit that lowers the total below what was paid leaves it here when the commit chose KEEP; refundOrderPayment gives it back.",
   })
-  amountOverpaid(@Root() order: Order): Money {
-    return amountOverpaid(order as OrderRecord);
+  amountOverpaid(@Root() order: OrderRecord): Money {
+    return amountOverpaid(order);
   }
 }
 
@@ -95,8 +95,8 @@ export class EventEditFieldsResolver {
     description:
       "ORDER_EDITED: the order before and after the edit, and how the money was settled; null for other events.",
   })
-  edit(@Root() e: OrderEvent): OrderEdit | null {
-    const json = (e as OrderEvent & { edit?: Record<string, unknown> | null }).edit;
+  edit(@Root() e: Pick<OrderEvent, "type"> & { edit?: Record<string, unknown> | null }): OrderEdit | null {
+    const json = e.edit;
     return e.type === "ORDER_EDITED" && json ? edit(detailsOf(json)) : null;
   }
 }

@@ -19,18 +19,18 @@ import { statusLabel } from "./status.js";
 @Resolver(() => Order)
 export class OrderFieldsResolver {
   @FieldResolver(() => String)
-  statusDisplay(@Root() order: Order): string {
+  statusDisplay(@Root() order: Pick<Order, "status">): string {
     return statusLabel(order.status);
   }
 
   // The contract's description (none) stays; README and Order.editVersion say how an edit changes it.
   @FieldResolver(() => DecimalScalar)
-  amountOutstanding(@Root() order: Order): Money {
-    return amountOutstanding(order as OrderRecord);
+  amountOutstanding(@Root() order: OrderRecord): Money {
+    return amountOutstanding(order);
   }
 
   @FieldResolver(() => User, { nullable: true })
-  user(@Root() order: Order, @Ctx() ctx: OrderContext): Promise<User | null> | User | null {
+  user(@Root() order: Pick<Order, "joined" | "userId">, @Ctx() ctx: OrderContext): Promise<User | null> | User | null {
     if (order.joined?.user !== undefined) return order.joined.user;
     return order.userId === null ? null : ctx.loaders.users.load(order.userId);
   }
@@ -38,13 +38,13 @@ export class OrderFieldsResolver {
   // Lines, notes (and payments, owner): what the read fetched with the order (order.select.ts,
   // JoinedRelation), else the request's loader.
   @FieldResolver(() => [OrderItem])
-  items(@Root() order: Order, @Ctx() ctx: OrderContext): Promise<OrderItem[]> | OrderItem[] {
+  items(@Root() order: Pick<Order, "id" | "joined">, @Ctx() ctx: OrderContext): Promise<OrderItem[]> | OrderItem[] {
     const joined = order.joined?.items;
     return joined ? shownItems(joined) : ctx.loaders.items.load(order.id).then(shownItems);
   }
 
   @FieldResolver(() => [OrderNote])
-  notes(@Root() order: Order, @Ctx() ctx: OrderContext): Promise<OrderNote[]> | OrderNote[] {
+  notes(@Root() order: Pick<Order, "id" | "joined">, @Ctx() ctx: OrderContext): Promise<OrderNote[]> | OrderNote[] {
     return order.joined?.notes ?? ctx.loaders.notes.load(order.id);
   }
 
@@ -54,14 +54,14 @@ export class OrderFieldsResolver {
     description:
       "Every status with the reason a move to it is refused (GET /orders/{ref}/status/). Staff only: FORBIDDEN for others.",
   })
-  statusTransitions(@Root() order: Order, @Ctx() ctx: OrderContext): StatusTransition[] {
-    return ctx.orders.transitions(order as OrderRecord);
+  statusTransitions(@Root() order: OrderRecord, @Ctx() ctx: OrderContext): StatusTransition[] {
+    return ctx.orders.transitions(order);
   }
 
   @FieldResolver(() => DecimalScalar, {
     description: "What may still be refunded: amountPaid − amountRefunded, never below zero.",
   })
-  refundableAmount(@Root() order: Order): Money {
+  refundableAmount(@Root() order: Pick<Order, "amountPaid" | "amountRefunded">): Money {
     return Money.max(ZERO, order.amountPaid.minus(order.amountRefunded));
   }
 }

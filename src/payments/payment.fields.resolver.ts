@@ -19,14 +19,17 @@ import { OrderRefund } from "./refund.type.js";
 @Resolver(() => Order)
 export class OrderPaymentFieldsResolver {
   @FieldResolver(() => [OrderPayment])
-  payments(@Root() order: Order, @Ctx() ctx: PaymentContext): Promise<OrderPayment[]> | OrderPayment[] {
+  payments(
+    @Root() order: Pick<Order, "id" | "joined">,
+    @Ctx() ctx: PaymentContext,
+  ): Promise<OrderPayment[]> | OrderPayment[] {
     // What the read fetched with the order (orders/order.select.ts, JoinedRelation), else the loader.
     const joined = order.joined?.payments;
     return joined ? toPaymentNodes(joined.map(paymentFromJson), ctx.registry) : ctx.loaders.payments.load(order.id);
   }
 
   @FieldResolver(() => [OrderRefund], { description: "Every refund of every payment, oldest first." })
-  refunds(@Root() order: Order, @Ctx() ctx: PaymentContext): Promise<OrderRefund[]> {
+  refunds(@Root() order: Pick<Order, "id">, @Ctx() ctx: PaymentContext): Promise<OrderRefund[]> {
     return ctx.loaders.orderRefunds.load(order.id);
   }
 
@@ -34,20 +37,20 @@ export class OrderPaymentFieldsResolver {
     description:
       "The order-capable payment methods with the reason each cannot pay this order (GET /orders/{ref}/pay/).",
   })
-  paymentMethods(@Root() order: Order, @Ctx() ctx: PaymentContext): PaymentMethodChoice[] {
-    return ctx.payments.choices(ctx.viewer, order as OrderRecord);
+  paymentMethods(@Root() order: OrderRecord, @Ctx() ctx: PaymentContext): PaymentMethodChoice[] {
+    return ctx.payments.choices(ctx.viewer, order);
   }
 }
 
 @Resolver(() => OrderPayment)
 export class PaymentFieldsResolver {
   @FieldResolver(() => DecimalScalar, { description: "What may still be refunded of it: amount − amountRefunded." })
-  refundableAmount(@Root() p: OrderPayment): Money {
+  refundableAmount(@Root() p: Pick<OrderPayment, "amount" | "amountRefunded">): Money {
     return p.amount.minus(p.amountRefunded);
   }
 
   @FieldResolver(() => [OrderRefund], { description: "Its refunds, oldest first." })
-  refunds(@Root() p: OrderPayment, @Ctx() ctx: PaymentContext): Promise<OrderRefund[]> {
+  refunds(@Root() p: Pick<OrderPayment, "id">, @Ctx() ctx: PaymentContext): Promise<OrderRefund[]> {
     return ctx.loaders.paymentRefunds.load(p.id);
   }
 }
@@ -55,7 +58,7 @@ export class PaymentFieldsResolver {
 @Resolver(() => OrderRefund)
 export class RefundFieldsResolver {
   @FieldResolver(() => OrderPayment, { description: "The payment this refund gives money back from." })
-  async payment(@Root() r: OrderRefund, @Ctx() ctx: PaymentContext): Promise<OrderPayment | null> {
+  async payment(@Root() r: Pick<OrderRefund, "paymentId">, @Ctx() ctx: PaymentContext): Promise<OrderPayment | null> {
     return ctx.loaders.payment.load(r.paymentId);
   }
 
@@ -63,7 +66,7 @@ export class RefundFieldsResolver {
     nullable: true,
     description: "Why the money was given back, as staff wrote it. Null for non-staff callers.",
   })
-  reason(@Root() r: OrderRefund, @Ctx() ctx: PaymentContext): string | null {
+  reason(@Root() r: Pick<OrderRefund, "reason">, @Ctx() ctx: PaymentContext): string | null {
     return isStaff(ctx.viewer) ? r.reason : null;
   }
 }

@@ -100,7 +100,7 @@ export class ReturnResolver {
 @Resolver(() => Order)
 export class OrderReturnFieldsResolver {
   @FieldResolver(() => [OrderReturn], { description: "The order's returns, oldest first." })
-  async returns(@Root() order: Order, @Ctx() ctx: ReturnContext): Promise<OrderReturn[]> {
+  async returns(@Root() order: Pick<Order, "id">, @Ctx() ctx: ReturnContext): Promise<OrderReturn[]> {
     return (await ctx.loaders.returns.load(order.id)).map(toReturnNode);
   }
 }
@@ -110,8 +110,11 @@ export class ItemReturnFieldsResolver {
   @FieldResolver(() => Int, {
     description: "How many of its units came back (returns RECEIVED or REFUNDED).",
   })
-  async quantityReturned(@Root() item: OrderItem, @Ctx() ctx: ReturnContext): Promise<number> {
-    const returns = await ctx.loaders.returns.load((item as OrderItem & { orderId: number }).orderId);
+  async quantityReturned(
+    @Root() item: Pick<OrderItem, "id"> & { orderId: number },
+    @Ctx() ctx: ReturnContext,
+  ): Promise<number> {
+    const returns = await ctx.loaders.returns.load(item.orderId);
     return unitsByItem(returns, wasReceived).get(item.id) ?? 0;
   }
 }
@@ -122,7 +125,7 @@ export class ReturnFieldsResolver {
     nullable: true,
     description: "Staff's own note on approving or receiving it. Staff only: null for other callers.",
   })
-  staffNote(@Root() r: OrderReturn, @Ctx() ctx: ReturnContext): string | null {
+  staffNote(@Root() r: Pick<OrderReturn, "staffNote">, @Ctx() ctx: ReturnContext): string | null {
     return isStaff(ctx.viewer) ? r.staffNote : null;
   }
 
@@ -130,7 +133,10 @@ export class ReturnFieldsResolver {
     description:
       'What refundReturn would give back now: for a RECEIVED return, its share of what was paid (README, "Returns") less amountRefunded, which is the rest of it when a payment method failed part-way through its refund; 0.00 in any other status (REFUNDED: nothing is owed any more).',
   })
-  async amountToRefund(@Root() r: OrderReturn, @Ctx() ctx: ReturnContext): Promise<Money> {
+  async amountToRefund(
+    @Root() r: Pick<OrderReturn, "id" | "orderId" | "status">,
+    @Ctx() ctx: ReturnContext,
+  ): Promise<Money> {
     if (r.status !== "RECEIVED") return ZERO;
     const [facts, returns] = await Promise.all([
       ctx.loaders.refundFacts.load(r.orderId),
@@ -143,7 +149,7 @@ export class ReturnFieldsResolver {
     nullable: true,
     description: "The signed-in user who asked for it (null for a guest). Staff only: null for other callers.",
   })
-  requestedBy(@Root() r: OrderReturn, @Ctx() ctx: ReturnContext): Promise<User | null> | null {
+  requestedBy(@Root() r: Pick<OrderReturn, "requestedById">, @Ctx() ctx: ReturnContext): Promise<User | null> | null {
     return r.requestedById === null || !isStaff(ctx.viewer) ? null : ctx.loaders.users.load(r.requestedById);
   }
 }
@@ -151,7 +157,10 @@ export class ReturnFieldsResolver {
 @Resolver(() => ReturnLine)
 export class ReturnLineFieldsResolver {
   @FieldResolver(() => OrderItem, { nullable: true, description: "The order line returned." })
-  async item(@Root() line: ReturnLine, @Ctx() ctx: ReturnContext): Promise<OrderItem | null> {
+  async item(
+    @Root() line: Pick<ReturnLine, "orderId" | "itemId">,
+    @Ctx() ctx: ReturnContext,
+  ): Promise<OrderItem | null> {
     return shownItems(await ctx.loaders.items.load(line.orderId)).find((i) => i.id === line.itemId) ?? null;
   }
 }

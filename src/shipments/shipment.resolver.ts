@@ -53,14 +53,14 @@ export class ShipmentResolver {
 @Resolver(() => Order)
 export class OrderShipmentFieldsResolver {
   @FieldResolver(() => [OrderShipment], { description: "The order's shipments, oldest first." })
-  async shipments(@Root() order: Order, @Ctx() ctx: ShipmentContext): Promise<OrderShipment[]> {
+  async shipments(@Root() order: Pick<Order, "id">, @Ctx() ctx: ShipmentContext): Promise<OrderShipment[]> {
     return (await ctx.loaders.shipments.load(order.id)).map(toShipmentNode);
   }
 
   @FieldResolver(() => FulfillmentStatusEnum, {
     description: "Where the order's goods are, from its shipments: unfulfilled, partially shipped, shipped, delivered.",
   })
-  async fulfillmentStatus(@Root() order: Order, @Ctx() ctx: ShipmentContext): Promise<FulfillmentStatus> {
+  async fulfillmentStatus(@Root() order: Pick<Order, "id">, @Ctx() ctx: ShipmentContext): Promise<FulfillmentStatus> {
     const [items, shipments] = await Promise.all([
       ctx.loaders.items.load(order.id),
       ctx.loaders.shipments.load(order.id),
@@ -72,8 +72,11 @@ export class OrderShipmentFieldsResolver {
 @Resolver(() => OrderItem)
 export class ItemShipmentFieldsResolver {
   @FieldResolver(() => Int, { description: "How many of its units are shipped, over all of the order's shipments." })
-  async quantityShipped(@Root() item: OrderItem, @Ctx() ctx: ShipmentContext): Promise<number> {
-    const shipments = await ctx.loaders.shipments.load((item as OrderItem & { orderId: number }).orderId);
+  async quantityShipped(
+    @Root() item: Pick<OrderItem, "id"> & { orderId: number },
+    @Ctx() ctx: ShipmentContext,
+  ): Promise<number> {
+    const shipments = await ctx.loaders.shipments.load(item.orderId);
     return shippedByItem(shipments).get(item.id) ?? 0;
   }
 }
@@ -84,7 +87,7 @@ export class ShipmentFieldsResolver {
     nullable: true,
     description: "The staff user who created it. Staff only: null for other callers.",
   })
-  createdBy(@Root() s: OrderShipment, @Ctx() ctx: ShipmentContext): Promise<User | null> | null {
+  createdBy(@Root() s: Pick<OrderShipment, "createdById">, @Ctx() ctx: ShipmentContext): Promise<User | null> | null {
     return s.createdById === null || !isStaff(ctx.viewer) ? null : ctx.loaders.users.load(s.createdById);
   }
 }
@@ -92,7 +95,10 @@ export class ShipmentFieldsResolver {
 @Resolver(() => ShipmentLine)
 export class ShipmentLineFieldsResolver {
   @FieldResolver(() => OrderItem, { nullable: true, description: "The order line shipped." })
-  async item(@Root() line: ShipmentLine, @Ctx() ctx: ShipmentContext): Promise<OrderItem | null> {
+  async item(
+    @Root() line: Pick<ShipmentLine, "orderId" | "itemId">,
+    @Ctx() ctx: ShipmentContext,
+  ): Promise<OrderItem | null> {
     return shownItems(await ctx.loaders.items.load(line.orderId)).find((i) => i.id === line.itemId) ?? null;
   }
 }

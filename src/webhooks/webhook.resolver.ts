@@ -89,7 +89,7 @@ export class WebhookResolver {
 
   @FieldResolver(() => WebhookDeliveryConnection, { description: "Its deliveries, newest first." })
   async deliveries(
-    @Root() webhook: Webhook,
+    @Root() webhook: Pick<Webhook, "id">,
     @Ctx() ctx: WebhookContext,
     @Arg("first", () => Int, { nullable: true, defaultValue: 20 }) first: number | null,
     @Arg("after", () => String, { nullable: true }) after: string | null,
@@ -111,14 +111,14 @@ export class WebhookResolver {
 @Resolver(() => WebhookDelivery)
 export class DeliveryFieldsResolver {
   @FieldResolver(() => OrderEvent)
-  event(@Root() d: WebhookDelivery, @Ctx() ctx: WebhookContext): Promise<OrderEvent | null> {
+  event(@Root() d: Pick<WebhookDelivery, "eventId">, @Ctx() ctx: WebhookContext): Promise<OrderEvent | null> {
     return ctx.loaders.event.load(d.eventId);
   }
 
   @FieldResolver(() => [WebhookAttempt], {
     description: "Every attempt, oldest first: its status code, error and time.",
   })
-  attemptLog(@Root() d: WebhookDelivery, @Ctx() ctx: WebhookContext): Promise<WebhookAttempt[]> {
+  attemptLog(@Root() d: Pick<WebhookDelivery, "id">, @Ctx() ctx: WebhookContext): Promise<WebhookAttempt[]> {
     return ctx.loaders.attempts.load(d.id);
   }
 }
