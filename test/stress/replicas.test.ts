@@ -104,10 +104,11 @@ describe.skipIf(why !== null)("read replicas", () => {
     const { result, routes } = await routed(() => post(LIST, reader));
     expect(result.errors).toBeUndefined();
     expect(result.data.allOrders.edges).toHaveLength(30);
-    // The token's lookup is the one statement on the primary; on the replica the page, its count and
-    // its orders' lines and payments (the OrderRelations view).
+    // The token's lookup is the one statement on the primary; on the replica the page and its count,
+    // and its orders' lines and payments (the OrderRelations view) unless the order cache holds them
+    // at the version the replica's rows carry (the reads waiting for the replay above filled it).
     expect(routes).toEqual({ pool: 1, "replica:0": expect.any(Number) });
-    expect(routes["replica:0"]).toBeGreaterThanOrEqual(3);
+    expect(routes["replica:0"]).toBeGreaterThanOrEqual(2);
     expect(server.replicas.states()).toEqual([
       {
         replica: expect.stringMatching(/^PostgreSQL 127\.0\.0\.1:\d+\/postgres$/),
