@@ -49,7 +49,12 @@ function toLines(v: unknown): EventLine[] | null {
 const jsonObject = (v: unknown): Record<string, unknown> | null =>
   v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 
-export function toEvent(r: OrderEventRow, orderRef: string): OrderEventRecord {
+/** An event's row, as read whole or as a page reads it (no trace context, the amount as text). */
+type EventRowRead = Omit<OrderEventRow, "traceContext" | "amount"> & {
+  amount: OrderEventRow["amount"] | string | null;
+};
+
+export function toEvent(r: EventRowRead, orderRef: string): OrderEventRecord {
   return {
     id: r.id,
     orderId: r.orderId,
@@ -288,32 +293,9 @@ export async function eventPages(db: Db, orderIds: readonly number[], q: EventPa
   const events: OrderEventRecord[] = [];
   for (const r of rows) {
     if (r.total !== null) counts.set(r.orderId, r.total);
-    if (r.id !== null) events.push(pageEvent(r as PageRow & { id: number }));
+    if (r.id !== null) events.push(toEvent(r as PageRow & { id: number }, r.orderRef));
   }
   return { events, counts };
-}
-
-/** A page's row as the event it is (its amount read from text). */
-function pageEvent(r: PageRow & { id: number }): OrderEventRecord {
-  return {
-    id: r.id,
-    orderId: r.orderId,
-    orderRef: r.orderRef,
-    type: r.type,
-    public: r.public,
-    actorId: r.actorId,
-    fromStatus: r.fromStatus,
-    toStatus: r.toStatus,
-    amount: r.amount === null ? null : new Money(r.amount),
-    paymentMethod: r.paymentMethod,
-    transactionId: r.transactionId,
-    message: r.message,
-    dateCreated: r.dateCreated,
-    edit: jsonObject(r.edit),
-    shipmentId: r.shipmentId,
-    returnId: r.returnId,
-    lines: toLines(r.lines),
-  };
 }
 
 /** How many events each order has (that the caller may see). */
