@@ -6,6 +6,7 @@ import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { EventLog } from "./history/event-log.js";
+import { ReadCoalescer } from "./orders/order.coalesce.js";
 import { OrderCache } from "./orders/order.cache.js";
 import { OrderService } from "./orders/order.service.js";
 import type { OrderRules } from "./orders/status.js";
@@ -68,6 +69,7 @@ export function createServices(o: {
     events: history,
     currency: config.currency,
     cache: new OrderCache(config.orderCacheSize),
+    reads: new ReadCoalescer(),
   });
   const onMethodError = (method: string, e: unknown) =>
     log.warn("payment method failed", { method, error: e instanceof Error ? e.message : String(e) });

@@ -4,10 +4,11 @@
  * Prisma's Decimal as our Money.
  */
 import { Prisma } from "../generated/prisma/client.js";
-import type { OrderStatus as StoredStatus } from "../generated/prisma/client.js";
-import type { OrderScope } from "../auth/viewer.js";
+import type { OrderStatus as StoredStatus, PrismaClient } from "../generated/prisma/client.js";
+import { inScope, type OrderScope } from "../auth/viewer.js";
 import { USER_SELECT, type UserRecord } from "../users/user.repository.js";
 import type { Db, Tx } from "../db/transaction.js";
+import type { ReadCoalescer } from "./order.coalesce.js";
 import { Money } from "../shared/money.js";
 import type {
   Cursor,
@@ -408,6 +409,53 @@ export async function findOrderByRef(
   return row ? readOrder(row as OrderReadRow) : null;
 }
 
+/** A row read by ref with its owner and token, for inScope (a coalesced read filters by ref alone). */
+type ScopedRow = { ref: string; userId: number | null; token: string };
+
+/**
+ * findOrderByRef outside a transaction, in one statement with the same reads of the requests handled
+ * at the same time (order.coalesce.ts). The shared statement reads by ref alone; each read then keeps
+ * its order only when inScope, the same rule as scopeWhere's filter.
+ */
+export async function findOrderByRefCoalesced(
+  prisma: PrismaClient,
+  reads: ReadCoalescer<unknown>,
+  ref: string,
+  scope: OrderScope,
+  select: ReadSelect,
+): Promise<OrderRead | null> {
+  if (!scopeWhere(scope)) return null;
+  const row = await readByRef(prisma, reads, ref, scope, select.order, {});
+  return row ? readOrder(row) : null;
+}
+
+/**
+ * The order with `ref` in the scope, read by ref alone in a statement shared with this turn's reads of
+ * the same shape (the select and query options), then kept only when inScope; its token as the
+ * select has it (read for inScope, dropped when the select does not name it).
+ */
+async function readByRef<T extends OrderReadRow>(
+  prisma: PrismaClient,
+  reads: ReadCoalescer<unknown>,
+  ref: string,
+  scope: OrderScope,
+  select: Prisma.OrderSelect,
+  options: { relationLoadStrategy?: "join" },
+): Promise<T | null> {
+  const shape = JSON.stringify([select, options]);
+  const row = (await reads.read(
+    shape,
+    ref,
+    (refs) => prisma.order.findMany({ ...options, where: { ref: { in: refs } }, select: { ...select, token: true } }),
+    (r) => (r as ScopedRow).ref,
+  )) as (T & ScopedRow) | undefined;
+  if (!row || !inScope(scope, row)) return null;
+  // Rows are shared by the reads of the same order in the turn: each gets its own copy.
+  const own = { ...row };
+  if (!select.token) delete (own as { token?: string }).token;
+  return own;
+}
+
 /**
  * The newest order in the scope, or the one with `ref`, with the relations `select` names (see
  * JoinedRelation) in the same statement: relationLoadStrategy "join", a preview feature of Prisma
@@ -416,7 +464,15 @@ export async function findOrderByRef(
  */
 export async function findOneWithRelations(
   db: Db,
-  q: { ref?: string; scope: OrderScope; select: ReadSelect; privateNotes: boolean; cache?: OrderCache },
+  q: {
+    ref?: string;
+    scope: OrderScope;
+    select: ReadSelect;
+    privateNotes: boolean;
+    cache?: OrderCache;
+    /** With the cache, an order by ref read in a statement shared with this turn's (db: the client). */
+    reads?: ReadCoalescer<unknown>;
+  },
 ): Promise<OrderRead | null> {
   const where = scopeWhere(q.scope);
   if (!where) return null;
@@ -438,18 +494,23 @@ export async function findOneWithRelations(
  */
 async function findCachedOne(
   db: Db,
-  q: { ref?: string; select: ReadSelect; privateNotes: boolean },
+  q: { ref?: string; scope: OrderScope; select: ReadSelect; privateNotes: boolean; reads?: ReadCoalescer<unknown> },
   cache: OrderCache,
   scope: Prisma.OrderWhereInput,
 ): Promise<OrderRead | null> {
+  type Row = OrderReadRow & JoinedRow & { relations?: SnapshotRow | null };
   const held = q.ref !== undefined && cache.hasRef(q.ref);
   const { relations: _view, ...owner } = joinedSelect(q.select, q.privateNotes);
-  const row = (await db.order.findFirst({
-    relationLoadStrategy: "join",
-    where: q.ref === undefined ? scope : { ref: q.ref, ...scope },
-    orderBy: [{ dateCreated: "desc" }, { id: "desc" }],
-    select: { ...q.select.order, ...owner, ...(!held && { relations: { select: SNAPSHOT_SELECT } }) },
-  })) as unknown as (OrderReadRow & JoinedRow & { relations?: SnapshotRow | null }) | null;
+  const select = { ...q.select.order, ...owner, ...(!held && { relations: { select: SNAPSHOT_SELECT } }) };
+  const row =
+    q.ref !== undefined && q.reads
+      ? await readByRef<Row>(db as PrismaClient, q.reads, q.ref, q.scope, select, { relationLoadStrategy: "join" })
+      : ((await db.order.findFirst({
+          relationLoadStrategy: "join",
+          where: q.ref === undefined ? scope : { ref: q.ref, ...scope },
+          orderBy: [{ dateCreated: "desc" }, { id: "desc" }],
+          select,
+        })) as unknown as Row | null);
   if (!row) return null;
   let snapshot = held ? cache.get(row.id, row.relationsVersion) : undefined;
   if (!snapshot) {

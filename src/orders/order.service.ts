@@ -14,6 +14,7 @@ import { pageSize, toPage, type Page } from "../shared/pagination.js";
 import { userExists } from "../users/user.repository.js";
 import { InvalidOrderInputError, InvalidStatusTransitionError } from "./order.errors.js";
 import type { OrderCache } from "./order.cache.js";
+import type { ReadCoalescer } from "./order.coalesce.js";
 import { withLockedOrder } from "./order.lock.js";
 import type { OrderFilterInput, OrderRead, OrderRecord, OrderSort } from "./order.model.js";
 import { decodeOrderCursor, orderCursor } from "./order.pagination.js";
@@ -53,6 +54,8 @@ export interface OrderServiceDeps {
   currency: string;
   /** Orders' lines, payments and notes kept between reads (ORDER_CACHE_SIZE); none by default. */
   cache?: OrderCache;
+  /** Reads of one order by ref shared by the requests handled at the same time (order.coalesce.ts). */
+  reads?: ReadCoalescer<unknown>;
   now?: () => Date;
 }
 
@@ -132,6 +135,7 @@ export class OrderService {
       select: q.select ?? FULL_SELECT,
       privateNotes: this.seesPrivateNotes(viewer),
       cache: this.deps.cache,
+      reads: this.deps.reads,
     });
   }
 
@@ -142,7 +146,9 @@ export class OrderService {
 
   /** GET /orders/{ref}/status/ (for staff); null when there is no such order. */
   async status(ref: string) {
-    const order = await repo.findOrderByRef(this.prisma, ref, { kind: "all" }, CORE_SELECT);
+    const order = this.deps.reads
+      ? await repo.findOrderByRefCoalesced(this.prisma, this.deps.reads, ref, { kind: "all" }, CORE_SELECT)
+      : await repo.findOrderByRef(this.prisma, ref, { kind: "all" }, CORE_SELECT);
     if (!order) return null;
     return {
       status: order.status,
