@@ -1,5 +1,6 @@
-/** Which callers see an order event alike. */
+/** Which callers see an order event alike, and what the ones who are not staff see of it. */
 import { isStaff, type Viewer } from "../auth/viewer.js";
+import { STAFF_ONLY_MESSAGES, type OrderEventType } from "./event.model.js";
 
 /**
  * The callers for whom every field of an event answers alike: staff, or everyone else. A
@@ -8,4 +9,15 @@ import { isStaff, type Viewer } from "../auth/viewer.js";
  */
 export function eventAudience(viewer: Viewer): "staff" | "public" {
   return isStaff(viewer) ? "staff" : "public";
+}
+
+/**
+ * The event as a caller who is not staff sees it: no message where the message is staff's own
+ * words (a refund's reason, a note on a shipment or return). `OrderEvent.message` is a plain field,
+ * so every way an event reaches such a caller goes through here: history pages
+ * (event.repository.ts, eventPages), `node` and `nodes` (visibleEventsByIds) and the orderEvents
+ * subscription. Webhook deliveries are staff's only. The actor is hidden by its field's resolver.
+ */
+export function publicView<E extends { type: OrderEventType; message: string | null }>(e: E): E {
+  return e.message !== null && STAFF_ONLY_MESSAGES.has(e.type) ? { ...e, message: null } : e;
 }

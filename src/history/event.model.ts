@@ -49,3 +49,24 @@ export type OrderEventRecord = Domain<
   /** The order's ref, read with the event. */
   orderRef: string;
 };
+
+/**
+ * An event as a history page reads it (event.repository.ts, eventPages): parsed from the JSON
+ * PostgreSQL builds, the amount as its decimal(18,2) column's text ("33.00") and the time as
+ * ISO-8601 UTC text with milliseconds, exactly as Date#toISOString writes it. The Decimal and
+ * DateTimeISO scalars pass both through as they are: a page of 100 orders makes no Date and no
+ * Decimal per event.
+ */
+export type OrderEventRead = Omit<OrderEventRecord, "amount" | "dateCreated"> & {
+  amount: string | null;
+  dateCreated: string;
+};
+
+/** Events whose message is staff's own words: non-staff callers read null. */
+export const STAFF_ONLY_MESSAGES: ReadonlySet<OrderEventType> = new Set<OrderEventType>([
+  "PAYMENT_REFUNDED",
+  // Shipments and returns
+  "SHIPMENT_CREATED",
+  "RETURN_APPROVED",
+  "RETURN_RECEIVED",
+]);

@@ -8,7 +8,7 @@ import type { OrderStatus } from "../orders/status.js";
 import type { Money } from "../shared/money.js";
 import { Connection } from "../shared/connection.type.js";
 import { DateTimeISOScalar, DecimalScalar } from "../shared/scalars.js";
-import type { User } from "../users/user.type.js";
+import { User } from "../users/user.type.js";
 
 export const OrderEventTypeEnum = Object.fromEntries(ORDER_EVENT_TYPES.map((t) => [t, t])) as {
   [K in OrderEventType]: K;
@@ -58,7 +58,8 @@ export class OrderEventLine {
 export class OrderEvent {
   @Field(() => ID) id!: number;
   @Field(() => OrderEventTypeEnum) type!: OrderEventType;
-  @Field(() => DateTimeISOScalar) dateCreated!: Date;
+  /** A Date, or (history pages: OrderEventRead) the ISO-8601 text the scalar would write for it. */
+  @Field(() => DateTimeISOScalar) dateCreated!: Date | string;
   @Field(() => String, {
     description: "The order's ref (events also arrive on their own, by subscription or webhook).",
   })
@@ -71,7 +72,7 @@ export class OrderEvent {
   fromStatus!: OrderStatus | null;
   @Field(() => OrderStatusEnum, { nullable: true }) toStatus!: OrderStatus | null;
   @Field(() => DecimalScalar, { nullable: true, description: "PAYMENT_*, REFUND_FAILED: the amount concerned." })
-  amount!: Money | null;
+  amount!: Money | string | null; // a string: history pages (OrderEventRead), the column's "33.00"
   @Field(() => String, { nullable: true, description: "PAYMENT_*, REFUND_FAILED: the payment method identifier." })
   paymentMethod!: string | null;
   @Field(() => String, {
@@ -96,6 +97,18 @@ export class OrderEvent {
       "SHIPMENT_CREATED: the lines shipped; RETURN_REQUESTED: the lines asked to be returned; RETURN_RECEIVED: the lines received, each saying whether it goes back to stock. Null on other events.",
   })
   lines!: EventLine[] | null;
+  // Resolved by EventFieldsResolver (history.fields.resolver.ts); declared here to keep its place in the schema.
+  @Field(() => User, {
+    nullable: true,
+    description:
+      "The signed-in user who caused it; null for a guest, a payment method's callback, or a non-staff viewer.",
+  })
+  actor?: User | null;
+  /** A plain field: hidden where the event is read for a caller who is not staff (event-audience.ts, publicView). */
+  @Field(() => String, {
+    nullable: true,
+    description: "NOTE_ADDED: the note; REFUND_FAILED: why; PAYMENT_REFUNDED: the reason (staff only).",
+  })
   message!: string | null;
   orderId!: number;
   actorId!: number | null;

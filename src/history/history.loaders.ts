@@ -6,8 +6,8 @@ import DataLoader from "dataloader";
 import type { OrderScope } from "../auth/viewer.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
 import { scopedLoaders } from "../nodes/node.registry.js";
-import { groupBy, oneBy } from "../shared/records.js";
-import type { OrderEventRecord } from "./event.model.js";
+import { oneBy } from "../shared/records.js";
+import type { OrderEventRead, OrderEventRecord } from "./event.model.js";
 import { countEvents, eventPages, visibleEventsByIds } from "./event.repository.js";
 
 export interface EventPageLoaders {
@@ -15,7 +15,7 @@ export interface EventPageLoaders {
    * The first `take` events after `afterId` of each order (one loader per distinct page). With
    * `counted`, each order's count comes in the same statement and fills `count`.
    */
-  page(take: number, afterId: number | null, counted: boolean): DataLoader<number, OrderEventRecord[]>;
+  page(take: number, afterId: number | null, counted: boolean): DataLoader<number, OrderEventRead[]>;
   /** How many events each order has (a statement of its own only for an order no counted page read). */
   count: DataLoader<number, number>;
 }
@@ -29,7 +29,7 @@ export interface HistoryLoaders {
 
 /** `publicOnly`: the caller is not staff and sees public events only. */
 export function createHistoryLoaders(prisma: PrismaClient, publicOnly: boolean): HistoryLoaders {
-  const pages = new Map<string, DataLoader<number, OrderEventRecord[]>>();
+  const pages = new Map<string, DataLoader<number, OrderEventRead[]>>();
   const count = new DataLoader<number, number>(async (ids) => {
     const counts = await countEvents(prisma, ids, publicOnly);
     return ids.map((id) => counts.get(id) ?? 0);
@@ -41,9 +41,9 @@ export function createHistoryLoaders(prisma: PrismaClient, publicOnly: boolean):
         let loader = pages.get(key);
         if (!loader) {
           loader = new DataLoader(async (ids) => {
-            const { events, counts } = await eventPages(prisma, ids, { publicOnly, afterId, take, count: counted });
-            for (const [id, n] of counts) count.prime(id, n);
-            return groupBy(ids, events, (e) => e.orderId);
+            const found = await eventPages(prisma, ids, { publicOnly, afterId, take, count: counted });
+            for (const [id, n] of found.counts) count.prime(id, n);
+            return ids.map((id) => found.pages.get(id) ?? []);
           });
           pages.set(key, loader);
         }

@@ -1,6 +1,7 @@
 /** Subscription.orderEvents: the events of the orders a caller may see, as they are committed. */
 import "reflect-metadata";
-import { Arg, Resolver, Root, Subscription } from "type-graphql";
+import { Arg, Ctx, Resolver, Root, Subscription } from "type-graphql";
+import { eventAudience, publicView } from "../history/event-audience.js";
 import type { OrderEventType } from "../history/event.model.js";
 import { OrderEvent, OrderEventTypeEnum } from "../history/event.type.js";
 import { DROPPED, droppedError, PATH_BROKEN, pathBrokenError, type StreamItem } from "./event-bus.js";
@@ -26,12 +27,15 @@ export class EventSubscriptionResolver {
   })
   orderEvents(
     @Root() item: StreamItem,
+    @Ctx() ctx: SubscriptionContext,
     @Arg("ref", () => String, { nullable: true }) _ref: string | null,
     @Arg("token", () => String, { nullable: true }) _token: string | null,
     @Arg("types", () => [OrderEventTypeEnum], { nullable: true }) _types: OrderEventType[] | null,
   ): OrderEvent {
     if (item === DROPPED) throw droppedError();
     if (item === PATH_BROKEN) throw pathBrokenError();
-    return item;
+    // OrderEvent.message is a plain field: hidden here for a caller who is not staff. The bus hands
+    // the same event to every subscription; its executions are shared per eventAudience.
+    return eventAudience(ctx.viewer) === "staff" ? item : publicView(item);
   }
 }

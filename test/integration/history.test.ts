@@ -241,6 +241,74 @@ describe.each(backends())("order history on %s", (backend) => {
     expect(await history(o.ref, { orderToken: "x".repeat(43) })).toBeNull();
   });
 
+  it("a page shows each event's time, amount and message as the event read alone does; non-staff get no refund reason either way", async () => {
+    // A page reads its events as PostgreSQL's JSON text (times and amounts as text), `node` and
+    // `nodes` through Prisma (a Date, a Decimal): the same answers, and the same hiding of the reason.
+    const o = await create({ userId: alice.id });
+    await t.ok(
+      RecordOrderPaymentDocument,
+      { ref: o.ref, input: { amount: "33.00", transactionId: "n-1", paymentMethod: "steered" } },
+      { token: staff.token },
+    );
+    await t.ok(
+      RefundOrderPaymentDocument,
+      { ref: o.ref, input: { paymentId: await paymentId(o.ref, "n-1"), amount: "0.50", reason: "late" } },
+      { token: staff.token },
+    );
+    const fields = "type dateCreated amount message";
+    type Ev = { type: string; dateCreated: string; amount: string | null; message: string | null };
+    const page = async (token: string) =>
+      (
+        await raw<{ order: { history: { nodes: (Ev & { nodeId: string })[] } } }>(
+          `query($ref: String!) { order(ref: $ref) { history { nodes { nodeId ${fields} } } } }`,
+          { ref: o.ref },
+          token,
+        )
+      ).order.history.nodes;
+    const alone = async (ids: string[], token: string) => {
+      const one = await Promise.all(
+        ids.map(
+          async (id) =>
+            (
+              await raw<{ node: Ev }>(
+                `query($id: ID!) { node(id: $id) { ... on OrderEvent { ${fields} } } }`,
+                { id },
+                token,
+              )
+            ).node,
+        ),
+      );
+      const many = (
+        await raw<{ nodes: Ev[] }>(
+          `query($ids: [ID!]!) { nodes(ids: $ids) { ... on OrderEvent { ${fields} } } }`,
+          { ids },
+          token,
+        )
+      ).nodes;
+      expect(many).toEqual(one);
+      return one;
+    };
+    for (const [token, reason] of [
+      [staff.token, "late"],
+      [alice.token, null],
+    ] as const) {
+      const events = await page(token);
+      expect(events.map((e) => e.type)).toEqual(["ORDER_CREATED", "PAYMENT_RECORDED", "PAYMENT_REFUNDED"]);
+      expect(events.map((e) => [e.amount, e.message])).toEqual([
+        [null, null],
+        ["33.00", null],
+        ["0.50", reason],
+      ]);
+      for (const e of events) expect(new Date(e.dateCreated).toISOString()).toBe(e.dateCreated);
+      expect(
+        await alone(
+          events.map((e) => e.nodeId),
+          token,
+        ),
+      ).toEqual(events.map(({ nodeId: _, ...e }) => e));
+    }
+  });
+
   it("pages oldest first by cursor, counts, and refuses a cursor from elsewhere", async () => {
     const o = await create();
     for (let i = 0; i < 6; i++)
@@ -310,6 +378,18 @@ describe.each(backends())("order history on %s", (backend) => {
     expect(types(h.nodes).slice(-3)).toEqual(["PAYMENT_REFUNDED", "PAYMENT_REFUNDED", "STATUS_CHANGED"]);
     expect(h.nodes.at(-1)).toMatchObject({ fromStatus: "PROCESSING", toStatus: "REFUNDED" });
   });
+
+  /** An operation written here, not in test/operations: its data, failing the test on errors. */
+  async function raw<R>(query: string, variables: Record<string, unknown>, token: string): Promise<R> {
+    const res = await fetch(`${t.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data: R; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    return body.data;
+  }
 
   async function paymentId(ref: string, transactionId: string): Promise<string> {
     const res = await fetch(`${t.url}/graphql`, {

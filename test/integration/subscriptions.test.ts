@@ -11,6 +11,7 @@ import {
   PayOrderDocument,
   RecordOrderPaymentDocument,
   RefundOrderDocument,
+  RefundOrderPaymentDocument,
   type CreateOrderInput,
 } from "../generated/graphql.js";
 import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
@@ -164,6 +165,30 @@ describe.each(backends())("subscriptions on %s", (backend) => {
     ]);
     expect(staffOne.items.map((i) => i.orderEvents.message)).toEqual(["for alice", "staff only"]);
     for (const s of [customer, guest, staffOne]) await s.stop();
+  });
+
+  it("a refund's reason reaches staff's subscriptions and no customer's", async () => {
+    const o = await order({ userId: alice.id });
+    const types = ["PAYMENT_REFUNDED" as const];
+    const staffSub = (await connect(staff.token)).subscribe<Got>(EVENTS, { ref: o.ref, types });
+    const owner = (await connect(alice.token)).subscribe<Got>(EVENTS, { types });
+    const guest = (await connect()).subscribe<Got>(EVENTS, { ref: o.ref, token: o.token, types });
+    await listening(3);
+    const input = { amount: "5.00", transactionId: "r-1", paymentMethod: "pay-in-advance" };
+    const paid = await t.ok(RecordOrderPaymentDocument, { ref: o.ref, input }, { token: staff.token });
+    const payments = (paid.recordOrderPayment as { payments: { id: string }[] }).payments;
+    await t.ok(
+      RefundOrderPaymentDocument,
+      { ref: o.ref, input: { paymentId: payments[0].id, amount: "1.00", reason: "staff's words" } },
+      { token: staff.token },
+    );
+    await waitFor(() => [staffSub, owner, guest].every((s) => s.items.length >= 1), "the refund on every subscription");
+    expect([staffSub, owner, guest].map((s) => [s.items[0].orderEvents.type, s.items[0].orderEvents.message])).toEqual([
+      ["PAYMENT_REFUNDED", "staff's words"],
+      ["PAYMENT_REFUNDED", null],
+      ["PAYMENT_REFUNDED", null],
+    ]);
+    for (const s of [staffSub, owner, guest]) await s.stop();
   });
 
   it("refuses an order the caller may not see exactly like a missing one", async () => {
