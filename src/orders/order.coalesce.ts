@@ -12,6 +12,9 @@
  * its turn (an idle server) goes alone, one setImmediate later. Only reads outside a transaction
  * are shared (a transaction's reads are its own).
  */
+/** The most refs one shared statement reads; more reads in a turn go in more statements. */
+export const MAX_SHARED = 256;
+
 export class ReadCoalescer<Row> {
   private readonly turns = new Map<string, Turn<Row>>();
 
@@ -31,12 +34,12 @@ export class ReadCoalescer<Row> {
   ): Promise<Row | undefined> {
     if (!this.enabled) return readMany([ref]).then((rows) => rows.find((r) => refOf(r) === ref));
     let turn = this.turns.get(shape);
-    if (!turn) {
+    if (!turn || turn.waiting.size >= MAX_SHARED) {
       turn = { waiting: new Map() };
       this.turns.set(shape, turn);
       const mine = turn;
       setImmediate(() => {
-        this.turns.delete(shape);
+        if (this.turns.get(shape) === mine) this.turns.delete(shape);
         void this.send(mine, readMany, refOf);
       });
     }

@@ -141,7 +141,16 @@ export class OrderService {
 
   /** The order with `ref` if the caller may see it, else null. */
   get(viewer: Viewer, ref: string, token?: string | null): Promise<OrderRecord | null> {
-    return repo.findOrderByRef(this.prisma, ref, orderScope(viewer, { token }));
+    const scope = orderScope(viewer, { token });
+    return this.deps.reads
+      ? (repo.findOrderByRefCoalesced(
+          this.prisma,
+          this.deps.reads,
+          ref,
+          scope,
+          FULL_SELECT,
+        ) as Promise<OrderRecord | null>)
+      : repo.findOrderByRef(this.prisma, ref, scope);
   }
 
   /** GET /orders/{ref}/status/ (for staff); null when there is no such order. */

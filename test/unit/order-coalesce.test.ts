@@ -4,7 +4,7 @@
  * the turn and no other.
  */
 import { describe, expect, it } from "vitest";
-import { ReadCoalescer } from "../../src/orders/order.coalesce.js";
+import { MAX_SHARED, ReadCoalescer } from "../../src/orders/order.coalesce.js";
 
 type Row = { ref: string; n: number };
 
@@ -46,6 +46,15 @@ describe("ReadCoalescer", () => {
     ]);
     expect(failed.map((r) => r.status)).toEqual(["rejected", "rejected"]);
     expect((await reads.read("s", "a", readMany, (r) => r.ref))?.ref).toBe("a");
+  });
+
+  it("reads at most MAX_SHARED refs in one statement", async () => {
+    const reads = new ReadCoalescer<Row>();
+    const { calls, readMany } = source();
+    const refs = Array.from({ length: MAX_SHARED * 2 + 1 }, (_, i) => `r${i}`);
+    const answers = await Promise.all(refs.map((ref) => reads.read("s", ref, readMany, (r) => r.ref)));
+    expect(calls.map((c) => c.length)).toEqual([MAX_SHARED, MAX_SHARED, 1]);
+    expect(answers.map((r) => r?.ref)).toEqual(refs);
   });
 
   it("sends each read alone, at once, when off", async () => {
