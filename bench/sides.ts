@@ -70,10 +70,20 @@ export function graphqlRequest(query: string, variables: Record<string, unknown>
   return { path: "/graphql", headers: json(token), body: JSON.stringify({ query, variables }) };
 }
 
-/** The node flags of package.json's `start` script (`exec node <flags> dist/main.js`). */
-function startFlags(): string[] {
+/**
+ * The node flags of package.json's `start` script (`[NAME=value …] exec node <flags> dist/main.js`),
+ * and the environment it sets before them (MALLOC_ARENA_MAX).
+ */
+function startCommand(): { flags: string[]; env: Record<string, string> } {
   const start = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.start as string;
-  return (/node (.*?)\s*dist\/main\.js/.exec(start)?.[1] ?? "").split(/\s+/).filter(Boolean);
+  const m = /^((?:\w+=\S*\s+)*)exec node (.*?)\s*dist\/main\.js/.exec(start);
+  const env = Object.fromEntries(
+    (m?.[1] ?? "")
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]),
+  );
+  return { flags: (m?.[2] ?? "").split(/\s+/).filter(Boolean), env };
 }
 
 /** The project's telemetry settings a side runs with (--telemetry): the environment each adds. */
@@ -112,11 +122,12 @@ export function projectSide(
     command: () => ({
       // BENCH_SERVER_FLAGS for experiments (GC settings, tracing).
       argv: [
-        ...startFlags(),
+        ...startCommand().flags,
         ...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean),
         path.resolve(root, dist, "main.js"),
       ],
       env: {
+        ...startCommand().env,
         LOG_LEVEL: "info", // as shipped: the start-up line carries the URL, and each request gets a line
         LOG_FORMAT: "json",
         PAYMENT_METHODS: "credit-card,pay-in-advance,dummy",

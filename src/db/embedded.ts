@@ -130,6 +130,16 @@ function compiledWasm() {
   return wasmModules;
 }
 
+/**
+ * The thread's young generation: 1 MB semi-spaces, where V8's default on a 64-bit machine is 16 MB
+ * (the main thread's, which a full page's objects need). The thread's own JavaScript makes little
+ * garbage (a batch's buffers, PGlite's glue): over a 10,000-write soak the server's RSS was 295 MB
+ * against 320 with its default, CPU per read and per write within the machine's spread
+ * (BENCHMARKS.md). A `--max-semi-space-size` flag would override this (V8's flags are per process):
+ * `npm start` sets none.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 3 };
+
 /** The thread's code: compiled JavaScript beside this file, or TypeScript (tests, tsx) loaded through tsx. */
 function startWorker(input: WorkerInput): Worker {
   if (__filename.endsWith(".ts")) {
@@ -137,9 +147,10 @@ function startWorker(input: WorkerInput): Worker {
     return new Worker(`require("tsx/cjs/api").register(); require(${JSON.stringify(file)});`, {
       eval: true,
       workerData: input,
+      resourceLimits: WORKER_LIMITS,
     });
   }
-  return new Worker(path.join(__dirname, "embedded-worker.js"), { workerData: input });
+  return new Worker(path.join(__dirname, "embedded-worker.js"), { workerData: input, resourceLimits: WORKER_LIMITS });
 }
 
 /** The worker's next message. */
