@@ -6,14 +6,8 @@ import { Prisma } from "../generated/prisma/client.js";
 import type { OrderEvent as OrderEventRow } from "../generated/prisma/client.js";
 import type { OrderScope } from "../auth/viewer.js";
 import type { Db, Tx } from "../db/transaction.js";
-import {
-  STAFF_ONLY_MESSAGES,
-  type EventLine,
-  type OrderEventRead,
-  type OrderEventRecord,
-  type OrderEventType,
-} from "./event.model.js";
-import { publicView } from "./event-audience.js";
+import type { EventLine, OrderEventRead, OrderEventRecord, OrderEventType } from "./event.model.js";
+import { publicView, shownMessage } from "./event-audience.js";
 import { ownedByScope } from "../orders/order.repository.js";
 import type { OrderStatus } from "../orders/status.js";
 import { Money } from "../shared/money.js";
@@ -279,7 +273,7 @@ type EventJson = [
   lines: EventLine[] | null,
 ];
 
-/** An event of a page, from EVENT_JSON_SQL's array; with `publicOnly`, as publicView shows it. */
+/** An event of a page, from EVENT_JSON_SQL's array; with `publicOnly`, as publicView shows it (made once, not copied). */
 function fromJson(a: EventJson, orderId: number, orderRef: string, publicOnly: boolean): OrderEventRead {
   return {
     id: a[0],
@@ -293,7 +287,7 @@ function fromJson(a: EventJson, orderId: number, orderRef: string, publicOnly: b
     amount: a[6],
     paymentMethod: a[7],
     transactionId: a[8],
-    message: publicOnly && STAFF_ONLY_MESSAGES.has(a[1]) ? null : a[9],
+    message: shownMessage(a[1], a[9], publicOnly),
     dateCreated: a[10],
     edit: a[11],
     shipmentId: a[12],

@@ -4,7 +4,7 @@
  * (auth/auth-checker.ts); which orders a caller sees is the visibility rule (auth/viewer.ts).
  * Paying and refunding are in payments/payment.service.ts.
  */
-import { actorOf, isStaff, orderScope, type Viewer } from "../auth/viewer.js";
+import { actorOf, isStaff, orderScope, type OrderScope, type Viewer } from "../auth/viewer.js";
 import { newOrderToken } from "../auth/tokens.js";
 import { inTransaction, type Tx } from "../db/transaction.js";
 import type { PrismaClient } from "../generated/prisma/client.js";
@@ -141,23 +141,19 @@ export class OrderService {
 
   /** The order with `ref` if the caller may see it, else null. */
   get(viewer: Viewer, ref: string, token?: string | null): Promise<OrderRecord | null> {
-    const scope = orderScope(viewer, { token });
+    return this.byRef(ref, orderScope(viewer, { token }), FULL_SELECT) as Promise<OrderRecord | null>;
+  }
+
+  /** The order with `ref` in the scope, read in a statement shared with the reads made at the same time. */
+  private byRef(ref: string, scope: OrderScope, select: ReadSelect): Promise<OrderRead | null> {
     return this.deps.reads
-      ? (repo.findOrderByRefCoalesced(
-          this.prisma,
-          this.deps.reads,
-          ref,
-          scope,
-          FULL_SELECT,
-        ) as Promise<OrderRecord | null>)
-      : repo.findOrderByRef(this.prisma, ref, scope);
+      ? repo.findOrderByRefCoalesced(this.prisma, this.deps.reads, ref, scope, select)
+      : repo.findOrderByRef(this.prisma, ref, scope, select);
   }
 
   /** GET /orders/{ref}/status/ (for staff); null when there is no such order. */
   async status(ref: string) {
-    const order = this.deps.reads
-      ? await repo.findOrderByRefCoalesced(this.prisma, this.deps.reads, ref, { kind: "all" }, CORE_SELECT)
-      : await repo.findOrderByRef(this.prisma, ref, { kind: "all" }, CORE_SELECT);
+    const order = await this.byRef(ref, { kind: "all" }, CORE_SELECT);
     if (!order) return null;
     return {
       status: order.status,
