@@ -2,7 +2,7 @@
  * npm run bench [-- --db embedded|postgres] [--orders N] [--duration S] [--warmup S] [--connections C]
  *                  [--scenarios a,b] [--rounds R] [--node current,22|PATH] [--peer postgraphile]
  *                  [--out FILE] [--skip-floor] [--skip-events] [--profile] [--perf] [--soak N]
- *                  [--server-dist DIR] [--attack CLIENTS] [--telemetry off,metrics,traces,traces-10]
+ *                  [--server-dist DIR[ FLAGS],…] [--attack CLIENTS] [--telemetry off,metrics,traces,traces-10]
  *
  * Seeds a benchmark shop (once per database and size), then drives each side of the run over
  * loopback with autocannon, one side at a time, each in its own process on the same database: the

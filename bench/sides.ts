@@ -99,7 +99,8 @@ export const TELEMETRY: Record<string, { label: string; env: Record<string, stri
 
 /**
  * The project's server (dist/main.js, or main.js of another compiled tree for A/B runs of builds side
- * by side) with `npm start`'s node flags, on the given Node. By default with METRICS=on (the bench
+ * by side) with `npm start`'s node flags, on the given Node. `dist` may carry node flags of its own
+ * after the folder ("dist --max-semi-space-size=32": the same build with and without a flag, in turns). By default with METRICS=on (the bench
  * reads the statement counts there); `env` replaces that (the telemetry variants).
  */
 export function projectSide(
@@ -120,11 +121,12 @@ export function projectSide(
     failed: (body) => body.includes('"errors":'),
     hasStats: env.METRICS === "on",
     command: () => ({
-      // BENCH_SERVER_FLAGS for experiments (GC settings, tracing).
+      // BENCH_SERVER_FLAGS for experiments (GC settings, tracing), and a build's own after its folder.
       argv: [
         ...startCommand().flags,
         ...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean),
-        path.resolve(root, dist, "main.js"),
+        ...dist.split(/\s+/).slice(1),
+        path.resolve(root, dist.split(/\s+/)[0], "main.js"),
       ],
       env: {
         ...startCommand().env,
