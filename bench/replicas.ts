@@ -47,8 +47,8 @@ export async function runReplicaBench(o: {
   const results: ReplicaResult[] = [];
   const withEnv = (side: Side, env: Record<string, string>): Side => ({
     ...side,
-    command: () => {
-      const c = side.command();
+    command: (databaseUrl) => {
+      const c = side.command(databaseUrl);
       return { ...c, env: { ...c.env, ...env } };
     },
   });

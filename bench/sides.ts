@@ -6,6 +6,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { print, type DocumentNode } from "graphql";
 import type { Fixtures, Scenario } from "./scenarios.js";
@@ -36,8 +37,8 @@ export interface Side {
    * statements as the histogram's _count and _sum).
    */
   hasStats: boolean;
-  /** What to run: node arguments (after any profiling flags) and extra environment. */
-  command(): { argv: string[]; env: Record<string, string> };
+  /** What to run on the database at `databaseUrl`: node arguments (after any profiling flags) and extra environment. */
+  command(databaseUrl: string): { argv: string[]; env: Record<string, string> };
 }
 
 export interface NodeBinary {
@@ -71,19 +72,26 @@ export function graphqlRequest(query: string, variables: Record<string, unknown>
 }
 
 /**
- * The node flags of package.json's `start` script (`[NAME=value …] exec node <flags> dist/main.js`),
- * and the environment it sets before them (MALLOC_ARENA_MAX).
+ * What `npm start` runs on this database (scripts/start.sh): its node flags, and the environment it
+ * sets (MALLOC_ARENA_MAX). Read by running the script with a stand-in `node` first on PATH that
+ * prints what it was given, so that the bench runs what the script would, whatever its rules.
  */
-function startCommand(): { flags: string[]; env: Record<string, string> } {
-  const start = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")).scripts.start as string;
-  const m = /^((?:\w+=\S*\s+)*)exec node (.*?)\s*dist\/main\.js/.exec(start);
-  const env = Object.fromEntries(
-    (m?.[1] ?? "")
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]),
-  );
-  return { flags: (m?.[2] ?? "").split(/\s+/).filter(Boolean), env };
+export function startCommand(databaseUrl: string): { flags: string[]; env: Record<string, string> } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "start-"));
+  try {
+    fs.writeFileSync(path.join(dir, "node"), '#!/bin/sh\nprintf "%s\\n" "$MALLOC_ARENA_MAX" "$@"\n', { mode: 0o755 });
+    const out = execFileSync("sh", [path.join(root, "scripts", "start.sh")], {
+      cwd: root,
+      env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, DATABASE_URL: databaseUrl },
+      encoding: "utf8",
+    });
+    const [arenas, ...argv] = out.trimEnd().split("\n");
+    const main = argv.indexOf("dist/main.js");
+    if (main < 0) throw new Error(`scripts/start.sh ran no dist/main.js: ${out}`);
+    return { flags: argv.slice(0, main), env: arenas ? { MALLOC_ARENA_MAX: arenas } : {} };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The project's telemetry settings a side runs with (--telemetry): the environment each adds. */
@@ -120,16 +128,16 @@ export function projectSide(
     },
     failed: (body) => body.includes('"errors":'),
     hasStats: env.METRICS === "on",
-    command: () => ({
+    command: (databaseUrl) => ({
       // BENCH_SERVER_FLAGS for experiments (GC settings, tracing), and a build's own after its folder.
       argv: [
-        ...startCommand().flags,
+        ...startCommand(databaseUrl).flags,
         ...(process.env.BENCH_SERVER_FLAGS ?? "").split(" ").filter(Boolean),
         ...dist.split(/\s+/).slice(1),
         path.resolve(root, dist.split(/\s+/)[0], "main.js"),
       ],
       env: {
-        ...startCommand().env,
+        ...startCommand(databaseUrl).env,
         LOG_LEVEL: "info", // as shipped: the start-up line carries the URL, and each request gets a line
         LOG_FORMAT: "json",
         PAYMENT_METHODS: "credit-card,pay-in-advance,dummy",
@@ -177,7 +185,7 @@ export async function startSide(
   url: string,
   opts: { profileDir?: string; perfMap?: boolean } = {},
 ): Promise<Running> {
-  const { argv, env } = side.command();
+  const { argv, env } = side.command(url);
   const profile = [
     ...(opts.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${opts.profileDir}`] : []),
     ...(opts.perfMap ? ["--perf-basic-prof"] : []),

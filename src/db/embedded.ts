@@ -136,7 +136,7 @@ function compiledWasm() {
  * garbage (a batch's buffers, PGlite's glue): over a 10,000-write soak the server's RSS was 295 MB
  * against 320 with its default, CPU per read and per write within the machine's spread
  * (BENCHMARKS.md). A `--max-semi-space-size` flag would override this (V8's flags are per process):
- * `npm start` sets none.
+ * `npm start` sets one on a PostgreSQL server only (scripts/start.sh).
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 3 };
 
