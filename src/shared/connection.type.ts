@@ -26,18 +26,27 @@ export function Connection<T extends object>(Node: ClassType<T>, edgeName: strin
   @ObjectType()
   abstract class ConnectionType {
     @Field(() => [Node]) nodes: T[];
-    @Field(() => PageInfo) pageInfo: PageInfo;
     private edgesMade?: Edge<T>[];
+    private pageInfoMade?: PageInfo;
 
     constructor(private readonly page: Page<T>) {
       this.nodes = page.nodes;
-      const last = page.nodes.length - 1;
-      this.pageInfo = {
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: page.hasPreviousPage,
-        startCursor: last >= 0 ? page.cursor(0) : null,
-        endCursor: last >= 0 ? page.cursor(last) : null,
-      };
+    }
+
+    /** Made when asked for: a page of 100 orders' histories would make 200 cursors no one reads. */
+    @Field(() => PageInfo)
+    get pageInfo(): PageInfo {
+      if (!this.pageInfoMade) {
+        const { page } = this;
+        const last = page.nodes.length - 1;
+        this.pageInfoMade = {
+          hasNextPage: page.hasNextPage,
+          hasPreviousPage: page.hasPreviousPage,
+          startCursor: last >= 0 ? page.cursor(0) : null,
+          endCursor: last >= 0 ? page.cursor(last) : null,
+        };
+      }
+      return this.pageInfoMade;
     }
 
     /** Made when asked for: a cursor per node costs more than most pages need. */
