@@ -74,7 +74,7 @@ export interface Config {
   /** SUBSCRIPTION_QUEUE: events kept for a subscriber that reads too slowly before its subscription is ended (default 1000). */
   subscriptionQueue: number;
   /**
-   * ORDER_CACHE_SIZE: how many orders' lines, payments and notes this server keeps parsed between
+   * ORDER_CACHE_SIZE: how many orders' lines, payments, notes and refunds this server keeps parsed between
    * reads (orders/order.cache.ts; default 2500: about 4 KB of heap an order of the bench's shop, 3
    * lines, 2 notes and a payment every other order, so about 10 MB); 0 turns the cache off. Never stale, whatever the size: each entry is checked against its order's row.
    */

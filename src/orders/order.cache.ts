@@ -1,14 +1,15 @@
 /**
- * A server's cache of orders' lines, payments and notes as parsed records (ORDER_CACHE_SIZE orders,
- * least recently used first out), so that a read of orders it holds does not rebuild them: neither
- * PostgreSQL (the OrderRelations view's JSON) nor this process (parsing it).
+ * A server's cache of orders' lines, payments, notes and refunds as parsed records (ORDER_CACHE_SIZE
+ * orders, least recently used first out), so that a read of orders it holds does not rebuild them:
+ * neither PostgreSQL (the OrderRelations view's JSON) nor this process (parsing it).
  *
  * Never stale: each entry carries the order's relationsVersion it was read at, which PostgreSQL's
- * triggers raise in every statement that writes a line, a payment or a note (schema.prisma). A read
- * fetches the order's row, with its version, as it always does, and takes the relations from here
- * only when the versions are equal: a change acknowledged by any server has raised the version on
- * the row every later read sees, so the entry is passed over and replaced. Nothing depends on hearing
- * of a change (NOTIFY): an entry that a change made stale is replaced by its next read, or falls out.
+ * triggers raise in every statement that writes a line, a payment, a note or a refund
+ * (schema.prisma). A read fetches the order's row, with its version, as it always does, and takes
+ * the relations from here only when the versions are equal: a change acknowledged by any server has
+ * raised the version on the row every later read sees, so the entry is passed over and replaced.
+ * Nothing depends on hearing of a change (NOTIFY): an entry that a change made stale is replaced by
+ * its next read, or falls out.
  *
  * Entries are shared by every request: their records are frozen, and nothing may change them.
  */
@@ -26,6 +27,8 @@ export interface OrderSnapshot {
   readonly notes: readonly OrderNoteRecord[];
   /** The public notes (what everyone else sees). */
   readonly publicNotes: readonly OrderNoteRecord[];
+  /** Every refund as the view's JSON gives it (amounts as decimal text): payments/ parses them. */
+  readonly refunds: readonly Record<string, unknown>[];
 }
 
 interface Entry {
@@ -87,7 +90,7 @@ export class OrderCache {
 }
 
 function freeze(s: OrderSnapshot): OrderSnapshot {
-  for (const list of [s.items, s.payments, s.notes, s.publicNotes]) {
+  for (const list of [s.items, s.payments, s.notes, s.publicNotes, s.refunds]) {
     for (const r of list) Object.freeze(r);
     Object.freeze(list);
   }

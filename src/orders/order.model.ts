@@ -52,6 +52,11 @@ export interface JoinedRelations {
   payments?: Record<string, unknown>[];
   /** The notes the caller may see. */
   notes?: OrderNoteRecord[];
+  /**
+   * Every refund as the read's JSON gave it (amounts as decimal text, the reason too: the GraphQL
+   * type shows it to staff only): payments/ reads them (refundFromJson).
+   */
+  refunds?: Record<string, unknown>[];
   user?: UserRecord | null;
 }
 

@@ -137,19 +137,20 @@ export function readItem(r: ItemReadRow): OrderItemRead {
 
 /**
  * What a read's select adds for the relations it fetches with its orders (order.select.ts,
- * JoinedRelation): the OrderRelations view's columns for lines, payments and the notes the caller
- * may see, and the owner.
+ * JoinedRelation): the OrderRelations view's columns for lines, payments, the notes the caller may
+ * see and refunds, and the owner.
  */
 function joinedSelect(select: ReadSelect, privateNotes: boolean) {
   const r = select.relations;
   return {
-    ...((r.items || r.payments || r.notes) && {
+    ...(showsView(select) && {
       relations: {
         select: {
           items: r.items,
           payments: r.payments,
           notes: r.notes && privateNotes,
           publicNotes: r.notes && !privateNotes,
+          refunds: r.refunds,
         },
       },
     }),
@@ -159,7 +160,13 @@ function joinedSelect(select: ReadSelect, privateNotes: boolean) {
 
 type JsonRows = Record<string, unknown>[];
 interface JoinedRow {
-  relations?: { items?: JsonRows; payments?: JsonRows; notes?: JsonRows; publicNotes?: JsonRows } | null;
+  relations?: {
+    items?: JsonRows;
+    payments?: JsonRows;
+    notes?: JsonRows;
+    publicNotes?: JsonRows;
+    refunds?: JsonRows;
+  } | null;
   user?: UserRecord | null;
 }
 
@@ -186,13 +193,14 @@ function noteFromJson(j: Record<string, unknown>): OrderNoteRecord {
 /** The relations a row fetched with its order, as records; undefined when it fetched none. */
 function joinedOf(row: JoinedRow, select: ReadSelect): JoinedRelations | undefined {
   const r = select.relations;
-  if (!r.items && !r.payments && !r.notes && !r.user) return undefined;
+  if (!showsView(select) && !r.user) return undefined;
   const v = row.relations;
   const notes = v && (v.notes ?? v.publicNotes);
   return {
     items: r.items ? (v?.items ?? []).map((j) => itemFromJson(j, select.item)) : undefined,
     payments: r.payments ? (v?.payments ?? []) : undefined,
     notes: r.notes ? (notes ?? []).map(noteFromJson) : undefined,
+    refunds: r.refunds ? (v?.refunds ?? []) : undefined,
     user: r.user ? (row.user ?? null) : undefined,
   };
 }
@@ -208,15 +216,19 @@ function readWithJoined(row: OrderReadRow & JoinedRow, select: ReadSelect): Orde
 // ---- relations from the order cache (order.cache.ts) -------------------------------------------
 
 /** Whether a read shows relations the OrderRelations view holds (the cache holds the same). */
-const showsView = (select: ReadSelect) => select.relations.items || select.relations.payments || select.relations.notes;
+function showsView(select: ReadSelect): boolean {
+  const r = select.relations;
+  return r.items || r.payments || r.notes || r.refunds;
+}
 
 /** What a read selects of the view when the cache is on: every relation, and the version it was read at. */
-const SNAPSHOT_SELECT = { items: true, payments: true, notes: true, version: true } as const;
+const SNAPSHOT_SELECT = { items: true, payments: true, notes: true, refunds: true, version: true } as const;
 
 interface SnapshotRow {
   items: unknown;
   payments: unknown;
   notes: unknown;
+  refunds: unknown;
   version: number;
 }
 
@@ -229,6 +241,7 @@ function snapshotOf(v: SnapshotRow): OrderSnapshot {
     payments: v.payments as JsonRows,
     notes,
     publicNotes: notes.filter((n) => n.public),
+    refunds: v.refunds as JsonRows,
   };
 }
 
@@ -249,6 +262,7 @@ function readWithSnapshot(
     items: r.items ? ((snapshot?.items ?? []) as OrderItemRead[]) : undefined,
     payments: r.payments ? ((snapshot?.payments ?? []) as JsonRows) : undefined,
     notes: r.notes ? ((notes ?? []) as OrderNoteRecord[]) : undefined,
+    refunds: r.refunds ? ((snapshot?.refunds ?? []) as JsonRows) : undefined,
     user: r.user ? (row.user ?? null) : undefined,
   };
   return order;
@@ -320,12 +334,12 @@ export interface OrderQuery {
 /**
  * A page of orders in the scope, after the cursor, with the relations `select` names (see
  * JoinedRelation; `privateNotes`: the caller may see private notes): the owners in the orders'
- * statement, lines, payments and notes in one more, from the OrderRelations view. (Not joined as
- * the detail's are: Prisma hands a joined relation's JSON columns through JSON.parse, JSON.stringify
- * and JSON.parse again, and PostgreSQL converts the view's JSON to jsonb for it; for a page of 100
- * the second statement costs less, on both sides: BENCHMARKS.md.) With `cache` on, the lines,
- * payments and notes of the orders it holds at their row's relationsVersion come from it, and the
- * second statement reads only the others (none: no second statement).
+ * statement, lines, payments, notes and refunds in one more, from the OrderRelations view. (Not
+ * joined as the detail's are: Prisma hands a joined relation's JSON columns through JSON.parse,
+ * JSON.stringify and JSON.parse again, and PostgreSQL converts the view's JSON to jsonb for it; for a
+ * page of 100 the second statement costs less, on both sides: BENCHMARKS.md.) With `cache` on, the
+ * lines, payments, notes and refunds of the orders it holds at their row's relationsVersion come from
+ * it, and the second statement reads only the others (none: no second statement).
  */
 export async function findOrders(
   db: Db,

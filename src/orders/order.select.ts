@@ -62,7 +62,7 @@ const ORDER_CORE = [
   "isPaid",
   "dateCreated",
   "editVersion",
-  // whether the order cache's lines, payments and notes are the order's (order.cache.ts)
+  // whether the order cache's lines, payments, notes and refunds are the order's (order.cache.ts)
   "relationsVersion",
 ] as const satisfies readonly OrderColumn[];
 const ITEM_CORE = ["id", "orderId", "unitPrice", "quantity", "total"] as const satisfies readonly ItemColumn[];
@@ -81,13 +81,19 @@ export interface ReadSelect {
 
 /**
  * Relations read with their orders in the orders' own statement (Prisma's relationLoadStrategy
- * "join"): lines, payments and notes through the OrderRelations view, whose JSON carries every
- * amount as decimal text, and the owner. Never a Decimal column joined directly: Prisma reads a
+ * "join"): lines, payments, notes and refunds through the OrderRelations view, whose JSON carries
+ * every amount as decimal text, and the owner. Never a Decimal column joined directly: Prisma reads a
  * joined relation's values through JSON numbers, and a decimal(18,2) amount beyond 15 significant
  * digits would come back rounded (prisma/orm#25639; tested in test/integration/orders.test.ts).
  */
-export type JoinedRelation = "items" | "payments" | "notes" | "user";
-const NO_RELATIONS: Record<JoinedRelation, boolean> = { items: false, payments: false, notes: false, user: false };
+export type JoinedRelation = "items" | "payments" | "notes" | "refunds" | "user";
+const NO_RELATIONS: Record<JoinedRelation, boolean> = {
+  items: false,
+  payments: false,
+  notes: false,
+  refunds: false,
+  user: false,
+};
 const isJoined = (name: string): name is JoinedRelation => Object.hasOwn(NO_RELATIONS, name);
 
 const pick = <C extends string>(columns: Iterable<C>) =>

@@ -52,7 +52,7 @@ export interface OrderServiceDeps {
   events: OrderChangeLog;
   /** ISO 4217 code of new orders. */
   currency: string;
-  /** Orders' lines, payments and notes kept between reads (ORDER_CACHE_SIZE); none by default. */
+  /** Orders' lines, payments, notes and refunds kept between reads (ORDER_CACHE_SIZE); none by default. */
   cache?: OrderCache;
   /** Reads of one order by ref shared by the requests handled at the same time (order.coalesce.ts). */
   reads?: ReadCoalescer<unknown>;

@@ -1,6 +1,6 @@
 /**
- * The payment fields of orders, and the refund fields of payments and refunds, loaded through the
- * request's DataLoaders.
+ * The payment fields of orders, and the refund fields of payments and refunds: what the order's read
+ * fetched with it (orders/order.select.ts, JoinedRelation), else through the request's DataLoaders.
  */
 import "reflect-metadata";
 import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
@@ -10,7 +10,7 @@ import { Order } from "../orders/order.type.js";
 import type { Money } from "../shared/money.js";
 import { DecimalScalar } from "../shared/scalars.js";
 import type { PaymentContext } from "./payment.context.js";
-import { paymentFromJson } from "./payment.model.js";
+import { paymentFromJson, refundFromJson } from "./payment.model.js";
 import "./payment.node-kinds.js"; // OrderPayment and OrderRefund are Nodes: registered wherever their fields are
 import { toPaymentNodes } from "./payment.nodes.js";
 import { OrderPayment, PaymentMethodChoice } from "./payment.type.js";
@@ -29,8 +29,14 @@ export class OrderPaymentFieldsResolver {
   }
 
   @FieldResolver(() => [OrderRefund], { description: "Every refund of every payment, oldest first." })
-  refunds(@Root() order: Pick<Order, "id">, @Ctx() ctx: PaymentContext): Promise<OrderRefund[]> {
-    return ctx.loaders.orderRefunds.load(order.id);
+  refunds(
+    @Root() order: Pick<Order, "id" | "joined">,
+    @Ctx() ctx: PaymentContext,
+  ): Promise<OrderRefund[]> | OrderRefund[] {
+    // The same records as the loader's (the reason too: RefundFieldsResolver.reason hides it from
+    // non-staff callers, whichever way the refund was read).
+    const joined = order.joined?.refunds;
+    return joined ? joined.map(refundFromJson) : ctx.loaders.orderRefunds.load(order.id);
   }
 
   @FieldResolver(() => [PaymentMethodChoice], {

@@ -1,7 +1,8 @@
 /**
  * The order cache (src/orders/order.cache.ts) is never stale: a read right after a change sees it,
- * on the server that made it and on another one; and it saves what it should: a page of orders it
- * holds costs one statement fewer, a detail it holds reads no relations.
+ * on the server that made it and on another one, whichever path wrote it; and it saves what it
+ * should: a page of orders it holds costs one statement fewer, a detail it holds reads no relations,
+ * and refunds are never read by a statement of their own.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
@@ -24,7 +25,8 @@ const PREVIEW = `query($ref: String!, $changes: OrderEditInput!) {
   previewOrderEdit(ref: $ref, changes: $changes) { __typename ... on OrderEditPreview { editVersion after { total } } } }`;
 const COMMIT = `mutation($ref: String!, $input: CommitOrderEditInput!) {
   commitOrderEdit(ref: $ref, input: $input) { __typename } }`;
-const SHOWN = `ref status items { id quantity total } payments { id amount amountRefunded } notes { message }`;
+const SHOWN = `ref status items { id quantity total } payments { id amount amountRefunded } notes { message }
+  refunds { id amount reason dateCreated }`;
 const DETAIL = `query($ref: String!, $token: String) { order(ref: $ref, token: $token) { ${SHOWN} } }`;
 const PAGE = `query($email: String!) { allOrders(first: 5, filter: { search: $email }) { nodes { ${SHOWN} } } }`;
 
@@ -34,6 +36,7 @@ interface Shown {
   items: { id: string; quantity: number; total: string }[];
   payments: { id: string; amount: string; amountRefunded: string }[];
   notes: { message: string }[];
+  refunds: { id: string; amount: string; reason: string | null; dateCreated: string }[];
 }
 
 const line = (name: string) => ({ productType: "p", product: { name, code: name }, unitPrice: "2.00", quantity: 1 });
@@ -78,10 +81,17 @@ function client(write: () => string, read: () => string, token: () => string) {
             before = await detail(ref);
           }
           const paymentId = before.payments[0].id;
-          const r = await call(write(), REFUND, { ref, input: { paymentId, amount: "0.50" } });
+          const reason = `refund ${round}`;
+          const r = await call(write(), REFUND, { ref, input: { paymentId, amount: "0.50", reason } });
           expect(r.refundOrderPayment.__typename).toBe("OrderRefund");
           const refunded = new Money(before.payments[0].amountRefunded).plus("0.50").toFixed(2);
-          return (o) => expect(o.payments[0].amountRefunded).toBe(refunded);
+          return (o) => {
+            expect(o.payments[0].amountRefunded).toBe(refunded);
+            expect(o.refunds.map((x) => [x.amount, x.reason])).toEqual([
+              ...before.refunds.map((x) => [x.amount, x.reason]),
+              ["0.50", reason],
+            ]);
+          };
         }
         case "status": {
           expect((await call(write(), STATUS, { ref, s: "CREATED" })).changeOrderStatus.__typename).toBe("Order");
@@ -161,6 +171,37 @@ describe.skipIf(!inject("pgAdminUrl"))("the order cache, two servers on one Post
       );
     },
   );
+
+  it("a refund written alone, by any path (SQL here, no payment with it), is seen by B's next page and detail", async () => {
+    const c = client(
+      () => a.url,
+      () => b.url,
+      () => token,
+    );
+    const email = "by-hand@example.com";
+    const ref = await c.create(email);
+    await c.change("payment", ref, 0, await c.detail(ref));
+    const { id: orderId } = await a.prisma.order.findUniqueOrThrow({ where: { ref }, select: { id: true } });
+    const { id: paymentId } = await a.prisma.orderPayment.findFirstOrThrow({
+      where: { orderId },
+      select: { id: true },
+    });
+    const seen = async (expected: Partial<Shown["refunds"][number]>[]) => {
+      for (const o of [await c.inPage(email, ref), await c.detail(ref)])
+        expect(o.refunds.map(({ amount, reason, dateCreated }) => ({ amount, reason, dateCreated }))).toEqual(expected);
+    };
+    await seen([]); // B holds the order
+    await testDb.db.query(
+      `INSERT INTO "OrderRefund" ("orderId", "paymentId", "amount", "reason", "dateCreated")
+       VALUES ($1, $2, 0.25, 'by hand', '2026-01-02T03:04:05.678Z')`,
+      [orderId, paymentId],
+    );
+    await seen([{ amount: "0.25", reason: "by hand", dateCreated: "2026-01-02T03:04:05.678Z" }]);
+    await testDb.db.query(`UPDATE "OrderRefund" SET "reason" = 'changed by hand' WHERE "orderId" = $1`, [orderId]);
+    await seen([{ amount: "0.25", reason: "changed by hand", dateCreated: "2026-01-02T03:04:05.678Z" }]);
+    await testDb.db.query(`DELETE FROM "OrderRefund" WHERE "orderId" = $1`, [orderId]);
+    await seen([]);
+  });
 });
 
 describe.each(backends())("the order cache (%s)", (backend) => {
@@ -192,20 +233,26 @@ describe.each(backends())("the order cache (%s)", (backend) => {
     );
     const email = "counted@example.com";
     const refs = [await c.create(email), await c.create(email), await c.create(email)];
+    // refs[0] with a refund (and the payment it gives back from): read with the order, as its lines are
+    await c.change("refund", refs[0], 0, await c.detail(refs[0]));
     const relations = () => t.statements.filter((s) => /"OrderRelations"/.test(s));
+    const refunds = () => t.statements.filter((s) => /"OrderRefund"/.test(s));
     // A page of orders it does not hold, then the same page again.
     t.statements.length = 0;
-    await c.inPage(email, refs[0]);
+    expect((await c.inPage(email, refs[0])).refunds).toMatchObject([{ amount: "0.50", reason: "refund 0" }]);
     const cold = t.statements.length;
     expect(relations()).toHaveLength(1);
+    expect(refunds()).toEqual([]);
     t.statements.length = 0;
-    await c.inPage(email, refs[0]);
+    expect((await c.inPage(email, refs[0])).refunds).toMatchObject([{ amount: "0.50", reason: "refund 0" }]);
     expect(relations()).toEqual([]);
+    expect(refunds()).toEqual([]);
     expect(t.statements.length).toBe(cold - 1);
     // A detail of an order it holds: the order's row alone.
     t.statements.length = 0;
     const shown = await c.detail(refs[1]);
     expect(relations()).toEqual([]);
+    expect(refunds()).toEqual([]);
     expect(shown.items).toHaveLength(2);
     // After a change, the same detail reads the relations once more, then not again.
     await c.change("note", refs[1], 0, shown);
@@ -237,5 +284,27 @@ describe.each(backends())("with the order cache off (%s)", (backend) => {
       "off@example.com",
       KINDS.length,
     );
+  });
+
+  it("a page showing refunds reads them with its lines: the page and the view, no statement of their own", async () => {
+    const c = client(
+      () => t.url,
+      () => t.url,
+      () => token,
+    );
+    const email = "off-counted@example.com";
+    const refs = [await c.create(email), await c.create(email)];
+    await c.change("refund", refs[1], 0, await c.detail(refs[1]));
+    const sent = () => t.statements.filter((s) => !/"ApiToken"/.test(s));
+    t.statements.length = 0;
+    const page = await c.inPage(email, refs[1]);
+    expect(page.refunds).toMatchObject([{ amount: "0.50", reason: "refund 0" }]);
+    expect(sent()).toHaveLength(2);
+    expect(sent().filter((s) => /"OrderRelations"/.test(s))).toHaveLength(1);
+    expect(sent().filter((s) => /"OrderRefund"/.test(s))).toEqual([]);
+    // A detail: the order with its relations, in one statement.
+    t.statements.length = 0;
+    expect(await c.detail(refs[1])).toEqual(page);
+    expect(sent()).toHaveLength(1);
   });
 });

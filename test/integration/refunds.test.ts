@@ -1,5 +1,10 @@
-/** Partial refunds over HTTP on a real database: the arithmetic, every refusal, and who sees what. */
+/**
+ * Partial refunds over HTTP on a real database: the arithmetic, every refusal, who sees what, and an
+ * order's refunds read with the order exactly as their loaders read them.
+ */
 import fc from "fast-check";
+import { parse } from "graphql";
+import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ChangeOrderStatusDocument,
@@ -13,6 +18,74 @@ import {
 import { backends, startTestServer, type TestServer } from "../helpers/harness.js";
 import { testPaymentMethod } from "../helpers/payment-method.js";
 import { Money } from "../../src/shared/money.js";
+
+type Shown = { refunds: Record<string, unknown>[] } & Record<string, unknown>;
+const doc = (text: string) => parse(text) as TypedDocumentNode<any, Record<string, unknown>>;
+const REFUND_SHOWN = "id nodeId amount transactionId reason dateCreated payment { id }";
+/** A page of orders (Order.refunds read with the orders: the OrderRelations view, or the order cache). */
+const PAGE = doc(`query($search: String!) {
+  allOrders(first: 5, filter: { search: $search }) { nodes { ref nodeId refunds { ${REFUND_SHOWN} } } } }`);
+/** The caller's own orders, or the order of `token`. */
+const OWN = doc(
+  `query($token: String) { orders(first: 5, token: $token) { nodes { ref refunds { amount reason } } } }`,
+);
+/** An order read by its global id, without its relations: Order.refunds through the refunds loader. */
+const BY_NODE = doc(`query($id: ID!) { node(id: $id) { ... on Order { refunds { ${REFUND_SHOWN} } } } }`);
+/** The order's refunds, and each payment's (the payment refunds loader). */
+const DETAIL = doc(`query($ref: String!, $token: String) {
+  order(ref: $ref, token: $token) { refunds { ${REFUND_SHOWN} } payments { refunds { ${REFUND_SHOWN} } } } }`);
+
+/**
+ * An order paid 9999999999999999.99 (the most a decimal(18,2) holds) and refunded in two parts, shown
+ * in a page twice (the relations from the OrderRelations view, then from the order cache when it is
+ * on) and in a detail, with no statement for the order's refunds: each answers exactly what the
+ * refunds loaders answer (the order read by its global id, without its relations; each payment's
+ * refunds).
+ */
+async function refundsAsLoaded(t: TestServer, token: string, paymentMethod: string) {
+  const big = "9999999999999999.99";
+  const o = await t.order(
+    {
+      items: [{ productType: "p", product: { name: "N", code: "C" }, unitPrice: big, quantity: 1 }],
+      status: "PROCESSING",
+    },
+    { token },
+  );
+  await t.ok(
+    RecordOrderPaymentDocument,
+    { ref: o.ref, input: { amount: big, transactionId: "big-1", paymentMethod } },
+    { token },
+  );
+  const p = (await t.ok(OrderRefundsDocument, { ref: o.ref }, { token })).order!.payments[0].id;
+  for (const input of [
+    { paymentId: p, amount: "9999999999999999.98", reason: "Nearly all" },
+    { paymentId: p, amount: "0.01" },
+  ])
+    expect(
+      (await t.ok(RefundOrderPaymentDocument, { ref: o.ref, input }, { token })).refundOrderPayment.__typename,
+    ).toBe("OrderRefund");
+  const refundSql = () => t.statements.filter((s) => /"OrderRefund"/.test(s));
+  const page = async () => {
+    t.statements.length = 0;
+    const [node] = (await t.ok(PAGE, { search: o.ref }, { token })).allOrders.nodes as Shown[];
+    expect(refundSql()).toEqual([]);
+    return node;
+  };
+  const first = await page();
+  const again = await page();
+  t.statements.length = 0;
+  const detail = (await t.ok(DETAIL, { ref: o.ref }, { token })).order as Shown & { payments: Shown[] };
+  expect(refundSql()).toHaveLength(1); // the payments' refunds only
+  t.statements.length = 0;
+  const byNode = (await t.ok(BY_NODE, { id: first.nodeId }, { token })).node as Shown;
+  expect(refundSql()).toHaveLength(1); // the order's refunds, by the loader
+  expect(byNode.refunds).toMatchObject([
+    { amount: "9999999999999999.98", reason: "Nearly all", transactionId: expect.any(String), payment: { id: p } },
+    { amount: "0.01", reason: null, payment: { id: p } },
+  ]);
+  for (const shown of [first, again, detail]) expect(shown.refunds).toEqual(byNode.refunds);
+  expect(detail.payments.flatMap((x) => x.refunds)).toEqual(byNode.refunds);
+}
 
 /** Records what it is asked to refund; refuses "no-…" ids, throws on "boom-…", hangs on "hang-…". */
 function recordingMethod(identifier: string, opts: { wholeOnly?: boolean } = {}) {
@@ -229,8 +302,17 @@ describe.each(backends())("partial refunds on %s", (backend) => {
         refundableAmount: "6.00",
         refunds: [{ reason: null }],
       });
+      // In a page too: the refunds read with the orders, and the same rule for the reason.
+      const own = (await t.ok(OWN, { token: o.token }, opts)).orders.nodes as Shown[];
+      expect(own.find((x) => x.ref === o.ref)!.refunds).toEqual([{ amount: "4.00", reason: null }]);
     }
     expect((await state(o.ref)).refunds[0].reason).toBe("Late delivery");
+    const staffPage = (await t.ok(PAGE, { search: o.ref }, { token: staff.token })).allOrders.nodes as Shown[];
+    expect(staffPage[0].refunds).toMatchObject([{ amount: "4.00", reason: "Late delivery" }]);
+  });
+
+  it("a page and a detail show the refunds read with the order exactly as the refunds loaders give them, 18 digits too", async () => {
+    await refundsAsLoaded(t, staff.token, "parts");
   });
 
   it("any sequence of refund amounts keeps refunded = Σ refunds ≤ paid, exactly", async () => {
@@ -267,5 +349,19 @@ describe.each(backends())("partial refunds on %s", (backend) => {
       ),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 400) >= 400 ? 15 : 5 },
     );
+  });
+});
+
+describe.each(backends())("refunds read with their orders, the order cache off, on %s", (backend) => {
+  let t: TestServer;
+  let staff: { token: string };
+  beforeAll(async () => {
+    t = await startTestServer(backend, { env: { ORDER_CACHE_SIZE: "0" } });
+    staff = await t.user("staff@example.com", { staff: true });
+  });
+  afterAll(() => t?.close());
+
+  it("a page and a detail show them exactly as the refunds loaders give them, 18 digits too", async () => {
+    await refundsAsLoaded(t, staff.token, "credit-card");
   });
 });
