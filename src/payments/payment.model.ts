@@ -10,56 +10,46 @@ export type OrderPaymentRecord = Domain<OrderPaymentRow, "amount" | "amountRefun
 
 export type OrderRefundRecord = Domain<OrderRefundRow, "amount", object>;
 
-/** Payments and refunds of the order cache's shared JSON (frozen: orders/order.cache.ts), each parsed once. */
-const parsedShared = new WeakMap<object, OrderPaymentRecord>();
-const parsedSharedRefunds = new WeakMap<object, OrderRefundRecord>();
+/**
+ * `parse` as a reader of an order read's JSON: the order cache's rows (frozen, shared by every request:
+ * orders/order.cache.ts) are parsed once, into a frozen record; a request's own rows each time.
+ */
+function parsedOnce<T extends object>(parse: (j: Record<string, unknown>) => T): (j: Record<string, unknown>) => T {
+  const shared = new WeakMap<object, T>();
+  return (j) => {
+    if (!Object.isFrozen(j)) return parse(j);
+    let r = shared.get(j);
+    if (!r) shared.set(j, (r = Object.freeze(parse(j))));
+    return r;
+  };
+}
 
 /**
  * A payment as an order read's JSON carries it (orders/order.select.ts): amounts as decimal text,
- * taken exactly. The order cache's payments (frozen, shared by every request) are parsed once, into
- * a frozen record.
+ * taken exactly.
  */
-export function paymentFromJson(j: Record<string, unknown>): OrderPaymentRecord {
-  if (!Object.isFrozen(j)) return parsePayment(j);
-  let p = parsedShared.get(j);
-  if (!p) parsedShared.set(j, (p = Object.freeze(parsePayment(j))));
-  return p;
-}
-
-function parsePayment(j: Record<string, unknown>): OrderPaymentRecord {
-  return {
-    id: j.id as number,
-    orderId: j.orderId as number,
-    amount: new Money(j.amount as string),
-    transactionId: j.transactionId as string,
-    paymentMethod: j.paymentMethod as string,
-    dateCreated: new Date(j.dateCreated as string),
-    amountRefunded: new Money(j.amountRefunded as string),
-    refundedAt: j.refundedAt == null ? null : new Date(j.refundedAt as string),
-  };
-}
+export const paymentFromJson = parsedOnce((j): OrderPaymentRecord => ({
+  id: j.id as number,
+  orderId: j.orderId as number,
+  amount: new Money(j.amount as string),
+  transactionId: j.transactionId as string,
+  paymentMethod: j.paymentMethod as string,
+  dateCreated: new Date(j.dateCreated as string),
+  amountRefunded: new Money(j.amountRefunded as string),
+  refundedAt: j.refundedAt == null ? null : new Date(j.refundedAt as string),
+}));
 
 /**
  * A refund as an order read's JSON carries it (orders/order.select.ts): the record the refund loader
  * gives for the same row (payment.repository.ts, toRefund), the amount as decimal text taken exactly.
- * The order cache's refunds (frozen, shared by every request) are parsed once, into a frozen record.
  */
-export function refundFromJson(j: Record<string, unknown>): OrderRefundRecord {
-  if (!Object.isFrozen(j)) return parseRefund(j);
-  let r = parsedSharedRefunds.get(j);
-  if (!r) parsedSharedRefunds.set(j, (r = Object.freeze(parseRefund(j))));
-  return r;
-}
-
-function parseRefund(j: Record<string, unknown>): OrderRefundRecord {
-  return {
-    id: j.id as number,
-    orderId: j.orderId as number,
-    paymentId: j.paymentId as number,
-    amount: new Money(j.amount as string),
-    transactionId: (j.transactionId ?? null) as string | null,
-    reason: (j.reason ?? null) as string | null,
-    actorId: (j.actorId ?? null) as number | null,
-    dateCreated: new Date(j.dateCreated as string),
-  };
-}
+export const refundFromJson = parsedOnce((j): OrderRefundRecord => ({
+  id: j.id as number,
+  orderId: j.orderId as number,
+  paymentId: j.paymentId as number,
+  amount: new Money(j.amount as string),
+  transactionId: (j.transactionId ?? null) as string | null,
+  reason: (j.reason ?? null) as string | null,
+  actorId: (j.actorId ?? null) as number | null,
+  dateCreated: new Date(j.dateCreated as string),
+}));
