@@ -306,8 +306,10 @@ function fromJson(a: EventJson, orderId: number, orderRef: string, publicOnly: b
  * numbers, which rounds Decimal amounts beyond 15 digits ("join", prisma/orm#25639); and Prisma has
  * no count beside a relation's page (`_count` with a relation's rows is a second statement), and
  * no way to have PostgreSQL write the rows as JSON text. The count is of every event the caller may
- * see, whatever the cursor, counted once per order (a LATERAL join: as a subquery of the select list
- * PostgreSQL would count again for every event).
+ * see, whatever the cursor, once per order. From the first event, a page shorter than its limit
+ * holds them all and its length is the count: most orders' pages, whose count then costs nothing
+ * (a count for every order was a third of the statement's database CPU, BENCHMARKS.md). Otherwise
+ * a subquery of the order's row counts them, evaluated for that order only.
  *
  * One JSON text, not a row per event: read as rows, a page of 100 orders was ~1,000 rows that the
  * pg driver parsed and Prisma's $queryRaw turned into objects, a Date (normalize_timestamptz) and a
@@ -320,19 +322,23 @@ export async function eventPages(db: Db, orderIds: readonly number[], q: EventPa
   const counts = new Map<number, number>();
   if (orderIds.length === 0 || (q.take <= 0 && !q.count)) return { pages, counts };
   const visible = q.publicOnly ? Prisma.sql`AND x."public"` : Prisma.empty;
-  const total = q.count ? Prisma.sql`c."n"` : Prisma.sql`NULL::int`;
-  const counted = q.count
-    ? Prisma.sql`CROSS JOIN LATERAL (SELECT count(*)::int AS "n" FROM "OrderEvent" x WHERE x."orderId" = o."id" ${visible}) c`
-    : Prisma.empty;
+  const take = Math.max(q.take, 0);
+  const counted = Prisma.sql`(SELECT count(*)::int FROM "OrderEvent" x WHERE x."orderId" = o."id" ${visible})`;
+  // From the first event, a page shorter than its limit holds every event: its length is the count.
+  const total = !q.count
+    ? Prisma.sql`NULL::int`
+    : q.afterId === null
+      ? Prisma.sql`CASE WHEN e."n" < ${take} THEN e."n" ELSE ${counted} END`
+      : counted;
   const [row] = await db.$queryRaw<{ pages: string | null }[]>`
     SELECT json_agg(json_build_array(o."id", o."ref", ${total}, e."events") ORDER BY o."id")::text AS "pages"
-    FROM "Order" o ${counted}
+    FROM "Order" o
     CROSS JOIN LATERAL (
-      SELECT coalesce(json_agg(p."event" ORDER BY p."id"), '[]') AS "events"
+      SELECT coalesce(json_agg(p."event" ORDER BY p."id"), '[]') AS "events", count(*)::int AS "n"
       FROM (
         SELECT x."id", ${EVENT_JSON_SQL} AS "event" FROM "OrderEvent" x
         WHERE x."orderId" = o."id" AND x."id" > ${q.afterId ?? 0} ${visible}
-        ORDER BY x."id" LIMIT ${Math.max(q.take, 0)}
+        ORDER BY x."id" LIMIT ${take}
       ) p
     ) e
     WHERE o."id" IN (${Prisma.join(orderIds)})`;

@@ -361,6 +361,40 @@ describe.each(backends())("order history on %s", (backend) => {
     expect(small).toBeLessThanOrEqual(6);
   });
 
+  it("counts every event of each order on a page, whether its page holds them all or not", async () => {
+    // 1, 3, 4 and 6 events for staff; customers see only the public ones (created + public notes)
+    const notes = [[], [true, false], [true, true, true], [true, false, true, false, false]];
+    const refs: string[] = [];
+    for (const publics of notes) {
+      const o = await create({ userId: alice.id });
+      for (const p of publics)
+        await t.ok(AddOrderNoteDocument, { ref: o.ref, message: "n", public: p }, { token: staff.token });
+      refs.unshift(o.ref); // newest first, as the page lists them
+    }
+    const r = await t.ok(PageHistoriesDocument, { first: 4, historyFirst: 3 }, { token: staff.token });
+    expect(r.allOrders.nodes.map((n) => n.ref)).toEqual(refs);
+    expect(r.allOrders.nodes.map((n) => [n.history.totalCount, n.history.nodes.length])).toEqual([
+      [6, 3],
+      [4, 3],
+      [3, 3],
+      [1, 1],
+    ]);
+    const seen = await Promise.all(
+      refs.map(async (ref) => {
+        const h = (await history(ref, { token: staff.token, first: 3 }))!;
+        const customer = (await history(ref, { token: alice.token, first: 3 }))!;
+        const oneMore = (await history(ref, { token: staff.token, first: 3, after: h.pageInfo.startCursor! }))!;
+        return [h.totalCount, customer.totalCount, customer.nodes.length, oneMore.totalCount];
+      }),
+    );
+    expect(seen).toEqual([
+      [6, 3, 3, 6],
+      [4, 4, 3, 4],
+      [3, 2, 2, 3],
+      [1, 1, 1, 1],
+    ]);
+  });
+
   it("refundOrder records a refund and an event per payment, and the move to REFUNDED", async () => {
     const o = await create({ status: "PROCESSING" });
     await t.ok(
