@@ -445,8 +445,8 @@ export async function findOrderByRefCoalesced(
 
 /**
  * The order with `ref` in the scope, read by ref alone in a statement shared with this turn's reads of
- * the same shape (the select and query options), then kept only when inScope; its token as the
- * select has it (read for inScope, dropped when the select does not name it).
+ * the same shape (the select and query options), then kept only when inScope; its owner and token
+ * as the select has them (read for inScope, dropped when the select does not name them).
  */
 async function readByRef<T extends OrderReadRow>(
   prisma: PrismaClient,
@@ -460,13 +460,19 @@ async function readByRef<T extends OrderReadRow>(
   const row = (await reads.read(
     shape,
     ref,
-    (refs) => prisma.order.findMany({ ...options, where: { ref: { in: refs } }, select: { ...select, token: true } }),
+    (refs) =>
+      prisma.order.findMany({
+        ...options,
+        where: { ref: { in: refs } },
+        select: { ...select, ref: true, userId: true, token: true } satisfies Record<keyof ScopedRow, unknown>,
+      }),
     (r) => (r as ScopedRow).ref,
   )) as (T & ScopedRow) | undefined;
   if (!row || !inScope(scope, row)) return null;
   // Rows are shared by the reads of the same order in the turn: each gets its own copy.
   const own = { ...row };
-  if (!select.token) delete (own as { token?: string }).token;
+  if (!select.userId) delete (own as Partial<ScopedRow>).userId;
+  if (!select.token) delete (own as Partial<ScopedRow>).token;
   return own;
 }
 

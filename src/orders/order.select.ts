@@ -6,6 +6,7 @@
  */
 import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from "graphql";
 import type { Order as OrderRow, OrderItem as OrderItemRow, Prisma } from "../generated/prisma/client.js";
+import type { OrderFacts } from "./status.js";
 
 /** Every column of each model: a column added to schema.prisma and not listed here fails `tsc`. */
 const ORDER_COLUMNS = {
@@ -49,22 +50,27 @@ type OrderColumn = keyof typeof ORDER_COLUMNS;
 type ItemColumn = keyof typeof ITEM_COLUMNS;
 
 /**
- * Columns every read fetches: identity, and what the status rules (OrderFacts), cursors and
- * relations (and the order cache) use.
+ * Columns every read fetches: identity, and what cursors and relations (and the order cache) use.
+ * Nothing else: each column a row carries costs Prisma CPU on every row of every page (a Decimal
+ * most), so a column that only some fields read is fetched for those fields (ORDER_DERIVED).
  */
 const ORDER_CORE = [
   "id",
   "ref",
   "status",
-  "userId",
   "total",
-  "amountPaid",
-  "isPaid",
   "dateCreated",
-  "editVersion",
   // whether the order cache's lines, payments, notes and refunds are the order's (order.cache.ts)
   "relationsVersion",
 ] as const satisfies readonly OrderColumn[];
+/** What the status rules look at (OrderFacts): a read for them fetches these. */
+const FACT_COLUMNS = {
+  status: true,
+  total: true,
+  amountPaid: true,
+  isPaid: true,
+} as const satisfies Record<keyof OrderFacts, true>;
+const FACTS = Object.keys(FACT_COLUMNS) as (keyof OrderFacts)[];
 const ITEM_CORE = ["id", "orderId", "unitPrice", "quantity", "total"] as const satisfies readonly ItemColumn[];
 
 /** The order columns every read fetches, whatever the operation shows. */
@@ -109,8 +115,11 @@ export function readSelect(
   return { order: pick([...ORDER_CORE, ...order]), item: pick([...ITEM_CORE, ...item]), relations };
 }
 
-/** The core columns only: enough for the status rules, cursors and relations. */
+/** The core columns only: enough for cursors and relations. */
 export const CORE_SELECT: ReadSelect = readSelect([], []);
+
+/** The core columns and what the status rules look at (OrderFacts). */
+export const FACTS_SELECT: ReadSelect = readSelect(FACTS, []);
 
 /** Order fields answered from the core columns or loaded by id. */
 const ORDER_FROM_CORE = new Set([
@@ -120,15 +129,11 @@ const ORDER_FROM_CORE = new Set([
   "ref",
   "status",
   "statusDisplay",
-  "isPaid",
   "total",
-  "amountPaid",
   "dateCreated",
-  "user",
   "items",
   "payments",
   "notes",
-  "statusTransitions",
   "refunds",
   "history",
   // Shipments and returns: loaded by order id
@@ -137,11 +142,14 @@ const ORDER_FROM_CORE = new Set([
   "returns",
 ]);
 /** Order fields computed from other columns, and the columns they read beyond the core ones. */
-const ORDER_DERIVED: Partial<Record<string, OrderColumn>> = {
-  refundableAmount: "amountRefunded",
+const ORDER_DERIVED: Partial<Record<string, readonly OrderColumn[]>> = {
+  // the owner by id, when the read did not fetch it with the order
+  user: ["userId"],
+  statusTransitions: FACTS,
+  refundableAmount: ["amountPaid", "amountRefunded"],
   // what counts as paid is net of the refunds that count against it (orders/order.balance.ts)
-  amountOutstanding: "amountRefundedFromPaid",
-  amountOverpaid: "amountRefundedFromPaid",
+  amountOutstanding: ["amountPaid", "amountRefundedFromPaid"],
+  amountOverpaid: ["amountPaid", "amountRefundedFromPaid"],
 };
 const ITEM_FROM_CORE = new Set([
   "__typename",
@@ -194,8 +202,8 @@ function measure(schema: GraphQLSchema, document: DocumentNode): ReadSelect {
         if (parent === "Order") {
           if (isJoined(name)) relations[name] = true;
           if (ORDER_FROM_CORE.has(name)) return;
-          const column = isOrderColumn(name) ? name : ORDER_DERIVED[name];
-          if (column) order.add(column);
+          const columns = isOrderColumn(name) ? [name] : ORDER_DERIVED[name];
+          if (columns) for (const c of columns) order.add(c);
           else allOrder = true;
         } else if (parent === "OrderItem") {
           if (ITEM_FROM_CORE.has(name)) return;

@@ -19,9 +19,16 @@ import { withLockedOrder } from "./order.lock.js";
 import type { OrderFilterInput, OrderRead, OrderRecord, OrderSort } from "./order.model.js";
 import { decodeOrderCursor, orderCursor } from "./order.pagination.js";
 import * as repo from "./order.repository.js";
-import { CORE_SELECT, FULL_SELECT, type ReadSelect } from "./order.select.js";
+import { FACTS_SELECT, FULL_SELECT, type ReadSelect } from "./order.select.js";
 import { checkNewOrder, type NewOrderInput } from "./order.validation.js";
-import { statusLabel, statusTransitions, transitionError, type OrderRules, type OrderStatus } from "./status.js";
+import {
+  statusLabel,
+  statusTransitions,
+  transitionError,
+  type OrderFacts,
+  type OrderRules,
+  type OrderStatus,
+} from "./status.js";
 
 /** A change the order services record with the order's history, in the change's own transaction. */
 export interface OrderChange {
@@ -153,12 +160,12 @@ export class OrderService {
 
   /** GET /orders/{ref}/status/ (for staff); null when there is no such order. */
   async status(ref: string) {
-    const order = await this.byRef(ref, { kind: "all" }, CORE_SELECT);
+    const order = await this.byRef(ref, { kind: "all" }, FACTS_SELECT);
     if (!order) return null;
     return {
       status: order.status,
       statusDisplay: statusLabel(order.status),
-      statusTransitions: statusTransitions(this.rules, order),
+      statusTransitions: statusTransitions(this.rules, order as OrderRead & OrderFacts), // FACTS_SELECT read them
     };
   }
 

@@ -10,6 +10,7 @@ import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AddOrderNoteDocument, CreateOrderDocument, RecordOrderPaymentDocument } from "../generated/graphql.js";
 import { createSchema } from "../../src/schema.js";
+import { defineOrderRules, mustBePaidBefore } from "../../src/orders/status.js";
 import { backends, orderInput, startTestServer, type TestServer } from "../helpers/harness.js";
 
 const schema = createSchema();
@@ -58,9 +59,12 @@ describe.each(backends())("order reads fetch the columns an operation shows, on 
   let staff: { token: string };
   let alice: { id: string; token: string };
   let ref: string;
+  /** An order of alice's paid in full, newer than `ref`'s (isPaid true: the status rules look at it). */
+  let paidRef: string;
 
   beforeAll(async () => {
-    t = await startTestServer(backend);
+    // A rule that looks at isPaid, so that statusTransitions answers differently for the paid order.
+    t = await startTestServer(backend, { rules: defineOrderRules({ rules: [mustBePaidBefore("PROCESSING")] }) });
     staff = await t.user("staff@example.com", { staff: true });
     alice = await t.user("alice@example.com");
     const created = await t.ok(
@@ -104,37 +108,67 @@ describe.each(backends())("order reads fetch the columns an operation shows, on 
     );
     await t.ok(AddOrderNoteDocument, { ref, message: "private", public: false }, { token: staff.token });
     await t.ok(AddOrderNoteDocument, { ref, message: "public", public: true }, { token: staff.token });
+    const paid = await t.order({ userId: alice.id, email: "alice@example.com" }, { token: staff.token });
+    paidRef = paid.ref;
+    await t.ok(
+      RecordOrderPaymentDocument,
+      { ref: paidRef, input: { amount: paid.total, transactionId: "cols-2", paymentMethod: "cash" } },
+      { token: staff.token },
+    );
   });
   afterAll(() => t?.close());
 
   const entryPoints = [
     { name: "order", query: (sel: string) => `query { order(ref: "REF") { ${sel} } }`, get: (d: any) => d.order },
-    { name: "lastOrder", query: (sel: string) => `query { lastOrder { ${sel} } }`, get: (d: any) => d.lastOrder },
+    {
+      name: "order (paid in full)",
+      paid: true,
+      query: (sel: string) => `query { order(ref: "PAID") { ${sel} } }`,
+      get: (d: any) => d.order,
+    },
+    {
+      name: "lastOrder (paid in full)",
+      paid: true,
+      query: (sel: string) => `query { lastOrder { ${sel} } }`,
+      get: (d: any) => d.lastOrder,
+    },
     {
       name: "orders",
       query: (sel: string) => `query { orders(first: 5) { nodes { ${sel} } } }`,
-      get: (d: any) => d.orders.nodes[0],
+      get: (d: any) => d.orders.nodes[1],
     },
     {
       name: "allOrders",
       query: (sel: string) => `query { allOrders(first: 5, filter: { search: "REF" }) { edges { node { ${sel} } } } }`,
       get: (d: any) => d.allOrders.edges[0].node,
     },
+    {
+      name: "allOrders (paid in full)",
+      paid: true,
+      query: (sel: string) => `query { allOrders(first: 5, filter: { search: "PAID" }) { nodes { ${sel} } } }`,
+      get: (d: any) => d.allOrders.nodes[0],
+    },
   ];
 
   it.each(entryPoints)(
     "any choice of order and item fields through $name answers what the full selection answers",
     async (entry) => {
-      const caller = entry.name === "allOrders" ? staff.token : alice.token;
+      const caller = entry.name.startsWith("allOrders") ? staff.token : alice.token;
       const run = async (sel: string) => {
-        const r = await t.gql(doc(entry.query(sel).replace("REF", ref)), {}, { token: caller });
+        const r = await t.gql(
+          doc(entry.query(sel).replace("REF", ref).replace("PAID", paidRef)),
+          {},
+          {
+            token: caller,
+          },
+        );
         expect(r.errors, sel).toBeUndefined();
         return entry.get(r.data);
       };
       // statusTransitions is staff-only: the customer's selections leave it out.
       const allowed = ORDER_FIELDS.filter((f) => caller === staff.token || f !== "statusTransitions");
       const full = await run(selection("Order", (type, f) => type !== "Order" || allowed.includes(f)));
-      expect(full.ref).toBe(ref);
+      expect(full).toMatchObject(entry.paid ? { ref: paidRef, isPaid: true } : { ref, isPaid: false });
       await fc.assert(
         fc.asyncProperty(
           fc.subarray(allowed, { minLength: 1 }),
@@ -202,7 +236,7 @@ describe.each(backends())("order reads fetch the columns an operation shows, on 
       {},
       { token: staff.token },
     );
-    expect(ordersSql().at(-1)).not.toMatch(/"billingAddress"|"extra"|"token"/);
+    expect(ordersSql().at(-1)).not.toMatch(/"billingAddress"|"extra"|"token"|"amountPaid"|"isPaid"|"userId"/);
     // A page's lines come from the order cache (src/orders/order.cache.ts), and those of the orders
     // it does not hold in one statement from the OrderRelations view (each line whole, as JSON), with
     // the payments and notes the cache keeps too: never row by row from OrderItem.
