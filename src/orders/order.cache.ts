@@ -1,19 +1,22 @@
 /**
  * A server's cache of orders' lines, payments, notes and refunds as parsed records (ORDER_CACHE_SIZE
  * orders, least recently used first out), so that a read of orders it holds does not rebuild them:
- * neither PostgreSQL (the OrderRelations view's JSON) nor this process (parsing it).
+ * neither PostgreSQL (the OrderRelations view's JSON) nor this process (parsing it). A page's read
+ * keeps the order's row too, every column, so that a page of orders it holds fetches only their
+ * ids and versions.
  *
  * Never stale: each entry carries the order's relationsVersion it was read at, which PostgreSQL's
  * triggers raise in every statement that writes a line, a payment, a note or a refund
- * (schema.prisma). A read fetches the order's row, with its version, as it always does, and takes
- * the relations from here only when the versions are equal: a change acknowledged by any server has
- * raised the version on the row every later read sees, so the entry is passed over and replaced.
+ * (schema.prisma), and its row the rowVersion, which a trigger raises in every UPDATE of the row
+ * (those of relationsVersion too). A read fetches the order's versions with its row, and takes the
+ * relations (the row) from here only when they are the entry's: a change acknowledged by any server
+ * has raised the version on the row every later read sees, so the entry is passed over and replaced.
  * Nothing depends on hearing of a change (NOTIFY): an entry that a change made stale is replaced by
  * its next read, or falls out.
  *
  * Entries are shared by every request: their records are frozen, and nothing may change them.
  */
-import type { OrderItemRead, OrderNoteRecord } from "./order.model.js";
+import type { OrderItemRead, OrderNoteRecord, OrderRead } from "./order.model.js";
 
 /** An order's relations as one snapshot of the database gave them. */
 export interface OrderSnapshot {
@@ -29,6 +32,11 @@ export interface OrderSnapshot {
   readonly publicNotes: readonly OrderNoteRecord[];
   /** Every refund as the view's JSON gives it (amounts as decimal text): payments/ parses them. */
   readonly refunds: readonly Record<string, unknown>[];
+  /**
+   * The order's row as a page read it (the columns its select named; the others undefined), its
+   * rowVersion saying when; absent when the read did not keep it.
+   */
+  readonly row?: OrderRead;
 }
 
 interface Entry {
@@ -66,11 +74,23 @@ export class OrderCache {
     return entry.snapshot;
   }
 
-  /** Keeps the order's relations (frozen), unless it holds a newer read of them. */
+  /** The order's relations and row when they were read at these versions (the row's now), else undefined. */
+  getWithRow(orderId: number, version: number, rowVersion: number): (OrderSnapshot & { row: OrderRead }) | undefined {
+    const s = this.get(orderId, version);
+    return s?.row?.rowVersion === rowVersion ? (s as OrderSnapshot & { row: OrderRead }) : undefined;
+  }
+
+  /**
+   * Keeps the order's relations (frozen), unless it holds a newer read of them; a snapshot without
+   * the row keeps the row held with the same relations (checked by its rowVersion when read).
+   */
   set(orderId: number, ref: string, snapshot: OrderSnapshot): void {
     if (!this.enabled) return;
     const held = this.entries.get(orderId);
     if (held && held.snapshot.version > snapshot.version) return; // a lagging replica's read
+    if (!snapshot.row && held?.snapshot.row && held.snapshot.version === snapshot.version) {
+      snapshot = { ...snapshot, row: held.snapshot.row };
+    }
     this.entries.delete(orderId);
     this.entries.set(orderId, { ref, snapshot: freeze(snapshot) });
     this.idOfRef.set(ref, orderId);
@@ -94,5 +114,6 @@ function freeze(s: OrderSnapshot): OrderSnapshot {
     for (const r of list) Object.freeze(r);
     Object.freeze(list);
   }
+  if (s.row) Object.freeze(s.row);
   return Object.freeze(s);
 }

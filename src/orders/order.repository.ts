@@ -106,6 +106,7 @@ export function readOrder(r: OrderReadRow): OrderRead {
     dateUpdated: r.dateUpdated,
     editVersion: r.editVersion,
     relationsVersion: r.relationsVersion,
+    rowVersion: r.rowVersion,
   };
 }
 
@@ -250,12 +251,12 @@ function snapshotOf(v: SnapshotRow): OrderSnapshot {
  * request, so handed out as they are) and the owner it fetched.
  */
 function readWithSnapshot(
-  row: OrderReadRow & JoinedRow,
+  order: OrderRead,
+  row: JoinedRow,
   snapshot: OrderSnapshot | undefined,
   select: ReadSelect,
   privateNotes: boolean,
 ): OrderRead {
-  const order = readOrder(row);
   const r = select.relations;
   const notes = snapshot && (privateNotes ? snapshot.notes : snapshot.publicNotes);
   order.joined = {
@@ -337,9 +338,9 @@ export interface OrderQuery {
  * statement, lines, payments, notes and refunds in one more, from the OrderRelations view. (Not
  * joined as the detail's are: Prisma hands a joined relation's JSON columns through JSON.parse,
  * JSON.stringify and JSON.parse again, and PostgreSQL converts the view's JSON to jsonb for it; for a
- * page of 100 the second statement costs less, on both sides: BENCHMARKS.md.) With `cache` on, the
- * lines, payments, notes and refunds of the orders it holds at their row's relationsVersion come from
- * it, and the second statement reads only the others (none: no second statement).
+ * page of 100 the second statement costs less, on both sides: BENCHMARKS.md.) With `cache` on and
+ * relations shown, see findCachedOrders: a page of orders it holds is one statement of ids and
+ * versions.
  */
 export async function findOrders(
   db: Db,
@@ -357,35 +358,17 @@ export async function findOrders(
   const { field, dir } = SORTS[q.sort];
   const select = q.select ?? FULL_SELECT;
   const { relations, ...owner } = joinedSelect(select, q.privateNotes ?? false);
-  const rows = (await db.order.findMany({
+  const page = {
     relationLoadStrategy: "join",
     where: { AND: [scope, ...filterWhere(q.filter), ...(q.after ? [afterWhere(q.sort, q.after)] : [])] },
     orderBy: [{ [field]: dir }, { id: dir }],
     take: q.take,
+  } satisfies Prisma.OrderFindManyArgs;
+  if (q.cache?.enabled && showsView(select)) return findCachedOrders(db, page, owner, q.cache, select, q.privateNotes);
+  const rows = (await db.order.findMany({
+    ...page,
     select: { ...select.order, ...owner },
   })) as unknown as (OrderReadRow & JoinedRow)[];
-  if (q.cache?.enabled && showsView(select) && rows.length > 0) {
-    const cache = q.cache;
-    const snapshots = new Map<number, OrderSnapshot>();
-    const missing = new Map<number, string>();
-    for (const r of rows) {
-      const s = cache.get(r.id, r.relationsVersion);
-      if (s) snapshots.set(r.id, s);
-      else missing.set(r.id, r.ref);
-    }
-    if (missing.size > 0) {
-      const found = await db.orderRelations.findMany({
-        where: { orderId: { in: [...missing.keys()] } },
-        select: { orderId: true, ...SNAPSHOT_SELECT },
-      });
-      for (const f of found) {
-        const s = snapshotOf(f);
-        snapshots.set(f.orderId, s);
-        cache.set(f.orderId, missing.get(f.orderId)!, s);
-      }
-    }
-    return rows.map((r) => readWithSnapshot(r, snapshots.get(r.id), select, q.privateNotes ?? false));
-  }
   if (relations && rows.length > 0) {
     const found = await db.orderRelations.findMany({
       where: { orderId: { in: rows.map((r) => r.id) } },
@@ -395,6 +378,59 @@ export async function findOrders(
     for (const r of rows) (r as JoinedRow).relations = (byId.get(r.id) as JoinedRow["relations"]) ?? null;
   }
   return rows.map((r) => readWithJoined(r, select));
+}
+
+/**
+ * findOrders with the order cache: the page's orders as ids and versions (and owners, when shown),
+ * each order it holds at those versions, with the columns `select` names, from it, row and
+ * relations; the others, the select's columns and every relation of the view, in two more
+ * statements sent together, kept in the cache. An order gone between the statements is left out.
+ */
+async function findCachedOrders(
+  db: Db,
+  page: Pick<Prisma.OrderFindManyArgs, "relationLoadStrategy" | "where" | "orderBy" | "take">,
+  owner: { user?: { select: typeof USER_SELECT } },
+  cache: OrderCache,
+  select: ReadSelect,
+  privateNotes = false,
+): Promise<OrderRead[]> {
+  type Versions = { id: number; relationsVersion: number; rowVersion: number; user?: UserRecord | null };
+  const rows = (await db.order.findMany({
+    ...page,
+    select: { id: true, relationsVersion: true, rowVersion: true, ...owner },
+  })) as Versions[];
+  const columns = Object.keys(select.order) as (keyof OrderRead)[];
+  const held = new Map<number, OrderSnapshot & { row: OrderRead }>();
+  const missing: number[] = [];
+  for (const r of rows) {
+    const s = cache.getWithRow(r.id, r.relationsVersion, r.rowVersion);
+    if (s && columns.every((c) => s.row[c] !== undefined)) held.set(r.id, s);
+    else missing.push(r.id);
+  }
+  if (missing.length > 0) {
+    // Two statements, not the view joined to the rows: Prisma reads a joined relation's JSON
+    // through JSON.parse, JSON.stringify and JSON.parse again (findOrders). Each snapshot's
+    // relations carry the version they were read at, and its row its own.
+    const [found, views] = await Promise.all([
+      db.order.findMany({ where: { id: { in: missing } }, select: select.order }),
+      db.orderRelations.findMany({
+        where: { orderId: { in: missing } },
+        select: { orderId: true, ...SNAPSHOT_SELECT },
+      }),
+    ]);
+    const viewOf = new Map(views.map((v) => [v.orderId, v]));
+    for (const f of found as unknown as OrderReadRow[]) {
+      const v = viewOf.get(f.id);
+      if (!v) continue;
+      const s = { ...snapshotOf(v), row: readOrder(f) };
+      held.set(f.id, s);
+      cache.set(f.id, f.ref, s);
+    }
+  }
+  return rows.flatMap((r) => {
+    const s = held.get(r.id);
+    return s ? [readWithSnapshot({ ...s.row }, r, s, select, privateNotes)] : [];
+  });
 }
 
 export async function countOrders(db: Db, q: OrderQuery): Promise<number> {
@@ -543,7 +579,7 @@ async function findCachedOne(
       cache.set(row.id, row.ref, snapshot);
     }
   }
-  return readWithSnapshot(row, snapshot, q.select, q.privateNotes);
+  return readWithSnapshot(readOrder(row), row, snapshot, q.select, q.privateNotes);
 }
 
 /**

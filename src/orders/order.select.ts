@@ -31,6 +31,7 @@ const ORDER_COLUMNS = {
   dateUpdated: true,
   editVersion: true,
   relationsVersion: true,
+  rowVersion: true,
 } as const satisfies Record<keyof OrderRow, true>;
 const ITEM_COLUMNS = {
   id: true,
@@ -60,8 +61,9 @@ const ORDER_CORE = [
   "status",
   "total",
   "dateCreated",
-  // whether the order cache's lines, payments, notes and refunds are the order's (order.cache.ts)
+  // whether the order cache's lines, payments, notes and refunds, and row, are the order's (order.cache.ts)
   "relationsVersion",
+  "rowVersion",
 ] as const satisfies readonly OrderColumn[];
 /** What the status rules look at (OrderFacts): a read for them fetches these. */
 const FACT_COLUMNS = {
