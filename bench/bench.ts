@@ -143,6 +143,9 @@ async function prepare(url: string): Promise<Fixtures> {
     if (!(await seededHistory(db.pool))) await seedHistory(db.pool, log);
     if (!(await seededFulfillment(db.pool))) await seedFulfillment(db.pool, log);
     await resetMutations(db);
+    // Every run from the same state: the previous runs' writes (and resetMutations) leave dead rows
+    // behind that slow both sides' index scans, and nothing vacuums them where autovacuum is off.
+    await db.pool.query("VACUUM ANALYZE");
     const prisma = createPrisma(db);
     const staff = (await db.pool.query(`SELECT id FROM "User" WHERE email = 'staff@bench.example'`)).rows[0].id;
     const fixtures: Fixtures = {
