@@ -2,8 +2,8 @@
  * A server's cache of orders' lines, payments, notes and refunds as parsed records (ORDER_CACHE_SIZE
  * orders, least recently used first out), so that a read of orders it holds does not rebuild them:
  * neither PostgreSQL (the OrderRelations view's JSON) nor this process (parsing it). A page's read
- * keeps the order's row too, every column, so that a page of orders it holds fetches only their
- * ids and versions.
+ * keeps the order's row too (the columns the page showed), so that a page of orders it holds, showing
+ * no column more, fetches only their ids and versions.
  *
  * Never stale: each entry carries the order's relationsVersion it was read at, which PostgreSQL's
  * triggers raise in every statement that writes a line, a payment, a note or a refund
