@@ -76,7 +76,9 @@ export interface Config {
   /**
    * ORDER_CACHE_SIZE: how many orders' lines, payments, notes and refunds this server keeps parsed between
    * reads (orders/order.cache.ts; default 2500: about 4 KB of heap an order of the bench's shop, 3
-   * lines, 2 notes and a payment every other order, so about 10 MB); 0 turns the cache off. Never stale, whatever the size: each entry is checked against its order's row.
+   * lines, 2 notes and a payment every other order, so about 10 MB), and how many orders' first
+   * history pages, staff's and everyone else's (history/event.cache.ts); 0 turns both off. Never
+   * stale, whatever the size: each entry is checked against its order's row.
    */
   orderCacheSize: number;
   /** ORDER_RULES: a module with custom transition rules (orders/rules-loader.ts); none by default. */

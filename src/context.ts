@@ -8,6 +8,7 @@ import { isStaff } from "./auth/viewer.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import type { HistoryContext } from "./history/history.context.js";
 import type { NodeContext } from "./nodes/node.context.js";
+import type { HistoryCache } from "./history/event.cache.js";
 import { createHistoryLoaders, type HistoryLoaders } from "./history/history.loaders.js";
 import { createOrderLoaders, type OrderLoaders } from "./orders/order.loaders.js";
 import { FULL_SELECT, type ReadSelect } from "./orders/order.select.js";
@@ -67,12 +68,16 @@ export interface ContextServices {
   edits: EditService;
   shipments: ShipmentService;
   returns: ReturnService;
+  /** The server's cache of orders' first history pages (history/event.cache.ts). */
+  historyCache?: HistoryCache;
 }
 
 interface LoaderOptions {
   select: ReadSelect;
   registry: PaymentRegistry;
   staff: boolean;
+  /** The server's cache of history pages; none: every page is read. */
+  historyCache?: HistoryCache;
 }
 
 /** Each folder's loaders, by folder. */
@@ -80,7 +85,7 @@ const FOLDERS = {
   orders: (prisma: PrismaClient, o: LoaderOptions) => createOrderLoaders(prisma, { select: o.select, staff: o.staff }),
   users: (prisma: PrismaClient) => createUserLoaders(prisma),
   payments: (prisma: PrismaClient, o: LoaderOptions) => createPaymentLoaders(prisma, o.registry),
-  history: (prisma: PrismaClient, o: LoaderOptions) => createHistoryLoaders(prisma, !o.staff),
+  history: (prisma: PrismaClient, o: LoaderOptions) => createHistoryLoaders(prisma, !o.staff, o.historyCache),
   webhooks: (prisma: PrismaClient) => createWebhookLoaders(prisma),
   shipments: (prisma: PrismaClient) => createShipmentLoaders(prisma),
   returns: (prisma: PrismaClient) => createReturnLoaders(prisma),
@@ -191,6 +196,7 @@ export class RequestContext implements Context {
       select: this.select,
       registry: this.registry,
       staff: isStaff(this.viewer),
+      historyCache: this.services.historyCache,
     }));
   }
 }

@@ -6,6 +6,7 @@ import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
 import type { PrismaClient } from "./generated/prisma/client.js";
 import { EventLog } from "./history/event-log.js";
+import { HistoryCache } from "./history/event.cache.js";
 import { ReadCoalescer } from "./orders/order.coalesce.js";
 import { OrderCache } from "./orders/order.cache.js";
 import { OrderService } from "./orders/order.service.js";
@@ -37,6 +38,8 @@ export interface Services {
   returns: ReturnService;
   /** Order events as they are committed, to this server's subscribers. */
   events: EventBus;
+  /** Orders' first history pages, between reads (history/event.cache.ts). */
+  historyCache: HistoryCache;
   /** This server's share of the webhook deliveries. */
   dispatcher: WebhookDispatcher;
   /** Starts listening for events and delivering webhooks. */
@@ -126,6 +129,7 @@ export function createServices(o: {
     shipments,
     returns,
     events,
+    historyCache: new HistoryCache(config.orderCacheSize),
     dispatcher,
     async start() {
       started = true;

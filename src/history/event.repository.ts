@@ -238,6 +238,8 @@ export interface EventPages {
   pages: Map<number, OrderEventRead[]>;
   /** Every order found, with how many events it has (that the caller may see); empty unless `count`. */
   counts: Map<number, number>;
+  /** Every order found, with its relationsVersion, read in the same statement as its events (history/event.cache.ts). */
+  versions: Map<number, number>;
 }
 
 /**
@@ -299,7 +301,7 @@ function fromJson(a: EventJson, orderId: number, orderRef: string, publicOnly: b
 /**
  * The first `take` events of each order (oldest first, after `afterId`), and with `count` how many
  * events each order has, in one statement that answers one row: every order's page as one JSON
- * text, `[[orderId, ref, count, [event, …]], …]`.
+ * text, `[[orderId, ref, count, [event, …], relationsVersion], …]`.
  *
  * Raw SQL: a LIMIT per order needs a LATERAL join. Prisma's nested `take` either fetches every
  * event of every order (relationLoadStrategy "query") or reads the joined rows through JSON
@@ -320,7 +322,8 @@ function fromJson(a: EventJson, orderId: number, orderRef: string, publicOnly: b
 export async function eventPages(db: Db, orderIds: readonly number[], q: EventPageQuery): Promise<EventPages> {
   const pages = new Map<number, OrderEventRead[]>();
   const counts = new Map<number, number>();
-  if (orderIds.length === 0 || (q.take <= 0 && !q.count)) return { pages, counts };
+  const versions = new Map<number, number>();
+  if (orderIds.length === 0 || (q.take <= 0 && !q.count)) return { pages, counts, versions };
   const visible = q.publicOnly ? Prisma.sql`AND x."public"` : Prisma.empty;
   const take = Math.max(q.take, 0);
   const counted = Prisma.sql`(SELECT count(*)::int FROM "OrderEvent" x WHERE x."orderId" = o."id" ${visible})`;
@@ -331,7 +334,7 @@ export async function eventPages(db: Db, orderIds: readonly number[], q: EventPa
       ? Prisma.sql`CASE WHEN e."n" < ${take} THEN e."n" ELSE ${counted} END`
       : counted;
   const [row] = await db.$queryRaw<{ pages: string | null }[]>`
-    SELECT json_agg(json_build_array(o."id", o."ref", ${total}, e."events") ORDER BY o."id")::text AS "pages"
+    SELECT json_agg(json_build_array(o."id", o."ref", ${total}, e."events", o."relationsVersion") ORDER BY o."id")::text AS "pages"
     FROM "Order" o
     CROSS JOIN LATERAL (
       SELECT coalesce(json_agg(p."event" ORDER BY p."id"), '[]') AS "events", count(*)::int AS "n"
@@ -342,15 +345,17 @@ export async function eventPages(db: Db, orderIds: readonly number[], q: EventPa
       ) p
     ) e
     WHERE o."id" IN (${Prisma.join(orderIds)})`;
-  if (!row?.pages) return { pages, counts };
-  for (const [orderId, ref, n, events] of JSON.parse(row.pages) as [number, string, number | null, EventJson[]][]) {
+  if (!row?.pages) return { pages, counts, versions };
+  type PageJson = [number, string, number | null, EventJson[], number];
+  for (const [orderId, ref, n, events, version] of JSON.parse(row.pages) as PageJson[]) {
     pages.set(
       orderId,
       events.map((a) => fromJson(a, orderId, ref, q.publicOnly)),
     );
     if (n !== null) counts.set(orderId, n);
+    versions.set(orderId, version);
   }
-  return { pages, counts };
+  return { pages, counts, versions };
 }
 
 /** How many events each order has (that the caller may see). */

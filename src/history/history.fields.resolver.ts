@@ -6,6 +6,7 @@ import "reflect-metadata";
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from "graphql";
 import { Arg, Ctx, FieldResolver, Info, Int, Resolver, Root } from "type-graphql";
 import { isStaff } from "../auth/viewer.js";
+import { relationsVersionOf } from "../orders/order.cache.js";
 import { Order } from "../orders/order.type.js";
 import { HISTORY_PAGE_SIZE, idCursor, pageSize, toPage } from "../shared/pagination.js";
 import { User } from "../users/user.type.js";
@@ -59,7 +60,9 @@ export class OrderHistoryResolver {
   ): Promise<OrderEventConnection> {
     const n = pageSize(first, { dflt: HISTORY_PAGE_SIZE });
     const afterId = after ? eventCursor.decode(after) : null;
-    const rows = await ctx.loaders.history.page(n + 1, afterId, asksForCount(info)).load(order.id);
+    const rows = await ctx.loaders.history
+      .page(n + 1, afterId, asksForCount(info))
+      .load({ id: order.id, version: relationsVersionOf(order) });
     return new OrderEventConnection(
       toPage(rows, n, {
         after: afterId !== null,

@@ -117,3 +117,23 @@ function freeze(s: OrderSnapshot): OrderSnapshot {
   if (s.row) Object.freeze(s.row);
   return Object.freeze(s);
 }
+
+/**
+ * The relationsVersion each order a read returned was read at, by the object it returned: what the
+ * caches of an order's other relations (history/event.cache.ts) are checked against. Only reads
+ * register (never a write's answer), and by object: a copy (`{ ...order, status }`, as a write's
+ * answer is made from the row it locked) is not registered, so a version read before a change can
+ * never vouch for what the change's answer shows.
+ */
+const readVersions = new WeakMap<object, number>();
+
+/** Registers `order` as read at `relationsVersion` by this read; answers it. */
+export function readAt<T extends object>(order: T, relationsVersion: number): T {
+  readVersions.set(order, relationsVersion);
+  return order;
+}
+
+/** The relationsVersion a read found `order` at, when a read returned this very object. */
+export function relationsVersionOf(order: object): number | undefined {
+  return readVersions.get(order);
+}

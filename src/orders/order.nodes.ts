@@ -1,6 +1,7 @@
 /** Domain records as GraphQL objects (class instances, so that unions resolve by class). */
 import { isErrorResult, type ErrorResult } from "../shared/error-result.js";
 import type { Page } from "../shared/pagination.js";
+import { readAt, relationsVersionOf } from "./order.cache.js";
 import type { OrderItemRead, OrderRead, OrderRecord } from "./order.model.js";
 import { Order, type OrderItem } from "./order.type.js";
 
@@ -14,7 +15,10 @@ export function toOrderNode(o: OrderRecord): Order {
  * operation asks for is missing; those it does not ask for may be.
  */
 export function shownOrder(o: OrderRead): Order {
-  return Object.assign(new Order(), o);
+  const node = Object.assign(new Order(), o);
+  // the copy is what the read returned: it carries the version the read found (order.cache.ts)
+  const version = relationsVersionOf(o);
+  return version === undefined ? node : readAt(node, version);
 }
 
 /** Items as a read fetched them, as GraphQL objects (see shownOrder). */

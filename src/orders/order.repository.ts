@@ -23,7 +23,7 @@ import type {
   OrderRecord,
   OrderSort,
 } from "./order.model.js";
-import type { OrderCache, OrderSnapshot } from "./order.cache.js";
+import { readAt, type OrderCache, type OrderSnapshot } from "./order.cache.js";
 import { FULL_SELECT, type ItemCoreColumn, type OrderCoreColumn, type ReadSelect } from "./order.select.js";
 import type { OrderStatus } from "./status.js";
 
@@ -364,7 +364,8 @@ export async function findOrders(
     orderBy: [{ [field]: dir }, { id: dir }],
     take: q.take,
   } satisfies Prisma.OrderFindManyArgs;
-  if (q.cache?.enabled && showsView(select)) return findCachedOrders(db, page, owner, q.cache, select, q.privateNotes);
+  if (q.cache?.enabled && (showsView(select) || select.history))
+    return findCachedOrders(db, page, owner, q.cache, select, q.privateNotes);
   const rows = (await db.order.findMany({
     ...page,
     select: { ...select.order, ...owner },
@@ -429,7 +430,7 @@ async function findCachedOrders(
   }
   return rows.flatMap((r) => {
     const s = held.get(r.id);
-    return s ? [readWithSnapshot({ ...s.row }, r, s, select, privateNotes)] : [];
+    return s ? [readAt(readWithSnapshot({ ...s.row }, r, s, select, privateNotes), s.version)] : [];
   });
 }
 
@@ -541,7 +542,7 @@ export async function findOneWithRelations(
     orderBy: [{ dateCreated: "desc" }, { id: "desc" }],
     select: { ...q.select.order, ...joinedSelect(q.select, q.privateNotes) },
   });
-  return row ? readWithJoined(row as OrderReadRow & JoinedRow, q.select) : null;
+  return row ? readAt(readWithJoined(row as OrderReadRow & JoinedRow, q.select), row.relationsVersion) : null;
 }
 
 /**
@@ -579,7 +580,7 @@ async function findCachedOne(
       cache.set(row.id, row.ref, snapshot);
     }
   }
-  return readWithSnapshot(readOrder(row), row, snapshot, q.select, q.privateNotes);
+  return readAt(readWithSnapshot(readOrder(row), row, snapshot, q.select, q.privateNotes), row.relationsVersion);
 }
 
 /**

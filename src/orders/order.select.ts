@@ -85,6 +85,11 @@ export interface ReadSelect {
   item: Prisma.OrderItemSelect;
   /** Relations the operation shows that a read of one order fetches in the same statement (see JoinedRelation). */
   relations: Record<JoinedRelation, boolean>;
+  /**
+   * Whether the operation shows orders' history: a page of them then reads the orders' versions
+   * (as the order cache's pages do), which the history cache is checked against (history/event.cache.ts).
+   */
+  history: boolean;
 }
 
 /**
@@ -107,14 +112,20 @@ const isJoined = (name: string): name is JoinedRelation => Object.hasOwn(NO_RELA
 const pick = <C extends string>(columns: Iterable<C>) =>
   Object.fromEntries([...columns].map((c) => [c, true])) as Record<C, true>;
 
-export const FULL_SELECT: ReadSelect = { order: ORDER_COLUMNS, item: ITEM_COLUMNS, relations: NO_RELATIONS };
+export const FULL_SELECT: ReadSelect = {
+  order: ORDER_COLUMNS,
+  item: ITEM_COLUMNS,
+  relations: NO_RELATIONS,
+  history: false,
+};
 
 export function readSelect(
   order: Iterable<OrderColumn>,
   item: Iterable<ItemColumn>,
   relations = NO_RELATIONS,
+  history = false,
 ): ReadSelect {
-  return { order: pick([...ORDER_CORE, ...order]), item: pick([...ITEM_CORE, ...item]), relations };
+  return { order: pick([...ORDER_CORE, ...order]), item: pick([...ITEM_CORE, ...item]), relations, history };
 }
 
 /** The core columns only: enough for cursors and relations. */
@@ -192,6 +203,7 @@ function measure(schema: GraphQLSchema, document: DocumentNode): ReadSelect {
   const order = new Set<OrderColumn>();
   const item = new Set<ItemColumn>();
   const relations = { ...NO_RELATIONS };
+  let history = false;
   let allOrder = false;
   let allItem = false;
   const typeInfo = new TypeInfo(schema);
@@ -203,6 +215,7 @@ function measure(schema: GraphQLSchema, document: DocumentNode): ReadSelect {
         const name = node.name.value;
         if (parent === "Order") {
           if (isJoined(name)) relations[name] = true;
+          if (name === "history") history = true;
           if (ORDER_FROM_CORE.has(name)) return;
           const columns = isOrderColumn(name) ? [name] : ORDER_DERIVED[name];
           if (columns) for (const c of columns) order.add(c);
@@ -216,6 +229,6 @@ function measure(schema: GraphQLSchema, document: DocumentNode): ReadSelect {
       },
     }),
   );
-  const some = readSelect(order, item, relations);
+  const some = readSelect(order, item, relations, history);
   return { ...some, order: allOrder ? FULL_SELECT.order : some.order, item: allItem ? FULL_SELECT.item : some.item };
 }

@@ -29,6 +29,24 @@ const SHOWN = `ref status items { id quantity total } payments { id amount amoun
   refunds { id amount reason dateCreated }`;
 const DETAIL = `query($ref: String!, $token: String) { order(ref: $ref, token: $token) { ${SHOWN} } }`;
 const PAGE = `query($email: String!) { allOrders(first: 5, filter: { search: $email }) { nodes { ${SHOWN} } } }`;
+/** An order's history alone: a page of it checks the history cache with the versions it reads (history/event.cache.ts). */
+const HISTORY = `ref history(first: 50) { totalCount nodes { type message } }`;
+const HISTORY_DETAIL = `query($ref: String!) { order(ref: $ref) { ${HISTORY} } }`;
+const HISTORY_PAGE = `query($email: String!) { allOrders(first: 5, filter: { search: $email }) { nodes { ${HISTORY} } } }`;
+
+interface History {
+  ref: string;
+  history: { totalCount: number; nodes: { type: string; message: string | null }[] };
+}
+
+/** The event each kind of change records (a refund may record a change of status too). */
+const RECORDS = {
+  note: "NOTE_ADDED",
+  payment: "PAYMENT_RECORDED",
+  refund: "PAYMENT_REFUNDED",
+  status: "STATUS_CHANGED",
+  edit: "ORDER_EDITED",
+} as const;
 
 interface Shown {
   ref: string;
@@ -55,6 +73,11 @@ function client(write: () => string, read: () => string, token: () => string) {
   const inPage = async (email: string, ref: string): Promise<Shown> =>
     (await call(read(), PAGE, { email })).allOrders.nodes.find((o: Shown) => o.ref === ref);
   return {
+    /** The order's history as a detail and as a page show it (the page first). */
+    async histories(email: string, ref: string): Promise<History[]> {
+      const page = (await call(read(), HISTORY_PAGE, { email })).allOrders.nodes.find((o: History) => o.ref === ref);
+      return [page, (await call(read(), HISTORY_DETAIL, { ref })).order];
+    },
     async create(email: string): Promise<string> {
       const r = await call(write(), CREATE, { input: { email, items: [line("A"), line("B")] } });
       return r.createOrder.ref;
@@ -94,8 +117,9 @@ function client(write: () => string, read: () => string, token: () => string) {
           };
         }
         case "status": {
-          expect((await call(write(), STATUS, { ref, s: "CREATED" })).changeOrderStatus.__typename).toBe("Order");
-          return (o) => expect(o.status).toBe("CREATED");
+          const s = before.status === "HOLD" ? "CREATED" : "HOLD";
+          expect((await call(write(), STATUS, { ref, s })).changeOrderStatus.__typename).toBe("Order");
+          return (o) => expect(o.status).toBe(s);
         }
         case "edit": {
           const quantity = before.items[0].quantity + 1;
@@ -121,16 +145,39 @@ async function changesAreSeen(c: ReturnType<typeof client>, email: string, round
     const kind = KINDS[round % KINDS.length];
     const ref = await c.create(email);
     await c.inPage(email, ref);
+    const [history] = await c.histories(email, ref);
     const before = await c.detail(ref);
     const expectSeen = await c.change(kind, ref, round, before);
     // The detail first, then the page; then the page first, after a second change of the same kind.
     expectSeen(await c.detail(ref));
     expectSeen(await c.inPage(email, ref));
+    const seenIn = await expectRecorded(c, email, ref, history, RECORDS[kind]);
     const now = await c.inPage(email, ref);
-    const expectAgain = await c.change(kind === "status" ? "note" : kind, ref, round + 1000, now);
+    const again = kind === "status" ? "note" : kind;
+    const expectAgain = await c.change(again, ref, round + 1000, now);
     expectAgain(await c.inPage(email, ref));
     expectAgain(await c.detail(ref));
+    await expectRecorded(c, email, ref, seenIn, RECORDS[again]);
   }
+}
+
+/** The order's history, in a page and in a detail, holds what it held and, after it, the change's event. */
+async function expectRecorded(
+  c: ReturnType<typeof client>,
+  email: string,
+  ref: string,
+  before: History,
+  recorded: string,
+): Promise<History> {
+  const [page, detail] = await c.histories(email, ref);
+  for (const o of [page, detail]) {
+    expect(o.history.totalCount).toBeGreaterThan(before.history.totalCount);
+    expect(o.history.nodes).toHaveLength(o.history.totalCount);
+    expect(o.history.nodes.slice(0, before.history.nodes.length)).toEqual(before.history.nodes);
+    expect(o.history.nodes.slice(before.history.nodes.length).map((n) => n.type)).toContain(recorded);
+  }
+  expect(detail).toEqual(page);
+  return page;
 }
 
 describe.skipIf(!inject("pgAdminUrl"))("the order cache, two servers on one PostgreSQL", () => {
@@ -242,6 +289,50 @@ describe.skipIf(!inject("pgAdminUrl"))("the order cache, two servers on one Post
       stop();
     }
   });
+  it("an event written, changed or deleted by any path (SQL here) is seen by B's next page and detail, which hold the history", async () => {
+    const c = client(
+      () => a.url,
+      () => b.url,
+      () => token,
+    );
+    const email = "events-by-hand@example.com";
+    const ref = await c.create(email);
+    const { id: orderId } = await a.prisma.order.findUniqueOrThrow({ where: { ref }, select: { id: true } });
+    const seen = async (expected: History["history"]["nodes"]) => {
+      for (const o of await c.histories(email, ref)) {
+        expect(o.history.nodes).toEqual(expected);
+        expect(o.history.totalCount).toBe(expected.length);
+      }
+    };
+    const created = { type: "ORDER_CREATED", message: null };
+    await seen([created]); // B holds the history
+    const sent: string[] = [];
+    const stop = second.observe((sql) => sent.push(sql));
+    try {
+      // a page of orders whose history B holds: their ids and versions, no events
+      await gql(b.url, HISTORY_PAGE, token, { email });
+      expect(sent.filter((s) => !/"ApiToken"/.test(s) && !BACKGROUND.test(s))).toEqual([
+        expect.stringMatching(
+          /^SELECT "t0"\."id", "t0"\."relationsVersion", "t0"\."rowVersion" FROM "public"\."Order"/,
+        ),
+      ]);
+    } finally {
+      stop();
+    }
+    await testDb.db.query(
+      `INSERT INTO "OrderEvent" ("orderId", "type", "public", "message", "dateCreated")
+       VALUES ($1, 'NOTE_ADDED', true, 'by hand', now())`,
+      [orderId],
+    );
+    await seen([created, { type: "NOTE_ADDED", message: "by hand" }]);
+    await testDb.db.query(
+      `UPDATE "OrderEvent" SET "message" = 'changed by hand' WHERE "orderId" = $1 AND "message" = 'by hand'`,
+      [orderId],
+    );
+    await seen([created, { type: "NOTE_ADDED", message: "changed by hand" }]);
+    await testDb.db.query(`DELETE FROM "OrderEvent" WHERE "orderId" = $1 AND "type" = 'NOTE_ADDED'`, [orderId]);
+    await seen([created]);
+  });
 });
 
 describe.each(backends())("the order cache (%s)", (backend) => {
@@ -303,6 +394,93 @@ describe.each(backends())("the order cache (%s)", (backend) => {
     t.statements.length = 0;
     await c.detail(refs[1]);
     expect(relations()).toEqual([]);
+  });
+
+  it("a page or a detail of orders whose history it holds reads no events; after a change, once more", async () => {
+    const c = client(
+      () => t.url,
+      () => t.url,
+      () => token,
+    );
+    const email = "history-counted@example.com";
+    const refs = [await c.create(email), await c.create(email)];
+    const events = () => t.statements.filter((s) => /"OrderEvent"/.test(s));
+    t.statements.length = 0;
+    await c.histories(email, refs[0]); // the page reads both orders' events; the detail, none
+    expect(events()).toHaveLength(1);
+    t.statements.length = 0;
+    const [held] = await c.histories(email, refs[0]);
+    expect(events()).toEqual([]);
+    await c.change("note", refs[0], 0, await c.detail(refs[0]));
+    t.statements.length = 0;
+    await expectRecorded(c, email, refs[0], held, "NOTE_ADDED");
+    expect(events()).toHaveLength(1);
+    t.statements.length = 0;
+    await c.histories(email, refs[1]);
+    await c.histories(email, refs[0]);
+    expect(events()).toEqual([]);
+    // A page after a cursor is always read.
+    const after = `query($ref: String!) { order(ref: $ref) { history(first: 1) { pageInfo { endCursor } } } }`;
+    const cursor = (await gql(t.url, after, token, { ref: refs[0] })).data.order.history.pageInfo.endCursor;
+    const next = `query($ref: String!, $after: String) { order(ref: $ref) {
+      history(first: 5, after: $after) { nodes { type message } } } }`;
+    t.statements.length = 0;
+    const r = await gql(t.url, next, token, { ref: refs[0], after: cursor });
+    expect(r.data.order.history.nodes).toEqual([{ type: "NOTE_ADDED", message: "note 0" }]);
+    expect(events()).toHaveLength(1);
+  });
+
+  it("a change's answer shows the event it recorded, whatever history the cache holds", async () => {
+    const c = client(
+      () => t.url,
+      () => t.url,
+      () => token,
+    );
+    const email = "answer@example.com";
+    const ref = await c.create(email);
+    await c.histories(email, ref); // held
+    const changed = `mutation($ref: String!) { changeOrderStatus(ref: $ref, status: HOLD) {
+      ... on Order { ${HISTORY} } } }`;
+    const r = await gql(t.url, changed, token, { ref });
+    expect(r.data.changeOrderStatus.history.nodes.map((n: { type: string }) => n.type)).toEqual([
+      "ORDER_CREATED",
+      "STATUS_CHANGED",
+    ]);
+  });
+
+  it("what staff see of a history is never shown to a guest, nor a guest's view to staff", async () => {
+    const c = client(
+      () => t.url,
+      () => t.url,
+      () => token,
+    );
+    const email = "audiences@example.com";
+    const created = await gql(t.url, CREATE, token, { input: { email, items: [line("A")] } });
+    const { ref, token: orderToken } = created.data.createOrder as { ref: string; token: string };
+    await gql(t.url, NOTE, token, { ref, m: "staff only", p: false });
+    await c.change("refund", ref, 7, await c.detail(ref)); // a payment, and a refund with its reason
+    const guest = async () =>
+      (
+        await gql(
+          t.url,
+          `query($ref: String!, $token: String) { order(ref: $ref, token: $token) { ${HISTORY} } }`,
+          undefined,
+          { ref, token: orderToken },
+        )
+      ).data.order as History;
+    const staffSees = ["ORDER_CREATED", "NOTE_ADDED", "PAYMENT_RECORDED", "PAYMENT_REFUNDED"];
+    for (let round = 0; round < 2; round++) {
+      const [page, detail] = await c.histories(email, ref);
+      for (const o of [page, detail]) {
+        expect(o.history.nodes.map((n) => n.type)).toEqual(staffSees);
+        expect(o.history.nodes.map((n) => n.message)).toEqual([null, "staff only", null, "refund 7"]);
+        expect(o.history.totalCount).toBe(4);
+      }
+      const shown = await guest();
+      expect(shown.history.nodes.map((n) => n.type)).toEqual(["ORDER_CREATED", "PAYMENT_RECORDED", "PAYMENT_REFUNDED"]);
+      expect(shown.history.nodes.map((n) => n.message)).toEqual([null, null, null]);
+      expect(shown.history.totalCount).toBe(3);
+    }
   });
 });
 
