@@ -430,7 +430,9 @@ async function findCachedOrders(
   }
   return rows.flatMap((r) => {
     const s = held.get(r.id);
-    return s ? [readAt(readWithSnapshot({ ...s.row }, r, s, select, privateNotes), s.version)] : [];
+    if (!s) return [];
+    const order = readWithSnapshot({ ...s.row }, r, s, select, privateNotes);
+    return [select.history ? readAt(order, s.version) : order];
   });
 }
 
@@ -542,7 +544,9 @@ export async function findOneWithRelations(
     orderBy: [{ dateCreated: "desc" }, { id: "desc" }],
     select: { ...q.select.order, ...joinedSelect(q.select, q.privateNotes) },
   });
-  return row ? readAt(readWithJoined(row as OrderReadRow & JoinedRow, q.select), row.relationsVersion) : null;
+  if (!row) return null;
+  const order = readWithJoined(row as OrderReadRow & JoinedRow, q.select);
+  return q.select.history ? readAt(order, row.relationsVersion) : order;
 }
 
 /**
@@ -580,7 +584,8 @@ async function findCachedOne(
       cache.set(row.id, row.ref, snapshot);
     }
   }
-  return readAt(readWithSnapshot(readOrder(row), row, snapshot, q.select, q.privateNotes), row.relationsVersion);
+  const order = readWithSnapshot(readOrder(row), row, snapshot, q.select, q.privateNotes);
+  return q.select.history ? readAt(order, row.relationsVersion) : order;
 }
 
 /**
