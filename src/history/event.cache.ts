@@ -1,8 +1,8 @@
 /**
- * A server's cache of orders' first history pages (ORDER_CACHE_SIZE orders for each audience, staff
- * and everyone else, least recently used first out), so that a page of orders it holds asks
- * PostgreSQL for no events at all: building each order's events as JSON was the larger part of a
- * history page's database CPU, and parsing it a good part of the server's.
+ * A server's cache of orders' first history pages (ORDER_CACHE_SIZE orders and MAX_HELD_EVENTS
+ * events for each audience, staff and everyone else, least recently used first out), so that a page
+ * of orders it holds asks PostgreSQL for no events at all: building each order's events as JSON was
+ * the larger part of a history page's database CPU, and parsing it a good part of the server's.
  *
  * Never stale, as the order cache (orders/order.cache.ts): each entry carries the order's
  * relationsVersion read in the same statement as its events, which PostgreSQL's triggers raise in
@@ -27,12 +27,32 @@ export interface HistoryPage {
   readonly count: number | null;
 }
 
+/**
+ * How many events it holds at most for each audience, whatever the orders: an event of a page takes
+ * ~350 bytes of heap, so ~9 MB each (2,500 orders of ten events fit). Orders with long histories
+ * shown in long pages are what it bounds.
+ */
+export const MAX_HELD_EVENTS = 25_000;
+
 export class HistoryCache {
   /** Entries by order id: [staff's, everyone else's]. */
   private readonly audiences = [new Map<number, HistoryPage>(), new Map<number, HistoryPage>()] as const;
+  /** How many events each audience's entries hold. */
+  private readonly held = [0, 0];
 
-  /** @param capacity how many orders' pages it holds at most for each audience (ORDER_CACHE_SIZE); 0: none, it is off. */
-  constructor(readonly capacity: number) {}
+  /**
+   * @param capacity how many orders' pages it holds at most for each audience (ORDER_CACHE_SIZE); 0: none, it is off.
+   * @param maxEvents how many events it holds at most for each audience (least recently used out first).
+   */
+  constructor(
+    readonly capacity: number,
+    readonly maxEvents = MAX_HELD_EVENTS,
+  ) {}
+
+  /** How many orders' pages it holds for staff and for everyone else. */
+  get sizes(): [staff: number, others: number] {
+    return [this.audiences[0].size, this.audiences[1].size];
+  }
 
   get enabled(): boolean {
     return this.capacity > 0;
@@ -65,18 +85,22 @@ export class HistoryCache {
    * same version keeps the longer page and any count either knew.
    */
   set(orderId: number, publicOnly: boolean, page: HistoryPage): void {
-    if (!this.enabled) return;
-    const entries = this.audiences[publicOnly ? 1 : 0];
+    if (!this.enabled || page.events.length > this.maxEvents) return;
+    const audience = publicOnly ? 1 : 0;
+    const entries = this.audiences[audience];
     const held = entries.get(orderId);
     if (held && held.version > page.version) return; // a lagging replica's read
     if (held && held.version === page.version) {
       const longer = held.complete || held.events.length >= page.events.length ? held : page;
       page = { ...longer, count: page.count ?? held.count };
     }
+    if (held) this.held[audience] -= held.events.length;
     entries.delete(orderId);
     entries.set(orderId, freeze(page));
-    if (entries.size > this.capacity) {
+    this.held[audience] += page.events.length;
+    while (entries.size > this.capacity || this.held[audience] > this.maxEvents) {
       const [oldest] = entries.keys();
+      this.held[audience] -= entries.get(oldest!)!.events.length;
       entries.delete(oldest!);
     }
   }
