@@ -1,5 +1,5 @@
 /**
- * A server's cache of orders' first history pages (ORDER_CACHE_SIZE orders and MAX_HELD_EVENTS
+ * A server's cache of orders' first history pages (ORDER_CACHE_SIZE orders and MAX_HELD_BYTES of
  * events for each audience, staff and everyone else, least recently used first out), so that a page
  * of orders it holds asks PostgreSQL for no events at all: building each order's events as JSON was
  * the larger part of a history page's database CPU, and parsing it a good part of the server's.
@@ -28,25 +28,44 @@ export interface HistoryPage {
 }
 
 /**
- * How many events it holds at most for each audience, whatever the orders: an event of a page takes
- * ~350 bytes of heap, so ~9 MB each (2,500 orders of ten events fit). Orders with long histories
- * shown in long pages are what it bounds.
+ * How much heap its events may take at most for each audience, as eventBytes estimates it, whatever
+ * the orders: 16 MB each (2,500 orders of ten events take ~9 MB). Long histories shown in long pages,
+ * long messages and edits' JSON are what it bounds.
  */
-export const MAX_HELD_EVENTS = 25_000;
+export const MAX_HELD_BYTES = 16 * 1024 * 1024;
+
+/** An event of a page took ~350 bytes of heap with short texts (measured on 100,000 such events). */
+const EVENT_BYTES = 350;
+
+/**
+ * An estimate of the heap an event takes, on the high side: two bytes a character of its texts, and
+ * four times the JSON text of what an edit or a shipment's lines hold (parsed objects take more than
+ * their text).
+ */
+export function eventBytes(e: OrderEventRead): number {
+  const texts = (e.message?.length ?? 0) + (e.transactionId?.length ?? 0) + (e.paymentMethod?.length ?? 0);
+  const json = e.edit !== null || e.lines !== null ? JSON.stringify(e.edit ?? e.lines).length : 0;
+  return EVENT_BYTES + 2 * texts + 4 * json;
+}
+
+interface Held extends HistoryPage {
+  /** eventBytes of its events. */
+  readonly bytes: number;
+}
 
 export class HistoryCache {
   /** Entries by order id: [staff's, everyone else's]. */
-  private readonly audiences = [new Map<number, HistoryPage>(), new Map<number, HistoryPage>()] as const;
-  /** How many events each audience's entries hold. */
+  private readonly audiences = [new Map<number, Held>(), new Map<number, Held>()] as const;
+  /** How many bytes each audience's entries take (eventBytes). */
   private readonly held = [0, 0];
 
   /**
    * @param capacity how many orders' pages it holds at most for each audience (ORDER_CACHE_SIZE); 0: none, it is off.
-   * @param maxEvents how many events it holds at most for each audience (least recently used out first).
+   * @param maxBytes how much heap its events may take for each audience (eventBytes; least recently used out first).
    */
   constructor(
     readonly capacity: number,
-    readonly maxEvents = MAX_HELD_EVENTS,
+    readonly maxBytes = MAX_HELD_BYTES,
   ) {}
 
   /** How many orders' pages it holds for staff and for everyone else. */
@@ -85,31 +104,37 @@ export class HistoryCache {
    * same version keeps the longer page and any count either knew.
    */
   set(orderId: number, publicOnly: boolean, page: HistoryPage): void {
-    if (!this.enabled || page.events.length > this.maxEvents) return;
+    if (!this.enabled) return;
     const audience = publicOnly ? 1 : 0;
     const entries = this.audiences[audience];
     const held = entries.get(orderId);
     if (held && held.version > page.version) return; // a lagging replica's read
-    if (held && held.version === page.version) {
-      const longer = held.complete || held.events.length >= page.events.length ? held : page;
-      page = { ...longer, count: page.count ?? held.count };
+    let entry: Held;
+    if (held && held.version === page.version && (held.complete || held.events.length >= page.events.length)) {
+      entry = { ...held, count: page.count ?? held.count };
+    } else {
+      let bytes = 0;
+      for (const e of page.events) bytes += eventBytes(e);
+      if (bytes > this.maxBytes) return;
+      const count = held && held.version === page.version ? (page.count ?? held.count) : page.count;
+      entry = freeze({ version: page.version, events: page.events, complete: page.complete, count, bytes });
     }
-    if (held) this.held[audience] -= held.events.length;
+    if (held) this.held[audience] -= held.bytes;
     entries.delete(orderId);
-    entries.set(orderId, freeze(page));
-    this.held[audience] += page.events.length;
-    while (entries.size > this.capacity || this.held[audience] > this.maxEvents) {
+    entries.set(orderId, Object.freeze(entry));
+    this.held[audience] += entry.bytes;
+    while (entries.size > this.capacity || this.held[audience] > this.maxBytes) {
       const [oldest] = entries.keys();
-      this.held[audience] -= entries.get(oldest!)!.events.length;
+      this.held[audience] -= entries.get(oldest!)!.bytes;
       entries.delete(oldest!);
     }
   }
 }
 
-function freeze(p: HistoryPage): HistoryPage {
+function freeze<P extends HistoryPage>(p: P): P {
   if (!Object.isFrozen(p.events)) {
     for (const e of p.events) Object.freeze(e);
     Object.freeze(p.events);
   }
-  return Object.freeze(p);
+  return p;
 }

@@ -4,7 +4,7 @@
  * events. Its use by reads, against a real database, is in test/integration/order-cache.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import { HistoryCache, type HistoryPage } from "../../src/history/event.cache.js";
+import { eventBytes, HistoryCache, type HistoryPage } from "../../src/history/event.cache.js";
 import type { OrderEventRead } from "../../src/history/event.model.js";
 
 const event = (id: number, orderId = 1): OrderEventRead => ({
@@ -68,25 +68,42 @@ describe("the history cache", () => {
     cache.set(2, false, page(1, 5, { complete: false, count: 9 }));
     cache.set(2, false, page(1, 2, { complete: false, count: null }));
     expect(cache.get(2, false, 1, 5, true)).toMatchObject({ count: 9 });
+    // the longer page read later replaces the held one, and keeps the count the held one knew
+    cache.set(3, false, page(1, 2, { complete: false, count: 7 }));
+    cache.set(3, false, page(1, 4, { complete: false, count: null }));
+    expect(cache.get(3, false, 1, 4, true)).toMatchObject({ count: 7 });
+    expect(cache.get(3, false, 1, 4, true)!.events).toHaveLength(4);
   });
 
-  it("holds at most its orders and its events, least recently used out first", () => {
-    const cache = new HistoryCache(3, 10);
+  it("holds at most its orders and its events' heap, least recently used out first", () => {
+    const one = eventBytes(event(1)); // every event of these pages: "note 1" to "note 9"
+    const cache = new HistoryCache(3, 10 * one);
     for (const id of [1, 2, 3]) cache.set(id, false, page(1, 2));
     cache.get(1, false, 1, 11, false); // 1 used last: 2 is the oldest
     cache.set(4, false, page(1, 2));
     expect(cache.sizes).toEqual([3, 0]);
     expect(cache.get(2, false, 1, 11, false)).toBeUndefined();
-    // 6 events held (3, 1, 4); 7 more make 13 > 10: the least recently used go until it fits
+    // 6 events held (3, 1, 4); 7 more make 13 > 10 events' bytes: the least recently used go until it fits
     cache.set(5, false, page(1, 7));
     expect(cache.sizes).toEqual([2, 0]);
     expect(cache.get(3, false, 1, 11, false)).toBeUndefined();
     expect(cache.get(1, false, 1, 11, false)).toBeUndefined();
     expect(cache.get(4, false, 1, 11, false)!.events).toHaveLength(2);
     expect(cache.get(5, false, 1, 11, false)!.events).toHaveLength(7);
-    // a page longer than every event it may hold is not kept
+    // a page larger than all it may hold is not kept: eleven events, or one with a long message
     cache.set(6, false, page(1, 11));
     expect(cache.get(6, false, 1, 11, false)).toBeUndefined();
+    cache.set(7, false, { ...page(1, 0), events: [{ ...event(1), message: "x".repeat(10 * one) }] });
+    expect(cache.get(7, false, 1, 11, false)).toBeUndefined();
+    expect(cache.get(5, false, 1, 11, false)!.events).toHaveLength(7);
+  });
+
+  it("counts an edit's or a shipment's JSON in an event's size", () => {
+    const plain = eventBytes(event(1));
+    const lines = Array.from({ length: 100 }, (_, i) => ({ itemId: i, quantity: 1 }));
+    expect(eventBytes({ ...event(1), lines })).toBeGreaterThan(plain + JSON.stringify(lines).length);
+    const edit = { before: { items: lines }, after: { items: lines } };
+    expect(eventBytes({ ...event(1), edit })).toBeGreaterThan(plain + JSON.stringify(edit).length);
   });
 
   it("freezes what it hands out, and holds nothing when off", () => {
