@@ -191,6 +191,14 @@ export class RequestContext implements Context {
     this.returns = services.returns;
   }
 
+  /**
+   * Forgets what this request's loaders read: each mutation field starts with new ones (schema.ts),
+   * so that its answer shows what it and the fields before it wrote, not what a loader read before.
+   */
+  dropLoaders(): void {
+    this.made = undefined;
+  }
+
   get loaders(): Loaders {
     return (this.made ??= createLoaders(this.reads ?? this.services.prisma, {
       select: this.select,

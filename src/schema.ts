@@ -85,12 +85,30 @@ export function createSchema(): GraphQLSchema {
     authMode: "error",
     validate: false, // input is checked by the services, which answer typed errors naming the field
   });
+  freshLoadersForEachMutation(built);
   const unguarded = unguardedRootFields(built);
   if (unguarded.length)
     throw new Error(`Root fields with no @Authorized rule that are not on PUBLIC_ROOT_FIELDS: ${unguarded.join(", ")}`);
   const unmatched = unmatchedNodeKinds(built);
   if (unmatched.length) throw new Error(`Node types and registered Node kinds disagree: ${unmatched.join("; ")}`);
   return (schema = built);
+}
+
+/**
+ * Each mutation field starts with new per-request loaders (RequestContext.dropLoaders): mutation
+ * fields run one after the other, and a loader keeps what it read for the rest of its request, so in
+ * `mutation { a: changeOrderStatus(…) { history … } b: addOrderNote(…) { history … } }` b's answer
+ * would show the history a's read, without b's own event. Queries keep one set of loaders.
+ */
+function freshLoadersForEachMutation(s: GraphQLSchema): void {
+  for (const field of Object.values(s.getMutationType()?.getFields() ?? {})) {
+    const resolve = field.resolve;
+    if (!resolve) continue;
+    field.resolve = (root, args, context: { dropLoaders?: () => void }, info) => {
+      context.dropLoaders?.();
+      return resolve(root, args, context, info);
+    };
+  }
 }
 
 /**

@@ -448,6 +448,25 @@ describe.each(backends())("the order cache (%s)", (backend) => {
     ]);
   });
 
+  it("each change of a document's several answers shows what it and the changes before it wrote", async () => {
+    const c = client(
+      () => t.url,
+      () => t.url,
+      () => token,
+    );
+    const ref = await c.create("two-changes@example.com");
+    const both = `mutation($ref: String!) {
+      a: changeOrderStatus(ref: $ref, status: HOLD) { ... on Order { history { nodes { type } } notes { message } } }
+      b: addOrderNote(ref: $ref, message: "after a", public: true) { history { nodes { type } } notes { message } } }`;
+    const r = await gql(t.url, both, token, { ref });
+    expect(r.errors).toBeUndefined();
+    const types = (o: { history: { nodes: { type: string }[] } }) => o.history.nodes.map((n) => n.type);
+    expect(types(r.data.a)).toEqual(["ORDER_CREATED", "STATUS_CHANGED"]);
+    expect(r.data.a.notes).toEqual([]);
+    expect(types(r.data.b)).toEqual(["ORDER_CREATED", "STATUS_CHANGED", "NOTE_ADDED"]);
+    expect(r.data.b.notes).toEqual([{ message: "after a" }]);
+  });
+
   it("what staff see of a history is never shown to a guest, nor a guest's view to staff", async () => {
     const c = client(
       () => t.url,
