@@ -269,6 +269,14 @@ function readWithSnapshot(
   return order;
 }
 
+/**
+ * A read's order, noted as read at `relationsVersion` when the operation shows its history (the
+ * history cache is checked against it; order.cache.ts, readAt); as it is otherwise.
+ */
+function noteVersion(select: ReadSelect, order: OrderRead, relationsVersion: number): OrderRead {
+  return select.history ? readAt(order, relationsVersion) : order;
+}
+
 // ---- reads ------------------------------------------------------------------------------------
 
 /** The orders a scope covers, as a Prisma filter; null when it covers none. */
@@ -431,8 +439,7 @@ async function findCachedOrders(
   return rows.flatMap((r) => {
     const s = held.get(r.id);
     if (!s) return [];
-    const order = readWithSnapshot({ ...s.row }, r, s, select, privateNotes);
-    return [select.history ? readAt(order, s.version) : order];
+    return [noteVersion(select, readWithSnapshot({ ...s.row }, r, s, select, privateNotes), s.version)];
   });
 }
 
@@ -545,8 +552,7 @@ export async function findOneWithRelations(
     select: { ...q.select.order, ...joinedSelect(q.select, q.privateNotes) },
   });
   if (!row) return null;
-  const order = readWithJoined(row as OrderReadRow & JoinedRow, q.select);
-  return q.select.history ? readAt(order, row.relationsVersion) : order;
+  return noteVersion(q.select, readWithJoined(row as OrderReadRow & JoinedRow, q.select), row.relationsVersion);
 }
 
 /**
@@ -584,8 +590,11 @@ async function findCachedOne(
       cache.set(row.id, row.ref, snapshot);
     }
   }
-  const order = readWithSnapshot(readOrder(row), row, snapshot, q.select, q.privateNotes);
-  return q.select.history ? readAt(order, row.relationsVersion) : order;
+  return noteVersion(
+    q.select,
+    readWithSnapshot(readOrder(row), row, snapshot, q.select, q.privateNotes),
+    row.relationsVersion,
+  );
 }
 
 /**
