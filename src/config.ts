@@ -38,9 +38,10 @@ export interface Config {
   /**
    * DATABASE_PREPARED_STATEMENTS: auto | on | off (default auto). Whether statements are named, so
    * that each connection of the pool parses and plans each once (db/database.ts: statementNames).
-   * auto: on a PostgreSQL server whose pool is the direct connection (no other DATABASE_DIRECT_URL)
-   * while the event path check passes, which a transaction pooler fails; on: also through a pooler
-   * that keeps prepared statements (PgBouncer 1.21+ with max_prepared_statements); never embedded.
+   * auto: on the embedded database (its one connection), and on a PostgreSQL server whose pool is
+   * the direct connection (no other DATABASE_DIRECT_URL) while the event path check passes, which a
+   * transaction pooler fails; on: also through a pooler that keeps prepared statements (PgBouncer
+   * 1.21+ with max_prepared_statements).
    */
   preparedStatements: "auto" | "on" | "off";
   /** NODE_ENV === "production". */

@@ -134,14 +134,16 @@ export async function createServer(config: Config, opts: ServerOptions = {}): Pr
         if (request) request.statements++;
       }),
     );
-    // Named (prepared) statements need each pool connection to be one session: on (auto) when the
-    // pool is the direct connection and the event path check passes — a transaction pooler fails
-    // it (a LISTEN through it hears nothing) — so that a pooler without DATABASE_DIRECT_URL still works.
+    // Named (prepared) statements need each pool connection to be one session: on (auto) on the
+    // embedded database, whose one connection is the process's for its whole life, and on a
+    // PostgreSQL server when the pool is the direct connection and the event path check passes — a
+    // transaction pooler fails it (a LISTEN through it hears nothing) — so that a pooler without
+    // DATABASE_DIRECT_URL still works.
     let eventPathOk = () => false;
     const direct = db.kind === "postgres" && db.url === db.directUrl;
     const prisma = createPrisma(db, {
       preparedStatements:
-        config.preparedStatements === "on"
+        config.preparedStatements === "on" || (config.preparedStatements === "auto" && db.kind === "embedded")
           ? () => true
           : config.preparedStatements === "auto" && direct
             ? () => eventPathOk()

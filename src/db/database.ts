@@ -292,11 +292,12 @@ export function statementNames(
 
 /**
  * Prisma Client on the database's pool. `preparedStatements`: while it answers true, statements are
- * named, and so prepared once per connection (statementNames); only ever on a PostgreSQL server
- * (the embedded database's one connection is shared by every session of the process).
+ * named, and so prepared once per connection (statementNames). On the embedded database that
+ * connection is the process's one: the pool keeps it for its whole life, and the migrations it
+ * also carries run before the first statement is named.
  */
 export function createPrisma(db: Database, opts: { preparedStatements?: () => boolean } = {}): PrismaClient {
-  const named = opts.preparedStatements && db.kind === "postgres" ? statementNames(opts.preparedStatements) : undefined;
+  const named = opts.preparedStatements ? statementNames(opts.preparedStatements) : undefined;
   return new PrismaClient({
     // The adapter's type says a name is always given; node-postgres takes an undefined one as unnamed.
     adapter: new PrismaPg(

@@ -13,7 +13,7 @@ import {
   RefundOrderPaymentDocument,
 } from "../generated/graphql.js";
 import { loadConfig } from "../../src/config.js";
-import { openDatabase } from "../../src/db/database.js";
+import { openDatabase, type Database } from "../../src/db/database.js";
 import { createServer } from "../../src/server.js";
 import { createLogger } from "../../src/shared/log.js";
 import { createUser, issueApiToken } from "../../src/users/user.repository.js";
@@ -144,11 +144,13 @@ describe.each(backends())("the statements of a write on %s", (backend) => {
 });
 
 /**
- * Prepared statements (DATABASE_PREPARED_STATEMENTS, db/database.ts: statementNames): named on a
- * PostgreSQL server reached directly, so that each connection parses and plans a statement once;
- * never where the pool may be a transaction pooler (test/integration/pooler.test.ts runs a real one).
+ * Prepared statements (DATABASE_PREPARED_STATEMENTS, db/database.ts: statementNames): named on the
+ * embedded database and on a PostgreSQL server reached directly, so that each connection parses and
+ * plans a statement once; never where the pool may be a transaction pooler
+ * (test/integration/pooler.test.ts runs a real one).
  */
-describe.skipIf(!backends().includes("postgres"))("prepared statements", () => {
+describe("prepared statements", () => {
+  const noPostgres = !backends().includes("postgres");
   const opened: { close(): Promise<void> }[] = [];
   afterAll(async () => {
     for (const o of opened.reverse()) await o.close().catch(() => {});
@@ -216,9 +218,8 @@ describe.skipIf(!backends().includes("postgres"))("prepared statements", () => {
     return { server, db, write };
   }
 
-  it("on a server reached directly, every statement of a write but BEGIN and COMMIT is named after its text", async () => {
-    const { db, write } = await serverOn("postgres", {}, { oneConnection: true });
-    const statements = await write();
+  /** Every statement but BEGIN and COMMIT is named after its text, and prepared on the pool's one connection. */
+  async function expectNamedAndPrepared(db: Database, statements: { sql: string; name?: string }[]) {
     const named = statements.filter((s) => !/^(BEGIN|COMMIT)$/i.test(s.sql.trim()));
     expect(named.length).toBeGreaterThan(0);
     for (const s of named) expect(s.name).toMatch(/^prisma_[\w-]{27}$/);
@@ -231,20 +232,31 @@ describe.skipIf(!backends().includes("postgres"))("prepared statements", () => {
     const { rows } = await db.pool.query<{ name: string }>(`SELECT name FROM pg_prepared_statements`);
     const prepared = new Set(rows.map((r) => r.name));
     for (const s of named) expect(prepared, s.sql).toContain(s.name);
+  }
+
+  it.skipIf(noPostgres)(
+    "on a server reached directly, every statement of a write but BEGIN and COMMIT is named after its text",
+    async () => {
+      const { db, write } = await serverOn("postgres", {}, { oneConnection: true });
+      await expectNamedAndPrepared(db, await write());
+    },
+  );
+
+  it("the embedded database (its one connection, the process's for its whole life): named and prepared too", async () => {
+    const { db, write } = await serverOn("embedded");
+    await expectNamedAndPrepared(db, await write());
   });
 
-  it("DATABASE_PREPARED_STATEMENTS=off: none is named", async () => {
-    const { write } = await serverOn("postgres", { DATABASE_PREPARED_STATEMENTS: "off" });
+  it.each(backends())("DATABASE_PREPARED_STATEMENTS=off (%s): none is named", async (backend) => {
+    const { write } = await serverOn(backend, { DATABASE_PREPARED_STATEMENTS: "off" });
     expect((await write()).filter((s) => s.name !== undefined)).toEqual([]);
   });
 
-  it("a pool with another DATABASE_DIRECT_URL (a pooler in between, as far as the server knows): none is named", async () => {
-    const { write } = await serverOn("postgres", {}, { otherDirectUrl: true });
-    expect((await write()).filter((s) => s.name !== undefined)).toEqual([]);
-  });
-
-  it("the embedded database: none is named, even when asked for", async () => {
-    const { write } = await serverOn("embedded", { DATABASE_PREPARED_STATEMENTS: "on" });
-    expect((await write()).filter((s) => s.name !== undefined)).toEqual([]);
-  });
+  it.skipIf(noPostgres)(
+    "a pool with another DATABASE_DIRECT_URL (a pooler in between, as far as the server knows): none is named",
+    async () => {
+      const { write } = await serverOn("postgres", {}, { otherDirectUrl: true });
+      expect((await write()).filter((s) => s.name !== undefined)).toEqual([]);
+    },
+  );
 });
