@@ -807,16 +807,21 @@ export function statusWrites(orderId: number, status: OrderStatus, now: Date): C
   };
 }
 
-/** Adds a note to the locked order (and its dateUpdated); answers the order as it now is. */
-export async function insertNote(
-  tx: Tx,
-  order: OrderRecord,
-  note: { message: string; public: boolean; now: Date },
-): Promise<OrderRecord> {
-  await tx.orderNote.create({
-    data: { orderId: order.id, message: note.message, public: note.public, dateCreated: note.now },
-    select: { id: true },
-  });
-  await tx.order.update({ where: { id: order.id }, data: { dateUpdated: note.now }, select: { id: true } });
-  return { ...order, dateUpdated: note.now };
+/**
+ * A note added to the locked order, and the order's dateUpdated, as CTEs for its event's statement
+ * (the same reasons as statusWrites).
+ */
+export function noteWrites(orderId: number, note: { message: string; public: boolean; now: Date }): ChangeWrites {
+  return {
+    ctes: Prisma.sql`
+    note AS (
+      INSERT INTO "OrderNote" ("orderId", "message", "public", "dateCreated")
+      VALUES (${orderId}, ${note.message}, ${note.public}, ${note.now})
+      RETURNING "id"),
+    touched AS (
+      UPDATE "Order" SET "dateUpdated" = ${note.now}
+      WHERE "id" = ${orderId}
+      RETURNING 1)`,
+    columns: Prisma.sql`(SELECT "id" FROM note) AS "noteId", (SELECT count(*) FROM touched)::int AS "touched"`,
+  };
 }

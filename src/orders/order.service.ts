@@ -225,14 +225,15 @@ export class OrderService {
     if (message.length > 10_000)
       throw badUserInput("message may have at most 10000 characters.", { argumentName: "message" });
     return withLockedOrder(this.prisma, ref, { kind: "all" }, async (tx, order) => {
-      const noted = await repo.insertNote(tx, order, { message, public: isPublic, now: this.now() });
-      await this.deps.events.record(tx, order, {
-        type: "NOTE_ADDED",
-        public: isPublic,
-        actorId: actorOf(viewer),
-        message,
-      });
-      return noted;
+      const now = this.now();
+      // The note, the order's dateUpdated and the event: one statement.
+      await this.deps.events.recordWith(
+        tx,
+        order,
+        { type: "NOTE_ADDED", public: isPublic, actorId: actorOf(viewer), message },
+        repo.noteWrites(order.id, { message, public: isPublic, now }),
+      );
+      return { ...order, dateUpdated: now };
     });
   }
 

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  AddOrderNoteDocument,
   ChangeOrderStatusDocument,
   CreateWebhookDocument,
   OrderHistoryDocument,
@@ -40,6 +41,8 @@ function kinds(statements: string[]): string[] {
         if (/INSERT INTO "OrderRefund"/.test(sql) && /UPDATE "OrderPayment"/.test(sql) && /UPDATE "Order" /.test(sql))
           return "refund, payment, order + event + deliveries + NOTIFY";
         if (/UPDATE "Order" SET "status"/.test(sql)) return "status + event + deliveries + NOTIFY";
+        if (/INSERT INTO "OrderNote"/.test(sql) && /UPDATE "Order" SET "dateUpdated"/.test(sql))
+          return "note, order + event + deliveries + NOTIFY";
         return "event + deliveries + NOTIFY";
       }
       const m = /^(INSERT INTO|UPDATE|SELECT .*? FROM|DELETE FROM) "public"\."(\w+)"/.exec(sql);
@@ -78,6 +81,31 @@ describe.each(backends())("the statements of a write on %s", (backend) => {
     expect(history.nodes.map((e) => [e.type, e.fromStatus, e.toStatus])).toEqual([
       ["ORDER_CREATED", null, "CREATED"],
       ["STATUS_CHANGED", "CREATED", "HOLD"],
+    ]);
+  });
+
+  it("a note: the lock and read, then the note and the order's dateUpdated with the event", async () => {
+    const o = await t.order({}, { token: staff.token });
+    const before = await t.server.prisma.order.findUniqueOrThrow({ where: { ref: o.ref } });
+    t.statements.length = 0;
+    const r = await t.ok(
+      AddOrderNoteDocument,
+      { ref: o.ref, message: "Left with the neighbour", public: true },
+      { token: staff.token },
+    );
+    expect(r.addOrderNote.notes.map((n) => [n.message, n.public])).toEqual([["Left with the neighbour", true]]);
+    expect(kinds(t.statements).slice(0, 4)).toEqual([
+      "BEGIN",
+      "lock and read the order",
+      "note, order + event + deliveries + NOTIFY",
+      "COMMIT",
+    ]);
+    const after = await t.server.prisma.order.findUniqueOrThrow({ where: { ref: o.ref } });
+    expect(after.dateUpdated.getTime()).toBeGreaterThan(before.dateUpdated.getTime());
+    const history = (await t.ok(OrderHistoryDocument, { ref: o.ref }, { token: staff.token })).order!.history;
+    expect(history.nodes.map((e) => [e.type, e.message])).toEqual([
+      ["ORDER_CREATED", null],
+      ["NOTE_ADDED", "Left with the neighbour"],
     ]);
   });
 
