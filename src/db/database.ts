@@ -118,12 +118,15 @@ function unreachableMessage(url: string, e: unknown): string {
 
 type Observer = (sql: string, route: StatementRoute, name?: string) => void;
 
-/** A pg Client that tells observers about each statement it sends. */
+/** Marks a statement the database runs for itself (maintenance), which observers are not told of. */
+const UNOBSERVED = Symbol("unobserved");
+
+/** A pg Client that tells observers about each statement it sends, but the database's own (UNOBSERVED). */
 function observedClient(observers: Set<Observer>, route: StatementRoute): typeof pg.Client {
   return class ObservedClient extends pg.Client {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     query(config: any, values?: any, callback?: any): any {
-      if (observers.size) {
+      if (observers.size && !config?.[UNOBSERVED]) {
         const text = typeof config === "string" ? config : config?.text;
         const name = typeof config === "object" ? (config?.name ?? undefined) : undefined;
         if (typeof text === "string") for (const fn of observers) fn(text, route, name);
@@ -172,7 +175,20 @@ export class CallerContextPool extends pg.Pool {
 }
 
 /** Opens the database and checks that it answers. */
-export async function openDatabase(location: DatabaseLocation, opts: { poolMax?: number } = {}): Promise<Database> {
+/**
+ * How often the embedded database is vacuumed. PGlite runs PostgreSQL as one backend, without the
+ * autovacuum workers of a PostgreSQL server: the row versions that updates and deletes leave behind,
+ * and their index entries, would stay for good, and the reads that step over them would cost more
+ * the longer the server runs (BENCHMARKS.md: a soak's writes a second fell from 133 to 67 over 24,000
+ * writes, and held at 150–200 with a VACUUM every 20 s). A VACUUM with little to do takes a few
+ * milliseconds; it waits its turn for the one connection like any statement.
+ */
+export const EMBEDDED_VACUUM_MS = 30_000;
+
+export async function openDatabase(
+  location: DatabaseLocation,
+  opts: { poolMax?: number; vacuumEveryMs?: number } = {},
+): Promise<Database> {
   const observers = new Set<Observer>();
   const observe = (fn: Observer) => {
     observers.add(fn);
@@ -244,6 +260,16 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
   // ONE connection for the whole process, shared by migrations, the server and in-process tests.
   const pool = new SingleConnectionPool({ connectionString: embedded.url, idleTimeoutMillis: 0, Client });
   pool.on("error", () => {});
+  let vacuuming = false;
+  const vacuum = setInterval(() => {
+    if (vacuuming) return;
+    vacuuming = true;
+    pool
+      .query({ text: "VACUUM", [UNOBSERVED]: true } as pg.QueryConfig)
+      .catch(() => {}) // the database closing; the next one will do
+      .finally(() => (vacuuming = false));
+  }, opts.vacuumEveryMs ?? EMBEDDED_VACUUM_MS);
+  vacuum.unref();
   return {
     kind: "embedded",
     observe,
@@ -259,6 +285,7 @@ export async function openDatabase(location: DatabaseLocation, opts: { poolMax?:
     session: async () => ({ pool, query: pool.query.bind(pool) as pg.Pool["query"], close: async () => {} }),
     shadow: () => startEmbeddedPostgres("memory://"),
     async close() {
+      clearInterval(vacuum);
       await pool.end();
       await embedded.close();
     },

@@ -92,3 +92,30 @@ describe("the embedded database's connection", () => {
     }
   });
 });
+
+/**
+ * PGlite has no autovacuum: the embedded database vacuums itself every EMBEDDED_VACUUM_MS (here
+ * every 50 ms), out of the statements' observers' sight. VACUUM records a table's row count in
+ * pg_class.reltuples, which a table never vacuumed nor analyzed has at -1.
+ */
+describe("the embedded database's upkeep", () => {
+  it("vacuums it, and no observer of statements is told", async () => {
+    const db = await openDatabase({ kind: "embedded", dataDir: "memory://" }, { vacuumEveryMs: 50 });
+    try {
+      const seen: string[] = [];
+      db.observe((sql) => seen.push(sql));
+      await db.pool.query(`CREATE TABLE churn (id int PRIMARY KEY, n int NOT NULL)`);
+      await db.pool.query(`INSERT INTO churn SELECT i, 0 FROM generate_series(1, 200) i`);
+      const reltuples = async () =>
+        Number((await db.pool.query(`SELECT reltuples FROM pg_class WHERE relname = 'churn'`)).rows[0].reltuples);
+      // Each update leaves a dead version of every row behind.
+      for (let i = 0; i < 5; i++) await db.pool.query(`UPDATE churn SET n = n + 1`);
+      const deadline = Date.now() + 30_000;
+      while ((await reltuples()) !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(await reltuples()).toBe(200);
+      expect(seen.some((s) => /VACUUM/i.test(s))).toBe(false);
+    } finally {
+      await db.close();
+    }
+  });
+});
