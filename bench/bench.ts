@@ -799,7 +799,11 @@ async function soak(url: string, f: Fixtures, total: number, side: Side): Promis
   });
   await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
   const hook = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/hook`;
-  const server = await startSide(side, url);
+  const server = await startSide(side, url, {
+    profileDir: args.profile
+      ? path.join(root, "bench", "profiles", `${slug(side.name)}-soak-${Date.now()}`)
+      : undefined,
+  });
   const { child, base } = server;
   const series: { done: number; rssMB: number; rps: number; errors: number; delivered: number }[] = [];
   try {
