@@ -174,7 +174,6 @@ export class CallerContextPool extends pg.Pool {
   }
 }
 
-/** Opens the database and checks that it answers. */
 /**
  * How often the embedded database is vacuumed. PGlite runs PostgreSQL as one backend, without the
  * autovacuum workers of a PostgreSQL server: the row versions that updates and deletes leave behind,
@@ -185,6 +184,7 @@ export class CallerContextPool extends pg.Pool {
  */
 export const EMBEDDED_VACUUM_MS = 30_000;
 
+/** Opens the database and checks that it answers. `vacuumEveryMs`: EMBEDDED_VACUUM_MS by default. */
 export async function openDatabase(
   location: DatabaseLocation,
   opts: { poolMax?: number; vacuumEveryMs?: number } = {},
